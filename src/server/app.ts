@@ -1,0 +1,83 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { Ctx } from './http/actor.js';
+import { registerErrorHandling, registerRequestHooks } from './http/hooks.js';
+import { accountRoutes } from './modules/accounts/routes.js';
+import { agencyRoutes } from './modules/agency/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { supportRoutes } from './modules/support/routes.js';
+
+export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
+
+const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+/** Builds the whole HTTP app from the modules; tests call it with `inject()`, main.ts listens. */
+export async function buildApp({ config, database, logger = false, webRoot = defaultWebRoot }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? { level: 'info' } : false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const ctx: Ctx = { db: database.db, config };
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Maillon API', version: '1.0.0', description: 'Netlinking marketplace with an agency mode.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'maillon_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+
+  registerRequestHooks(app, ctx);
+  registerErrorHandling(app);
+
+  app.get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: { tags: ['meta'], response: { 200: z.object({ ok: z.boolean(), database: z.enum(['pglite', 'postgres']) }) } },
+    },
+    async () => {
+      await database.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+      return { ok: true, database: database.engine };
+    },
+  );
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  for (const routes of [authRoutes, accountRoutes, agencyRoutes, supportRoutes]) {
+    await app.register(routes, { ctx });
+  }
+
+  if (webRoot && existsSync(webRoot)) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false });
+    // The SPA owns every non-API path: serve its shell so that deep links survive a reload.
+    app.get('/*', { config: { public: true }, schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/api/')) {
+        return reply.status(404).send({ error: { code: 'not_found', message: 'Not found.' } });
+      }
+      return reply.sendFile('index.html');
+    });
+  }
+
+  await app.ready();
+  return app;
+}

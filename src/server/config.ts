@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const ZFlag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('0')
+  .transform((v) => v === '1' || v === 'true');
+
+const ZEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  MAILLON_DATA_DIR: z.string().default('./data'),
+  MAILLON_SEED: z.enum(['demo', 'none']).default('demo'),
+  MAILLON_SUPPORT_EMAIL: z.string().email().optional(),
+  MAILLON_SUPPORT_PASSWORD: z.string().min(10).optional(),
+  MAILLON_CRAWLER_ALLOW_PRIVATE: ZFlag,
+  MAILLON_PUBLIC_URL: z.string().url().optional(),
+  MAILLON_SMTP_URL: z.string().optional(),
+  MAILLON_MAIL_FROM: z.string().default('Maillon <no-reply@maillon.local>'),
+  MAILLON_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(8 * 60),
+  MAILLON_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(7 * 24),
+  MAILLON_ACT_AS_MINUTES: z.coerce.number().int().positive().default(60),
+  MAILLON_LOGIN_MAX_FAILURES_ACCOUNT: z.coerce.number().int().positive().default(5),
+  MAILLON_LOGIN_MAX_FAILURES_ADDRESS: z.coerce.number().int().positive().default(20),
+  MAILLON_LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  MAILLON_TRUST_PROXY: ZFlag,
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  seed: 'demo' | 'none';
+  supportEmail: string | undefined;
+  supportPassword: string | undefined;
+  crawlerAllowPrivate: boolean;
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  actAsMs: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowMs: number;
+  trustProxy: boolean;
+  /** development shows the e-mail outbox to anyone signed in, and serves demo hints */
+  development: boolean;
+};
+
+/** Reads every setting from the environment once; a bad value stops the start with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.MAILLON_DATA_DIR,
+    seed: e.MAILLON_SEED,
+    supportEmail: e.MAILLON_SUPPORT_EMAIL,
+    supportPassword: e.MAILLON_SUPPORT_PASSWORD,
+    crawlerAllowPrivate: e.MAILLON_CRAWLER_ALLOW_PRIVATE,
+    publicUrl: e.MAILLON_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    smtpUrl: e.MAILLON_SMTP_URL,
+    mailFrom: e.MAILLON_MAIL_FROM,
+    sessionIdleMs: e.MAILLON_SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.MAILLON_SESSION_ABSOLUTE_HOURS * 3_600_000,
+    actAsMs: e.MAILLON_ACT_AS_MINUTES * 60_000,
+    loginMaxFailuresPerAccount: e.MAILLON_LOGIN_MAX_FAILURES_ACCOUNT,
+    loginMaxFailuresPerAddress: e.MAILLON_LOGIN_MAX_FAILURES_ADDRESS,
+    loginWindowMs: e.MAILLON_LOGIN_WINDOW_MINUTES * 60_000,
+    trustProxy: e.MAILLON_TRUST_PROXY,
+    development: e.NODE_ENV !== 'production',
+  };
+}

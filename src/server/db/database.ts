@@ -1,0 +1,64 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_ledger.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { DB } from './types.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+export type Database = {
+  db: Kysely<DB>;
+  engine: Engine;
+  close: () => Promise<void>;
+  /** only set on PGlite: the embedded instance, e.g. to dump a migrated template for tests */
+  pglite?: PGlite;
+};
+
+const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+  '0002_ledger': m0002,
+};
+
+class StaticMigrations implements MigrationProvider {
+  async getMigrations() {
+    return migrations;
+  }
+}
+
+// bigint (int8) arrives as text from pg; our cents stay far below 2^53, so read them as numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type OpenOptions = {
+  databaseUrl?: string;
+  /** a directory, or 'memory://' */
+  dataDir?: string;
+  /** a dump of an already-migrated PGlite to start from (tests) */
+  loadDataDir?: Blob | File;
+  poolSize?: number;
+};
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  const pglite = new PGlite({
+    dataDir: options.dataDir ?? 'memory://',
+    loadDataDir: options.loadDataDir,
+  });
+  await pglite.waitReady;
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return { db, engine: 'pglite', pglite, close: () => db.destroy() };
+}
+
+export async function migrateToLatest(db: Kysely<DB>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+  }
+}

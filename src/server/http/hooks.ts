@@ -1,0 +1,136 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Language } from '../db/types.js';
+import type { Actor, Ctx } from './actor.js';
+import { AppError } from './errors.js';
+import { translate, translateParams, type MessageKey } from './messages.js';
+import { resolveSession, type RequestMeta, type ResolvedSession, type SessionGrant } from '../modules/auth/service.js';
+
+export const SESSION_COOKIE = 'maillon_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Language;
+    session: ResolvedSession | null;
+  }
+  interface FastifyContextConfig {
+    /** reachable without a session (sign-in, sign-up, health, docs) */
+    public?: boolean;
+    /** answers even when this request had to end an expired acting-as (GET /api/me) */
+    tolerateActingEnded?: boolean;
+  }
+}
+
+export function languageOf(header: string | undefined): Language {
+  const first = (header ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'fr';
+}
+
+export function metaOf(request: FastifyRequest): RequestMeta {
+  return { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null, lang: request.lang };
+}
+
+/** The Actor of a route that requires a session (the hook has already refused anonymous callers). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.session) throw new AppError('unauthenticated', 401, 'unauthenticated');
+  return request.session.actor;
+}
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, grant: SessionGrant) {
+  reply.setCookie(SESSION_COOKIE, grant.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    expires: grant.expiresAt,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * On every /api request: the language, then the session (re-checking rights), then the refusals:
+ * no session on a private route (401), an unsafe cookie request without its CSRF token (403).
+ */
+export function registerRequestHooks(app: FastifyInstance, ctx: Ctx) {
+  app.decorateRequest('lang', 'fr');
+  app.decorateRequest('session', null);
+  app.addHook('onRequest', async (request) => {
+    request.lang = languageOf(request.headers['accept-language']);
+    if (!request.url.startsWith('/api/')) return;
+    const token = request.cookies[SESSION_COOKIE];
+    request.session = token ? await resolveSession(token, metaOf(request), ctx) : null;
+    const config = request.routeOptions.config;
+    if (!request.session) {
+      if (config.public || !request.routeOptions.url || request.url.startsWith('/api/docs')) return;
+      throw new AppError('unauthenticated', 401, token ? 'session_expired' : 'unauthenticated');
+    }
+    if (UNSAFE.has(request.method) && !config.public) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !sameToken(sent, request.session.csrfToken)) {
+        throw new AppError('csrf_failed', 403, 'csrf_failed');
+      }
+    }
+    if (request.session.actingEnded && !config.tolerateActingEnded) {
+      throw new AppError('acting_ended', 403, 'acting_ended', { name: request.session.actingEnded });
+    }
+  });
+}
+
+type ErrorBody = { error: { code: string; message: string; field?: string } };
+
+function body(lang: Language, code: string, key: MessageKey, params: Record<string, string | number> = {}, field?: string): ErrorBody {
+  return { error: { code, message: translate(lang, key, translateParams(lang, params)), ...(field ? { field } : {}) } };
+}
+
+const zodLocales = { fr: z.locales.fr(), en: z.locales.en() };
+
+/** One shape for every error; validation errors name the field in the request's language; no stack trace leaves. */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error, request, reply) => {
+    const lang = request.lang ?? 'fr';
+    if (error instanceof AppError) {
+      for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
+      return reply.status(error.status).send(body(lang, error.code, error.messageKey, error.params, error.field));
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const first = error.validation[0];
+      const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const issue = { code: first.keyword, path: field.split('.'), ...first.params } as never;
+      const explained = zodLocales[lang].localeError(issue);
+      const text = typeof explained === 'string' ? explained : (explained?.message ?? first.message ?? '');
+      const message = first.message?.includes(' / ') ? pickLanguage(first.message, lang) : text;
+      const where = field || (error.validationContext ?? 'body');
+      return reply.status(400).send({
+        error: { code: 'validation_failed', message: `${where}${lang === "fr" ? " :" : ":"} ${message}`, field: where },
+      });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status === 413 ? 413 : 400).send(body(lang, 'validation_failed', 'validation_failed'));
+    }
+    request.log.error(error);
+    return reply.status(500).send(body(lang, 'internal_error', 'internal_error'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(body(request.lang ?? 'fr', 'not_found', 'route_not_found'));
+  });
+}
+
+/** Custom zod messages are written "français / English". */
+function pickLanguage(message: string, lang: Language): string {
+  const parts = message.split(' / ');
+  return parts.length === 2 ? parts[lang === 'fr' ? 0 : 1] : message;
+}

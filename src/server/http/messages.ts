@@ -1,0 +1,131 @@
+import type { Language } from '../db/types.js';
+
+/** Every message the API can answer with, in both languages. `{name}` placeholders are filled from params. */
+export const messages = {
+  internal_error: { fr: 'Une erreur interne est survenue.', en: 'An internal error occurred.' },
+  validation_failed: { fr: 'Requête invalide.', en: 'Invalid request.' },
+  unauthenticated: { fr: 'Connectez-vous pour continuer.', en: 'Please sign in to continue.' },
+  session_expired: { fr: 'Votre session a expiré, reconnectez-vous.', en: 'Your session has expired, please sign in again.' },
+  forbidden: { fr: "Vous n'avez pas le droit de faire cela.", en: 'You are not allowed to do this.' },
+  support_only: { fr: 'Réservé au support.', en: 'Support only.' },
+  agency_only: { fr: "Réservé au compte de l'agence.", en: 'Only the agency account may do this.' },
+  csrf_failed: {
+    fr: 'Jeton CSRF manquant ou invalide : rechargez la page.',
+    en: 'Missing or invalid CSRF token: reload the page.',
+  },
+  not_found: { fr: 'Introuvable.', en: 'Not found.' },
+  route_not_found: { fr: "Cette adresse n'existe pas.", en: 'No such endpoint.' },
+  rate_limited: {
+    fr: 'Trop de tentatives. Réessayez dans {minutes} minutes.',
+    en: 'Too many attempts. Try again in {minutes} minutes.',
+  },
+  invalid_credentials: { fr: 'E-mail ou mot de passe incorrect.', en: 'Wrong e-mail or password.' },
+  account_inactive: { fr: 'Ce compte est désactivé.', en: 'This account is deactivated.' },
+  email_taken: { fr: 'Cette adresse e-mail est déjà utilisée.', en: 'This e-mail address is already in use.' },
+  wrong_current_password: { fr: 'Le mot de passe actuel est incorrect.', en: 'The current password is wrong.' },
+  password_too_weak: {
+    fr: 'Le mot de passe doit contenir au moins 10 caractères.',
+    en: 'The password must be at least 10 characters long.',
+  },
+  token_invalid: {
+    fr: 'Ce lien est invalide ou a expiré. Demandez-en un nouveau.',
+    en: 'This link is invalid or has expired. Ask for a new one.',
+  },
+  forbidden_while_acting: {
+    fr: "Impossible pendant l'accès à un autre compte : revenez d'abord à votre compte.",
+    en: 'Not possible while acting as another account: return to your own account first.',
+  },
+  acting_nested: {
+    fr: 'Vous accédez déjà à un autre compte : revenez d’abord au vôtre.',
+    en: 'You are already acting as another account: return to your own first.',
+  },
+  acting_ended: {
+    fr: "L'accès au compte {name} a pris fin : vous êtes revenu à votre compte.",
+    en: 'Access to {name} has ended: you are back on your own account.',
+  },
+  not_acting: { fr: "Vous n'accédez à aucun autre compte.", en: 'You are not acting as another account.' },
+  act_as_reason_required: {
+    fr: 'Le support doit indiquer la raison de cet accès.',
+    en: 'Support must state a reason for this access.',
+  },
+  act_as_inactive: { fr: 'Ce compte est désactivé : accès impossible.', en: 'This account is deactivated: no access.' },
+  agency_request_exists: {
+    fr: 'Une demande de mode agence est déjà en attente.',
+    en: 'An agency-mode request is already pending.',
+  },
+  agency_request_not_customer: {
+    fr: "Seul un compte client sans agence peut demander le mode agence.",
+    en: 'Only a customer account outside any agency can ask for agency mode.',
+  },
+  invalid_state: { fr: "Cette action n'est plus possible dans l'état actuel.", en: 'This action is no longer possible in the current state.' },
+  parent_must_outrank: {
+    fr: 'Le parent ({parentRole}) doit avoir un rôle supérieur à {role}.',
+    en: 'The parent ({parentRole}) must rank above {role}.',
+  },
+  mode_lacks_role: {
+    fr: "Le mode {mode} de l'agence n'utilise pas le rôle {role}.",
+    en: "The agency's {mode} mode does not use the {role} role.",
+  },
+  parent_outside_agency: {
+    fr: "Le parent doit être un compte actif de votre périmètre dans l'agence.",
+    en: 'The parent must be an active account within your reach in the agency.',
+  },
+  move_into_own_subtree: {
+    fr: 'Un compte ne peut pas être placé sous lui-même ou sous un compte qui dépend de lui.',
+    en: 'An account cannot be moved under itself or under one of its own descendants.',
+  },
+  role_change_not_allowed: {
+    fr: 'Seuls les collaborateurs (manager, consultant) changent de rôle.',
+    en: 'Only collaborators (manager, consultant) change role.',
+  },
+  heir_invalid: {
+    fr: 'Le compte choisi pour reprendre les comptes rattachés doit les surclasser et être dans votre périmètre.',
+    en: 'The account chosen to take over the attached accounts must outrank them and be within your reach.',
+  },
+  cannot_deactivate_self: {
+    fr: 'Vous ne pouvez pas désactiver votre propre compte ni celui de l’agence.',
+    en: 'You cannot deactivate your own account or the agency account.',
+  },
+  already_inactive: { fr: 'Ce compte est déjà désactivé.', en: 'This account is already deactivated.' },
+  not_in_agency: { fr: "Ce compte n'appartient à aucune agence.", en: 'This account belongs to no agency.' },
+  role_not_creatable: {
+    fr: 'Vous ne pouvez créer que des comptes de rang inférieur au vôtre.',
+    en: 'You can only create accounts that rank below yours.',
+  },
+  mode_unchanged: { fr: "L'agence est déjà dans ce mode.", en: 'The agency is already in this mode.' },
+  insufficient_funds: {
+    fr: 'Crédits disponibles insuffisants sur ce portefeuille.',
+    en: 'Not enough available credits in this wallet.',
+  },
+  mode_conflict: { fr: "L'agence est déjà dans ce mode.", en: 'The agency is already in this mode.' },
+  company_requires_fields: {
+    fr: 'Raison sociale, adresse, code postal, ville et pays sont obligatoires.',
+    en: 'Legal name, address, postal code, city and country are required.',
+  },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type MessageKey = keyof typeof messages;
+
+export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template: string = messages[key][lang];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+const roleNames: Record<string, Record<Language, string>> = {
+  agency: { fr: 'agence', en: 'agency' },
+  manager: { fr: 'manager', en: 'manager' },
+  consultant: { fr: 'consultant', en: 'consultant' },
+  client: { fr: 'client', en: 'client' },
+  publisher: { fr: 'éditeur', en: 'publisher' },
+  support: { fr: 'support', en: 'support' },
+  simple: { fr: 'simple', en: 'simple' },
+  intermediate: { fr: 'intermédiaire', en: 'intermediate' },
+  complete: { fr: 'complet', en: 'complete' },
+};
+
+/** Role and mode names inside messages are translated too. */
+export function translateParams(lang: Language, params: Record<string, string | number>) {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && roleNames[v] ? roleNames[v][lang] : v]),
+  );
+}

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { loadConfig } from './config.js';
+import { buildApp } from './app.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { DEMO_PASSWORD, ensureSupportAccount, isDatabaseEmpty, seedDemo } from './db/seed.js';
+import { deliverQueuedEmails } from './modules/notifications/service.js';
+
+const config = loadConfig();
+if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+await migrateToLatest(database.db);
+
+const seedExplicit = process.env.MAILLON_SEED === 'demo';
+const seeded =
+  config.seed === 'demo' && (database.engine === 'pglite' || seedExplicit) && (await isDatabaseEmpty(database.db))
+    ? await seedDemo(database.db)
+    : null;
+if (config.supportEmail && config.supportPassword) {
+  await ensureSupportAccount(database.db, config.supportEmail, config.supportPassword);
+}
+
+const app = await buildApp({ config, database, logger: true });
+await app.listen({ port: config.port, host: config.host });
+
+const lines = [
+  '',
+  `Maillon is running on ${config.publicUrl} (${database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+  `API docs: ${config.publicUrl}/api/docs`,
+];
+if (seeded) {
+  lines.push(`Demo accounts (password for all: ${DEMO_PASSWORD}):`);
+  for (const l of seeded) lines.push(`  ${l.role.padEnd(10)} ${l.email.padEnd(24)} ${l.name}`);
+} else if (config.seed === 'demo' && database.engine === 'pglite') {
+  lines.push(`Demo accounts exist from an earlier start (e.g. agence@maillon.test / ${DEMO_PASSWORD}).`);
+}
+if (config.supportEmail) lines.push(`Support account: ${config.supportEmail}`);
+console.log(lines.join('\n') + '\n');
+
+let mailTimer: NodeJS.Timeout | null = null;
+if (config.smtpUrl) {
+  const smtpUrl = config.smtpUrl;
+  mailTimer = setInterval(() => {
+    deliverQueuedEmails(database.db, smtpUrl, config.mailFrom).catch((e) => app.log.error(e, 'e-mail delivery failed'));
+  }, 5_000);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    if (mailTimer) clearInterval(mailTimer);
+    await app.close();
+    await database.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,34 @@
+import type { RoutesPlugin } from '../../http/types.js';
+import { actorOf } from '../../http/hooks.js';
+import { ZPageOf } from '../../http/pagination.js';
+import { z } from 'zod';
+import { ZAccountDetail, ZAccountIdParams, ZAccountListItem, ZListAccountsQuery } from './schema.js';
+import * as accounts from './service.js';
+
+const tags = ['accounts'];
+
+export const accountRoutes: RoutesPlugin = async (app, { ctx }) => {
+  app.get(
+    '/api/accounts',
+    { schema: { tags, querystring: ZListAccountsQuery, response: { 200: ZPageOf(ZAccountListItem) } } },
+    async (request) => accounts.listAccounts(actorOf(request), request.query, ctx),
+  );
+
+  app.get(
+    '/api/accounts/:id',
+    { schema: { tags, params: ZAccountIdParams, response: { 200: ZAccountDetail } } },
+    async (request) => accounts.getAccount(actorOf(request), request.params.id, ctx),
+  );
+
+  app.get(
+    '/api/accounts/:id/wallet',
+    {
+      schema: {
+        tags,
+        params: ZAccountIdParams,
+        response: { 200: z.object({ postedCents: z.number().int(), pendingCents: z.number().int(), availableCents: z.number().int() }) },
+      },
+    },
+    async (request) => (await accounts.getAccount(actorOf(request), request.params.id, ctx)).wallet,
+  );
+};

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+export const ZRole = z.enum(['agency', 'manager', 'consultant', 'client', 'publisher', 'support']);
+export const ZMode = z.enum(['simple', 'intermediate', 'complete']);
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+export const ZCompany = z.object({
+  legalName: trimmed(200),
+  address: trimmed(300),
+  postalCode: trimmed(20),
+  city: trimmed(100),
+  country: z
+    .string()
+    .trim()
+    .length(2)
+    .transform((c) => c.toUpperCase())
+    .describe('ISO 3166-1 alpha-2 country code, e.g. FR'),
+  siret: z
+    .string()
+    .trim()
+    .regex(/^\d{9}(\d{5})?$/, { error: 'SIREN (9 chiffres) ou SIRET (14 chiffres) / SIREN (9 digits) or SIRET (14 digits)' })
+    .nullish(),
+  vatNumber: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, { error: 'Numéro de TVA intracommunautaire invalide / invalid VAT number' })
+    .nullish(),
+});
+
+export const ZAccount = z.object({
+  id: z.string(),
+  role: ZRole,
+  name: z.string(),
+  email: z.string().nullable(),
+  parentId: z.string().nullable(),
+  agencyId: z.string().nullable(),
+  active: z.boolean(),
+});
+
+export const ZAccountListItem = ZAccount.extend({
+  parentName: z.string().nullable(),
+  depth: z.number().int(),
+  hasLogin: z.boolean(),
+  lastSignInAt: z.string().nullable(),
+  balanceCents: z.number().int(),
+  childrenCount: z.number().int(),
+});
+
+export const ZAccountDetail = ZAccount.extend({
+  company: ZCompany.nullable(),
+  agencyMode: ZMode.nullable(),
+  hasLogin: z.boolean(),
+  lastSignInAt: z.string().nullable(),
+  createdAt: z.string(),
+  parentName: z.string().nullable(),
+  wallet: z.object({ postedCents: z.number().int(), pendingCents: z.number().int(), availableCents: z.number().int() }),
+});
+
+export const ZAccountIdParams = z.object({ id: z.uuid() });
+
+export const ZListAccountsQuery = z.object({
+  role: ZRole.optional(),
+  parentId: z.uuid().optional(),
+  q: z.string().trim().max(100).optional(),
+  includeInactive: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export type TAccount = z.infer<typeof ZAccount>;
+export type TAccountListItem = z.infer<typeof ZAccountListItem>;
+export type TAccountDetail = z.infer<typeof ZAccountDetail>;
+export type TCompany = z.infer<typeof ZCompany>;

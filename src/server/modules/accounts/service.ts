@@ -1,0 +1,95 @@
+import type { Actor, ActorAccount, Ctx, Tx } from '../../http/actor.js';
+import type { AccountRow, Company } from '../../db/types.js';
+import { notFound } from '../../http/errors.js';
+import { recordAudit } from '../audit/service.js';
+import {
+  findAccountById,
+  findWallet,
+  isDescendant,
+  listAccountsBelow,
+  searchTextOf,
+  type AccountListFilters,
+} from './queries.js';
+import type { TAccount, TAccountDetail, TCompany } from './schema.js';
+
+export function toAccount(row: AccountRow): TAccount {
+  return {
+    id: row.id,
+    role: row.role,
+    name: row.name,
+    email: row.email,
+    parentId: row.parent_id,
+    agencyId: row.agency_id,
+    active: row.active,
+  };
+}
+
+export function toActorAccount(row: AccountRow): ActorAccount {
+  return { ...toAccount(row), agencyMode: row.agency_mode };
+}
+
+/**
+ * The account `id` if the actor may see it (itself, anything below it, anything for support),
+ * else 404: a foreign id and an unknown id look the same.
+ */
+export async function findReachableAccount(
+  db: Tx,
+  actor: Actor,
+  id: string,
+  options: { includeSelf: boolean } = { includeSelf: true },
+): Promise<AccountRow> {
+  const row = await findAccountById(db, id);
+  if (!row) throw notFound();
+  if (id === actor.account.id) {
+    if (options.includeSelf) return row;
+    throw notFound();
+  }
+  if (actor.account.role === 'support') return row;
+  if (!(await isDescendant(db, actor.account.id, id, true))) throw notFound();
+  return row;
+}
+
+/** Whether `ancestor` reaches `descendantId` strictly below it; support reaches everyone. */
+export async function reachesAccount(db: Tx, ancestor: ActorAccount, descendantId: string): Promise<boolean> {
+  if (ancestor.role === 'support') return ancestor.id !== descendantId;
+  return isDescendant(db, ancestor.id, descendantId, true);
+}
+
+export async function listAccounts(actor: Actor, filters: AccountListFilters, ctx: Ctx) {
+  const root = actor.account.role === 'support' ? null : actor.account.id;
+  return listAccountsBelow(ctx.db, root, filters);
+}
+
+export async function getAccount(actor: Actor, id: string, ctx: Ctx): Promise<TAccountDetail> {
+  const row = await findReachableAccount(ctx.db, actor, id);
+  const parent = row.parent_id ? await findAccountById(ctx.db, row.parent_id) : undefined;
+  return {
+    ...toAccount(row),
+    company: (row.company as TCompany | null) ?? null,
+    agencyMode: row.agency_mode,
+    hasLogin: row.password_hash !== null,
+    lastSignInAt: row.last_sign_in_at ? new Date(row.last_sign_in_at).toISOString() : null,
+    createdAt: new Date(row.created_at).toISOString(),
+    parentName: parent?.name ?? null,
+    wallet: await findWallet(ctx.db, row.id),
+  };
+}
+
+export async function updateAccountProfile(
+  actor: Actor,
+  id: string,
+  input: { name?: string; company?: Company | null },
+  tx: Tx,
+): Promise<void> {
+  const row = await findReachableAccount(tx, actor, id);
+  const name = input.name ?? row.name;
+  const set: Record<string, unknown> = {};
+  if (input.name !== undefined) {
+    set.name = name;
+    set.search_text = searchTextOf(name, row.email);
+  }
+  if (input.company !== undefined) set.company = input.company ? JSON.stringify(input.company) : null;
+  if (Object.keys(set).length === 0) return;
+  await tx.updateTable('accounts').set(set).where('id', '=', id).execute();
+  await recordAudit(tx, actor, 'account.update', { type: 'account', id }, { fields: Object.keys(input) });
+}

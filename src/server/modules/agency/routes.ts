@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { RoutesPlugin } from '../../http/types.js';
+import { actorOf } from '../../http/hooks.js';
+import { ZPageQuery } from '../../http/pagination.js';
+import { ZAccount, ZAccountIdParams } from '../accounts/schema.js';
+import { findReachableAccount } from '../accounts/service.js';
+import { listAuditForSubtree } from '../audit/service.js';
+import {
+  ZActivationRequestBody,
+  ZAgency,
+  ZAgencyRequest,
+  ZCreateMemberBody,
+  ZDeactivateResult,
+  ZModeBody,
+  ZModeResult,
+  ZUpdateAccountBody,
+  ZUpdateAccountResult,
+} from './schema.js';
+import * as agency from './service.js';
+
+const tags = ['agency'];
+
+const ZAuditEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  ip: z.string().nullable(),
+  details: z.unknown(),
+  person: z.object({ id: z.string(), name: z.string() }).nullable(),
+  account: z.object({ id: z.string(), name: z.string() }).nullable(),
+});
+
+export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
+  app.post(
+    '/api/agency/activation-request',
+    { schema: { tags, body: ZActivationRequestBody, response: { 201: ZAgencyRequest } } },
+    async (request, reply) => reply.status(201).send(await agency.requestAgencyMode(actorOf(request), request.body, ctx)),
+  );
+
+  app.get(
+    '/api/agency/activation-request',
+    { schema: { tags, response: { 200: z.object({ request: ZAgencyRequest.nullable() }) } } },
+    async (request) => ({ request: await agency.findOwnAgencyRequest(actorOf(request), ctx) }),
+  );
+
+  app.get('/api/agency', { schema: { tags, response: { 200: ZAgency } } }, async (request) =>
+    agency.getAgency(actorOf(request), ctx),
+  );
+
+  app.put('/api/agency/mode', { schema: { tags, body: ZModeBody, response: { 200: ZModeResult } } }, async (request) =>
+    agency.switchMode(actorOf(request), request.body, ctx),
+  );
+
+  app.post(
+    '/api/accounts',
+    { schema: { tags, body: ZCreateMemberBody, response: { 201: ZAccount } } },
+    async (request, reply) => reply.status(201).send(await agency.createMember(actorOf(request), request.body, ctx)),
+  );
+
+  app.patch(
+    '/api/accounts/:id',
+    { schema: { tags, params: ZAccountIdParams, body: ZUpdateAccountBody, response: { 200: ZUpdateAccountResult } } },
+    async (request) => agency.updateMember(actorOf(request), request.params.id, request.body, ctx),
+  );
+
+  app.post(
+    '/api/accounts/:id/deactivate',
+    {
+      schema: {
+        tags,
+        params: ZAccountIdParams,
+        body: z.object({ dryRun: z.boolean().optional().default(false) }).optional(),
+        response: { 200: ZDeactivateResult.extend({ applied: z.boolean() }) },
+      },
+    },
+    async (request) =>
+      agency.deactivateMember(actorOf(request), request.params.id, { dryRun: request.body?.dryRun ?? false }, ctx),
+  );
+
+  app.get(
+    '/api/audit',
+    {
+      schema: {
+        tags,
+        querystring: ZPageQuery.extend({ accountId: z.uuid().optional() }),
+        response: { 200: z.object({ items: z.array(ZAuditEntry), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const root = request.query.accountId
+        ? (await findReachableAccount(ctx.db, actor, request.query.accountId)).id
+        : actor.account.id;
+      return listAuditForSubtree(ctx.db, root, { limit: request.query.limit, cursor: request.query.cursor ?? null });
+    },
+  );
+};
+

@@ -1,0 +1,25 @@
+import type { Actor, ActorAccount } from '../../http/actor.js';
+import { AppError, forbidden } from '../../http/errors.js';
+
+/**
+ * Acting-as rules (DESIGN rule 4), in one place:
+ * - anyone may act as an account strictly below them (checked in the closure table by the caller);
+ * - support may act as anyone but itself, and must state a reason;
+ * - no nesting: an acting session must stop before starting another;
+ * - while acting, the acted account's credentials, e-mail, second factor, API tokens and
+ *   deletion are out of bounds.
+ */
+export const actAsRules = {
+  supportNeedsReason: (person: ActorAccount, reason: string | undefined) =>
+    person.role !== 'support' || (reason !== undefined && reason.trim().length >= 5),
+  mayStartFrom: (actor: Actor) => !actor.actingAs,
+};
+
+/** Credentials-like changes refuse an acting session outright. */
+export function assertNotActing(actor: Actor): void {
+  if (actor.actingAs) throw new AppError('forbidden_while_acting', 403, 'forbidden_while_acting');
+}
+
+export function assertCanStartActing(actor: Actor): void {
+  if (!actAsRules.mayStartFrom(actor)) throw forbidden('acting_nested');
+}

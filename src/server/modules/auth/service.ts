@@ -1,0 +1,347 @@
+import type { Actor, ActorAccount, Ctx, Tx } from '../../http/actor.js';
+import type { AccountRow, Company, Language } from '../../db/types.js';
+import { AppError, forbidden, invalidInput, invalidState, notFound, unauthenticated } from '../../http/errors.js';
+import { recordAudit } from '../audit/service.js';
+import { queueEmail, renderEmail } from '../notifications/service.js';
+import { findAccountByEmail, findAccountById, insertAccountRow, isDescendant } from '../accounts/queries.js';
+import { toAccount, toActorAccount } from '../accounts/service.js';
+import { actAsRules, assertCanStartActing, assertNotActing } from './policy.js';
+import { hashPassword, verifyPassword } from './password.js';
+import {
+  clearActing,
+  clearFailures,
+  countRecentFailures,
+  deleteSession,
+  deleteSessionsOfPerson,
+  findLiveAuthToken,
+  findSessionByToken,
+  insertAuthToken,
+  insertSession,
+  markAuthTokenUsed,
+  recordFailure,
+  touchSession,
+} from './queries.js';
+
+export type RequestMeta = { ip: string | null; userAgent: string | null; lang: Language };
+
+/** A session handed to the HTTP layer, which sets it as the cookie. */
+export type SessionGrant = { token: string; csrfToken: string; expiresAt: Date };
+
+const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
+const RESET_TTL_MS = 3_600_000;
+
+async function openSession(
+  tx: Tx,
+  ctx: Ctx,
+  personId: string,
+  meta: RequestMeta,
+  acting?: { accountId: string; reason: string | null; expiresAt: Date },
+  expiresAt = new Date(Date.now() + ctx.config.sessionAbsoluteMs),
+): Promise<SessionGrant> {
+  const s = await insertSession(tx, {
+    personId,
+    actingAccountId: acting?.accountId,
+    actingReason: acting?.reason,
+    actingExpiresAt: acting?.expiresAt,
+    expiresAt,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+  });
+  return { ...s, expiresAt };
+}
+
+function actorOf(person: AccountRow, meta: RequestMeta): Actor {
+  const a = toActorAccount(person);
+  return { person: a, account: a, actingAs: false, sessionId: null, ip: meta.ip, lang: meta.lang };
+}
+
+export async function signUp(
+  input: { email: string; password: string; name: string; kind: 'customer' | 'publisher'; company?: Company },
+  meta: RequestMeta,
+  ctx: Ctx,
+) {
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.transaction().execute(async (tx) => {
+    if (await findAccountByEmail(tx, input.email)) throw new AppError('email_taken', 409, 'email_taken', {}, 'email');
+    const row = await insertAccountRow(tx, {
+      role: input.kind === 'publisher' ? 'publisher' : 'client',
+      name: input.name,
+      email: input.email.toLowerCase(),
+      password_hash: passwordHash,
+      parent_id: null,
+      agency_id: null,
+      agency_mode: null,
+      company: input.company ? JSON.stringify(input.company) : null,
+      language: meta.lang,
+      last_sign_in_at: new Date(),
+    });
+    await recordAudit(tx, actorOf(row, meta), 'auth.signup', { type: 'account', id: row.id });
+    const grant = await openSession(tx, ctx, row.id, meta);
+    return { account: toAccount(row), grant };
+  });
+}
+
+export async function logIn(input: { email: string; password: string }, meta: RequestMeta, ctx: Ctx) {
+  const email = input.email.trim().toLowerCase();
+  const { loginWindowMs: windowMs } = ctx.config;
+  const accountKey = `account:${email}`;
+  const addressKey = `address:${meta.ip ?? 'unknown'}`;
+  const [byAccount, byAddress] = await Promise.all([
+    countRecentFailures(ctx.db, accountKey, windowMs),
+    countRecentFailures(ctx.db, addressKey, windowMs),
+  ]);
+  if (byAccount >= ctx.config.loginMaxFailuresPerAccount || byAddress >= ctx.config.loginMaxFailuresPerAddress) {
+    const minutes = Math.ceil(windowMs / 60_000);
+    throw new AppError('rate_limited', 429, 'rate_limited', { minutes }, undefined, {
+      'retry-after': String(Math.ceil(windowMs / 1000)),
+    });
+  }
+  const row = await findAccountByEmail(ctx.db, email);
+  const ok = await verifyPassword(row?.password_hash ?? null, input.password);
+  if (!row || !ok) {
+    await recordFailure(ctx.db, accountKey, windowMs);
+    await recordFailure(ctx.db, addressKey, windowMs);
+    throw new AppError('invalid_credentials', 401, 'invalid_credentials');
+  }
+  if (!row.active) throw forbidden('account_inactive');
+  return ctx.db.transaction().execute(async (tx) => {
+    await clearFailures(tx, accountKey);
+    await tx.updateTable('accounts').set({ last_sign_in_at: new Date() }).where('id', '=', row.id).execute();
+    await recordAudit(tx, actorOf(row, meta), 'auth.login', { type: 'account', id: row.id });
+    const grant = await openSession(tx, ctx, row.id, meta);
+    return { account: toAccount(row), grant };
+  });
+}
+
+export async function logOut(actor: Actor, ctx: Ctx): Promise<void> {
+  if (!actor.sessionId) return;
+  await ctx.db.transaction().execute(async (tx) => {
+    await deleteSession(tx, actor.sessionId!);
+    await recordAudit(tx, actor, 'auth.logout', null);
+  });
+}
+
+export type ResolvedSession = {
+  actor: Actor;
+  csrfToken: string;
+  actingReason: string | null;
+  actingExpiresAt: string | null;
+  /** set when the acting part of the session had to end on this request */
+  actingEnded: string | null;
+};
+
+/**
+ * Turns a session cookie into the Actor, re-checking every right on every request: the person
+ * must be active, and an acted account must still be active, still strictly below the person
+ * (support excepted) and the acting must not have expired. Otherwise the acting ends at once.
+ */
+export async function resolveSession(token: string, meta: RequestMeta, ctx: Ctx): Promise<ResolvedSession | null> {
+  const session = await findSessionByToken(ctx.db, token);
+  if (!session) return null;
+  const now = Date.now();
+  const lastSeen = new Date(session.last_seen_at).getTime();
+  if (new Date(session.expires_at).getTime() <= now || lastSeen + ctx.config.sessionIdleMs <= now) {
+    await deleteSession(ctx.db, session.id);
+    return null;
+  }
+  const personRow = await findAccountById(ctx.db, session.person_id);
+  if (!personRow || !personRow.active) {
+    await deleteSession(ctx.db, session.id);
+    return null;
+  }
+  const person = toActorAccount(personRow);
+  let account: ActorAccount = person;
+  let actingEnded: string | null = null;
+  if (session.acting_account_id) {
+    const acted = await findAccountById(ctx.db, session.acting_account_id);
+    const stillReachable =
+      acted !== undefined &&
+      acted.active &&
+      (person.role === 'support' || (await isDescendant(ctx.db, person.id, acted.id, true))) &&
+      session.acting_expires_at !== null &&
+      new Date(session.acting_expires_at).getTime() > now;
+    if (stillReachable) {
+      account = toActorAccount(acted);
+    } else {
+      await clearActing(ctx.db, session.id);
+      actingEnded = acted?.name ?? '?';
+    }
+  }
+  if (now - lastSeen > 60_000) await touchSession(ctx.db, session.id);
+  const actingAs = account.id !== person.id;
+  return {
+    actor: { person, account, actingAs, sessionId: session.id, ip: meta.ip, lang: meta.lang },
+    csrfToken: session.csrf_token,
+    actingReason: actingAs ? session.acting_reason : null,
+    actingExpiresAt: actingAs && session.acting_expires_at ? new Date(session.acting_expires_at).toISOString() : null,
+    actingEnded,
+  };
+}
+
+/** Starts acting as an account strictly below the person (anyone, for support with a reason); rotates the session. */
+export async function startActingAs(
+  actor: Actor,
+  input: { accountId: string; reason?: string },
+  meta: RequestMeta,
+  ctx: Ctx,
+) {
+  assertCanStartActing(actor);
+  if (!actAsRules.supportNeedsReason(actor.person, input.reason)) {
+    throw invalidInput('act_as_reason_required', 'reason');
+  }
+  return ctx.db.transaction().execute(async (tx) => {
+    const target = await findAccountById(tx, input.accountId);
+    const reachable =
+      target !== undefined &&
+      target.id !== actor.person.id &&
+      (actor.person.role === 'support' || (await isDescendant(tx, actor.person.id, target.id, true)));
+    if (!target || !reachable) throw notFound();
+    if (!target.active) throw forbidden('act_as_inactive');
+    const session = await tx.selectFrom('sessions').selectAll().where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();
+    await deleteSession(tx, session.id);
+    const actingExpiresAt = new Date(Math.min(Date.now() + ctx.config.actAsMs, new Date(session.expires_at).getTime()));
+    const grant = await openSession(
+      tx,
+      ctx,
+      actor.person.id,
+      meta,
+      { accountId: target.id, reason: input.reason?.trim() || null, expiresAt: actingExpiresAt },
+      new Date(session.expires_at),
+    );
+    const acted = toActorAccount(target);
+    await recordAudit(tx, { ...actor, account: acted }, 'act_as.start', { type: 'account', id: target.id }, {
+      reason: input.reason ?? null,
+    });
+    return { person: actor.person, account: acted, actingExpiresAt: actingExpiresAt.toISOString(), grant };
+  });
+}
+
+export async function stopActingAs(actor: Actor, meta: RequestMeta, ctx: Ctx) {
+  if (!actor.actingAs) throw invalidState('not_acting');
+  return ctx.db.transaction().execute(async (tx) => {
+    const session = await tx.selectFrom('sessions').selectAll().where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();
+    await deleteSession(tx, session.id);
+    const grant = await openSession(tx, ctx, actor.person.id, meta, undefined, new Date(session.expires_at));
+    await recordAudit(tx, actor, 'act_as.stop', { type: 'account', id: actor.account.id });
+    return { person: actor.person, account: actor.person, grant };
+  });
+}
+
+export async function changePassword(
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+  ctx: Ctx,
+): Promise<void> {
+  assertNotActing(actor);
+  const row = await findAccountById(ctx.db, actor.person.id);
+  if (!row || !(await verifyPassword(row.password_hash, input.currentPassword))) {
+    throw new AppError('forbidden', 403, 'wrong_current_password', {}, 'currentPassword');
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', row.id).execute();
+    // Every other session of this person ends: a changed password locks out whoever had the old one.
+    await tx
+      .deleteFrom('sessions')
+      .where('person_id', '=', row.id)
+      .where('id', '!=', actor.sessionId ?? '')
+      .execute();
+    await recordAudit(tx, actor, 'auth.password_change', { type: 'account', id: row.id });
+  });
+}
+
+export async function changeEmail(actor: Actor, input: { currentPassword: string; email: string }, ctx: Ctx) {
+  assertNotActing(actor);
+  const row = await findAccountById(ctx.db, actor.person.id);
+  if (!row || !(await verifyPassword(row.password_hash, input.currentPassword))) {
+    throw new AppError('forbidden', 403, 'wrong_current_password', {}, 'currentPassword');
+  }
+  const email = input.email.trim().toLowerCase();
+  return ctx.db.transaction().execute(async (tx) => {
+    const other = await findAccountByEmail(tx, email);
+    if (other && other.id !== row.id) throw new AppError('email_taken', 409, 'email_taken', {}, 'email');
+    const updated = await tx
+      .updateTable('accounts')
+      .set({ email })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, actor, 'auth.email_change', { type: 'account', id: row.id });
+    return toAccount(updated);
+  });
+}
+
+/** Always answers the same, known e-mail or not; a known one receives a one-hour link. */
+export async function requestPasswordReset(input: { email: string }, meta: RequestMeta, ctx: Ctx): Promise<void> {
+  const email = input.email.trim().toLowerCase();
+  const key = `reset:${email}`;
+  if ((await countRecentFailures(ctx.db, key, ctx.config.loginWindowMs)) >= ctx.config.loginMaxFailuresPerAccount) {
+    return;
+  }
+  await recordFailure(ctx.db, key, ctx.config.loginWindowMs);
+  await ctx.db.transaction().execute(async (tx) => {
+    const row = await findAccountByEmail(tx, email);
+    if (!row || !row.active || !row.email) return;
+    const token = await insertAuthToken(tx, 'password_reset', row.id, RESET_TTL_MS);
+    const link = `${ctx.config.publicUrl}/reset-password?token=${token}`;
+    await queueEmail(tx, renderEmail('password_reset', row.language, row.email, { name: row.name, link }));
+    await recordAudit(tx, actorOf(row, meta), 'auth.password_reset_request', { type: 'account', id: row.id });
+  });
+}
+
+export async function resetPassword(input: { token: string; newPassword: string }, meta: RequestMeta, ctx: Ctx) {
+  const passwordHash = await hashPassword(input.newPassword);
+  await ctx.db.transaction().execute(async (tx) => {
+    const token = await findLiveAuthToken(tx, 'password_reset', input.token, true);
+    if (!token) throw invalidInput('token_invalid', 'token');
+    const row = await findAccountById(tx, token.account_id);
+    if (!row || !row.active) throw invalidInput('token_invalid', 'token');
+    await markAuthTokenUsed(tx, token.id);
+    await tx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', row.id).execute();
+    await deleteSessionsOfPerson(tx, row.id);
+    await clearFailures(tx, `account:${row.email}`);
+    await recordAudit(tx, actorOf(row, meta), 'auth.password_reset', { type: 'account', id: row.id });
+  });
+}
+
+/** Sends a link to choose a password to an account created with an e-mail (inside the creating transaction). */
+export async function inviteAccount(tx: Tx, actor: Actor, account: AccountRow, ctx: Ctx): Promise<void> {
+  if (!account.email) return;
+  const token = await insertAuthToken(tx, 'invitation', account.id, INVITATION_TTL_MS);
+  const link = `${ctx.config.publicUrl}/invitation?token=${token}`;
+  await queueEmail(
+    tx,
+    renderEmail('invitation', actor.lang, account.email, { name: account.name, inviter: actor.person.name, link }),
+  );
+}
+
+export async function describeInvitation(token: string, ctx: Ctx) {
+  const t = await findLiveAuthToken(ctx.db, 'invitation', token, false);
+  const row = t ? await findAccountById(ctx.db, t.account_id) : undefined;
+  if (!t || !row || !row.active) throw notFound();
+  return { name: row.name, email: row.email!, role: row.role };
+}
+
+export async function acceptInvitation(input: { token: string; password: string }, meta: RequestMeta, ctx: Ctx) {
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.transaction().execute(async (tx) => {
+    const token = await findLiveAuthToken(tx, 'invitation', input.token, true);
+    if (!token) throw invalidInput('token_invalid', 'token');
+    const row = await findAccountById(tx, token.account_id);
+    if (!row || !row.active) throw invalidInput('token_invalid', 'token');
+    await markAuthTokenUsed(tx, token.id);
+    await tx
+      .updateTable('accounts')
+      .set({ password_hash: passwordHash, last_sign_in_at: new Date() })
+      .where('id', '=', row.id)
+      .execute();
+    await recordAudit(tx, actorOf(row, meta), 'auth.invitation_accept', { type: 'account', id: row.id });
+    const grant = await openSession(tx, ctx, row.id, meta);
+    return { account: toAccount(row), grant };
+  });
+}
+
+export function requireSession(actor: Actor | null): Actor {
+  if (!actor) throw unauthenticated();
+  return actor;
+}
