@@ -29,7 +29,12 @@ export function languageOf(header: string | undefined): Language {
 }
 
 export function metaOf(request: FastifyRequest): RequestMeta {
-  return { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null, lang: request.lang };
+  return {
+    ip: request.ip ?? null,
+    userAgent: request.headers['user-agent'] ?? null,
+    lang: request.lang,
+    previousSessionId: request.session?.actor.sessionId ?? null,
+  };
 }
 
 /** The Actor of a route that requires a session (the hook has already refused anonymous callers). */

@@ -22,7 +22,13 @@ import {
   touchSession,
 } from './queries.js';
 
-export type RequestMeta = { ip: string | null; userAgent: string | null; lang: Language };
+export type RequestMeta = {
+  ip: string | null;
+  userAgent: string | null;
+  lang: Language;
+  /** the session the request came with, replaced by any new one (no session fixation) */
+  previousSessionId?: string | null;
+};
 
 /** A session handed to the HTTP layer, which sets it as the cookie. */
 export type SessionGrant = { token: string; csrfToken: string; expiresAt: Date };
@@ -38,6 +44,7 @@ async function openSession(
   acting?: { accountId: string; reason: string | null; expiresAt: Date },
   expiresAt = new Date(Date.now() + ctx.config.sessionAbsoluteMs),
 ): Promise<SessionGrant> {
+  if (meta.previousSessionId) await deleteSession(tx, meta.previousSessionId);
   const s = await insertSession(tx, {
     personId,
     actingAccountId: acting?.accountId,
@@ -198,7 +205,6 @@ export async function startActingAs(
     if (!target || !reachable) throw notFound();
     if (!target.active) throw forbidden('act_as_inactive');
     const session = await tx.selectFrom('sessions').selectAll().where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();
-    await deleteSession(tx, session.id);
     const actingExpiresAt = new Date(Math.min(Date.now() + ctx.config.actAsMs, new Date(session.expires_at).getTime()));
     const grant = await openSession(
       tx,
@@ -220,7 +226,6 @@ export async function stopActingAs(actor: Actor, meta: RequestMeta, ctx: Ctx) {
   if (!actor.actingAs) throw invalidState('not_acting');
   return ctx.db.transaction().execute(async (tx) => {
     const session = await tx.selectFrom('sessions').selectAll().where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();
-    await deleteSession(tx, session.id);
     const grant = await openSession(tx, ctx, actor.person.id, meta, undefined, new Date(session.expires_at));
     await recordAudit(tx, actor, 'act_as.stop', { type: 'account', id: actor.account.id });
     return { person: actor.person, account: actor.person, grant };

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { ensureSupportAccount } from '../db/seed.js';
+
+export type TestEnv = {
+  app: FastifyInstance;
+  database: Database;
+  config: Config;
+  /** a support person created for this test file */
+  support: { email: string; password: string };
+  close: () => Promise<void>;
+};
+
+export const PASSWORD = 'correct horse battery';
+
+/** One app per test file, on PGlite (loaded from the migrated template) or on DATABASE_URL. */
+export async function startTestEnv(env: Record<string, string> = {}): Promise<TestEnv> {
+  const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none', ...env });
+  const template = inject('pgliteTemplate');
+  const database = process.env.DATABASE_URL
+    ? await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 10 })
+    : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(template!)]) });
+  const app = await buildApp({ config, database, webRoot: null });
+  const support = { email: `support-${randomUUID()}@test.maillon`, password: PASSWORD };
+  await ensureSupportAccount(database.db, support.email, support.password);
+  return {
+    app,
+    database,
+    config,
+    support,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 12)}@test.maillon`;
+
+let addressCounter = 0;
+
+/**
+ * A browser-like client: keeps its session cookie and CSRF token, sends them like the SPA does.
+ * Each client comes from its own address so that rate limits of one test do not touch another.
+ */
+export class Client {
+  cookie: string | null = null;
+  csrf: string | null = null;
+  readonly address: string;
+
+  constructor(
+    private readonly app: FastifyInstance,
+    address?: string,
+    public lang: 'fr' | 'en' = 'fr',
+  ) {
+    addressCounter++;
+    this.address = address ?? `10.${(process.pid >> 8) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+  }
+
+  async request(method: InjectOptions['method'], url: string, payload?: unknown, headers: Record<string, string> = {}) {
+    const res = await this.app.inject({
+      method,
+      url,
+      payload: payload as InjectOptions['payload'],
+      remoteAddress: this.address,
+      headers: {
+        'accept-language': this.lang,
+        ...(this.cookie ? { cookie: `maillon_session=${this.cookie}` } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+        ...headers,
+      },
+    });
+    const set = res.cookies.find((c) => c.name === 'maillon_session');
+    if (set) this.cookie = set.value || null;
+    const body = res.body && res.headers['content-type']?.toString().includes('json') ? res.json() : undefined;
+    if (body && typeof body === 'object' && 'csrfToken' in body) this.csrf = (body as { csrfToken: string }).csrfToken;
+    return { status: res.statusCode, body: body as any, headers: res.headers };
+  }
+
+  get = (url: string) => this.request('GET', url);
+  post = (url: string, payload?: unknown, headers?: Record<string, string>) => this.request('POST', url, payload ?? {}, headers);
+  put = (url: string, payload?: unknown) => this.request('PUT', url, payload ?? {});
+  patch = (url: string, payload?: unknown) => this.request('PATCH', url, payload ?? {});
+
+  async login(email: string, password = PASSWORD) {
+    const res = await this.post('/api/auth/login', { email, password });
+    if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.account as { id: string; role: string };
+  }
+}
+
+export async function signUp(env: TestEnv, kind: 'customer' | 'publisher' = 'customer', name = 'Client Test') {
+  const client = new Client(env.app);
+  const email = uniqueEmail(kind);
+  const res = await client.post('/api/auth/signup', { email, password: PASSWORD, name, kind });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { client, email, account: res.body.account as { id: string; role: string; name: string } };
+}
+
+export async function supportClient(env: TestEnv) {
+  const client = new Client(env.app);
+  await client.login(env.support.email, env.support.password);
+  return client;
+}
+
+export type AgencyFixture = {
+  agency: Client;
+  agencyId: string;
+  email: string;
+  /** ids by name */
+  ids: Record<string, string>;
+};
+
+/**
+ * An agency in the given mode, built through the API as a user would: sign-up, request, support
+ * approval, mode switch. `members` are created in order: [name, role, parentName ('agency' for the root), email?].
+ */
+export async function makeAgency(
+  env: TestEnv,
+  mode: 'simple' | 'intermediate' | 'complete' = 'complete',
+  members: [string, 'manager' | 'consultant' | 'client', string, string?][] = [],
+): Promise<AgencyFixture> {
+  const { client: agency, email, account } = await signUp(env, 'customer', 'Agence Test');
+  const req = await agency.post('/api/agency/activation-request', { message: 'Nous sommes une agence' });
+  if (req.status !== 201) throw new Error(`activation request failed: ${JSON.stringify(req.body)}`);
+  const support = await supportClient(env);
+  const approved = await support.post(`/api/support/agency-requests/${req.body.id}/approve`);
+  if (approved.status !== 200) throw new Error(`approval failed: ${JSON.stringify(approved.body)}`);
+  if (mode !== 'simple') {
+    const switched = await agency.put('/api/agency/mode', { mode });
+    if (switched.status !== 200) throw new Error(`mode switch failed: ${JSON.stringify(switched.body)}`);
+  }
+  const ids: Record<string, string> = { agency: account.id };
+  for (const [name, role, parentName, memberEmail] of members) {
+    const res = await agency.post('/api/accounts', { role, name, parentId: ids[parentName], ...(memberEmail ? { email: memberEmail } : {}) });
+    if (res.status !== 201) throw new Error(`create ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    ids[name] = res.body.id;
+  }
+  return { agency, agencyId: account.id, email, ids };
+}
+
+/** Gives an invited member its password through the invitation e-mail, then signs it in. */
+export async function acceptInvitation(env: TestEnv, email: string, password = PASSWORD): Promise<Client> {
+  const row = await env.database.db
+    .selectFrom('outbox_emails')
+    .select('text_body')
+    .where('to_address', '=', email)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow();
+  const token = /token=([\w-]+)/.exec(row.text_body)![1];
+  const client = new Client(env.app);
+  const res = await client.post('/api/auth/invitations/accept', { token, password });
+  if (res.status !== 200) throw new Error(`invitation failed: ${JSON.stringify(res.body)}`);
+  return client;
+}
