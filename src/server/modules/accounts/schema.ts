@@ -13,17 +13,17 @@ export const ZCompany = z.object({
   country: z
     .string()
     .trim()
-    .length(2)
-    .transform((c) => c.toUpperCase())
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, { error: 'Code pays à 2 lettres (FR, BE…) / 2-letter country code (FR, BE…)' })
     .describe('ISO 3166-1 alpha-2 country code, e.g. FR'),
   siret: z
     .string()
-    .trim()
+    .overwrite((v) => v.replace(/\s/g, ''))
     .regex(/^\d{9}(\d{5})?$/, { error: 'SIREN (9 chiffres) ou SIRET (14 chiffres) / SIREN (9 digits) or SIRET (14 digits)' })
     .nullish(),
   vatNumber: z
     .string()
-    .trim()
+    .overwrite((v) => v.replace(/\s/g, '').toUpperCase())
     .regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, { error: 'Numéro de TVA intracommunautaire invalide / invalid VAT number' })
     .nullish(),
 });
