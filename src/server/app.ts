@@ -18,6 +18,18 @@ import { supportRoutes } from './modules/support/routes.js';
 
 export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
 
+/** One registered route, as the `onRoute` hook saw it (HEAD twins of GET routes included). */
+export type RegisteredRoute = { method: string; url: string; config: Record<string, unknown>; schema: Record<string, unknown> | undefined };
+
+const routeTables = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route the app registered, in order: tests walk it so that a new route cannot skip the auth checks. */
+export function listRoutes(app: FastifyInstance): RegisteredRoute[] {
+  const routes = routeTables.get(app);
+  if (!routes) throw new Error('listRoutes: this app was not built by buildApp');
+  return [...routes];
+}
+
 const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 /** Builds the whole HTTP app from the modules; tests call it with `inject()`, main.ts listens. */
@@ -27,6 +39,14 @@ export async function buildApp({ config, database, logger = false, webRoot = def
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
   }).withTypeProvider<ZodTypeProvider>();
+  const routes: RegisteredRoute[] = [];
+  routeTables.set(app, routes);
+  // Added first, so that it sees the routes of every plugin registered below (encapsulated ones included).
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url, config: { ...(route.config ?? {}) }, schema: route.schema as Record<string, unknown> | undefined });
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
