@@ -15,6 +15,8 @@ import { accountRoutes } from './modules/accounts/routes.js';
 import { agencyRoutes } from './modules/agency/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { supportRoutes } from './modules/support/routes.js';
+import { ledgerRoutes } from './modules/ledger/routes.js';
+import { billingRoutes } from './modules/billing/routes.js';
 
 export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
 
@@ -83,7 +85,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
   );
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  for (const routes of [authRoutes, accountRoutes, agencyRoutes, supportRoutes]) {
+  for (const routes of [authRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, supportRoutes]) {
     await app.register(routes, { ctx });
   }
 

@@ -24,8 +24,36 @@ const ZEnv = z.object({
   MAILLON_LOGIN_MAX_FAILURES_ADDRESS: z.coerce.number().int().positive().default(20),
   MAILLON_LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   MAILLON_TRUST_PROXY: ZFlag,
+  MAILLON_SELLER_NAME: z.string().default('Maillon SAS'),
+  MAILLON_SELLER_ADDRESS: z.string().default('10 rue du Faubourg Montmartre'),
+  MAILLON_SELLER_POSTAL_CODE: z.string().default('75009'),
+  MAILLON_SELLER_CITY: z.string().default('Paris'),
+  MAILLON_SELLER_COUNTRY: z.string().length(2).default('FR'),
+  MAILLON_SELLER_SIRET: z.string().default('91234567800018'),
+  MAILLON_SELLER_VAT_NUMBER: z.string().default('FR32912345678'),
+  MAILLON_SELLER_RCS: z.string().default('RCS Paris 912 345 678'),
+  MAILLON_SELLER_CAPITAL: z.string().default('SAS au capital de 10 000 €'),
+  MAILLON_SELLER_IBAN: z.string().default('FR76 3000 6000 0112 3456 7890 189'),
+  MAILLON_SELLER_BIC: z.string().default('AGRIFRPPXXX'),
+  MAILLON_SELLER_BANK: z.string().default('Crédit Agricole Île-de-France'),
   NODE_ENV: z.string().default('development'),
 });
+
+export type Seller = {
+  name: string;
+  legalName: string;
+  address: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  siret: string;
+  vatNumber: string;
+  rcs: string;
+  capital: string;
+  iban: string;
+  bic: string;
+  bank: string;
+};
 
 export type Config = {
   port: number;
@@ -46,8 +74,9 @@ export type Config = {
   loginMaxFailuresPerAddress: number;
   loginWindowMs: number;
   trustProxy: boolean;
-  /** development shows the e-mail outbox to anyone signed in, and serves demo hints */
   development: boolean;
+  /** the issuer printed on invoices and pro-formas */
+  seller: Seller;
 };
 
 /** Reads every setting from the environment once; a bad value stops the start with its name. */
@@ -78,5 +107,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowMs: e.MAILLON_LOGIN_WINDOW_MINUTES * 60_000,
     trustProxy: e.MAILLON_TRUST_PROXY,
     development: e.NODE_ENV !== 'production',
+    seller: {
+      name: e.MAILLON_SELLER_NAME,
+      legalName: e.MAILLON_SELLER_NAME,
+      address: e.MAILLON_SELLER_ADDRESS,
+      postalCode: e.MAILLON_SELLER_POSTAL_CODE,
+      city: e.MAILLON_SELLER_CITY,
+      country: e.MAILLON_SELLER_COUNTRY.toUpperCase(),
+      siret: e.MAILLON_SELLER_SIRET,
+      vatNumber: e.MAILLON_SELLER_VAT_NUMBER,
+      rcs: e.MAILLON_SELLER_RCS,
+      capital: e.MAILLON_SELLER_CAPITAL,
+      iban: e.MAILLON_SELLER_IBAN,
+      bic: e.MAILLON_SELLER_BIC,
+      bank: e.MAILLON_SELLER_BANK,
+    },
   };
 }

@@ -3,6 +3,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_ledger.js';
+import * as m0003 from './migrations/0003_credits.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -19,6 +20,7 @@ export type Database = {
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_ledger': m0002,
+  '0003_credits': m0003,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -5,7 +5,9 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 /** bigint columns arrive as strings from `pg` and as numbers from PGlite; select them through `::int8` helpers */
 type BigCents = ColumnType<string | number, number | bigint | undefined, number | bigint>;
 
-export type Role = 'agency' | 'manager' | 'consultant' | 'client' | 'publisher' | 'support';
+export type Role = 'agency' | 'manager' | 'consultant' | 'client' | 'publisher' | 'support' | 'system';
+/** The roles the API shows; system accounts (the other side of movements) never leave the server. */
+export type PublicRole = Exclude<Role, 'system'>;
 export type AgencyMode = 'simple' | 'intermediate' | 'complete';
 export type Language = 'fr' | 'en';
 
@@ -49,6 +51,7 @@ export interface WalletsTable {
   agency_id: string | null;
   posted_cents: BigCents;
   pending_cents: BigCents;
+  kind: Generated<'user' | 'system'>;
 }
 
 export interface SessionsTable {
@@ -125,6 +128,8 @@ export interface LedgerTransfersTable {
   person_id: string | null;
   acting_account_id: string | null;
   memo: string | null;
+  hold_id: string | null;
+  idempotency_key: string | null;
 }
 
 export interface LedgerEntriesTable {
@@ -140,9 +145,93 @@ export interface LedgerEntriesTable {
   person_id: string | null;
   acting_account_id: string | null;
   memo: string | null;
+  hold_id: string | null;
+}
+
+export interface LedgerHoldsTable {
+  id: Generated<string>;
+  account_id: string;
+  agency_id: string | null;
+  amount_cents: BigCents;
+  captured_cents: ColumnType<string | number, number | undefined, number>;
+  status: Generated<'held' | 'captured' | 'released'>;
+  reference: string | null;
+  created_at: Generated<Date>;
+  settled_at: NullableTimestamp;
+  person_id: string | null;
+  acting_account_id: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  person_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+}
+
+export interface InvoiceSequencesTable {
+  series: string;
+  year: number;
+  last_number: number;
+}
+
+export type VatRegime = 'fr' | 'eu_consumer' | 'reverse_charge' | 'outside_eu';
+
+export interface TopUpsTable {
+  id: Generated<string>;
+  account_id: string;
+  agency_id: string | null;
+  amount_cents: BigCents;
+  vat_rate_bp: number;
+  vat_cents: BigCents;
+  total_cents: BigCents;
+  vat_regime: VatRegime;
+  method: 'bank_transfer';
+  status: Generated<'awaiting_payment' | 'paid' | 'cancelled' | 'refunded'>;
+  payment_reference: string;
+  buyer: ColumnType<Party, string, string>;
+  created_at: Generated<Date>;
+  paid_at: NullableTimestamp;
+  cancelled_at: NullableTimestamp;
+  requested_by: string | null;
+  requested_as: string | null;
+}
+
+/** Seller or buyer identity as printed on an invoice, frozen at issue. */
+export type Party = Company & { name: string };
+
+export type InvoiceLine = { label: string; quantity: number; unitPriceCents: number; totalCents: number };
+
+export interface InvoicesTable {
+  id: Generated<string>;
+  kind: 'invoice' | 'credit_note';
+  number: string;
+  year: number;
+  sequence: number;
+  issued_at: Generated<Date>;
+  account_id: string;
+  agency_id: string | null;
+  top_up_id: string | null;
+  credited_invoice_id: string | null;
+  seller: ColumnType<Party & { rcs?: string | null; capital?: string | null; iban?: string; bic?: string }, string, never>;
+  buyer: ColumnType<Party, string, never>;
+  lines: ColumnType<InvoiceLine[], string, never>;
+  vat_regime: VatRegime;
+  vat_rate_bp: number;
+  subtotal_cents: BigCents;
+  vat_cents: BigCents;
+  total_cents: BigCents;
+  payment_terms: string;
 }
 
 export interface DB {
+  ledger_holds: LedgerHoldsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  invoice_sequences: InvoiceSequencesTable;
+  top_ups: TopUpsTable;
+  invoices: InvoicesTable;
   ledger_transfers: LedgerTransfersTable;
   ledger_entries: LedgerEntriesTable;
   accounts: AccountsTable;

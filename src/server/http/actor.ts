@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
-import type { AgencyMode, DB, Language, Role } from '../db/types.js';
+import type { AgencyMode, DB, Language, PublicRole } from '../db/types.js';
 
 /** What the rest of the code knows about an account taking part in a request. */
 export type ActorAccount = {
   id: string;
-  role: Role;
+  role: PublicRole;
   name: string;
   email: string | null;
   parentId: string | null;

@@ -98,6 +98,24 @@ export const messages = {
     en: 'Not enough available credits in this wallet.',
   },
   mode_conflict: { fr: "L'agence est déjà dans ce mode.", en: 'The agency is already in this mode.' },
+  idempotency_conflict: {
+    fr: "Cette clé d'idempotence a déjà servi pour une autre requête.",
+    en: 'This idempotency key was already used for another request.',
+  },
+  idempotency_key_invalid: {
+    fr: "La clé d'idempotence doit faire entre 8 et 200 caractères.",
+    en: 'The idempotency key must be 8 to 200 characters long.',
+  },
+  same_wallet: { fr: 'Choisissez deux portefeuilles différents.', en: 'Choose two different wallets.' },
+  wallet_inactive: { fr: 'Ce compte est désactivé : son portefeuille est fermé.', en: 'This account is deactivated: its wallet is closed.' },
+  company_missing: {
+    fr: "Renseignez d'abord les coordonnées de facturation de {name} (raison sociale, adresse, pays).",
+    en: 'First fill in the billing details of {name} (legal name, address, country).',
+  },
+  top_up_spent: {
+    fr: "Les crédits de ce rechargement ont déjà été dépensés ou attribués : annulation impossible.",
+    en: 'The credits of this top-up were already spent or allocated: it cannot be cancelled.',
+  },
   company_requires_fields: {
     fr: 'Raison sociale, adresse, code postal, ville et pays sont obligatoires.',
     en: 'Legal name, address, postal code, city and country are required.',

@@ -8,6 +8,7 @@ export const rank: Record<Role, number> = {
   client: 0,
   publisher: -1,
   support: -1,
+  system: -1,
 };
 
 export const hierarchyRoles = ['agency', 'manager', 'consultant', 'client'] as const;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
-import type { AccountRow, NewAccount, Role } from '../../db/types.js';
+import type { AccountRow, NewAccount, PublicRole, Role } from '../../db/types.js';
 import { decodeCursor, pageOf } from '../../http/pagination.js';
 
 /** Lower-cased and stripped of accents, so that "Élodie" is found by "elodie". */
@@ -148,8 +148,11 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       'p.name as parent_name',
       sql<number>`coalesce(w.posted_cents - w.pending_cents, 0)::int8`.as('balance_cents'),
       sql<number>`(select count(*) from accounts c where c.parent_id = a.id and c.active)::int`.as('children_count'),
+      sql<number>`(select coalesce(sum(sw.posted_cents - sw.pending_cents), 0)::int8 from account_tree st
+        join wallets sw on sw.account_id = st.descendant_id where st.ancestor_id = a.id)`.as('subtree_balance_cents'),
       't.depth',
     ]);
+  q = q.where('a.role', '!=', 'system');
   if (f.role) q = q.where('a.role', '=', f.role);
   if (f.parentId) q = q.where('a.parent_id', '=', f.parentId);
   if (!f.includeInactive) q = q.where('a.active', '=', true);
@@ -166,7 +169,7 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
   return {
     items: page.items.map((r) => ({
       id: r.id,
-      role: r.role,
+      role: r.role as PublicRole,
       name: r.name,
       email: r.email,
       parentId: r.parent_id,
@@ -177,6 +180,7 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       hasLogin: Boolean(r.has_login),
       lastSignInAt: r.last_sign_in_at ? new Date(r.last_sign_in_at).toISOString() : null,
       balanceCents: Number(r.balance_cents),
+      subtreeBalanceCents: Number(r.subtree_balance_cents),
       childrenCount: Number(r.children_count),
     })),
     nextCursor: page.nextCursor,

@@ -44,6 +44,8 @@ export const ZAccountListItem = ZAccount.extend({
   hasLogin: z.boolean(),
   lastSignInAt: z.string().nullable(),
   balanceCents: z.number().int(),
+  /** available credits of the account and everything below it */
+  subtreeBalanceCents: z.number().int(),
   childrenCount: z.number().int(),
 });
 

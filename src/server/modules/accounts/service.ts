@@ -1,5 +1,5 @@
 import type { Actor, ActorAccount, Ctx, Tx } from '../../http/actor.js';
-import type { AccountRow, Company } from '../../db/types.js';
+import type { AccountRow, Company, PublicRole } from '../../db/types.js';
 import { notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import {
@@ -15,7 +15,7 @@ import type { TAccount, TAccountDetail, TCompany } from './schema.js';
 export function toAccount(row: AccountRow): TAccount {
   return {
     id: row.id,
-    role: row.role,
+    role: row.role as PublicRole,
     name: row.name,
     email: row.email,
     parentId: row.parent_id,
@@ -39,7 +39,7 @@ export async function findReachableAccount(
   options: { includeSelf: boolean } = { includeSelf: true },
 ): Promise<AccountRow> {
   const row = await findAccountById(db, id);
-  if (!row) throw notFound();
+  if (!row || row.role === 'system') throw notFound();
   if (id === actor.account.id) {
     if (options.includeSelf) return row;
     throw notFound();

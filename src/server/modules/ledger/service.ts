@@ -1,8 +1,14 @@
 import { sql } from 'kysely';
-import type { Actor, Tx } from '../../http/actor.js';
-import { AppError } from '../../http/errors.js';
+import type { Actor, Ctx, Tx } from '../../http/actor.js';
+import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
+import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
+import { recordAudit } from '../audit/service.js';
+import { findReachableAccount } from '../accounts/service.js';
+import { ledgerPolicy } from './policy.js';
+import { listEntries, type EntryFilters } from './queries.js';
+import { SYSTEM_ACCOUNTS } from './system.js';
 
-export type TransferKind = 'allocation' | 'return';
+export type TransferKind = 'allocation' | 'return' | 'top_up' | 'top_up_refund' | 'order_capture';
 
 export type TransferInput = {
   fromAccountId: string;
@@ -10,36 +16,69 @@ export type TransferInput = {
   amountCents: number;
   kind: TransferKind;
   memo?: string | null;
+  holdId?: string | null;
+  /** only for a capture: the pending part of the debited wallet this transfer settles */
+  settlesPendingCents?: number;
 };
 
-/**
- * Moves available credits from one wallet to another inside the caller's transaction: both
- * wallets are locked in id order (no deadlock between crossing transfers), the debit is refused
- * when it would take `available` below zero, and two balanced entries record the movement with
- * the person and the account acted for.
- */
-export async function transferCredits(tx: Tx, actor: Actor, input: TransferInput): Promise<{ transferId: string }> {
-  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) {
-    throw new Error('transfer amount must be a positive integer number of cents');
-  }
-  const ids = [input.fromAccountId, input.toAccountId].sort();
-  const wallets = await tx
+function assertPositiveCents(amount: number) {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error('amounts are positive integer cents');
+}
+
+type LockedWallet = { account_id: string; agency_id: string | null; posted: number; pending: number; kind: 'user' | 'system' };
+
+/** Locks wallets in account-id order, so two transfers crossing the same wallets never deadlock. */
+async function lockWallets(tx: Tx, accountIds: string[]): Promise<Map<string, LockedWallet>> {
+  const ids = [...new Set(accountIds)].sort();
+  const rows = await tx
     .selectFrom('wallets')
-    .select(['account_id', 'agency_id', 'posted_cents', 'pending_cents'])
+    .select(['account_id', 'agency_id', 'posted_cents', 'pending_cents', 'kind'])
     .where('account_id', 'in', ids)
     .orderBy('account_id')
     .forUpdate()
     .execute();
-  const from = wallets.find((w) => w.account_id === input.fromAccountId);
-  const to = wallets.find((w) => w.account_id === input.toAccountId);
-  if (!from || !to) throw new Error('wallet missing for a transfer');
-  if (Number(from.posted_cents) - Number(from.pending_cents) < input.amountCents) {
+  if (rows.length !== ids.length) throw new Error('wallet missing');
+  return new Map(
+    rows.map((r) => [
+      r.account_id,
+      {
+        account_id: r.account_id,
+        agency_id: r.agency_id,
+        posted: Number(r.posted_cents),
+        pending: Number(r.pending_cents),
+        kind: r.kind,
+      },
+    ]),
+  );
+}
+
+const available = (w: LockedWallet) => w.posted - w.pending;
+
+/**
+ * Moves credits from one wallet to another inside the caller's transaction: both wallets locked
+ * in id order, the debit refused when it would take a user wallet's `available` below zero, two
+ * balanced append-only entries with the person and the account acted for.
+ */
+export async function transferCredits(tx: Tx, actor: Actor, input: TransferInput): Promise<{ transferId: string; at: string }> {
+  assertPositiveCents(input.amountCents);
+  if (input.fromAccountId === input.toAccountId) throw new Error('a transfer needs two wallets');
+  const wallets = await lockWallets(tx, [input.fromAccountId, input.toAccountId]);
+  const from = wallets.get(input.fromAccountId)!;
+  const to = wallets.get(input.toAccountId)!;
+  const settles = input.settlesPendingCents ?? 0;
+  if (from.kind === 'user' && available(from) + settles < input.amountCents) {
     throw new AppError('insufficient_funds', 409, 'insufficient_funds');
   }
-  const fromAfter = Number(from.posted_cents) - input.amountCents;
-  const toAfter = Number(to.posted_cents) + input.amountCents;
-  await tx.updateTable('wallets').set({ posted_cents: sql`posted_cents - ${input.amountCents}` }).where('account_id', '=', from.account_id).execute();
-  await tx.updateTable('wallets').set({ posted_cents: sql`posted_cents + ${input.amountCents}` }).where('account_id', '=', to.account_id).execute();
+  await tx
+    .updateTable('wallets')
+    .set({ posted_cents: sql`posted_cents - ${input.amountCents}`, pending_cents: sql`pending_cents - ${settles}` })
+    .where('account_id', '=', from.account_id)
+    .execute();
+  await tx
+    .updateTable('wallets')
+    .set({ posted_cents: sql`posted_cents + ${input.amountCents}` })
+    .where('account_id', '=', to.account_id)
+    .execute();
   const transfer = await tx
     .insertInto('ledger_transfers')
     .values({
@@ -51,8 +90,9 @@ export async function transferCredits(tx: Tx, actor: Actor, input: TransferInput
       person_id: actor.person.id,
       acting_account_id: actor.account.id,
       memo: input.memo ?? null,
+      hold_id: input.holdId ?? null,
     })
-    .returning('id')
+    .returning(['id', 'at'])
     .executeTakeFirstOrThrow();
   const common = {
     transfer_id: transfer.id,
@@ -60,27 +100,158 @@ export async function transferCredits(tx: Tx, actor: Actor, input: TransferInput
     person_id: actor.person.id,
     acting_account_id: actor.account.id,
     memo: input.memo ?? null,
+    hold_id: input.holdId ?? null,
   };
   await tx
     .insertInto('ledger_entries')
     .values([
       {
         ...common,
-        account_id: input.fromAccountId,
+        account_id: from.account_id,
         agency_id: from.agency_id,
         amount_cents: -input.amountCents,
-        balance_after_cents: fromAfter,
-        counterparty_account_id: input.toAccountId,
+        balance_after_cents: from.posted - input.amountCents,
+        counterparty_account_id: to.account_id,
       },
       {
         ...common,
-        account_id: input.toAccountId,
+        account_id: to.account_id,
         agency_id: to.agency_id,
         amount_cents: input.amountCents,
-        balance_after_cents: toAfter,
-        counterparty_account_id: input.fromAccountId,
+        balance_after_cents: to.posted + input.amountCents,
+        counterparty_account_id: from.account_id,
       },
     ])
     .execute();
-  return { transferId: transfer.id };
+  return { transferId: transfer.id, at: new Date(transfer.at).toISOString() };
+}
+
+/** Reserves credits (pending) for an order; refused when `available` is short. */
+export async function holdCredits(
+  tx: Tx,
+  actor: Actor,
+  input: { accountId: string; amountCents: number; reference?: string | null },
+): Promise<{ holdId: string }> {
+  assertPositiveCents(input.amountCents);
+  const wallet = (await lockWallets(tx, [input.accountId])).get(input.accountId)!;
+  if (available(wallet) < input.amountCents) throw new AppError('insufficient_funds', 409, 'insufficient_funds');
+  await tx
+    .updateTable('wallets')
+    .set({ pending_cents: sql`pending_cents + ${input.amountCents}` })
+    .where('account_id', '=', input.accountId)
+    .execute();
+  const hold = await tx
+    .insertInto('ledger_holds')
+    .values({
+      account_id: input.accountId,
+      agency_id: wallet.agency_id,
+      amount_cents: input.amountCents,
+      reference: input.reference ?? null,
+      person_id: actor.person.id,
+      acting_account_id: actor.account.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { holdId: hold.id };
+}
+
+async function lockHeldHold(tx: Tx, holdId: string) {
+  const hold = await tx.selectFrom('ledger_holds').selectAll().where('id', '=', holdId).forUpdate().executeTakeFirst();
+  if (!hold) throw notFound();
+  if (hold.status !== 'held') throw invalidState();
+  return { ...hold, amount: Number(hold.amount_cents) };
+}
+
+/** Captures a hold, whole or in part, into the orders system account; the rest is released. */
+export async function captureHold(
+  tx: Tx,
+  actor: Actor,
+  input: { holdId: string; amountCents?: number; memo?: string | null },
+): Promise<{ capturedCents: number; releasedCents: number }> {
+  const hold = await lockHeldHold(tx, input.holdId);
+  const captured = input.amountCents ?? hold.amount;
+  if (!Number.isSafeInteger(captured) || captured < 0 || captured > hold.amount) {
+    throw new Error('a capture takes between 0 and the held amount');
+  }
+  if (captured > 0) {
+    await transferCredits(tx, actor, {
+      fromAccountId: hold.account_id,
+      toAccountId: SYSTEM_ACCOUNTS.orders,
+      amountCents: captured,
+      kind: 'order_capture',
+      memo: input.memo ?? hold.reference,
+      holdId: hold.id,
+      settlesPendingCents: captured,
+    });
+  }
+  const released = hold.amount - captured;
+  if (released > 0) {
+    await tx
+      .updateTable('wallets')
+      .set({ pending_cents: sql`pending_cents - ${released}` })
+      .where('account_id', '=', hold.account_id)
+      .execute();
+  }
+  await tx
+    .updateTable('ledger_holds')
+    .set({ status: 'captured', captured_cents: captured, settled_at: new Date() })
+    .where('id', '=', hold.id)
+    .execute();
+  return { capturedCents: captured, releasedCents: released };
+}
+
+/** Gives the whole hold back to `available`. */
+export async function releaseHold(tx: Tx, _actor: Actor, input: { holdId: string }): Promise<{ releasedCents: number }> {
+  const hold = await lockHeldHold(tx, input.holdId);
+  await lockWallets(tx, [hold.account_id]);
+  await tx
+    .updateTable('wallets')
+    .set({ pending_cents: sql`pending_cents - ${hold.amount}` })
+    .where('account_id', '=', hold.account_id)
+    .execute();
+  await tx.updateTable('ledger_holds').set({ status: 'released', settled_at: new Date() }).where('id', '=', hold.id).execute();
+  return { releasedCents: hold.amount };
+}
+
+export type AllocationInput = { fromAccountId: string; toAccountId: string; amountCents: number; memo?: string };
+
+/**
+ * Allocates credits between two wallets the actor reaches (its own included): down the tree,
+ * back up (reclaim) or sideways between two accounts below it.
+ */
+export async function allocateCredits(actor: Actor, input: AllocationInput, idem: Idempotency, ctx: Ctx) {
+  if (!ledgerPolicy.mayAllocate(actor)) throw forbidden();
+  if (input.fromAccountId === input.toAccountId) throw ruleViolation('same_wallet', {}, 'toAccountId');
+  return runIdempotent(ctx, actor, idem, async (tx) => {
+    const from = await findReachableAccount(tx, actor, input.fromAccountId);
+    const to = await findReachableAccount(tx, actor, input.toAccountId);
+    if (!from.active) throw ruleViolation('wallet_inactive', {}, 'fromAccountId');
+    if (!to.active) throw ruleViolation('wallet_inactive', {}, 'toAccountId');
+    const transfer = await transferCredits(tx, actor, { ...input, kind: 'allocation', memo: input.memo ?? null });
+    await recordAudit(
+      tx,
+      actor,
+      'credits.allocate',
+      { type: 'transfer', id: transfer.transferId },
+      {
+        from: from.id,
+        to: to.id,
+        amountCents: input.amountCents,
+      },
+    );
+    return {
+      id: transfer.transferId,
+      at: transfer.at,
+      kind: 'allocation',
+      fromAccountId: from.id,
+      toAccountId: to.id,
+      amountCents: input.amountCents,
+      memo: input.memo ?? null,
+    };
+  });
+}
+
+export async function listLedger(actor: Actor, accountId: string, filters: EntryFilters, ctx: Ctx) {
+  const account = await findReachableAccount(ctx.db, actor, accountId);
+  return listEntries(ctx.db, account.id, filters);
 }

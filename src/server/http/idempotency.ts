@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { FastifyRequest } from 'fastify';
+import type { Actor, Ctx, Tx } from './actor.js';
+import { AppError, invalidInput } from './errors.js';
+
+/** The idempotency key a money-moving request came with, and a fingerprint of what it asked. */
+export type Idempotency = { key: string; hash: string } | null;
+
+export function idempotencyOf(request: FastifyRequest): Idempotency {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return null;
+  const key = String(header).trim();
+  if (key.length < 8 || key.length > 200) throw invalidInput('idempotency_key_invalid', 'idempotency-key');
+  const hash = createHash('sha256')
+    .update(
+      `${request.method} ${request.routeOptions.url} ${JSON.stringify(request.params)} ${JSON.stringify(request.body ?? null)}`,
+    )
+    .digest('hex');
+  return { key, hash };
+}
+
+/**
+ * Runs a money-moving use case in one transaction with its idempotency key: the first request
+ * with a key does the work and stores its answer in that same transaction; the same key and body
+ * get the stored answer back; the same key with another body is 409. A concurrent duplicate waits
+ * on the key's row until the first commits, then replays. A failed attempt stores nothing.
+ */
+export async function runIdempotent<T>(ctx: Ctx, actor: Actor, idem: Idempotency, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return ctx.db.transaction().execute(async (tx) => {
+    if (idem) {
+      const claimed = await sql<{ key: string }>`
+        insert into idempotency_keys (person_id, key, request_hash) values (${actor.person.id}, ${idem.key}, ${idem.hash})
+        on conflict do nothing returning key`.execute(tx);
+      if (claimed.rows.length === 0) {
+        const stored = await tx
+          .selectFrom('idempotency_keys')
+          .selectAll()
+          .where('person_id', '=', actor.person.id)
+          .where('key', '=', idem.key)
+          .executeTakeFirstOrThrow();
+        if (stored.request_hash !== idem.hash || stored.response === null) {
+          throw new AppError('idempotency_conflict', 409, 'idempotency_conflict', {}, 'idempotency-key');
+        }
+        return stored.response as T;
+      }
+    }
+    const outcome = await work(tx);
+    if (idem) {
+      await tx
+        .updateTable('idempotency_keys')
+        .set({ status_code: 200, response: JSON.stringify(outcome) })
+        .where('person_id', '=', actor.person.id)
+        .where('key', '=', idem.key)
+        .execute();
+    }
+    return outcome;
+  });
+}

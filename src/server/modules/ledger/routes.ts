@@ -1,0 +1,67 @@
+import { stringify } from 'csv-stringify/sync';
+import type { RoutesPlugin } from '../../http/types.js';
+import { actorOf } from '../../http/hooks.js';
+import { idempotencyOf } from '../../http/idempotency.js';
+import { ZPageOf } from '../../http/pagination.js';
+import { ZAccountIdParams } from '../accounts/schema.js';
+import { ZLedgerEntry, ZLedgerQuery, ZTransfer, ZTransferBody } from './schema.js';
+import * as ledger from './service.js';
+
+const tags = ['credits'];
+
+const kindLabels: Record<string, string> = {
+  allocation: 'Attribution',
+  return: 'Retour de crédits',
+  top_up: 'Rechargement',
+  top_up_refund: 'Annulation de rechargement',
+  order_capture: 'Commande réglée',
+};
+
+export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {
+  app.post('/api/transfers', { schema: { tags, body: ZTransferBody, response: { 201: ZTransfer } } }, async (request, reply) => {
+    const outcome = await ledger.allocateCredits(actorOf(request), request.body, idempotencyOf(request), ctx);
+    return reply.status(201).send(outcome);
+  });
+
+  app.get(
+    '/api/accounts/:id/ledger',
+    { schema: { tags, params: ZAccountIdParams, querystring: ZLedgerQuery, response: { 200: ZPageOf(ZLedgerEntry) } } },
+    async (request) => ledger.listLedger(actorOf(request), request.params.id, request.query, ctx),
+  );
+
+  // For a French Excel: UTF-8 with BOM, semicolons, decimal commas.
+  app.get(
+    '/api/accounts/:id/ledger.csv',
+    { schema: { tags, params: ZAccountIdParams, querystring: ZLedgerQuery.omit({ limit: true, cursor: true }) } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const rows: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await ledger.listLedger(actor, request.params.id, { ...request.query, limit: 500, cursor }, ctx);
+        for (const e of page.items) {
+          rows.push([
+            e.at,
+            kindLabels[e.kind] ?? e.kind,
+            (e.amountCents / 100).toFixed(2).replace('.', ','),
+            (e.balanceAfterCents / 100).toFixed(2).replace('.', ','),
+            e.counterpartyName ?? '',
+            e.personName ?? '',
+            e.memo ?? '',
+          ]);
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      const csv = stringify(rows, {
+        delimiter: ';',
+        bom: true,
+        header: true,
+        columns: ['Date', 'Type', 'Montant (€)', 'Solde après (€)', 'Contrepartie', 'Par', 'Mémo'],
+      });
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="mouvements-${request.params.id}.csv"`)
+        .send(csv);
+    },
+  );
+};

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export const ZTransferBody = z.object({
+  fromAccountId: z.uuid(),
+  toAccountId: z.uuid(),
+  amountCents: z
+    .number()
+    .int({ error: 'Un nombre entier de centimes / a whole number of cents' })
+    .positive({ error: 'Le montant doit être positif / the amount must be positive' })
+    .max(100_000_000_00, { error: 'Montant trop élevé / amount too large' }),
+  memo: z.string().trim().max(500).optional(),
+});
+
+export const ZTransfer = z.object({
+  id: z.string(),
+  at: z.string(),
+  kind: z.string(),
+  fromAccountId: z.string(),
+  toAccountId: z.string(),
+  amountCents: z.number().int(),
+  memo: z.string().nullable(),
+});
+
+export const ZEntryKind = z.enum(['allocation', 'return', 'top_up', 'top_up_refund', 'order_capture']);
+
+const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date au format AAAA-MM-JJ / date as YYYY-MM-DD' });
+
+export const ZLedgerQuery = z.object({
+  kind: ZEntryKind.optional(),
+  from: ZDay.optional(),
+  to: ZDay.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const ZLedgerEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  kind: z.string(),
+  amountCents: z.number().int(),
+  balanceAfterCents: z.number().int(),
+  counterpartyAccountId: z.string().nullable(),
+  counterpartyName: z.string().nullable(),
+  personId: z.string().nullable(),
+  personName: z.string().nullable(),
+  actingAccountId: z.string().nullable(),
+  memo: z.string().nullable(),
+});
