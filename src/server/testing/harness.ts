@@ -158,3 +158,35 @@ export async function acceptInvitation(env: TestEnv, email: string, password = P
   if (res.status !== 200) throw new Error(`invitation failed: ${JSON.stringify(res.body)}`);
   return client;
 }
+
+export const FRENCH_COMPANY = {
+  legalName: 'Agence Test SAS',
+  address: '5 place Bellecour',
+  postalCode: '69002',
+  city: 'Lyon',
+  country: 'FR',
+  siret: '81234567800012',
+  vatNumber: 'FR40812345678',
+};
+
+/**
+ * Credits a wallet the way a user would: billing details, a bank-transfer top-up requested by
+ * `client`, then support confirms the payment. Returns the invoice id.
+ */
+export async function fundWallet(env: TestEnv, client: Client, accountId: string, amountCents: number) {
+  const detail = await client.get(`/api/accounts/${accountId}`);
+  if (!detail.body.company) await client.patch(`/api/accounts/${accountId}`, { company: FRENCH_COMPANY });
+  const topUp = await client.post(`/api/accounts/${accountId}/top-ups`, { amountCents, method: 'bank_transfer' });
+  if (topUp.status !== 201) throw new Error(`top-up failed: ${JSON.stringify(topUp.body)}`);
+  const support = await supportClient(env);
+  const confirmed = await support.post(`/api/support/top-ups/${topUp.body.id}/confirm`);
+  if (confirmed.status !== 200) throw new Error(`confirm failed: ${JSON.stringify(confirmed.body)}`);
+  return { topUpId: topUp.body.id as string, invoiceId: confirmed.body.invoiceId as string };
+}
+
+/** The sum of every wallet, system ones included: zero whatever happened. */
+export async function totalOfAllWallets(env: TestEnv): Promise<number> {
+  const { sql } = await import('kysely');
+  const row = await sql<{ total: number }>`select coalesce(sum(posted_cents), 0)::int8 as total from wallets`.execute(env.database.db);
+  return Number(row.rows[0].total);
+}
