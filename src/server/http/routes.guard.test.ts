@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { listRoutes, type RegisteredRoute } from '../app.js';
-import { acceptInvitation, Client, makeAgency, signUp, startTestEnv, uniqueEmail, type TestEnv } from '../testing/harness.js';
+import { acceptInvitation, Client, makeAgency, signUp, startTestEnv, supportClient, uniqueEmail, type TestEnv } from '../testing/harness.js';
 
 /**
  * The "unauthorized access" test of every route, derived from the route table the app registered
@@ -62,7 +62,8 @@ type ZodLike = { _zod: { def: Record<string, any> } };
 type Slot = (path: string) => string;
 
 const WIDENING_QUERY_KEYS = new Set(['includeInactive', 'limit']);
-const isOptional = (schema: ZodLike) => (schema as unknown as { safeParse: (v: unknown) => { success: boolean } }).safeParse(undefined).success;
+type Parseable = { safeParse: (v: unknown) => { success: boolean } };
+const isOptional = (schema: ZodLike) => (schema as unknown as Parseable).safeParse(undefined).success;
 function baseOf(schema: ZodLike): Record<string, any> {
   const def = schema._zod.def;
   if (def.innerType) return baseOf(def.innerType);
@@ -128,8 +129,9 @@ function sample(schema: ZodLike, key: string, path: string, slot: Slot, asQuery:
     case 'boolean':
       return asQuery ? 'false' : false;
     case 'number': {
-      const n = key === 'limit' ? 500 : 100;
-      return asQuery ? String(n) : n;
+      // the largest page; else a round amount (100 €) or the smallest value the schema accepts
+      const candidates = [key === 'limit' ? 500 : 10_000, 1_000, 100, 1, 0].map((n) => (asQuery ? String(n) : n));
+      return candidates.find((c) => (schema as unknown as Parseable).safeParse(asQuery ? Number(c) : c).success);
     }
     case 'array': {
       const item = sample(def.element, key, `${path}[]`, slot, asQuery);
@@ -154,7 +156,7 @@ function uuidFields(schema: ZodLike | undefined, asQuery: boolean): string[] {
   return seen;
 }
 
-type Built = { url: string; payload?: unknown; carriesVictimId: boolean; inPath: boolean };
+type Built = { url: string; payload?: unknown; headers: Record<string, string>; carriesVictimId: boolean; inPath: boolean };
 
 /**
  * The requests to try on one route: for each victim id, every path param and uuid field set to
@@ -181,16 +183,20 @@ function buildRequests(route: RegisteredRoute, victimIds: string[], own: { self:
     return {
       url: url + qs,
       payload: payload ?? (UNSAFE.has(route.method) ? {} : undefined),
+      // money-moving routes take an idempotency key: a fresh one, so that no answer is replayed
+      headers: UNSAFE.has(route.method) ? { 'idempotency-key': randomUUID() } : {},
       carriesVictimId: used.some((v) => victimIds.includes(v)),
       inPath: params.some((p) => victimIds.includes(valueOf(`param:${p}`))),
     };
   };
   if (slots.length === 0) return [make(ownId)];
   const out: Built[] = [];
-  for (const victim of victimIds) {
-    out.push(make(() => victim));
+  victimIds.forEach((victim, k) => {
+    // every slot a victim id (distinct ones, so that "from" and "to" differ)…
+    out.push(make((s) => victimIds[(k + slots.indexOf(s)) % victimIds.length]));
+    // …then each slot alone
     if (slots.length > 1) for (const alone of slots) out.push(make((s) => (s === alone ? victim : ownId(s))));
-  }
+  });
   return out;
 }
 
@@ -231,7 +237,7 @@ describe('(a) without a session', () => {
       if (PUBLIC_ROUTES.has(keyOf(route))) continue;
       const [built] = buildRequests(route, [randomUUID()], { self: randomUUID(), below: randomUUID() });
       for (const client of [anonymous, stale]) {
-        const res = await client.request(route.method as 'GET', built.url, built.payload);
+        const res = await client.request(route.method as 'GET', built.url, built.payload, built.headers);
         expect(res.status, `${keyOf(route)} answered ${res.status} without a valid session`).toBe(401);
         if (route.method !== 'HEAD') expect(res.body.error.code).toBe('unauthenticated');
       }
@@ -257,7 +263,7 @@ describe('(a) CSRF', () => {
       if (!UNSAFE.has(route.method) || PUBLIC_ROUTES.has(keyOf(route))) continue;
       const [built] = buildRequests(route, [randomUUID()], { self: randomUUID(), below: randomUUID() });
       client.csrf = null;
-      const res = await client.request(route.method as 'POST', built.url, built.payload);
+      const res = await client.request(route.method as 'POST', built.url, built.payload, built.headers);
       expect(res.status, `${keyOf(route)} without CSRF token`).toBe(403);
       expect(res.body.error.code).toBe('csrf_failed');
     }
@@ -289,7 +295,27 @@ describe('(b) as another tenant, with agency A ids', () => {
       .where('account_id', '=', a.agencyId)
       .executeTakeFirstOrThrow();
 
-    const victimIds = [...Object.values(a.ids), approvedRequest.id, pendingRequest.body.id, pendingAccount.id];
+    // A's money: a paid top-up with its invoice, credits allocated down, a top-up awaiting payment.
+    const company = { legalName: 'Agence A SAS', address: '1 rue de la Paix', postalCode: '75002', city: 'Paris', country: 'FR' };
+    expect((await a.agency.patch(`/api/accounts/${a.agencyId}`, { company })).status).toBe(200);
+    const paid = await a.agency.post(`/api/accounts/${a.agencyId}/top-ups`, { amountCents: 500_00, method: 'bank_transfer' });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    const confirmed = await (await supportClient(env)).post(`/api/support/top-ups/${paid.body.id}/confirm`);
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const allocated = await a.agency.post('/api/transfers', { fromAccountId: a.agencyId, toAccountId: a.ids['Client A'], amountCents: 100_00 });
+    expect(allocated.status, JSON.stringify(allocated.body)).toBe(201);
+    const awaiting = await a.agency.post(`/api/accounts/${a.agencyId}/top-ups`, { amountCents: 200_00, method: 'bank_transfer' });
+    expect(awaiting.status, JSON.stringify(awaiting.body)).toBe(201);
+
+    const victimIds = [
+      ...Object.values(a.ids),
+      approvedRequest.id,
+      pendingRequest.body.id,
+      pendingAccount.id,
+      paid.body.id,
+      confirmed.body.invoiceId,
+      awaiting.body.id,
+    ];
     const victimAccounts = [...Object.values(a.ids), pendingAccount.id];
     const snapshot = () => snapshotOf(env, a.agencyId, victimAccounts);
     const before = await snapshot();
@@ -314,7 +340,7 @@ describe('(b) as another tenant, with agency A ids', () => {
       for (const route of routes) {
         if (PUBLIC_ROUTES.has(keyOf(route))) continue;
         for (const built of buildRequests(route, victimIds, persona)) {
-          const res = await persona.client.request(route.method as 'GET', built.url, built.payload);
+          const res = await persona.client.request(route.method as 'GET', built.url, built.payload, built.headers);
           walked++;
           const what = `${persona.name}: ${route.method} ${built.url} ${built.payload ? JSON.stringify(built.payload) : ''} -> ${res.status}`;
           const text = JSON.stringify(res.body ?? '');
@@ -384,5 +410,12 @@ async function snapshotOf(env: TestEnv, agencyId: string, accountIds: string[]) 
     .select(sql<number>`count(*)::int`.as('n'))
     .where((eb) => eb.or([eb('from_account_id', 'in', ids), eb('to_account_id', 'in', ids)]))
     .executeTakeFirstOrThrow();
-  return { accounts, tree, wallets, requests, tokens, audit: audit.n, transfers: transfers.n };
+  const entries = await db
+    .selectFrom('ledger_entries')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('account_id', 'in', ids)
+    .executeTakeFirstOrThrow();
+  const topUps = await db.selectFrom('top_ups').select(['id', 'status', 'amount_cents']).where('account_id', 'in', ids).orderBy('id').execute();
+  const invoices = await db.selectFrom('invoices').select(['id', 'kind', 'number']).where('account_id', 'in', ids).orderBy('id').execute();
+  return { accounts, tree, wallets, requests, tokens, audit: audit.n, transfers: transfers.n, entries: entries.n, topUps, invoices };
 }
