@@ -19,6 +19,8 @@ export type TransferInput = {
   holdId?: string | null;
   /** only for a capture: the pending part of the debited wallet this transfer settles */
   settlesPendingCents?: number;
+  /** the key of the request that caused it, so a replayed request can be proven to move nothing twice */
+  idempotencyKey?: string | null;
 };
 
 function assertPositiveCents(amount: number) {
@@ -91,6 +93,7 @@ export async function transferCredits(tx: Tx, actor: Actor, input: TransferInput
       acting_account_id: actor.account.id,
       memo: input.memo ?? null,
       hold_id: input.holdId ?? null,
+      idempotency_key: input.idempotencyKey ?? null,
     })
     .returning(['id', 'at'])
     .executeTakeFirstOrThrow();
@@ -227,7 +230,12 @@ export async function allocateCredits(actor: Actor, input: AllocationInput, idem
     const to = await findReachableAccount(tx, actor, input.toAccountId);
     if (!from.active) throw ruleViolation('wallet_inactive', {}, 'fromAccountId');
     if (!to.active) throw ruleViolation('wallet_inactive', {}, 'toAccountId');
-    const transfer = await transferCredits(tx, actor, { ...input, kind: 'allocation', memo: input.memo ?? null });
+    const transfer = await transferCredits(tx, actor, {
+      ...input,
+      kind: 'allocation',
+      memo: input.memo ?? null,
+      idempotencyKey: idem?.key ?? null,
+    });
     await recordAudit(
       tx,
       actor,

@@ -1,0 +1,161 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor, Ctx } from '../../http/actor.js';
+import { AppError } from '../../http/errors.js';
+import { findAccountById } from '../accounts/queries.js';
+import { toActorAccount } from '../accounts/service.js';
+import { makeAgency, startTestEnv, type TestEnv } from '../../testing/harness.js';
+import { allocateCredits, captureHold, holdCredits, releaseHold, transferCredits } from './service.js';
+import { SYSTEM_ACCOUNTS } from './system.js';
+
+/**
+ * Random concurrent money movements must keep the books: the sum of every wallet (system ones
+ * included) stays zero, no user wallet's `available` goes negative, every wallet's posted balance
+ * equals the sum of its entries and its pending equals its open holds, and an idempotency key
+ * moves money at most once. On PostgreSQL the workers really run in parallel (8 connections).
+ */
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const WORKERS = 8;
+const RUNS = Number(process.env.LEDGER_PROPERTY_RUNS ?? (onPostgres ? 4 : 2));
+const OPS = Number(process.env.LEDGER_PROPERTY_OPS ?? (onPostgres ? 800 : 240));
+
+let env: TestEnv;
+let ctx: Ctx;
+let actor: Actor;
+let wallets: string[];
+
+beforeAll(async () => {
+  env = await startTestEnv();
+  ctx = { db: env.database.db, config: env.config };
+  const fx = await makeAgency(env, 'complete', [
+    ['M1', 'manager', 'agency'],
+    ['M2', 'manager', 'agency'],
+    ['C1', 'consultant', 'M1'],
+    ['C2', 'consultant', 'M2'],
+    ['K1', 'client', 'C1'],
+    ['K2', 'client', 'C1'],
+    ['K3', 'client', 'C2'],
+    ['K4', 'client', 'M2'],
+    ['K5', 'client', 'agency'],
+  ]);
+  const agency = toActorAccount((await findAccountById(env.database.db, fx.agencyId))!);
+  actor = { person: agency, account: agency, actingAs: false, sessionId: null, ip: null, lang: 'fr' };
+  wallets = Object.values(fx.ids);
+}, 120_000);
+afterAll(async () => env?.close());
+
+type Op =
+  | { t: 'topup'; to: number; amount: number }
+  | { t: 'allocate'; from: number; to: number; amount: number; key: number | null }
+  | { t: 'hold'; on: number; amount: number }
+  | { t: 'capture'; hold: number; part: number }
+  | { t: 'release'; hold: number };
+
+const idx = fc.nat({ max: 9 });
+const amount = fc.integer({ min: 1, max: 5_000 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('topup' as const), to: idx, amount: fc.integer({ min: 1_000, max: 20_000 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ t: fc.constant('allocate' as const), from: idx, to: idx, amount, key: fc.option(fc.nat({ max: 40 }), { nil: null }) }),
+  },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('hold' as const), on: idx, amount }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('capture' as const), hold: fc.nat(), part: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('release' as const), hold: fc.nat() }) },
+);
+
+/** Outcomes a random operation may legitimately meet; anything else fails the property. */
+function expected(e: unknown): boolean {
+  return e instanceof AppError && ['insufficient_funds', 'invalid_state', 'idempotency_conflict', 'rule_violation'].includes(e.code);
+}
+
+async function run(o: Op, holds: string[], runId: number) {
+  const w = (i: number) => wallets[i % wallets.length];
+  switch (o.t) {
+    case 'topup':
+      return ctx.db.transaction().execute((tx) =>
+        transferCredits(tx, actor, { fromAccountId: SYSTEM_ACCOUNTS.bank, toAccountId: w(o.to), amountCents: o.amount, kind: 'top_up' }),
+      );
+    case 'allocate': {
+      const body = { fromAccountId: w(o.from), toAccountId: w(o.to), amountCents: o.amount };
+      // A key is reused with the same body only: the replay must not move money again.
+      const idem = o.key === null ? null : { key: `prop-${runId}-${o.key}-${o.from}-${o.to}-${o.amount}`, hash: `${o.from}:${o.to}:${o.amount}` };
+      return allocateCredits(actor, body, idem, ctx);
+    }
+    case 'hold': {
+      const { holdId } = await ctx.db.transaction().execute((tx) => holdCredits(tx, actor, { accountId: w(o.on), amountCents: o.amount }));
+      holds.push(holdId);
+      return;
+    }
+    case 'capture': {
+      if (holds.length === 0) return;
+      const holdId = holds[o.hold % holds.length];
+      return ctx.db.transaction().execute(async (tx) => {
+        const hold = await tx.selectFrom('ledger_holds').select('amount_cents').where('id', '=', holdId).executeTakeFirstOrThrow();
+        return captureHold(tx, actor, { holdId, amountCents: Math.floor(Number(hold.amount_cents) * o.part) });
+      });
+    }
+    case 'release':
+      if (holds.length === 0) return;
+      return ctx.db.transaction().execute((tx) => releaseHold(tx, actor, { holdId: holds[o.hold % holds.length] }));
+  }
+}
+
+async function checkBooks() {
+  const db = env.database.db;
+  const total = await sql<{ total: number }>`select coalesce(sum(posted_cents), 0)::int8 as total from wallets`.execute(db);
+  expect(Number(total.rows[0].total)).toBe(0);
+  const negative = await sql<{ n: number }>`select count(*)::int as n from wallets where kind = 'user' and posted_cents - pending_cents < 0`.execute(db);
+  expect(Number(negative.rows[0].n)).toBe(0);
+  const drift = await sql<{ account_id: string }>`
+    select w.account_id from wallets w
+    left join (select account_id, sum(amount_cents) as s from ledger_entries group by account_id) e on e.account_id = w.account_id
+    where w.posted_cents <> coalesce(e.s, 0)`.execute(db);
+  expect(drift.rows).toEqual([]);
+  const pending = await sql<{ account_id: string }>`
+    select w.account_id from wallets w
+    left join (select account_id, sum(amount_cents) as s from ledger_holds where status = 'held' group by account_id) h on h.account_id = w.account_id
+    where w.pending_cents <> coalesce(h.s, 0)`.execute(db);
+  expect(pending.rows).toEqual([]);
+  const balanced = await sql<{ transfer_id: string }>`
+    select transfer_id from ledger_entries group by transfer_id having sum(amount_cents) <> 0`.execute(db);
+  expect(balanced.rows).toEqual([]);
+  const afterBalance = await sql<{ id: string }>`
+    select id from (
+      select id, balance_after_cents, sum(amount_cents) over (partition by account_id order by id) as running from ledger_entries
+    ) x where balance_after_cents <> running`.execute(db);
+  expect(afterBalance.rows).toEqual([]);
+  const twice = await sql<{ k: string }>`
+    select idempotency_key as k from ledger_transfers where idempotency_key is not null
+    group by person_id, idempotency_key having count(*) > 1`.execute(db);
+  expect(twice.rows).toEqual([]);
+}
+
+describe('ledger invariants under random concurrent operations', () => {
+  it(`hold for ${RUNS} runs of ${OPS} operations over ${WORKERS} workers`, async () => {
+    let runId = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: OPS, maxLength: OPS }), async (ops) => {
+        runId++;
+        const holds: string[] = [];
+        const queues = Array.from({ length: WORKERS }, (_, i) => ops.filter((_, j) => j % WORKERS === i));
+        const unexpected: unknown[] = [];
+        await Promise.all(
+          queues.map(async (queue) => {
+            for (const o of queue) {
+              try {
+                await run(o, holds, runId);
+              } catch (e) {
+                if (!expected(e)) unexpected.push(e);
+              }
+            }
+          }),
+        );
+        expect(unexpected).toEqual([]);
+        await checkBooks();
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  });
+});
