@@ -1,0 +1,124 @@
+// Browser-test support: the real server in-process on a fresh in-memory PGlite, and Chromium
+// driven by playwright-core. Builds nothing: `npm test` runs `npm run build:web` first, and the
+// server serves dist/web like in production.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { buildApp } from '../src/server/app';
+import { loadConfig } from '../src/server/config';
+import { migrateToLatest, openDatabase, type Database } from '../src/server/db/database';
+import { ensureSupportAccount } from '../src/server/db/seed';
+
+export const SCREENSHOTS = join(process.cwd(), 'test-results', 'e2e');
+const WEB_INDEX = join(process.cwd(), 'dist', 'web', 'index.html');
+
+export type TestServer = {
+  url: string;
+  app: FastifyInstance;
+  database: Database;
+  support: { email: string; password: string };
+  close: () => Promise<void>;
+};
+
+/** The whole app on 127.0.0.1 and a random free port, with a support login and no demo data. */
+export async function startServer(): Promise<TestServer> {
+  if (!existsSync(WEB_INDEX)) {
+    throw new Error(`${WEB_INDEX} is missing: run \`npm run build:web\` first (npm test does it).`);
+  }
+  const database = await openDatabase({ dataDir: 'memory://' });
+  await migrateToLatest(database.db);
+  // The port is only known once listening; the links in e-mails are built from publicUrl at send
+  // time, so it is set right after listen (before any request).
+  const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none', MAILLON_PUBLIC_URL: 'http://127.0.0.1:1' });
+  const support = { email: 'support@e2e.maillon.test', password: 'support-e2e-password' };
+  await ensureSupportAccount(database.db, support.email, support.password);
+  const app = await buildApp({ config, database });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  config.publicUrl = url;
+  return {
+    url,
+    app,
+    database,
+    support,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** System Chromium when installed, else the one shipped by @sparticuz/chromium (see STACK-NOTES.md). */
+export async function launchBrowser(): Promise<Browser> {
+  const sparticuz = (await import('@sparticuz/chromium')).default;
+  const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : await sparticuz.executablePath();
+  // `--single-process` (meant for one-page serverless use) makes browser contexts share one cookie
+  // store, so two people signed in side by side would see each other's session: leave it out.
+  const args = sparticuz.args.filter((a) => a !== '--single-process');
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...args, '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A fresh browser profile (own cookies and storage), French, desktop-sized. */
+export async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    viewport: { width: 1366, height: 900 },
+  });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** A full-page screenshot kept as the test artefact in test-results/e2e/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  // Let toasts and transitions settle so the picture shows the page itself.
+  await page.waitForTimeout(300);
+  // Toasts are hidden: they would cover the page they comment on.
+  await page.screenshot({ path, fullPage: true, style: '.mantine-Notifications-root { display: none !important; }' });
+  return path;
+}
+
+const normalize = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
+
+/** Removes the pictures a previous failed run of this file left (`FAILED-<prefix>-*.png`). */
+export function clearFailureScreenshots(prefix: string) {
+  if (!existsSync(SCREENSHOTS)) return;
+  for (const f of readdirSync(SCREENSHOTS)) {
+    if (f.startsWith(`FAILED-${prefix}-`)) rmSync(join(SCREENSHOTS, f));
+  }
+}
+
+/** Visible text (as rendered: CSS upper-casing applies) with every white space, no-break ones included, as one space. */
+export async function textOf(locator: Locator): Promise<string> {
+  return normalize(await locator.innerText());
+}
+
+/** The text as written in the page, before CSS (badges are upper-cased by their style). */
+export async function contentOf(locator: Locator): Promise<string> {
+  return normalize(await locator.textContent());
+}
+
+/** Signs in through the sign-in page and waits for the app shell. */
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByRole('textbox', { name: 'Mot de passe', exact: true }).fill(password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('main-nav').waitFor();
+}
+
+/** Picks an option of a Mantine Select (a combobox: open it, click the option by its label). */
+export async function selectOption(page: Page, field: Locator, option: string | RegExp) {
+  await field.click();
+  await page.getByRole('option', { name: option }).click();
+}

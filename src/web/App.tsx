@@ -1,0 +1,115 @@
+import { useEffect } from 'react';
+import { createTheme, MantineProvider } from '@mantine/core';
+import { Notifications, notifications } from '@mantine/notifications';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
+import { onActingEnded } from './api/client';
+import { homeOf, keys, onMe, queryClient, replaceIdentity } from './api/queries';
+import type { Me } from './api/types';
+import i18n from './i18n';
+import { PublicLayout } from './components/PublicLayout';
+import { isAgencyMember, isStandaloneCustomer, RequireAuth, RoleGate, Shell } from './components/Shell';
+import { AgencyPage } from './routes/agency/AgencyPage';
+import { AgencyRequestPage } from './routes/AgencyRequest';
+import { AuditLog } from './routes/AuditLog';
+import { Dashboard } from './routes/Dashboard';
+import { ForgotPassword } from './routes/ForgotPassword';
+import { Invitation } from './routes/Invitation';
+import { MyAccount } from './routes/MyAccount';
+import { NotFound } from './routes/NotFound';
+import { ResetPassword } from './routes/ResetPassword';
+import { SignIn } from './routes/SignIn';
+import { SignUp } from './routes/SignUp';
+import { SupportPage } from './routes/Support';
+
+const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif',
+  headings: { fontWeight: '700' },
+});
+
+/** An acting-as can end on its own (expired, account moved or deactivated): say so and go home. */
+function SessionEvents() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    onActingEnded((message) => {
+      notifications.show({ color: 'orange', message, autoClose: 10_000 });
+      const me = queryClient.getQueryData<Me>(keys.me);
+      replaceIdentity(null);
+      if (me) navigate(homeOf(me));
+    });
+    onMe((me) => {
+      if (me.actingEnded) {
+        notifications.show({ color: 'orange', message: i18n.t('acting.ended', { name: me.actingEnded }), autoClose: 10_000 });
+        queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+      }
+    });
+  }, [navigate]);
+  return null;
+}
+
+export function App() {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="bottom-right" zIndex={1000} />
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <SessionEvents />
+          <Routes>
+            <Route element={<PublicLayout />}>
+              <Route path="/connexion" element={<SignIn />} />
+              <Route path="/inscription" element={<SignUp />} />
+              <Route path="/mot-de-passe-oublie" element={<ForgotPassword />} />
+              <Route path="/reset-password" element={<ResetPassword />} />
+              <Route path="/invitation" element={<Invitation />} />
+            </Route>
+            <Route
+              element={
+                <RequireAuth>
+                  <Shell />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<Dashboard />} />
+              <Route path="/mon-compte" element={<MyAccount />} />
+              <Route
+                path="/mode-agence"
+                element={
+                  <RoleGate allow={isStandaloneCustomer}>
+                    <AgencyRequestPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/agence/*"
+                element={
+                  <RoleGate allow={isAgencyMember}>
+                    <AgencyPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/journal"
+                element={
+                  <RoleGate allow={isAgencyMember}>
+                    <AuditLog />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/support/*"
+                element={
+                  <RoleGate allow={(a) => a.role === 'support'}>
+                    <SupportPage />
+                  </RoleGate>
+                }
+              />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

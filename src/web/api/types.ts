@@ -1,0 +1,80 @@
+// Types of the API, inferred from the server's own zod schemas (types only: nothing of the server
+// reaches the bundle). Never copy a shape by hand here.
+import type { z } from 'zod';
+import type {
+  ZAcceptInvitationBody,
+  ZActAsBody,
+  ZEmailBody,
+  ZInvitation,
+  ZLoginBody,
+  ZMe,
+  ZPasswordBody,
+  ZResetBody,
+  ZResetRequestBody,
+  ZSessionResult,
+  ZSignupBody,
+} from '../../server/modules/auth/schema';
+import type {
+  ZAccount,
+  ZAccountDetail,
+  ZAccountListItem,
+  ZCompany,
+  ZListAccountsQuery,
+  ZMode,
+  ZRole,
+} from '../../server/modules/accounts/schema';
+import type {
+  ZActivationRequestBody,
+  ZAgency,
+  ZAgencyRequest,
+  ZCreateMemberBody,
+  ZDeactivateResult,
+  ZModeBody,
+  ZModeResult,
+  ZPlan,
+  ZUpdateAccountBody,
+  ZUpdateAccountResult,
+} from '../../server/modules/agency/schema';
+import type { ZPageOf } from '../../server/http/pagination';
+import type { listAuditForSubtree } from '../../server/modules/audit/service';
+import type { listOutbox } from '../../server/modules/notifications/service';
+
+export type Me = z.infer<typeof ZMe>;
+export type MeAccount = Me['account'];
+export type SessionResult = z.infer<typeof ZSessionResult>;
+export type Invitation = z.infer<typeof ZInvitation>;
+export type SignupBody = z.input<typeof ZSignupBody>;
+export type LoginBody = z.input<typeof ZLoginBody>;
+export type ActAsBody = z.input<typeof ZActAsBody>;
+export type PasswordBody = z.input<typeof ZPasswordBody>;
+export type EmailBody = z.input<typeof ZEmailBody>;
+export type ResetRequestBody = z.input<typeof ZResetRequestBody>;
+export type ResetBody = z.input<typeof ZResetBody>;
+export type AcceptInvitationBody = z.input<typeof ZAcceptInvitationBody>;
+
+export type Role = z.infer<typeof ZRole>;
+export type Mode = z.infer<typeof ZMode>;
+export type Account = z.infer<typeof ZAccount>;
+export type AccountListItem = z.infer<typeof ZAccountListItem>;
+export type AccountDetail = z.infer<typeof ZAccountDetail>;
+export type Company = z.infer<typeof ZCompany>;
+export type CompanyInput = z.input<typeof ZCompany>;
+export type ListAccountsQuery = Partial<Omit<z.infer<typeof ZListAccountsQuery>, 'includeInactive'>> & {
+  includeInactive?: 'true' | 'false';
+};
+export type AccountPage = z.infer<ReturnType<typeof ZPageOf<typeof ZAccountListItem>>>;
+
+export type Agency = z.infer<typeof ZAgency>;
+export type AgencyRequest = z.infer<typeof ZAgencyRequest>;
+export type ActivationRequestBody = z.input<typeof ZActivationRequestBody>;
+export type Plan = z.infer<typeof ZPlan>;
+export type ModeBody = z.input<typeof ZModeBody>;
+export type ModeResult = z.infer<typeof ZModeResult>;
+export type CreateMemberBody = z.input<typeof ZCreateMemberBody>;
+export type UpdateAccountBody = z.input<typeof ZUpdateAccountBody>;
+export type UpdateAccountResult = z.infer<typeof ZUpdateAccountResult>;
+export type DeactivateResult = z.infer<typeof ZDeactivateResult> & { applied: boolean };
+
+export type AuditPage = Awaited<ReturnType<typeof listAuditForSubtree>>;
+export type AuditEntry = AuditPage['items'][number];
+export type OutboxEmail = Awaited<ReturnType<typeof listOutbox>>[number];

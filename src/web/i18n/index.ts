@@ -1,0 +1,45 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import fr from './fr/common';
+import en from './en/common';
+
+export const languages = ['fr', 'en'] as const;
+export type Language = (typeof languages)[number];
+const STORAGE_KEY = 'maillon.lang';
+
+function storedLanguage(): Language {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (stored === 'fr' || stored === 'en') return stored;
+  } catch {
+    // storage unavailable (private mode): French, the default
+  }
+  return 'fr';
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { fr: { translation: fr }, en: { translation: en } },
+  lng: storedLanguage(),
+  fallbackLng: 'fr',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+if (typeof document !== 'undefined') document.documentElement.lang = i18n.language;
+
+export function currentLanguage(): Language {
+  return i18n.language?.startsWith('en') ? 'en' : 'fr';
+}
+
+/** Switches the interface language and remembers it in this browser. */
+export async function setLanguage(language: Language) {
+  try {
+    localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // not remembered, still switched
+  }
+  await i18n.changeLanguage(language);
+  document.documentElement.lang = language;
+}
+
+export default i18n;

@@ -1,0 +1,150 @@
+import { Alert, Badge, Button, Card, Center, Loader, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { endpoints } from '../api/endpoints';
+import { keys, useSession } from '../api/queries';
+import type { AuditEntry } from '../api/types';
+import { formatDateTime } from '../components/format';
+import { messageOf } from '../components/serverErrors';
+import { useSubtree } from '../components/hierarchy';
+
+/** The action codes the server records, named for people; an unknown code shows as is. */
+function useActionLabel() {
+  const { t, i18n } = useTranslation();
+  return (action: string) => {
+    const key = `audit.actions.${action.replace(/\./g, '_')}`;
+    return i18n.exists(key) ? t(key as 'audit.actions.auth_login') : action;
+  };
+}
+
+/** What an entry touched: an account's name when it is known here, else its kind and a short id. */
+function target(
+  entry: AuditEntry,
+  names: Map<string, string>,
+  t: (k: 'audit.targets.account' | 'audit.targets.agency_request') => string,
+): { text: string; known: boolean } {
+  if (!entry.targetType) return { text: '—', known: true };
+  const name = entry.targetType === 'account' && entry.targetId ? names.get(entry.targetId) : undefined;
+  if (name) return { text: name, known: true };
+  const type =
+    entry.targetType === 'account' || entry.targetType === 'agency_request'
+      ? t(`audit.targets.${entry.targetType}`)
+      : entry.targetType;
+  return { text: entry.targetId ? `${type} ${entry.targetId.slice(0, 8)}` : type, known: false };
+}
+
+/**
+ * "Journal d'activité": every change made in the viewer's subtree, newest first, naming who really
+ * did it; rows done while acting for another account stand out.
+ */
+export function AuditLog() {
+  const { t } = useTranslation();
+  const actionLabel = useActionLabel();
+  const audit = useInfiniteQuery({
+    queryKey: keys.audit,
+    queryFn: ({ pageParam }) => endpoints.audit(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = audit.data?.pages.flatMap((p) => p.items) ?? [];
+  const subtree = useSubtree();
+  const me = useSession();
+  const names = new Map<string, string>([[me.account.id, me.account.name]]);
+  for (const a of subtree.data ?? []) names.set(a.id, a.name);
+  for (const e of items) {
+    if (e.person) names.set(e.person.id, e.person.name);
+    if (e.account) names.set(e.account.id, e.account.name);
+  }
+  return (
+    <Stack gap="lg" maw={1200}>
+      <div>
+        <Title order={1} fz={28}>
+          {t('audit.title')}
+        </Title>
+        <Text c="dimmed" size="sm">
+          {t('audit.subtitle')}
+        </Text>
+      </div>
+      <Card withBorder radius="md" padding="lg">
+        {audit.isPending ? (
+          <Center py="xl">
+            <Loader />
+          </Center>
+        ) : audit.error ? (
+          <Alert color="red">{messageOf(audit.error)}</Alert>
+        ) : items.length === 0 ? (
+          <Text c="dimmed" ta="center" py="lg">
+            {t('audit.empty')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={860}>
+            <Table verticalSpacing="xs" styles={{ th: { whiteSpace: 'nowrap' } }} data-testid="audit-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('audit.when')}</Table.Th>
+                  <Table.Th>{t('audit.person')}</Table.Th>
+                  <Table.Th>{t('audit.account')}</Table.Th>
+                  <Table.Th>{t('audit.action')}</Table.Th>
+                  <Table.Th>{t('audit.target')}</Table.Th>
+                  <Table.Th>{t('audit.ip')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((e) => {
+                  const acting = e.person !== null && e.account !== null && e.person.id !== e.account.id;
+                  return (
+                    <Table.Tr
+                      key={e.id}
+                      bg={acting ? 'orange.0' : undefined}
+                      data-testid="audit-row"
+                      data-acting={acting || undefined}
+                    >
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
+                      <Table.Td>{e.person?.name ?? '—'}</Table.Td>
+                      <Table.Td>
+                        {e.account?.name ?? '—'}{' '}
+                        {acting && (
+                          <Tooltip label={t('audit.actingHelp', { person: e.person!.name, account: e.account!.name })}>
+                            <Badge color="orange" variant="light" size="xs">
+                              {t('audit.actingBadge')}
+                            </Badge>
+                          </Tooltip>
+                        )}
+                      </Table.Td>
+                      <Table.Td>{actionLabel(e.action)}</Table.Td>
+                      <Table.Td>
+                        <TargetCell entry={e} names={names} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" ff="monospace" c="dimmed">
+                          {e.ip ?? '—'}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        {audit.hasNextPage && (
+          <Center mt="md">
+            <Button variant="default" onClick={() => void audit.fetchNextPage()} loading={audit.isFetchingNextPage}>
+              {t('common.loadMore')}
+            </Button>
+          </Center>
+        )}
+      </Card>
+    </Stack>
+  );
+}
+
+function TargetCell({ entry, names }: { entry: AuditEntry; names: Map<string, string> }) {
+  const { t } = useTranslation();
+  const { text, known } = target(entry, names, t);
+  return (
+    <Text size="sm" ff={known ? undefined : 'monospace'} c={known ? undefined : 'dimmed'}>
+      {text}
+    </Text>
+  );
+}

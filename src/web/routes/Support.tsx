@@ -1,0 +1,375 @@
+import { Fragment, useState } from 'react';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Center,
+  Code,
+  Group,
+  Loader,
+  Modal,
+  SegmentedControl,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useLocation, useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { endpoints } from '../api/endpoints';
+import { keys, queryClient } from '../api/queries';
+import type { AgencyRequest } from '../api/types';
+import { ActAsButton } from '../components/ActAs';
+import { formatDateTime, formatEuros } from '../components/format';
+import { RoleBadge } from '../components/RoleBadge';
+import { messageOf, notifyError, notifySuccess } from '../components/serverErrors';
+
+const TABS = [
+  { value: 'requests', path: '/support' },
+  { value: 'accounts', path: '/support/comptes' },
+  { value: 'emails', path: '/support/emails' },
+] as const;
+
+/** The back office: agency-mode requests, every account (act-as with a reason), the e-mail outbox. */
+export function SupportPage() {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const tab = TABS.find((x) => x.path !== '/support' && location.pathname.startsWith(x.path))?.value ?? 'requests';
+  return (
+    <Stack gap="lg" maw={1200}>
+      <Title order={1} fz={28}>
+        {t('support.title')}
+      </Title>
+      <Tabs value={tab} onChange={(v) => navigate(TABS.find((x) => x.value === v)?.path ?? '/support')} keepMounted={false}>
+        <Tabs.List mb="lg">
+          <Tabs.Tab value="requests" data-testid="tab-requests">
+            {t('support.tabRequests')}
+          </Tabs.Tab>
+          <Tabs.Tab value="accounts" data-testid="tab-accounts">
+            {t('support.tabAccounts')}
+          </Tabs.Tab>
+          <Tabs.Tab value="emails" data-testid="tab-emails">
+            {t('support.tabEmails')}
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="requests">
+          <RequestsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="accounts">
+          <AccountsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="emails">
+          <OutboxTab />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
+
+type Status = AgencyRequest['status'];
+
+function RequestsTab() {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<Status>('pending');
+  const [rejecting, setRejecting] = useState<AgencyRequest | null>(null);
+  const requests = useQuery({ queryKey: [...keys.supportRequests, status], queryFn: () => endpoints.supportRequests(status) });
+  const approve = useMutation({
+    mutationFn: (r: AgencyRequest) => endpoints.approveRequest(r.id),
+    onSuccess: async (r) => {
+      notifySuccess(t('support.approved', { name: r.accountName }));
+      await queryClient.invalidateQueries({ queryKey: keys.supportRequests });
+    },
+    onError: notifyError,
+  });
+  const items = requests.data?.items ?? [];
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <Group justify="space-between" mb="md">
+        <Title order={4}>{t('support.requestsTitle')}</Title>
+        <SegmentedControl
+          size="xs"
+          value={status}
+          onChange={(v) => setStatus(v as Status)}
+          data={(['pending', 'approved', 'rejected'] as const).map((s) => ({ value: s, label: t(`support.status.${s}`) }))}
+        />
+      </Group>
+      {requests.isPending ? (
+        <Center py="xl">
+          <Loader />
+        </Center>
+      ) : requests.error ? (
+        <Alert color="red">{messageOf(requests.error)}</Alert>
+      ) : items.length === 0 ? (
+        <Text c="dimmed" ta="center" py="lg" data-testid="requests-empty">
+          {t('support.noRequests')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table verticalSpacing="sm" data-testid="requests-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('fields.account')}</Table.Th>
+                <Table.Th>{t('support.message')}</Table.Th>
+                <Table.Th>{t('support.requestedAt')}</Table.Th>
+                <Table.Th ta="right">{status === 'pending' ? t('common.actions') : t('support.decidedAt')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((r) => (
+                <Table.Tr key={r.id} data-testid="request-row" data-name={r.accountName}>
+                  <Table.Td>
+                    <Text size="sm" fw={600}>
+                      {r.accountName}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {r.accountEmail ?? '—'}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td maw={360}>
+                    <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                      {r.message ?? '—'}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.createdAt)}</Table.Td>
+                  <Table.Td>
+                    {r.status === 'pending' ? (
+                      <Group gap="xs" justify="flex-end" wrap="nowrap">
+                        <Button
+                          size="compact-sm"
+                          color="teal"
+                          onClick={() => approve.mutate(r)}
+                          loading={approve.isPending && approve.variables?.id === r.id}
+                          data-testid="approve-request"
+                        >
+                          {t('support.approve')}
+                        </Button>
+                        <Button size="compact-sm" variant="default" onClick={() => setRejecting(r)} data-testid="reject-request">
+                          {t('support.reject')}
+                        </Button>
+                      </Group>
+                    ) : (
+                      <Text size="sm" ta="right">
+                        {formatDateTime(r.decidedAt)}
+                      </Text>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal
+        opened={rejecting !== null}
+        onClose={() => setRejecting(null)}
+        title={t('support.rejectTitle', { name: rejecting?.accountName ?? '' })}
+        centered
+      >
+        {rejecting && <RejectForm request={rejecting} onDone={() => setRejecting(null)} />}
+      </Modal>
+    </Card>
+  );
+}
+
+function RejectForm({ request, onDone }: { request: AgencyRequest; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [note, setNote] = useState('');
+  const reject = useMutation({
+    mutationFn: () => endpoints.rejectRequest(request.id, note.trim() || undefined),
+    onSuccess: async () => {
+      notifySuccess(t('support.rejected', { name: request.accountName }));
+      await queryClient.invalidateQueries({ queryKey: keys.supportRequests });
+      onDone();
+    },
+    onError: notifyError,
+  });
+  return (
+    <Stack>
+      <Textarea label={t('support.note')} autosize minRows={2} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onDone}>
+          {t('common.cancel')}
+        </Button>
+        <Button color="red" onClick={() => reject.mutate()} loading={reject.isPending}>
+          {t('support.reject')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function AccountsTab() {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const accounts = useInfiniteQuery({
+    queryKey: keys.supportAccounts(q),
+    queryFn: ({ pageParam }) => endpoints.accounts({ q: q || undefined, limit: 50, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: (previous) => previous,
+  });
+  const items = accounts.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <Title order={4} mb="sm">
+        {t('support.accountsTitle')}
+      </Title>
+      <TextInput
+        placeholder={t('support.searchAccounts')}
+        aria-label={t('support.searchAccounts')}
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        maw={420}
+        mb="md"
+        data-testid="account-search"
+      />
+      {accounts.isPending ? (
+        <Center py="xl">
+          <Loader />
+        </Center>
+      ) : accounts.error ? (
+        <Alert color="red">{messageOf(accounts.error)}</Alert>
+      ) : items.length === 0 ? (
+        <Text c="dimmed" ta="center" py="lg">
+          {t('common.nothingFound')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table verticalSpacing="xs" highlightOnHover data-testid="support-accounts-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('fields.account')}</Table.Th>
+                <Table.Th>{t('fields.role')}</Table.Th>
+                <Table.Th>{t('fields.parent')}</Table.Th>
+                <Table.Th ta="right">{t('fields.balance')}</Table.Th>
+                <Table.Th ta="right">{t('common.actions')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((a) => (
+                <Table.Tr key={a.id} data-testid="support-account-row" data-name={a.name}>
+                  <Table.Td>
+                    <Text size="sm" fw={600}>
+                      {a.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {a.email ?? t('support.noLogin')}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <RoleBadge role={a.role} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{a.parentName ?? '—'}</Text>
+                  </Table.Td>
+                  <Table.Td ta="right" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+                    {formatEuros(a.balanceCents)}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group justify="flex-end">
+                      {a.role === 'support' ? (
+                        <Badge variant="outline" color="gray">
+                          {t('roles.support')}
+                        </Badge>
+                      ) : (
+                        <ActAsButton account={a} />
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {accounts.hasNextPage && (
+        <Center mt="md">
+          <Button variant="default" onClick={() => void accounts.fetchNextPage()} loading={accounts.isFetchingNextPage}>
+            {t('common.loadMore')}
+          </Button>
+        </Center>
+      )}
+    </Card>
+  );
+}
+
+const URL_PATTERN = /(https?:\/\/[^\s<>"']+)/g;
+
+/** Plain text with its links clickable (sign-in links of invitations and password resets). */
+function Linkified({ text }: { text: string }) {
+  const parts = text.split(URL_PATTERN);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          <Anchor key={i} href={part} target="_blank" rel="noopener noreferrer" style={{ wordBreak: 'break-all' }}>
+            {part}
+          </Anchor>
+        ) : (
+          <Fragment key={i}>{part}</Fragment>
+        ),
+      )}
+    </>
+  );
+}
+
+function OutboxTab() {
+  const { t } = useTranslation();
+  const outbox = useQuery({ queryKey: keys.outbox, queryFn: endpoints.outbox });
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {t('support.outboxHelp')}
+        </Text>
+        <Button variant="default" size="compact-sm" onClick={() => void outbox.refetch()} loading={outbox.isFetching}>
+          {t('common.refresh')}
+        </Button>
+      </Group>
+      {outbox.isPending ? (
+        <Center py="xl">
+          <Loader />
+        </Center>
+      ) : outbox.error ? (
+        <Alert color="red">{messageOf(outbox.error)}</Alert>
+      ) : outbox.data.items.length === 0 ? (
+        <Text c="dimmed" ta="center" py="lg">
+          {t('support.noEmails')}
+        </Text>
+      ) : (
+        outbox.data.items.map((m) => (
+          <Card key={m.id} withBorder radius="md" padding="md" data-testid="outbox-email">
+            <Group justify="space-between" align="flex-start" mb={6} wrap="nowrap">
+              <div style={{ minWidth: 0 }}>
+                <Text fw={600}>{m.subject}</Text>
+                <Text size="sm" c="dimmed">
+                  {t('support.to', { to: m.to })}
+                </Text>
+              </div>
+              <Stack gap={2} align="flex-end">
+                <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                  {formatDateTime(m.createdAt)}
+                </Text>
+                <Badge size="xs" variant="light" color={m.sentAt ? 'teal' : 'gray'}>
+                  {m.sentAt ? t('support.sent') : t('support.notSent')}
+                </Badge>
+              </Stack>
+            </Group>
+            <Code block style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit', fontSize: 'var(--mantine-font-size-sm)' }}>
+              <Linkified text={m.text} />
+            </Code>
+          </Card>
+        ))
+      )}
+    </Stack>
+  );
+}

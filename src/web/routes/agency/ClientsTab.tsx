@@ -1,0 +1,185 @@
+import { useState } from 'react';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Center,
+  Group,
+  Loader,
+  Menu,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { endpoints } from '../../api/endpoints';
+import { keys } from '../../api/queries';
+import type { AccountListItem, Agency } from '../../api/types';
+import { ActAsButton } from '../../components/ActAs';
+import { formatEuros } from '../../components/format';
+import { useCollaborators } from '../../components/hierarchy';
+import { messageOf } from '../../components/serverErrors';
+import { CreateMemberModal, DeactivateModal, MoveModal } from './dialogs';
+
+type Dialog = { kind: 'move' | 'deactivate'; account: AccountListItem } | null;
+
+/** Tab "Clients": add a client, search them, change who is in charge, deactivate, act as them. */
+export function ClientsTab({ agency }: { agency: Agency }) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const [adding, setAdding] = useState(false);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const collaborators = useCollaborators();
+  const clients = useInfiniteQuery({
+    queryKey: keys.clients(q),
+    queryFn: ({ pageParam }) => endpoints.accounts({ role: 'client', q: q || undefined, limit: 25, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: (previous) => previous,
+  });
+  const items = clients.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <Stack gap="lg">
+      <Card withBorder radius="md" padding="lg">
+        <Group justify="space-between" mb="md" wrap="wrap">
+          <div>
+            <Title order={4}>{t('agency.clients')}</Title>
+            <Text size="sm" c="dimmed">
+              {t('agency.clientsHelp', { count: agency.counts.clients })}
+            </Text>
+          </div>
+          <Button onClick={() => setAdding(true)} data-testid="add-client">
+            {t('agency.addClient')}
+          </Button>
+        </Group>
+        <TextInput
+          placeholder={t('agency.searchClients')}
+          aria-label={t('agency.searchClients')}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          mb="md"
+          maw={420}
+          data-testid="client-search"
+          rightSection={clients.isFetching && !clients.isFetchingNextPage ? <Loader size={14} /> : null}
+        />
+        {clients.isPending ? (
+          <Center py="xl">
+            <Loader />
+          </Center>
+        ) : clients.error ? (
+          <Alert color="red">{messageOf(clients.error)}</Alert>
+        ) : items.length === 0 ? (
+          <Text c="dimmed" ta="center" py="lg" data-testid="clients-empty">
+            {q ? t('agency.noClientMatch', { q }) : t('agency.noClients')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={760}>
+            <Table verticalSpacing="sm" highlightOnHover striped data-testid="clients-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('fields.client')}</Table.Th>
+                  <Table.Th>{t('fields.personInCharge')}</Table.Th>
+                  <Table.Th ta="right">{t('fields.balance')}</Table.Th>
+                  <Table.Th ta="center">{t('fields.login')}</Table.Th>
+                  <Table.Th ta="right">{t('common.actions')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((c) => (
+                  <Table.Tr key={c.id} data-testid="client-row" data-name={c.name}>
+                    <Table.Td>
+                      <Text size="sm" fw={600}>
+                        {c.name}
+                      </Text>
+                      {c.email && (
+                        <Text size="xs" c="dimmed">
+                          {c.email}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td data-testid="client-in-charge">
+                      <Text size="sm">{c.parentName ?? '—'}</Text>
+                    </Table.Td>
+                    <Table.Td
+                      ta="right"
+                      style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
+                      data-testid="client-balance"
+                    >
+                      {formatEuros(c.balanceCents)}
+                    </Table.Td>
+                    <Table.Td ta="center">
+                      <Badge variant="light" color={c.hasLogin ? 'teal' : 'gray'} data-testid="client-login">
+                        {c.hasLogin ? t('common.yes') : t('common.no')}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" justify="flex-end" wrap="nowrap">
+                        <ActAsButton account={c} />
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <ActionIcon
+                              variant="subtle"
+                              color="gray"
+                              aria-label={t('common.actionsFor', { name: c.name })}
+                              data-testid="row-menu"
+                            >
+                              <Text fw={700} lh={1}>
+                                ⋯
+                              </Text>
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item onClick={() => setDialog({ kind: 'move', account: c })} data-testid="action-move">
+                              {t('agency.changeInCharge')}
+                            </Menu.Item>
+                            <Menu.Divider />
+                            <Menu.Item
+                              color="red"
+                              onClick={() => setDialog({ kind: 'deactivate', account: c })}
+                              data-testid="action-deactivate"
+                            >
+                              {t('agency.deactivate')}
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        {clients.hasNextPage && (
+          <Center mt="md">
+            <Button variant="default" onClick={() => void clients.fetchNextPage()} loading={clients.isFetchingNextPage}>
+              {t('common.loadMore')}
+            </Button>
+          </Center>
+        )}
+      </Card>
+
+      <CreateMemberModal
+        opened={adding}
+        onClose={() => setAdding(false)}
+        kind="client"
+        mode={agency.mode}
+        members={collaborators.data ?? []}
+      />
+      <MoveModal
+        account={dialog?.kind === 'move' ? dialog.account : null}
+        members={collaborators.data ?? []}
+        onClose={() => setDialog(null)}
+      />
+      <DeactivateModal account={dialog?.kind === 'deactivate' ? dialog.account : null} onClose={() => setDialog(null)} />
+    </Stack>
+  );
+}
