@@ -105,8 +105,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('audit_log')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('person_id', 'uuid', (c) => c.references('accounts.id'))
-    .addColumn('account_id', 'uuid', (c) => c.references('accounts.id'))
+    // No foreign keys here either: see the ledger migration; accounts are never deleted.
+    .addColumn('person_id', 'uuid')
+    .addColumn('account_id', 'uuid')
     .addColumn('agency_id', 'uuid')
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('target_type', 'text')

@@ -10,11 +10,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('to_account_id', 'uuid', (c) => c.notNull().references('accounts.id'))
     .addColumn('amount_cents', 'bigint', (c) => c.notNull().check(sql`amount_cents > 0`))
     .addColumn('agency_id', 'uuid')
-    .addColumn('person_id', 'uuid', (c) => c.references('accounts.id'))
-    .addColumn('acting_account_id', 'uuid', (c) => c.references('accounts.id'))
+    .addColumn('person_id', 'uuid')
+    .addColumn('acting_account_id', 'uuid')
     .addColumn('memo', 'text')
     .execute();
 
+  // Attribution columns (person, acted account, counterparty) carry no foreign key: accounts are
+  // never deleted, and each key check would take a share lock on the agency's row, which every
+  // concurrent transfer of that agency would then contend for (bench/ledger.ts).
   await db.schema
     .createTable('ledger_entries')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
@@ -25,9 +28,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('amount_cents', 'bigint', (c) => c.notNull().check(sql`amount_cents <> 0`))
     .addColumn('balance_after_cents', 'bigint', (c) => c.notNull())
-    .addColumn('counterparty_account_id', 'uuid', (c) => c.references('accounts.id'))
-    .addColumn('person_id', 'uuid', (c) => c.references('accounts.id'))
-    .addColumn('acting_account_id', 'uuid', (c) => c.references('accounts.id'))
+    .addColumn('counterparty_account_id', 'uuid')
+    .addColumn('person_id', 'uuid')
+    .addColumn('acting_account_id', 'uuid')
     .addColumn('memo', 'text')
     .execute();
   await db.schema.createIndex('ledger_entries_account_idx').on('ledger_entries').columns(['account_id', 'id']).execute();

@@ -29,24 +29,53 @@ export function toActorAccount(row: AccountRow): ActorAccount {
 }
 
 /**
- * The account `id` if the actor may see it (itself, anything below it, anything for support),
- * else 404: a foreign id and an unknown id look the same.
+ * The accounts `ids` if the actor may see them all (itself, anything below it, anything for
+ * support), in the order asked, else 404: a foreign id and an unknown id look the same. One query.
  */
+export async function findReachableAccounts(
+  db: Tx,
+  actor: Actor,
+  ids: string[],
+  options: { includeSelf: boolean } = { includeSelf: true },
+): Promise<AccountRow[]> {
+  const self = actor.account.id;
+  const rows = await db
+    .selectFrom('accounts as a')
+    .selectAll('a')
+    .where('a.id', 'in', ids)
+    .where('a.role', '!=', 'system')
+    .$if(actor.account.role !== 'support', (q) =>
+      q.where((eb) =>
+        eb.or([
+          ...(options.includeSelf ? [eb('a.id', '=', self)] : []),
+          eb.exists(
+            eb
+              .selectFrom('account_tree as t')
+              .select('t.depth')
+              .where('t.ancestor_id', '=', self)
+              .whereRef('t.descendant_id', '=', 'a.id')
+              .where('t.depth', '>', 0),
+          ),
+        ]),
+      ),
+    )
+    .$if(actor.account.role === 'support' && !options.includeSelf, (q) => q.where('a.id', '!=', self))
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const row = byId.get(id);
+    if (!row) throw notFound();
+    return row;
+  });
+}
+
 export async function findReachableAccount(
   db: Tx,
   actor: Actor,
   id: string,
   options: { includeSelf: boolean } = { includeSelf: true },
 ): Promise<AccountRow> {
-  const row = await findAccountById(db, id);
-  if (!row || row.role === 'system') throw notFound();
-  if (id === actor.account.id) {
-    if (options.includeSelf) return row;
-    throw notFound();
-  }
-  if (actor.account.role === 'support') return row;
-  if (!(await isDescendant(db, actor.account.id, id, true))) throw notFound();
-  return row;
+  return (await findReachableAccounts(db, actor, [id], options))[0];
 }
 
 /** Whether `ancestor` reaches `descendantId` strictly below it; support reaches everyone. */
