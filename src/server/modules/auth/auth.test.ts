@@ -97,6 +97,50 @@ describe('sign-up and sign-in', () => {
   });
 });
 
+describe('session lifetime', () => {
+  it('ends a session left idle too long', async () => {
+    const { client, account } = await signUp(env);
+    await env.database.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - env.config.sessionIdleMs - 1000) })
+      .where('person_id', '=', account.id)
+      .execute();
+    const res = await client.get('/api/me');
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toContain('expiré');
+  });
+
+  it('ends a session past its absolute expiry even when used', async () => {
+    const { client, account } = await signUp(env);
+    await env.database.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('person_id', '=', account.id)
+      .execute();
+    expect((await client.get('/api/me')).status).toBe(401);
+  });
+
+  it('keeps a session across app processes sharing the database (and across restarts)', async () => {
+    const { client, account } = await signUp(env);
+    const { buildApp } = await import('../../app.js');
+    const { openDatabase } = await import('../../db/database.js');
+    // On PostgreSQL the second app gets its own connection pool, as a second process would.
+    const url = process.env.DATABASE_URL;
+    const database = url ? await openDatabase({ databaseUrl: url, poolSize: 2 }) : env.database;
+    const second = await buildApp({ config: env.config, database, webRoot: null });
+    try {
+      const other = new Client(second);
+      other.cookie = client.cookie;
+      const me = await other.get('/api/me');
+      expect(me.status).toBe(200);
+      expect(me.body.person.id).toBe(account.id);
+    } finally {
+      await second.close();
+      if (url) await database.close();
+    }
+  });
+});
+
 describe('CSRF', () => {
   it('refuses an unsafe cookie request without the token (403 csrf_failed) and changes nothing', async () => {
     const { client } = await signUp(env);
