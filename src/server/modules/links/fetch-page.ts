@@ -1,0 +1,223 @@
+import { promises as dns, type LookupAddress } from 'node:dns';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { pipeline, type Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { isPublicAddress } from './address.js';
+import { parseHttpUrl } from './url.js';
+
+export type FetchOptions = {
+  allowPrivate: boolean;
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+  /** Whether the body of the final response is wanted (it is skipped for a 404, a PDF…). */
+  wantsBody: (status: number, headers: IncomingMessage['headers']) => boolean;
+};
+
+export type FetchedPage = {
+  ok: true;
+  finalUrl: string;
+  status: number;
+  headers: IncomingMessage['headers'];
+  /** Every value of each header, in order (several `X-Robots-Tag` lines stay apart). */
+  headerLines: (name: string) => string[];
+  /** Decoded (charset, compression) body; null when `wantsBody` said no. */
+  body: string | null;
+};
+
+export type FetchFailure = {
+  ok: false;
+  rule: 'invalid_url' | 'private_address' | 'dns_failure' | 'timeout' | 'too_large' | 'too_many_redirects' | 'network_error';
+  detail: string;
+  /** The last URL that answered, null when none did. */
+  finalUrl: string | null;
+  status: number | null;
+};
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENODATA', 'ESERVFAIL', 'ENONAME']);
+
+class Failure extends Error {
+  constructor(
+    readonly rule: FetchFailure['rule'],
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/**
+ * GETs a page the way a crawler facing untrusted URLs must: http(s) only, redirects followed by
+ * hand with every hop checked again, each connection pinned to addresses checked beforehand (so
+ * a DNS answer that changes between the check and the connection cannot reach a private
+ * network), one deadline for the whole exchange, and a cap on the decoded body.
+ */
+export async function fetchPage(startUrl: string, options: FetchOptions): Promise<FetchedPage | FetchFailure> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  let last: { url: string; status: number } | null = null;
+  try {
+    let url = parseHttpUrl(startUrl);
+    if (!url) throw new Failure('invalid_url', `Not an http(s) URL: ${startUrl}`);
+    for (let redirects = 0; ; redirects++) {
+      const addresses = await resolve(url, options.allowPrivate, controller.signal);
+      const response = await get(url, addresses, options.userAgent, controller.signal);
+      last = { url: url.href, status: response.statusCode ?? 0 };
+      const location = response.headers.location;
+      if (REDIRECTS.has(last.status) && location) {
+        response.destroy();
+        if (redirects >= options.maxRedirects) {
+          throw new Failure(
+            'too_many_redirects',
+            `More than ${options.maxRedirects} redirects (the last one from ${url.href} to ${location})`,
+          );
+        }
+        const next = parseHttpUrl(location, url);
+        if (!next) throw new Failure('invalid_url', `${url.href} redirects to a URL that is not http(s): ${location}`);
+        url = next;
+        continue;
+      }
+      const wanted = options.wantsBody(last.status, response.headers);
+      const body = wanted ? await readBody(response, options.maxBytes) : (response.destroy(), null);
+      return {
+        ok: true,
+        finalUrl: url.href,
+        status: last.status,
+        headers: response.headers,
+        headerLines: (name) => headerLines(response.rawHeaders, name),
+        body,
+      };
+    }
+  } catch (error) {
+    const failure = controller.signal.aborted
+      ? new Failure('timeout', `No complete answer within ${options.timeoutMs} ms`)
+      : classify(error);
+    return { ok: false, rule: failure.rule, detail: failure.detail, finalUrl: last?.url ?? null, status: last?.status ?? null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The addresses the connection may use: all of them checked, or the request refused. */
+async function resolve(url: URL, allowPrivate: boolean, signal: AbortSignal): Promise<LookupAddress[]> {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const family = isIP(host);
+  const addresses = family
+    ? [{ address: host, family }]
+    : await abortable(dns.lookup(host, { all: true, verbatim: true }), signal).catch((error: NodeJS.ErrnoException) => {
+        if (signal.aborted) throw error;
+        throw new Failure('dns_failure', `Could not resolve ${host} (${error.code ?? error.message})`);
+      });
+  if (addresses.length === 0) throw new Failure('dns_failure', `${host} has no address`);
+  const refused = addresses.find((entry) => !isPublicAddress(entry.address));
+  if (refused && !allowPrivate) {
+    throw new Failure('private_address', `${host} points to a non-public address (${refused.address})`);
+  }
+  return addresses;
+}
+
+/** Sends the request to the checked addresses only, with the URL's host for Host and SNI. */
+function get(url: URL, addresses: LookupAddress[], userAgent: string, signal: AbortSignal): Promise<IncomingMessage> {
+  const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
+    if (lookupOptions.all) callback(null, addresses);
+    else callback(null, addresses[0].address, addresses[0].family);
+  };
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolvePromise, reject) => {
+    const request = client.request(
+      url,
+      {
+        method: 'GET',
+        agent: false, // a fresh connection, closed after the answer: nothing pooled, nothing left open
+        lookup,
+        signal,
+        headers: {
+          'User-Agent': userAgent,
+          Accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
+          'Accept-Language': 'fr,en;q=0.8',
+          'Accept-Encoding': 'gzip, deflate, br',
+        },
+      },
+      resolvePromise,
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+async function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers['content-length']);
+  if (declared > maxBytes) {
+    response.destroy();
+    throw new Failure('too_large', `The page declares ${declared} bytes, more than the ${maxBytes} allowed`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of decompressed(response)) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      response.destroy();
+      throw new Failure('too_large', `The page is larger than the ${maxBytes} bytes allowed`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return decodeText(Buffer.concat(chunks), response.headers['content-type']);
+}
+
+function decompressed(response: IncomingMessage): Readable {
+  const encoding = (response.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? zlib.createGunzip()
+      : encoding === 'deflate'
+        ? zlib.createInflate()
+        : encoding === 'br'
+          ? zlib.createBrotliDecompress()
+          : null;
+  return decoder ? pipeline(response, decoder, () => {}) : response;
+}
+
+/** Charset from the Content-Type header, else from a `<meta charset>` near the top, else UTF-8. */
+function decodeText(bytes: Buffer, contentType: string | undefined): string {
+  const head = bytes.subarray(0, 2048).toString('latin1');
+  const label =
+    /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1] ??
+    /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head)?.[1] ??
+    'utf-8';
+  try {
+    return new TextDecoder(label).decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+function headerLines(rawHeaders: string[], name: string): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase() === name) lines.push(rawHeaders[i + 1]);
+  }
+  return lines;
+}
+
+function classify(error: unknown): Failure {
+  if (error instanceof Failure) return error;
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code && DNS_ERRORS.has(code)) return new Failure('dns_failure', `DNS resolution failed (${code})`);
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code?.startsWith('ERR_BROTLI')) {
+    return new Failure('network_error', `The compressed body could not be decoded (${code})`);
+  }
+  return new Failure('network_error', code ? `${code}: ${message}` : String(message ?? error));
+}
+
+/** `dns.lookup` takes no signal: stop waiting for it at the deadline (the lookup itself finishes in the background). */
+function abortable<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
+  return new Promise((resolvePromise, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolvePromise, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

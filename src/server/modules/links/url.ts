@@ -1,0 +1,50 @@
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/** Parses an absolute http(s) URL; null for anything else (other schemes, garbage). */
+export function parseHttpUrl(input: string, base?: string | URL): URL | null {
+  let url: URL;
+  try {
+    url = new URL(input.trim(), base);
+  } catch {
+    return null;
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+}
+
+/**
+ * Canonical form of a link target, for comparing a page's href with the URL an order bought.
+ * `URL` already lower-cases scheme and host, turns IDN hosts into punycode and drops default
+ * ports; on top of that the fragment goes, the trailing slash of a non-root path goes, query
+ * parameters are sorted and percent-encoded unreserved characters are decoded.
+ *
+ * Deliberately lenient: the scheme is forced to https and a leading `www.` is removed, because
+ * buyers usually give `https://www.…` while publishers write `http://…` (or the reverse) and
+ * the site redirects one to the other: for a link check both point at the same page.
+ *
+ * Throws a TypeError when `url` is not an absolute http(s) URL.
+ */
+export function normalizeUrl(url: string): string {
+  const parsed = parseHttpUrl(url);
+  if (!parsed) throw new TypeError(`Not an absolute http(s) URL: ${url}`);
+  parsed.hash = '';
+  parsed.protocol = 'https:';
+  // URL keeps a port that was the default one of the scheme it came with (http://x:443).
+  if (parsed.port === '443') parsed.port = '';
+  parsed.hostname = parsed.hostname.replace(/\.$/, '').replace(/^www\./, '');
+  const path = decodeUnreserved(parsed.pathname).replace(/\/+$/, '') || '/';
+  const query = parsed.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map(decodeUnreserved)
+    .sort();
+  return `${parsed.protocol}//${parsed.host}${path}${query.length ? `?${query.join('&')}` : ''}`;
+}
+
+/** `%7E` → `~`, `%41` → `A`; other escapes kept, with upper-case hex digits. */
+function decodeUnreserved(text: string): string {
+  return text.replace(/%([0-9A-Fa-f]{2})/g, (_escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`;
+  });
+}
