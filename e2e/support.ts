@@ -122,3 +122,58 @@ export async function selectOption(page: Page, field: Locator, option: string | 
   await field.click();
   await page.getByRole('option', { name: option }).click();
 }
+
+/**
+ * A signed-in API session from the test itself (cookie + CSRF token, like the SPA), to set up
+ * what a journey does not need to click through.
+ */
+export class ApiSession {
+  private cookie = '';
+  private csrf = '';
+  constructor(private readonly baseUrl: string) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        'accept-language': 'fr',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0];
+    const data = response.status === 204 ? undefined : await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
+    if (data && typeof data.csrfToken === 'string') this.csrf = data.csrfToken;
+    return data as T;
+  }
+
+  get = <T = any>(path: string) => this.request<T>('GET', path);
+  post = <T = any>(path: string, body: unknown = {}) => this.request<T>('POST', path, body);
+  put = <T = any>(path: string, body: unknown = {}) => this.request<T>('PUT', path, body);
+  patch = <T = any>(path: string, body: unknown = {}) => this.request<T>('PATCH', path, body);
+
+  static async signIn(baseUrl: string, email: string, password: string) {
+    const session = new ApiSession(baseUrl);
+    await session.post('/api/auth/login', { email, password });
+    return session;
+  }
+}
+
+/** An agency in the given mode, made through the API: sign-up, request, support's approval, mode switch. */
+export async function createAgency(
+  server: TestServer,
+  who: { name: string; email: string; password: string },
+  mode: 'simple' | 'intermediate' | 'complete',
+) {
+  const agency = new ApiSession(server.url);
+  const { account } = await agency.post('/api/auth/signup', { ...who, kind: 'customer' });
+  const request = await agency.post('/api/agency/activation-request', {});
+  const support = await ApiSession.signIn(server.url, server.support.email, server.support.password);
+  await support.post(`/api/support/agency-requests/${request.id}/approve`);
+  if (mode !== 'simple') await agency.put('/api/agency/mode', { mode, dryRun: false });
+  return { api: agency, id: account.id as string };
+}

@@ -74,6 +74,7 @@ function ReasonModal({
   return (
     <Modal opened={opened} onClose={onClose} title={t('acting.reasonTitle', { name: account.name })} centered>
       <form
+        noValidate
         onSubmit={form.onSubmit((values) => {
           setFormError(null);
           start.mutate(
