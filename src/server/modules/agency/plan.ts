@@ -46,7 +46,12 @@ function addReturn(plan: TPlan, from: Member, to: Member) {
 }
 
 function activeChildren(members: Map<string, Member>, parentId: string): Member[] {
-  return [...members.values()].filter((m) => m.active && m.parentId === parentId).sort((a, b) => a.id.localeCompare(b.id));
+  return allChildren(members, parentId).filter((m) => m.active);
+}
+
+/** Deactivated children too: they stay in the tree, so their parent must still outrank them. */
+function allChildren(members: Map<string, Member>, parentId: string): Member[] {
+  return [...members.values()].filter((m) => m.parentId === parentId).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** Switching mode deactivates the members whose role the new mode drops; their accounts and credits go to the nearest kept ancestor. */
@@ -81,8 +86,9 @@ export function planDeactivation(members: Map<string, Member>, account: Member):
 }
 
 /**
- * A role change keeps the children the new role still outranks; the others go to `heir`. If the
- * account itself changes parent, that is one more move.
+ * A role change keeps the children the new role still outranks; the others (deactivated ones
+ * included, so that every parent in the tree outranks its child) go to `heir`. If the account
+ * itself changes parent, that is one more move.
  */
 export function planRoleChange(
   members: Map<string, Member>,
@@ -92,14 +98,14 @@ export function planRoleChange(
   heir: Member | null,
 ): TPlan {
   const plan = emptyPlan();
-  for (const child of activeChildren(members, account.id)) {
+  for (const child of allChildren(members, account.id)) {
     if (!outranks(newRole, child.role)) addMove(plan, members, child, heir!);
   }
   if (newParent.id !== account.parentId) addMove(plan, members, account, newParent);
   return plan;
 }
 
-/** The children a role would no longer outrank: they need an heir. */
+/** The children a role would no longer outrank, deactivated ones included: they need an heir. */
 export function childrenOutrankedBy(members: Map<string, Member>, accountId: string, newRole: Role): Member[] {
-  return activeChildren(members, accountId).filter((c) => !outranks(newRole, c.role));
+  return allChildren(members, accountId).filter((c) => !outranks(newRole, c.role));
 }
