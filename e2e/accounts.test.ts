@@ -261,4 +261,88 @@ describe('accounts and auth pages', () => {
     await expect.poll(() => textOf(phare.getByTestId('client-in-charge'))).toBe('Hugo Bernard');
     await screenshot(page, '6b-clients-after-moves');
   });
+
+  it('(7) an acting-as that ends elsewhere (the client is deactivated) brings the person back with a message', async () => {
+    const owner = { name: 'Agence Mistral', email: 'mistral@e2e.maillon.test', password: 'mistral-motdepasse-1' };
+    const { api, id: agencyId } = await createAgency(server, owner, 'simple');
+    const surf = await api.post('/api/accounts', { role: 'client', name: 'Surf Shop Biarritz', parentId: agencyId });
+
+    const page = await openPage();
+    keepFailure('7');
+    await signIn(page, owner.email, owner.password);
+    await page.goto('/agence/clients');
+    await page.locator('[data-testid="client-row"][data-name="Surf Shop Biarritz"]').getByTestId('act-as').click();
+    await page.getByTestId('acting-banner').waitFor();
+    await page.getByTestId('nav-account').click();
+    await page.getByTestId('profile-save').waitFor();
+
+    // Meanwhile, from another session of the agency, the client is deactivated.
+    await api.post(`/api/accounts/${surf.id}/deactivate`, { dryRun: false });
+
+    // The next request is refused with acting_ended: a message, back to the agency's own screens.
+    await page.getByTestId('profile-save').click();
+    const message = page
+      .locator('.mantine-Notification-root')
+      .filter({ hasText: /L.accès au compte Surf Shop Biarritz a pris fin/ });
+    await message.waitFor();
+    await page.waitForURL('**/agence');
+    await page.getByTestId('acting-banner').waitFor({ state: 'detached' });
+    expect(await textOf(page.getByTestId('header-account-name'))).toBe(owner.name);
+    await page.getByTestId('clients-empty').or(page.getByTestId('hierarchy-tree')).first().waitFor();
+  });
+
+  it('(8) a manager sees the agency page limited to its subtree, without the actions it may not do', async () => {
+    const owner = { name: 'Agence Boréale', email: 'boreale@e2e.maillon.test', password: 'boreale-motdepasse-1' };
+    const { api, id: agencyId } = await createAgency(server, owner, 'complete');
+    const camille = await api.post('/api/accounts', {
+      role: 'manager',
+      name: 'Camille Martin',
+      email: 'camille.martin@e2e.maillon.test',
+      parentId: agencyId,
+    });
+    const nathan = await api.post('/api/accounts', { role: 'consultant', name: 'Nathan Durand', parentId: camille.id });
+    await api.post('/api/accounts', { role: 'client', name: 'Jardins de Provence', parentId: nathan.id });
+    const other = await api.post('/api/accounts', { role: 'manager', name: 'Hugo Autre', parentId: agencyId });
+    await api.post('/api/accounts', { role: 'client', name: 'Client Hors Périmètre', parentId: other.id });
+
+    // Camille accepts her invitation (its link from the outbox) and signs in.
+    const support = await ApiSession.signIn(server.url, server.support.email, server.support.password);
+    const { items } = await support.get('/api/support/outbox?to=camille.martin@e2e.maillon.test');
+    const token = new URL(/https?:\/\/\S+/.exec(items[0].text)![0]).searchParams.get('token');
+    await new ApiSession(server.url).post('/api/auth/invitations/accept', { token, password: 'camille-motdepasse-1' });
+
+    const page = await openPage();
+    keepFailure('8');
+    await signIn(page, 'camille.martin@e2e.maillon.test', 'camille-motdepasse-1');
+    await page.getByTestId('nav-agency').click();
+    await page.locator('[data-testid="tree-row"][data-name="Jardins de Provence"]').waitFor();
+
+    // Only her subtree, her as the root; the mode is shown, not switchable.
+    expect(await page.getByTestId('tree-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')))).toEqual([
+      'Camille Martin',
+      'Nathan Durand',
+      'Jardins de Provence',
+    ]);
+    await expect(page.getByTestId('mode-selector').count()).resolves.toBe(0);
+    expect(await contentOf(page.getByTestId('mode-badge'))).toBe('Complet');
+
+    // She may add consultants only, and not change roles (a manager cannot promote to manager).
+    await page.getByTestId('add-collaborator').click();
+    const form = page.getByTestId('create-collaborator-form');
+    await form.getByTestId('member-role').click();
+    expect(await page.getByRole('option').allTextContents()).toEqual(['Consultant']);
+    await page.keyboard.press('Escape');
+    await form.getByRole('button', { name: 'Annuler' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="tree-row"][data-name="Nathan Durand"]').getByTestId('row-menu').click();
+    await page.getByTestId('action-move').waitFor();
+    await expect(page.getByTestId('action-change-role').count()).resolves.toBe(0);
+    await page.keyboard.press('Escape');
+
+    // The clients tab lists her client only.
+    await page.getByTestId('tab-clients').click();
+    await page.locator('[data-testid="client-row"][data-name="Jardins de Provence"]').waitFor();
+    await expect(page.getByTestId('client-row').count()).resolves.toBe(1);
+    await screenshot(page, '8-manager-clients');
+  });
 });

@@ -1,10 +1,11 @@
-import { useEffect } from 'react';
-import { createTheme, MantineProvider } from '@mantine/core';
+import { useEffect, useMemo } from 'react';
+import { createTheme, MantineProvider, Modal, Notification } from '@mantine/core';
 import { Notifications, notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
 import { onActingEnded } from './api/client';
-import { homeOf, keys, onMe, queryClient, replaceIdentity } from './api/queries';
+import { homeOf, keys, onMe, queryClient } from './api/queries';
 import type { Me } from './api/types';
 import i18n from './i18n';
 import { PublicLayout } from './components/PublicLayout';
@@ -22,26 +23,47 @@ import { SignIn } from './routes/SignIn';
 import { SignUp } from './routes/SignUp';
 import { SupportPage } from './routes/Support';
 
-const theme = createTheme({
-  primaryColor: 'blue',
-  defaultRadius: 'md',
-  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif',
-  headings: { fontWeight: '700' },
-});
+/** Mantine defaults, system fonts (nothing downloaded), and the library's own labels in the interface language. */
+function useTheme() {
+  const { t, i18n } = useTranslation();
+  return useMemo(
+    () =>
+      createTheme({
+        primaryColor: 'blue',
+        defaultRadius: 'md',
+        fontFamily:
+          'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif',
+        headings: { fontWeight: '700' },
+        components: {
+          Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),
+          Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),
+        },
+      }),
+    // rebuilt when the language changes, for the labels
+    [t, i18n.language],
+  );
+}
 
 /** An acting-as can end on its own (expired, account moved or deactivated): say so and go home. */
 function SessionEvents() {
   const navigate = useNavigate();
   useEffect(() => {
-    onActingEnded((message) => {
-      notifications.show({ color: 'orange', message, autoClose: 10_000 });
+    onActingEnded(async (message) => {
+      notifications.show({ id: 'acting-ended', color: 'orange', message, autoClose: 10_000 });
+      // Back on the person's own account: know it before going to its home (pages check the role).
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+      await queryClient.refetchQueries({ queryKey: keys.me });
       const me = queryClient.getQueryData<Me>(keys.me);
-      replaceIdentity(null);
       if (me) navigate(homeOf(me));
     });
     onMe((me) => {
       if (me.actingEnded) {
-        notifications.show({ color: 'orange', message: i18n.t('acting.ended', { name: me.actingEnded }), autoClose: 10_000 });
+        notifications.show({
+          id: 'acting-ended',
+          color: 'orange',
+          message: i18n.t('acting.ended', { name: me.actingEnded }),
+          autoClose: 10_000,
+        });
         queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       }
     });
@@ -50,6 +72,7 @@ function SessionEvents() {
 }
 
 export function App() {
+  const theme = useTheme();
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
       <Notifications position="bottom-right" zIndex={1000} />

@@ -22,7 +22,7 @@ export function setCsrfToken(token: string | null) {
   csrfToken = token;
 }
 
-type ActingEndedListener = (message: string) => void;
+type ActingEndedListener = (message: string) => void | Promise<void>;
 let actingEndedListener: ActingEndedListener | null = null;
 
 /** The app registers what to do when the server says an acting-as has ended (403 acting_ended). */
@@ -77,7 +77,7 @@ export async function request<T>(method: Method, path: string, options: { body?:
       err?.message ?? i18n.t('errors.unexpected', { status: response.status }),
       err?.field,
     );
-    if (error.status === 403 && error.code === 'acting_ended') actingEndedListener?.(error.message);
+    if (error.status === 403 && error.code === 'acting_ended') void actingEndedListener?.(error.message);
     throw error;
   }
   return data as T;

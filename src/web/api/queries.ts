@@ -58,10 +58,9 @@ export function useSession(): Me {
  * cached answer dropped. The shell remounts its page on an identity change, so pages fetch again
  * as the new account and nothing of the previous one stays on screen.
  */
-export function replaceIdentity(me: Me | null) {
+export function replaceIdentity(me: Me) {
   queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
-  if (me) queryClient.setQueryData(keys.me, me);
-  else void queryClient.invalidateQueries({ queryKey: keys.me });
+  queryClient.setQueryData(keys.me, me);
 }
 
 /** Where a person lands on their own account: the agency page for agency members. */

@@ -27,12 +27,13 @@ export function messageOf(error: unknown): string {
 
 /**
  * Puts a server error next to the field it names (`error.field`, e.g. `email`, `company.siret`)
- * when the form has that field; otherwise returns the message for the form's alert.
+ * when the form has that field; otherwise returns the message for the form's alert. `aliases`
+ * maps a server field to the form's own (or to null when the form does not show it).
  */
-export function applyServerError(error: unknown, form?: FormLike, aliases: Record<string, string> = {}): string | null {
+export function applyServerError(error: unknown, form?: FormLike, aliases: Record<string, string | null> = {}): string | null {
   if (error instanceof ApiError && error.field && form) {
-    const path = aliases[error.field] ?? error.field;
-    if (hasPath(form.values, path)) {
+    const path = error.field in aliases ? aliases[error.field] : error.field;
+    if (path !== null && hasPath(form.values, path)) {
       (form.setFieldError as unknown as (p: string, e: ReactNode) => void)(path, withoutFieldPrefix(error.message, error.field));
       return null;
     }

@@ -3,6 +3,7 @@ import type fr from '../fr/common';
 // English, second language: the same keys as French (checked by the type).
 const en: typeof fr = {
   common: {
+    close: 'Close',
     togglePassword: 'Show or hide the password',
     cancel: 'Cancel',
     save: 'Save',

@@ -2,6 +2,7 @@
 // « guillemets », a narrow no-break space (\u202f) before « ? ! ; ».
 const fr = {
   common: {
+    close: 'Fermer',
     togglePassword: 'Afficher ou masquer le mot de passe',
     cancel: 'Annuler',
     save: 'Enregistrer',

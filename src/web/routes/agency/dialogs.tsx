@@ -162,7 +162,7 @@ function CreateMemberForm({ onClose, kind, mode, members }: CreateProps) {
       await refreshHierarchy();
       onClose();
     },
-    onError: (e) => setFormError(applyServerError(e, form)),
+    onError: (e) => setFormError(applyServerError(e, form, kind === 'client' ? { role: null } : {})),
   });
   const close = onClose;
   return (
