@@ -17,6 +17,8 @@ import { authRoutes } from './modules/auth/routes.js';
 import { supportRoutes } from './modules/support/routes.js';
 import { ledgerRoutes } from './modules/ledger/routes.js';
 import { billingRoutes } from './modules/billing/routes.js';
+import { catalogRoutes } from './modules/catalog/routes.js';
+import { orderRoutes } from './modules/orders/routes.js';
 
 export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
 
@@ -85,7 +87,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
   );
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  for (const routes of [authRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, supportRoutes]) {
+  for (const routes of [authRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, supportRoutes]) {
     await app.register(routes, { ctx });
   }
 

@@ -36,6 +36,9 @@ const ZEnv = z.object({
   MAILLON_SELLER_IBAN: z.string().default('FR76 3000 6000 0112 3456 7890 189'),
   MAILLON_SELLER_BIC: z.string().default('AGRIFRPPXXX'),
   MAILLON_SELLER_BANK: z.string().default('Crédit Agricole Île-de-France'),
+  MAILLON_ACCEPTANCE_DAYS: z.coerce.number().positive().default(7),
+  MAILLON_CONTROL_DAYS: z.coerce.number().nonnegative().default(30),
+  MAILLON_COMMISSION_PERCENT: z.coerce.number().min(0).max(100).default(25),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -77,6 +80,12 @@ export type Config = {
   development: boolean;
   /** the issuer printed on invoices and pro-formas */
   seller: Seller;
+  /** a publisher must accept an order within this delay, or it expires */
+  acceptanceMs: number;
+  /** after verification, the publisher's earning becomes payable after this period */
+  controlMs: number;
+  /** the platform's share of an order's price, in basis points */
+  commissionBp: number;
 };
 
 /** Reads every setting from the environment once; a bad value stops the start with its name. */
@@ -107,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowMs: e.MAILLON_LOGIN_WINDOW_MINUTES * 60_000,
     trustProxy: e.MAILLON_TRUST_PROXY,
     development: e.NODE_ENV !== 'production',
+    acceptanceMs: e.MAILLON_ACCEPTANCE_DAYS * 86_400_000,
+    controlMs: e.MAILLON_CONTROL_DAYS * 86_400_000,
+    commissionBp: Math.round(e.MAILLON_COMMISSION_PERCENT * 100),
     seller: {
       name: e.MAILLON_SELLER_NAME,
       legalName: e.MAILLON_SELLER_NAME,

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { DEMO_PASSWORD, ensureSupportAccount, isDatabaseEmpty, seedDemo } from './db/seed.js';
 import { deliverQueuedEmails } from './modules/notifications/service.js';
+import { startBackgroundWorker } from './jobs/handlers.js';
 
 const config = loadConfig();
 if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
@@ -36,6 +37,8 @@ if (seeded) {
 if (config.supportEmail) lines.push(`Support account: ${config.supportEmail}`);
 console.log(lines.join('\n') + '\n');
 
+const stopWorker = startBackgroundWorker({ db: database.db, config }, (e) => app.log.error(e, 'background work failed'));
+
 let mailTimer: NodeJS.Timeout | null = null;
 if (config.smtpUrl) {
   const smtpUrl = config.smtpUrl;
@@ -47,6 +50,7 @@ if (config.smtpUrl) {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     if (mailTimer) clearInterval(mailTimer);
+    await stopWorker();
     await app.close();
     await database.close();
     process.exit(0);

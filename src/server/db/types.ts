@@ -226,7 +226,173 @@ export interface InvoicesTable {
   payment_terms: string;
 }
 
+export type SiteKind = 'generalist' | 'thematic';
+export type SiteStatus = 'pending_review' | 'approved' | 'refused';
+export type OrderStatus =
+  | 'placed'
+  | 'accepted'
+  | 'link_placed'
+  | 'verified'
+  | 'completed'
+  | 'refused'
+  | 'cancelled'
+  | 'expired'
+  | 'lost';
+
+export interface SitesTable {
+  id: Generated<string>;
+  publisher_id: string;
+  domain: string;
+  theme: string;
+  site_kind: SiteKind;
+  language: string;
+  status: Generated<SiteStatus>;
+  review_reason: string | null;
+  reviewed_by: string | null;
+  reviewed_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface ArticlesTable {
+  id: Generated<string>;
+  site_id: string;
+  url: string;
+  created_at: Generated<Date>;
+  best_keyword: string | null;
+  best_position: number | null;
+  best_volume: number | null;
+  top10_count: Generated<number>;
+  price_cents: ColumnType<string | number | null, number | null | undefined, number | null>;
+}
+
+export interface ArticleKeywordsTable {
+  id: Generated<string>;
+  article_id: string;
+  keyword: string;
+  keyword_norm: string;
+  position: number;
+  volume: number;
+}
+
+export interface PriceGridTable {
+  id: Generated<string>;
+  site_kind: SiteKind;
+  max_position: number;
+  min_volume: number;
+  price_cents: BigCents;
+}
+
+export interface PriceSettingsTable {
+  id: number;
+  top10_bonus_cents: BigCents;
+  top10_bonus_max: number;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export interface KeywordImportsTable {
+  id: Generated<string>;
+  site_id: string;
+  publisher_id: string;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  content: Buffer | null;
+  format: string | null;
+  total_lines: Generated<number>;
+  processed_lines: Generated<number>;
+  created_keywords: Generated<number>;
+  updated_keywords: Generated<number>;
+  created_articles: Generated<number>;
+  errors: ColumnType<unknown, string | undefined, string>;
+  failure: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
+export interface ProjectsTable {
+  id: Generated<string>;
+  client_id: string;
+  agency_id: string | null;
+  name: string;
+  url: string;
+  domain: string;
+  created_at: Generated<Date>;
+}
+
+export interface CampaignsTable {
+  id: Generated<string>;
+  project_id: string;
+  client_id: string;
+  agency_id: string | null;
+  name: string;
+  goal: string | null;
+  budget_cents: ColumnType<string | number | null, number | null | undefined, number | null>;
+  starts_on: ColumnType<string | null, string | null | undefined, string | null>;
+  ends_on: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+}
+
+export interface OrdersTable {
+  id: Generated<string>;
+  client_id: string;
+  agency_id: string | null;
+  project_id: string;
+  campaign_id: string | null;
+  article_id: string;
+  site_id: string;
+  publisher_id: string;
+  keyword: string | null;
+  price_cents: BigCents;
+  commission_bp: number;
+  target_url: string;
+  anchor: string;
+  brief: string | null;
+  status: OrderStatus;
+  hold_id: string | null;
+  live_url: string | null;
+  last_check: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  accept_by: Timestamp;
+  verified_at: NullableTimestamp;
+  payable_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  placed_by: string | null;
+  placed_as: string | null;
+}
+
+export interface OrderEventsTable {
+  id: Generated<string>;
+  order_id: string;
+  status: string;
+  at: Generated<Date>;
+  person_id: string | null;
+  acting_account_id: string | null;
+  note: string | null;
+}
+
+export interface JobsTable {
+  id: Generated<string>;
+  kind: string;
+  payload: ColumnType<unknown, string, string>;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  done_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
+  sites: SitesTable;
+  articles: ArticlesTable;
+  article_keywords: ArticleKeywordsTable;
+  price_grid: PriceGridTable;
+  price_settings: PriceSettingsTable;
+  keyword_imports: KeywordImportsTable;
+  projects: ProjectsTable;
+  campaigns: CampaignsTable;
+  orders: OrdersTable;
+  order_events: OrderEventsTable;
+  jobs: JobsTable;
   ledger_holds: LedgerHoldsTable;
   idempotency_keys: IdempotencyKeysTable;
   invoice_sequences: InvoiceSequencesTable;

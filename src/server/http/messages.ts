@@ -116,6 +116,73 @@ export const messages = {
     fr: "Les crédits de ce rechargement ont déjà été dépensés ou attribués : annulation impossible.",
     en: 'The credits of this top-up were already spent or allocated: it cannot be cancelled.',
   },
+  domain_invalid: {
+    fr: 'Nom de domaine invalide (exemple : mon-site.fr).',
+    en: 'Invalid domain name (example: my-site.com).',
+  },
+  domain_taken: {
+    fr: 'Le domaine {domain} est déjà proposé sur Maillon.',
+    en: 'The domain {domain} is already listed on Maillon.',
+  },
+  refusal_reason_required: { fr: 'Indiquez la raison du refus.', en: 'Give the reason for the refusal.' },
+  url_off_domain: {
+    fr: "Cette URL n'est pas sur le domaine {domain}.",
+    en: 'This URL is not on the domain {domain}.',
+  },
+  import_empty: { fr: 'Le fichier est vide.', en: 'The file is empty.' },
+  import_too_large: { fr: 'Fichier trop volumineux (maximum {mb} Mo).', en: 'File too large (at most {mb} MB).' },
+  grid_duplicate_cell: {
+    fr: 'La grille contient deux fois la même case (type de site, position, volume).',
+    en: 'The grid has the same cell twice (site kind, position, volume).',
+  },
+  grid_incomplete: {
+    fr: 'La grille doit couvrir les volumes à partir de 0 pour les sites de type {kind}.',
+    en: 'The grid must cover volumes from 0 for {kind} sites.',
+  },
+  target_off_domain: {
+    fr: "L'URL cible doit être sur le domaine du projet ({domain}).",
+    en: "The target URL must be on the project's domain ({domain}).",
+  },
+  campaign_not_of_project: {
+    fr: "Cette campagne n'appartient pas à ce projet.",
+    en: 'This campaign does not belong to this project.',
+  },
+  campaign_cap_exceeded: {
+    fr: 'Budget de la campagne dépassé : il reste {remaining} pour un lien à {price}.',
+    en: 'Campaign budget exceeded: {remaining} left for a link at {price}.',
+  },
+  campaign_closed: {
+    fr: 'Cette campagne est terminée depuis le {date}.',
+    en: 'This campaign ended on {date}.',
+  },
+  order_insufficient_funds: {
+    fr: 'Crédits insuffisants sur le compte de {name} : il manque {missing}.',
+    en: 'Not enough credits on the account of {name}: {missing} missing.',
+  },
+  offer_unavailable: {
+    fr: "Cette offre n'est plus disponible.",
+    en: 'This offer is no longer available.',
+  },
+  project_domain_taken: {
+    fr: 'Ce client a déjà un projet sur ce domaine.',
+    en: 'This client already has a project on this domain.',
+  },
+  not_a_client: {
+    fr: 'Les projets appartiennent à un compte client.',
+    en: 'Projects belong to a client account.',
+  },
+  live_url_off_domain: {
+    fr: "L'URL de l'article doit être sur le domaine du site ({domain}).",
+    en: "The article URL must be on the site's domain ({domain}).",
+  },
+  order_state: {
+    fr: 'Impossible : la commande est au statut « {status} ».',
+    en: 'Not possible: the order is "{status}".',
+  },
+  campaign_dates: {
+    fr: 'La date de fin doit suivre la date de début.',
+    en: 'The end date must come after the start date.',
+  },
   company_requires_fields: {
     fr: 'Raison sociale, adresse, code postal, ville et pays sont obligatoires.',
     en: 'Legal name, address, postal code, city and country are required.',

@@ -15,6 +15,8 @@ const kindLabels: Record<string, string> = {
   top_up: 'Rechargement',
   top_up_refund: 'Annulation de rechargement',
   order_capture: 'Commande réglée',
+  publisher_earning: 'Gain éditeur',
+  commission: 'Commission',
 };
 
 export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {

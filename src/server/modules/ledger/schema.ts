@@ -21,7 +21,7 @@ export const ZTransfer = z.object({
   memo: z.string().nullable(),
 });
 
-export const ZEntryKind = z.enum(['allocation', 'return', 'top_up', 'top_up_refund', 'order_capture']);
+export const ZEntryKind = z.enum(['allocation', 'return', 'top_up', 'top_up_refund', 'order_capture', 'publisher_earning', 'commission']);
 
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date au format AAAA-MM-JJ / date as YYYY-MM-DD' });
 

@@ -8,7 +8,14 @@ import { ledgerPolicy } from './policy.js';
 import { listEntries, type EntryFilters } from './queries.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
 
-export type TransferKind = 'allocation' | 'return' | 'top_up' | 'top_up_refund' | 'order_capture';
+export type TransferKind =
+  | 'allocation'
+  | 'return'
+  | 'top_up'
+  | 'top_up_refund'
+  | 'order_capture'
+  | 'publisher_earning'
+  | 'commission';
 
 export type TransferInput = {
   fromAccountId: string;

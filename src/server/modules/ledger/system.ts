@@ -1,9 +1,27 @@
+import type { Actor, ActorAccount } from '../../http/actor.js';
+
 /**
  * System accounts: the other side of every movement, so that the sum of all wallets stays zero.
  * - bank: money received (top-ups come from it, refunds go back to it); it goes negative.
- * - orders: credits captured by completed orders, until they are paid out to publishers.
+ * - orders: credits captured by verified orders, held until the control period ends.
+ * - commissions: the platform's share of completed orders.
  */
 export const SYSTEM_ACCOUNTS = {
   bank: '00000000-0000-4000-8000-000000000001',
   orders: '00000000-0000-4000-8000-000000000002',
+  commissions: '00000000-0000-4000-8000-000000000003',
 } as const;
+
+const platform = {
+  id: SYSTEM_ACCOUNTS.orders,
+  role: 'system',
+  name: 'Maillon',
+  email: null,
+  parentId: null,
+  agencyId: null,
+  agencyMode: null,
+  active: true,
+} as unknown as ActorAccount;
+
+/** The Actor of what the platform does by itself (expiring, verifying, paying out): audit rows name it. */
+export const PLATFORM_ACTOR: Actor = { person: platform, account: platform, actingAs: false, sessionId: null, ip: null, lang: 'fr' };

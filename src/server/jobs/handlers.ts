@@ -1,0 +1,33 @@
+import type { Ctx } from '../http/actor.js';
+import { IMPORT_JOB, runImport } from '../modules/catalog/service.js';
+import { verifyOrderLink } from '../modules/links/service.js';
+import { completePayableOrders, expireOverdueOrders, VERIFY_JOB } from '../modules/orders/service.js';
+import { runDueJobs, type JobHandlers } from './queue.js';
+
+/** Which feature runs which kind of job. */
+export const jobHandlers: JobHandlers = {
+  [IMPORT_JOB]: runImport,
+  [VERIFY_JOB]: verifyOrderLink,
+};
+
+/** One pass of everything the platform does by itself: queued jobs, then the time-based sweeps. */
+export async function runBackgroundWork(ctx: Ctx): Promise<void> {
+  await runDueJobs(ctx, jobHandlers);
+  await expireOverdueOrders(ctx);
+  await completePayableOrders(ctx);
+}
+
+/** Polls for background work until stopped; several app processes can run it side by side. */
+export function startBackgroundWorker(ctx: Ctx, onError: (e: unknown) => void, everyMs = 1_000): () => Promise<void> {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    if (stopped) return;
+    running = running.then(() => runBackgroundWork(ctx).catch(onError));
+  }, everyMs);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Domains of publishers' sites and clients' projects: lower-case, punycode, no scheme, no path,
+ * no leading "www.". `localhost` and `127.0.0.1` with a port are accepted only when the crawler
+ * may fetch private addresses (tests serve their own articles that way).
+ */
+export function normalizeDomain(input: string, allowLocal: boolean): string | null {
+  const raw = input.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  const host = url.hostname.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
+  if (allowLocal && (host === 'localhost' || host === '127.0.0.1')) return url.port ? `${host}:${url.port}` : host;
+  if (url.port) return null;
+  const labels = host.split('.');
+  const valid = labels.length >= 2 && labels.every((l) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) && /[a-z]/.test(labels.at(-1)!);
+  return valid ? host : null;
+}
+
+/** Whether `url` is an http(s) URL on `domain` or one of its subdomains. */
+export function isUrlOnDomain(url: string, domain: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+  const host = parsed.hostname.toLowerCase().replace(/^www\./, '');
+  const hostWithPort = parsed.port ? `${host}:${parsed.port}` : host;
+  if (domain.includes(':')) return hostWithPort === domain;
+  return !parsed.port && (host === domain || host.endsWith(`.${domain}`));
+}
+
+/** Lower-cased, accents removed, whitespace collapsed: how keywords are compared and searched. */
+export function normalizeKeyword(keyword: string): string {
+  return keyword
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A search text as a prefix query for PostgreSQL's full-text search: every word must start a word of the keyword. */
+export function toPrefixQuery(text: string): string | null {
+  const words = normalizeKeyword(text)
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}

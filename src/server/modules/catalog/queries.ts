@@ -1,0 +1,184 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../http/actor.js';
+import type { SiteKind } from '../../db/types.js';
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { normalizeKeyword, toPrefixQuery } from './domain.js';
+
+export type KeywordInput = { keyword: string; position: number; volume: number };
+
+/**
+ * Inserts an article's keywords, or updates the position and volume of those it already has
+ * (same keyword without accents, case or extra spaces): re-importing a file creates nothing twice.
+ */
+export async function upsertKeywords(tx: Tx, articleId: string, keywords: KeywordInput[]): Promise<{ created: number; updated: number }> {
+  if (keywords.length === 0) return { created: 0, updated: 0 };
+  const rows = new Map<string, KeywordInput & { norm: string }>();
+  for (const k of keywords) {
+    const norm = normalizeKeyword(k.keyword);
+    const seen = rows.get(norm);
+    if (!seen || k.position < seen.position) rows.set(norm, { ...k, keyword: k.keyword.trim().replace(/\s+/g, ' '), norm });
+  }
+  const result = await tx
+    .insertInto('article_keywords')
+    .values([...rows.values()].map((k) => ({ article_id: articleId, keyword: k.keyword, keyword_norm: k.norm, position: k.position, volume: k.volume })))
+    .onConflict((oc) =>
+      oc.columns(['article_id', 'keyword_norm']).doUpdateSet((eb) => ({
+        position: eb.ref('excluded.position'),
+        volume: eb.ref('excluded.volume'),
+        keyword: eb.ref('excluded.keyword'),
+      })),
+    )
+    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+    .execute();
+  const created = result.filter((r) => r.inserted).length;
+  return { created, updated: result.length - created };
+}
+
+/**
+ * Recomputes what the catalog shows of articles from their keywords and the price grid: the best
+ * keyword (best position, then volume), the number of top-10 keywords, and the price = the grid
+ * cell of the best keyword's position and volume for the site's kind, plus a bonus per extra
+ * top-10 keyword up to a cap. No cell (position past the grid) means no offer.
+ */
+export async function refreshArticles(tx: Tx, articleIds: string[] | 'all'): Promise<void> {
+  if (articleIds !== 'all' && articleIds.length === 0) return;
+  await sql`
+    update articles a set
+      best_keyword = b.keyword,
+      best_position = b.position,
+      best_volume = b.volume,
+      top10_count = t.n,
+      price_cents = (
+        select g.price_cents + least(greatest(t.n - 1, 0), ps.top10_bonus_max) * ps.top10_bonus_cents
+        from price_grid g cross join price_settings ps
+        where g.site_kind = s.site_kind and g.max_position >= b.position and g.min_volume <= b.volume
+        order by g.max_position, g.min_volume desc
+        limit 1)
+    from sites s,
+      lateral (select k.keyword, k.position, k.volume from article_keywords k where k.article_id = a.id
+               order by k.position, k.volume desc, k.id limit 1) b,
+      lateral (select count(*)::int as n from article_keywords k where k.article_id = a.id and k.position <= 10) t
+    where s.id = a.site_id ${articleIds === 'all' ? sql`` : sql`and a.id in (${sql.join(articleIds)})`}`.execute(tx);
+}
+
+export type OfferFilters = {
+  keyword?: string;
+  theme?: string;
+  language?: string;
+  minVolume?: number;
+  maxPosition?: number;
+  maxPriceCents?: number;
+  siteKind?: SiteKind;
+  sort: 'relevance' | 'price_asc' | 'price_desc' | 'volume_desc';
+  limit: number;
+  cursor?: string;
+};
+
+export type Offer = {
+  offerId: string;
+  keyword: string;
+  position: number;
+  volume: number;
+  top10Count: number;
+  siteKind: SiteKind;
+  theme: string;
+  language: string;
+  priceCents: number;
+};
+
+/**
+ * Searches the approved catalog. With a keyword, one row per matching positioned keyword (its own
+ * position and volume); without, one row per article with its best keyword. Never a domain or URL.
+ */
+export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items: Offer[]; nextCursor: string | null }> {
+  const query = f.keyword ? toPrefixQuery(f.keyword) : null;
+  if (f.keyword && !query) return { items: [], nextCursor: null };
+  const byKeyword = query !== null;
+  const position = byKeyword ? sql`k.position` : sql`a.best_position`;
+  const volume = byKeyword ? sql`k.volume` : sql`a.best_volume`;
+  const keyword = byKeyword ? sql`k.keyword` : sql`a.best_keyword`;
+  const rowId = byKeyword ? sql`k.id::text` : sql`a.id::text`;
+  // Sort keys are written so that "next page" is always "greater than the cursor".
+  const sortKey = {
+    relevance: [position, sql`-${volume}`],
+    price_asc: [sql`a.price_cents`, position],
+    price_desc: [sql`-a.price_cents`, position],
+    volume_desc: [sql`-${volume}`, position],
+  }[f.sort];
+  const after = decodeCursor(f.cursor);
+  const conditions = [
+    sql`s.status = 'approved'`,
+    sql`a.price_cents is not null`,
+    ...(byKeyword ? [sql`to_tsvector('simple', k.keyword_norm) @@ to_tsquery('simple', ${query})`] : []),
+    ...(f.theme ? [sql`s.theme = ${f.theme}`] : []),
+    ...(f.language ? [sql`s.language = ${f.language}`] : []),
+    ...(f.siteKind ? [sql`s.site_kind = ${f.siteKind}`] : []),
+    ...(f.minVolume !== undefined ? [sql`${volume} >= ${f.minVolume}`] : []),
+    ...(f.maxPosition !== undefined ? [sql`${position} <= ${f.maxPosition}`] : []),
+    ...(f.maxPriceCents !== undefined ? [sql`a.price_cents <= ${f.maxPriceCents}`] : []),
+    ...(after && after.length === 3
+      ? [sql`(${sortKey[0]}, ${sortKey[1]}, ${rowId}) > (${Number(after[0])}, ${Number(after[1])}, ${String(after[2])})`]
+      : []),
+  ];
+  const rows = await sql<{
+    row_id: string;
+    offer_id: string;
+    keyword: string;
+    position: number;
+    volume: number;
+    top10_count: number;
+    site_kind: SiteKind;
+    theme: string;
+    language: string;
+    price_cents: number | string;
+    s1: number | string;
+    s2: number | string;
+  }>`
+    select ${rowId} as row_id, a.id as offer_id, ${keyword} as keyword, ${position} as position, ${volume} as volume,
+           a.top10_count, s.site_kind, s.theme, s.language, a.price_cents, ${sortKey[0]} as s1, ${sortKey[1]} as s2
+    from ${byKeyword ? sql`article_keywords k join articles a on a.id = k.article_id` : sql`articles a`}
+    join sites s on s.id = a.site_id
+    where ${sql.join(conditions, sql` and `)}
+    order by ${sortKey[0]}, ${sortKey[1]}, ${rowId}
+    limit ${f.limit + 1}`.execute(db);
+  const page = rows.rows.slice(0, f.limit);
+  const last = rows.rows.length > f.limit ? page[page.length - 1] : null;
+  return {
+    items: page.map((r) => ({
+      offerId: r.offer_id,
+      keyword: r.keyword,
+      position: Number(r.position),
+      volume: Number(r.volume),
+      top10Count: Number(r.top10_count),
+      siteKind: r.site_kind,
+      theme: r.theme,
+      language: r.language,
+      priceCents: Number(r.price_cents),
+    })),
+    nextCursor: last ? encodeCursor([Number(last.s1), Number(last.s2), last.row_id]) : null,
+  };
+}
+
+export async function findOffer(db: Tx, offerId: string) {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sites as s', 's.id', 'a.site_id')
+    .select([
+      'a.id',
+      'a.url',
+      'a.site_id',
+      'a.best_keyword',
+      'a.best_position',
+      'a.best_volume',
+      'a.top10_count',
+      'a.price_cents',
+      's.publisher_id',
+      's.status as site_status',
+      's.theme',
+      's.site_kind',
+      's.language',
+      's.domain',
+    ])
+    .where('a.id', '=', offerId)
+    .executeTakeFirst();
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { RoutesPlugin } from '../../http/types.js';
+import { actorOf } from '../../http/hooks.js';
+import { ZPageOf } from '../../http/pagination.js';
+import {
+  ZArticle,
+  ZArticleBody,
+  ZCreateSiteBody,
+  ZImport,
+  ZOffer,
+  ZOfferQuery,
+  ZPriceGrid,
+  ZReviewBody,
+  ZSite,
+} from './schema.js';
+import * as catalog from './service.js';
+
+const tags = ['catalog'];
+const ZIdParams = z.object({ id: z.uuid() });
+const ZList = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
+  // Keyword exports arrive as the raw file.
+  app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.post('/api/publisher/sites', { schema: { tags, body: ZCreateSiteBody, response: { 201: ZSite } } }, async (request, reply) =>
+    reply.status(201).send(await catalog.createSite(actorOf(request), request.body, ctx)),
+  );
+
+  app.get('/api/publisher/sites', { schema: { tags, response: { 200: ZList(ZSite) } } }, async (request) => ({
+    items: await catalog.listOwnSites(actorOf(request), ctx),
+    nextCursor: null,
+  }));
+
+  app.get(
+    '/api/publisher/sites/:id/articles',
+    {
+      schema: {
+        tags,
+        params: ZIdParams,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().max(2000).optional() }),
+        response: { 200: ZPageOf(ZArticle) },
+      },
+    },
+    async (request) => catalog.listArticles(actorOf(request), request.params.id, request.query, ctx),
+  );
+
+  app.post(
+    '/api/publisher/sites/:id/articles',
+    { schema: { tags, params: ZIdParams, body: ZArticleBody, response: { 201: ZArticle } } },
+    async (request, reply) => reply.status(201).send(await catalog.addArticle(actorOf(request), request.params.id, request.body, ctx)),
+  );
+
+  app.post(
+    '/api/publisher/sites/:id/imports',
+    {
+      schema: {
+        tags,
+        params: ZIdParams,
+        consumes: ['text/csv'],
+        response: { 202: z.object({ importId: z.string() }) },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await catalog.startImport(actorOf(request), request.params.id, request.body, ctx)),
+  );
+
+  app.get('/api/publisher/imports/:id', { schema: { tags, params: ZIdParams, response: { 200: ZImport } } }, async (request) =>
+    catalog.getImport(actorOf(request), request.params.id, request.lang, ctx),
+  );
+
+  app.get('/api/catalog/offers', { schema: { tags, querystring: ZOfferQuery, response: { 200: ZPageOf(ZOffer) } } }, async (request) =>
+    catalog.searchOffers(actorOf(request), request.query, ctx),
+  );
+
+  app.get('/api/catalog/offers/:id', { schema: { tags, params: ZIdParams, response: { 200: ZOffer } } }, async (request) =>
+    catalog.getOffer(actorOf(request), request.params.id, ctx),
+  );
+
+  app.get('/api/catalog/price-grid', { schema: { tags, response: { 200: ZPriceGrid } } }, async () => catalog.getPriceGrid(ctx));
+
+  app.put(
+    '/api/support/price-grid',
+    { schema: { tags: ['support', ...tags], body: ZPriceGrid, response: { 200: ZPriceGrid } } },
+    async (request) => catalog.updatePriceGrid(actorOf(request), request.body, ctx),
+  );
+
+  app.get(
+    '/api/support/sites',
+    {
+      schema: {
+        tags: ['support', ...tags],
+        querystring: z.object({ status: z.enum(['pending_review', 'approved', 'refused']).optional() }),
+        response: { 200: ZList(ZSite) },
+      },
+    },
+    async (request) => ({ items: await catalog.listSitesForReview(actorOf(request), request.query.status, ctx), nextCursor: null }),
+  );
+
+  app.post(
+    '/api/support/sites/:id/approve',
+    { schema: { tags: ['support', ...tags], params: ZIdParams, response: { 200: ZSite } } },
+    async (request) => catalog.reviewSite(actorOf(request), request.params.id, 'approve', undefined, ctx),
+  );
+
+  app.post(
+    '/api/support/sites/:id/refuse',
+    { schema: { tags: ['support', ...tags], params: ZIdParams, body: ZReviewBody, response: { 200: ZSite } } },
+    async (request) => catalog.reviewSite(actorOf(request), request.params.id, 'refuse', request.body.reason, ctx),
+  );
+};

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+export const ZSiteKind = z.enum(['generalist', 'thematic']);
+export const THEMES = [
+  'immobilier', 'finance', 'assurance', 'sante', 'bien-etre', 'voyage', 'cuisine', 'auto-moto', 'mode', 'beaute', 'sport',
+  'high-tech', 'maison-jardin', 'animaux', 'famille', 'emploi', 'education', 'juridique', 'business', 'loisirs', 'culture', 'generaliste',
+] as const;
+export const ZTheme = z.enum(THEMES);
+export const ZLanguage = z.enum(['fr', 'en', 'es', 'de', 'it', 'nl', 'pt']);
+
+export const ZCreateSiteBody = z.object({
+  domain: z.string().trim().min(3).max(253),
+  theme: ZTheme,
+  siteKind: ZSiteKind,
+  language: ZLanguage,
+});
+
+export const ZSite = z.object({
+  id: z.string(),
+  publisherId: z.string(),
+  publisherName: z.string().optional(),
+  domain: z.string(),
+  theme: z.string(),
+  siteKind: ZSiteKind,
+  language: z.string(),
+  status: z.enum(['pending_review', 'approved', 'refused']),
+  reviewReason: z.string().nullable(),
+  createdAt: z.string(),
+  articleCount: z.number().int(),
+  keywordCount: z.number().int(),
+});
+
+export const ZKeyword = z.object({
+  keyword: z.string().trim().min(1).max(200),
+  position: z.number().int().min(1).max(1000),
+  volume: z.number().int().min(0).max(100_000_000),
+});
+
+export const ZArticleBody = z.object({
+  url: z.string().trim().min(1).max(2000),
+  keywords: z.array(ZKeyword).min(1).max(1000),
+});
+
+export const ZArticle = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  url: z.string(),
+  bestKeyword: z.string().nullable(),
+  bestPosition: z.number().int().nullable(),
+  bestVolume: z.number().int().nullable(),
+  top10Count: z.number().int(),
+  priceCents: z.number().int().nullable(),
+  keywords: z.array(ZKeyword),
+});
+
+export const ZReviewBody = z.object({ reason: z.string().trim().min(3).max(2000).optional() });
+
+export const ZImport = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  format: z.string().nullable(),
+  totalLines: z.number().int(),
+  processedLines: z.number().int(),
+  createdKeywords: z.number().int(),
+  updatedKeywords: z.number().int(),
+  createdArticles: z.number().int(),
+  errors: z.array(z.object({ line: z.number().int(), reason: z.string(), raw: z.string() })),
+  failure: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export const ZOfferQuery = z.object({
+  keyword: z.string().trim().max(100).optional(),
+  theme: ZTheme.optional(),
+  language: ZLanguage.optional(),
+  minVolume: z.coerce.number().int().min(0).optional(),
+  maxPosition: z.coerce.number().int().min(1).max(1000).optional(),
+  maxPriceCents: z.coerce.number().int().min(0).optional(),
+  siteKind: ZSiteKind.optional(),
+  sort: z.enum(['relevance', 'price_asc', 'price_desc', 'volume_desc']).default('relevance'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const ZOffer = z.object({
+  offerId: z.string(),
+  keyword: z.string(),
+  position: z.number().int(),
+  volume: z.number().int(),
+  top10Count: z.number().int(),
+  siteKind: ZSiteKind,
+  theme: z.string(),
+  language: z.string(),
+  priceCents: z.number().int(),
+});
+
+export const ZGridCell = z.object({
+  siteKind: ZSiteKind,
+  maxPosition: z.number().int().min(1).max(1000),
+  minVolume: z.number().int().min(0),
+  priceCents: z.number().int().min(100).max(10_000_000),
+});
+
+export const ZPriceGrid = z.object({
+  cells: z.array(ZGridCell).min(1).max(200),
+  top10BonusCents: z.number().int().min(0).max(1_000_000),
+  top10BonusMax: z.number().int().min(0).max(100),
+});

@@ -1,0 +1,214 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Tx } from '../../http/actor.js';
+import type { OrderStatus } from '../../db/types.js';
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+
+/** Whose orders a caller sees: a subtree root (the agency's own id takes the agency_id index), or everyone (support). */
+export type OrderScope = { rootId: string | null; rootIsAgency: boolean };
+
+export type OrderFilters = {
+  accountId?: string;
+  personInChargeId?: string;
+  projectId?: string;
+  campaignId?: string;
+  status?: OrderStatus;
+  from?: string;
+  to?: string;
+};
+
+function whereClauses(scope: OrderScope, f: OrderFilters): RawBuilder<unknown>[] {
+  return [
+    ...(scope.rootId === null
+      ? []
+      : scope.rootIsAgency
+        ? [sql`o.agency_id = ${scope.rootId}`]
+        : [sql`exists (select 1 from account_tree t where t.ancestor_id = ${scope.rootId} and t.descendant_id = o.client_id)`]),
+    ...(f.accountId ? [sql`o.client_id = ${f.accountId}`] : []),
+    ...(f.personInChargeId ? [sql`c.parent_id = ${f.personInChargeId}`] : []),
+    ...(f.projectId ? [sql`o.project_id = ${f.projectId}`] : []),
+    ...(f.campaignId ? [sql`o.campaign_id = ${f.campaignId}`] : []),
+    ...(f.status ? [sql`o.status = ${f.status}`] : []),
+    ...(f.from ? [sql`o.created_at >= ${`${f.from}T00:00:00Z`}::timestamptz`] : []),
+    ...(f.to ? [sql`o.created_at < ${`${f.to}T00:00:00Z`}::timestamptz + interval '1 day'`] : []),
+  ];
+}
+
+const and = (clauses: RawBuilder<unknown>[]) => (clauses.length ? sql.join(clauses, sql` and `) : sql`true`);
+
+export type OrderRow = {
+  id: string;
+  status: OrderStatus;
+  client_id: string;
+  client_name: string;
+  person_id: string | null;
+  person_name: string | null;
+  project_id: string;
+  project_name: string;
+  campaign_id: string | null;
+  campaign_name: string | null;
+  keyword: string | null;
+  price_cents: number | string;
+  target_url: string;
+  anchor: string;
+  live_url: string | null;
+  created_at: Date;
+  accept_by: Date;
+  sort_key: string;
+};
+
+const summaryColumns = sql`
+  o.id, o.status, o.client_id, c.name as client_name, c.parent_id as person_id, p.name as person_name,
+  o.project_id, pr.name as project_name, o.campaign_id, ca.name as campaign_name, o.keyword, o.price_cents,
+  o.target_url, o.anchor, o.live_url, o.created_at, o.accept_by, o.created_at::text as sort_key`;
+
+const summaryJoins = sql`
+  join accounts c on c.id = o.client_id
+  left join accounts p on p.id = c.parent_id
+  join projects pr on pr.id = o.project_id
+  left join campaigns ca on ca.id = o.campaign_id`;
+
+export function toOrderSummary(r: OrderRow) {
+  const placed = ['link_placed', 'verified', 'completed', 'lost'].includes(r.status);
+  return {
+    id: r.id,
+    status: r.status,
+    clientId: r.client_id,
+    clientName: r.client_name,
+    personInChargeId: r.person_id,
+    personInChargeName: r.person_name,
+    projectId: r.project_id,
+    projectName: r.project_name,
+    campaignId: r.campaign_id,
+    campaignName: r.campaign_name,
+    keyword: r.keyword,
+    priceCents: Number(r.price_cents),
+    targetUrl: r.target_url,
+    anchor: r.anchor,
+    liveUrl: placed ? r.live_url : null,
+    createdAt: new Date(r.created_at).toISOString(),
+    acceptBy: new Date(r.accept_by).toISOString(),
+  };
+}
+
+/** The newest orders first, filtered, in the caller's scope. */
+export async function listOrderRows(db: Tx, scope: OrderScope, f: OrderFilters & { limit: number; cursor?: string }) {
+  const after = decodeCursor(f.cursor);
+  const clauses = whereClauses(scope, f);
+  if (after && after.length === 2) clauses.push(sql`(o.created_at, o.id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)`);
+  const rows = await sql<OrderRow>`
+    select ${summaryColumns}
+    from orders o ${summaryJoins}
+    where ${and(clauses)}
+    order by o.created_at desc, o.id desc
+    limit ${f.limit + 1}`.execute(db);
+  const page = rows.rows.slice(0, f.limit);
+  const last = rows.rows.length > f.limit ? page[page.length - 1] : null;
+  return { items: page.map(toOrderSummary), nextCursor: last ? encodeCursor([last.sort_key, last.id]) : null };
+}
+
+export async function findOrderRow(db: Tx, id: string) {
+  const rows = await sql<OrderRow>`select ${summaryColumns} from orders o ${summaryJoins} where o.id = ${id}`.execute(db);
+  return rows.rows[0];
+}
+
+/** Count and amount per status over the same filters as the list. */
+export async function orderTotals(db: Tx, scope: OrderScope, f: OrderFilters) {
+  const needsClient = Boolean(f.personInChargeId);
+  const rows = await sql<{ status: string; n: number; cents: number | string }>`
+    select o.status, count(*)::int as n, coalesce(sum(o.price_cents), 0)::int8 as cents
+    from orders o ${needsClient ? sql`join accounts c on c.id = o.client_id` : sql``}
+    where ${and(whereClauses(scope, f))}
+    group by o.status`.execute(db);
+  const byStatus: Record<string, { count: number; cents: number }> = {};
+  let count = 0;
+  let totalCents = 0;
+  for (const r of rows.rows) {
+    byStatus[r.status] = { count: Number(r.n), cents: Number(r.cents) };
+    count += Number(r.n);
+    if (!['refused', 'cancelled', 'expired'].includes(r.status)) totalCents += Number(r.cents);
+  }
+  return { count, totalCents, byStatus };
+}
+
+export async function addOrderEvent(
+  tx: Tx,
+  orderId: string,
+  status: string,
+  who: { personId: string | null; actingAccountId: string | null },
+  note: string | null = null,
+) {
+  await tx
+    .insertInto('order_events')
+    .values({ order_id: orderId, status, person_id: who.personId, acting_account_id: who.actingAccountId, note })
+    .execute();
+}
+
+export async function listOrderEvents(db: Tx, orderId: string) {
+  const rows = await db
+    .selectFrom('order_events as e')
+    .leftJoin('accounts as p', 'p.id', 'e.person_id')
+    .select(['e.status', 'e.at', 'e.person_id', 'p.name as person_name', 'e.note'])
+    .where('e.order_id', '=', orderId)
+    .orderBy('e.id')
+    .execute();
+  return rows.map((r) => ({
+    status: r.status,
+    at: new Date(r.at).toISOString(),
+    personId: r.person_id,
+    personName: r.person_name,
+    note: r.note,
+  }));
+}
+
+/** Per client of the scope: person in charge, balance, projects, campaigns, orders by status, spend this month. */
+export async function listClientRows(db: Tx, rootId: string | null, f: { q?: string; personInChargeId?: string; limit: number; cursor?: string }) {
+  const after = decodeCursor(f.cursor);
+  const rows = await sql<{
+    id: string;
+    name: string;
+    active: boolean;
+    search_text: string;
+    parent_id: string | null;
+    parent_name: string | null;
+    balance: number | string;
+    projects: number;
+    campaigns: number;
+    statuses: Record<string, number> | null;
+    spend: number | string;
+  }>`
+    select a.id, a.name, a.active, a.search_text, a.parent_id, p.name as parent_name,
+      coalesce(w.posted_cents - w.pending_cents, 0)::int8 as balance,
+      (select count(*)::int from projects pr where pr.client_id = a.id) as projects,
+      (select count(*)::int from campaigns ca where ca.client_id = a.id) as campaigns,
+      (select jsonb_object_agg(s.status, s.n) from (select o.status, count(*)::int as n from orders o where o.client_id = a.id group by o.status) s) as statuses,
+      (select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.client_id = a.id
+         and o.status not in ('refused', 'cancelled', 'expired')
+         and o.created_at >= date_trunc('month', now() at time zone 'Europe/Paris') at time zone 'Europe/Paris') as spend
+    from accounts a
+    left join accounts p on p.id = a.parent_id
+    left join wallets w on w.account_id = a.id
+    ${rootId ? sql`join account_tree t on t.descendant_id = a.id and t.ancestor_id = ${rootId} and t.depth > 0` : sql``}
+    where a.role = 'client' and a.active
+      ${f.personInChargeId ? sql`and a.parent_id = ${f.personInChargeId}` : sql``}
+      ${f.q ? sql`and a.search_text like ${`%${f.q}%`}` : sql``}
+      ${after && after.length === 2 ? sql`and (a.search_text, a.id) > (${String(after[0])}, ${String(after[1])}::uuid)` : sql``}
+    order by a.search_text, a.id
+    limit ${f.limit + 1}`.execute(db);
+  const page = rows.rows.slice(0, f.limit);
+  const last = rows.rows.length > f.limit ? page[page.length - 1] : null;
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      name: r.name,
+      active: r.active,
+      personInChargeId: r.parent_id,
+      personInChargeName: r.parent_name,
+      balanceCents: Number(r.balance),
+      projectCount: Number(r.projects),
+      campaignCount: Number(r.campaigns),
+      ordersByStatus: r.statuses ?? {},
+      spendThisMonthCents: Number(r.spend),
+    })),
+    nextCursor: last ? encodeCursor([last.search_text, last.id]) : null,
+  };
+}

@@ -1,0 +1,177 @@
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { RoutesPlugin } from '../../http/types.js';
+import { actorOf } from '../../http/hooks.js';
+import { idempotencyOf } from '../../http/idempotency.js';
+import { ZPageOf } from '../../http/pagination.js';
+import {
+  ZCampaign,
+  ZCampaignBody,
+  ZClientOverview,
+  ZOrder,
+  ZOrderBody,
+  ZOrderStatus,
+  ZOrderSummary,
+  ZOrdersQuery,
+  ZOrderTotals,
+  ZProject,
+  ZProjectBody,
+  ZPublisherOrder,
+} from './schema.js';
+import * as orders from './service.js';
+
+const tags = ['orders'];
+const ZIdParams = z.object({ id: z.uuid() });
+const ZList = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+const statusLabels: Record<string, string> = {
+  placed: 'Commandée',
+  accepted: 'Acceptée',
+  link_placed: 'Lien posé',
+  verified: 'Vérifiée',
+  completed: 'Terminée',
+  refused: 'Refusée',
+  cancelled: 'Annulée',
+  expired: 'Expirée',
+  lost: 'Lien perdu',
+};
+
+export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
+  app.post('/api/projects', { schema: { tags, body: ZProjectBody, response: { 201: ZProject } } }, async (request, reply) =>
+    reply.status(201).send(await orders.createProject(actorOf(request), request.body, ctx)),
+  );
+
+  app.get(
+    '/api/projects',
+    { schema: { tags, querystring: z.object({ clientId: z.uuid().optional() }), response: { 200: ZList(ZProject) } } },
+    async (request) => ({ items: await orders.listProjects(actorOf(request), request.query, ctx), nextCursor: null }),
+  );
+
+  app.post('/api/campaigns', { schema: { tags, body: ZCampaignBody, response: { 201: ZCampaign } } }, async (request, reply) =>
+    reply.status(201).send(await orders.createCampaign(actorOf(request), request.body, ctx)),
+  );
+
+  app.get(
+    '/api/campaigns',
+    {
+      schema: {
+        tags,
+        querystring: z.object({ projectId: z.uuid().optional(), clientId: z.uuid().optional(), personInChargeId: z.uuid().optional() }),
+        response: { 200: ZList(ZCampaign) },
+      },
+    },
+    async (request) => ({ items: await orders.listCampaigns(actorOf(request), request.query, ctx), nextCursor: null }),
+  );
+
+  app.post('/api/orders', { schema: { tags, body: ZOrderBody, response: { 201: ZOrderSummary } } }, async (request, reply) =>
+    reply.status(201).send(await orders.placeOrder(actorOf(request), request.body, idempotencyOf(request), ctx)),
+  );
+
+  app.get(
+    '/api/orders',
+    { schema: { tags, querystring: ZOrdersQuery, response: { 200: ZPageOf(ZOrderSummary).extend({ totals: ZOrderTotals }) } } },
+    async (request) => orders.listOrders(actorOf(request), request.query, ctx),
+  );
+
+  // For a French Excel: UTF-8 with BOM, semicolons, decimal commas.
+  app.get('/api/orders.csv', { schema: { tags, querystring: ZOrdersQuery.omit({ limit: true, cursor: true }) } }, async (request, reply) => {
+    const rows: string[][] = [];
+    for await (const o of orders.iterateOrders(actorOf(request), request.query, ctx)) {
+      rows.push([
+        o.createdAt.slice(0, 10),
+        statusLabels[o.status],
+        o.clientName,
+        o.personInChargeName ?? '',
+        o.projectName,
+        o.campaignName ?? '',
+        o.keyword ?? '',
+        o.anchor,
+        o.targetUrl,
+        o.liveUrl ?? '',
+        (o.priceCents / 100).toFixed(2).replace('.', ','),
+      ]);
+    }
+    const csv = stringify(rows, {
+      delimiter: ';',
+      bom: true,
+      header: true,
+      columns: ['Date', 'Statut', 'Client', 'Responsable', 'Projet', 'Campagne', 'Mot-clé', 'Ancre', 'URL cible', 'URL du lien', 'Prix (€ HT)'],
+    });
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="commandes.csv"').send(csv);
+  });
+
+  app.get('/api/orders/:id', { schema: { tags, params: ZIdParams, response: { 200: ZOrder } } }, async (request) =>
+    orders.getOrder(actorOf(request), request.params.id, ctx),
+  );
+
+  app.post('/api/orders/:id/cancel', { schema: { tags, params: ZIdParams, response: { 200: ZOrderSummary } } }, async (request) =>
+    orders.cancelOrder(actorOf(request), request.params.id, idempotencyOf(request), ctx),
+  );
+
+  app.get(
+    '/api/publisher/orders',
+    {
+      schema: {
+        tags: ['publisher', ...tags],
+        querystring: z.object({
+          status: ZOrderStatus.optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          cursor: z.string().max(100).optional(),
+        }),
+        response: { 200: ZPageOf(ZPublisherOrder) },
+      },
+    },
+    async (request) => orders.listPublisherOrders(actorOf(request), request.query, ctx),
+  );
+
+  const ZStatusResult = z.object({ id: z.string(), status: ZOrderStatus });
+
+  app.post(
+    '/api/publisher/orders/:id/accept',
+    { schema: { tags: ['publisher', ...tags], params: ZIdParams, response: { 200: ZStatusResult } } },
+    async (request) => orders.acceptOrder(actorOf(request), request.params.id, ctx),
+  );
+
+  app.post(
+    '/api/publisher/orders/:id/refuse',
+    {
+      schema: {
+        tags: ['publisher', ...tags],
+        params: ZIdParams,
+        body: z.object({ reason: z.string().trim().min(3).max(2000) }),
+        response: { 200: ZStatusResult },
+      },
+    },
+    async (request) => orders.refuseOrder(actorOf(request), request.params.id, request.body.reason, ctx),
+  );
+
+  app.post(
+    '/api/publisher/orders/:id/placed',
+    {
+      schema: {
+        tags: ['publisher', ...tags],
+        params: ZIdParams,
+        body: z.object({ liveUrl: z.string().trim().min(1).max(2000) }),
+        response: { 200: ZStatusResult },
+      },
+    },
+    async (request) => orders.submitLiveUrl(actorOf(request), request.params.id, request.body.liveUrl, ctx),
+  );
+
+  app.get(
+    '/api/agency/clients',
+    {
+      schema: {
+        tags: ['agency', ...tags],
+        querystring: z.object({
+          q: z.string().trim().max(100).optional(),
+          personInChargeId: z.uuid().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          cursor: z.string().max(500).optional(),
+        }),
+        response: { 200: ZPageOf(ZClientOverview) },
+      },
+    },
+    async (request) => orders.listClientsOverview(actorOf(request), request.query, ctx),
+  );
+};

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+export const ZOrderStatus = z.enum(['placed', 'accepted', 'link_placed', 'verified', 'completed', 'refused', 'cancelled', 'expired', 'lost']);
+const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date au format AAAA-MM-JJ / date as YYYY-MM-DD' });
+
+export const ZProjectBody = z.object({ clientId: z.uuid(), name: z.string().trim().min(1).max(200), url: z.string().trim().min(3).max(2000) });
+export const ZProject = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+  name: z.string(),
+  url: z.string(),
+  domain: z.string(),
+  createdAt: z.string(),
+  campaignCount: z.number().int(),
+  orderCount: z.number().int(),
+});
+
+export const ZCampaignBody = z.object({
+  projectId: z.uuid(),
+  name: z.string().trim().min(1).max(200),
+  goal: z.string().trim().max(2000).optional(),
+  budgetCents: z.number().int().positive().max(1_000_000_00).optional(),
+  startsOn: ZDay.optional(),
+  endsOn: ZDay.optional(),
+});
+export const ZCampaign = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  projectName: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+  personInChargeId: z.string().nullable(),
+  personInChargeName: z.string().nullable(),
+  name: z.string(),
+  goal: z.string().nullable(),
+  budgetCents: z.number().int().nullable(),
+  committedCents: z.number().int(),
+  startsOn: z.string().nullable(),
+  endsOn: z.string().nullable(),
+  orderCount: z.number().int(),
+  createdAt: z.string(),
+});
+
+export const ZOrderBody = z.object({
+  projectId: z.uuid(),
+  campaignId: z.uuid().optional(),
+  offerId: z.uuid(),
+  targetUrl: z.string().trim().min(1).max(2000),
+  anchor: z.string().trim().min(1).max(200),
+  brief: z.string().trim().max(5000).optional(),
+  /** when the client's wallet is short: the wallet (in the caller's reach) that tops up the difference */
+  fundFromAccountId: z.uuid().optional(),
+});
+
+export const ZOrderSummary = z.object({
+  id: z.string(),
+  status: ZOrderStatus,
+  clientId: z.string(),
+  clientName: z.string(),
+  personInChargeId: z.string().nullable(),
+  personInChargeName: z.string().nullable(),
+  projectId: z.string(),
+  projectName: z.string(),
+  campaignId: z.string().nullable(),
+  campaignName: z.string().nullable(),
+  keyword: z.string().nullable(),
+  priceCents: z.number().int(),
+  targetUrl: z.string(),
+  anchor: z.string(),
+  liveUrl: z.string().nullable(),
+  createdAt: z.string(),
+  acceptBy: z.string(),
+});
+
+export const ZOrder = ZOrderSummary.extend({
+  brief: z.string().nullable(),
+  theme: z.string(),
+  siteKind: z.string(),
+  verifiedAt: z.string().nullable(),
+  payableAt: z.string().nullable(),
+  lastCheck: z.object({ ok: z.boolean(), rule: z.string().nullable(), message: z.string(), at: z.string() }).nullable(),
+  history: z.array(z.object({ status: z.string(), at: z.string(), personId: z.string().nullable(), personName: z.string().nullable(), note: z.string().nullable() })),
+});
+
+export const ZOrdersQuery = z.object({
+  accountId: z.uuid().optional(),
+  personInChargeId: z.uuid().optional(),
+  projectId: z.uuid().optional(),
+  campaignId: z.uuid().optional(),
+  status: ZOrderStatus.optional(),
+  from: ZDay.optional(),
+  to: ZDay.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const ZOrderTotals = z.object({
+  count: z.number().int(),
+  totalCents: z.number().int(),
+  byStatus: z.record(z.string(), z.object({ count: z.number().int(), cents: z.number().int() })),
+});
+
+export const ZPublisherOrder = z.object({
+  id: z.string(),
+  status: ZOrderStatus,
+  siteId: z.string(),
+  domain: z.string(),
+  articleUrl: z.string(),
+  keyword: z.string().nullable(),
+  targetUrl: z.string(),
+  anchor: z.string(),
+  brief: z.string().nullable(),
+  priceCents: z.number().int(),
+  earningCents: z.number().int(),
+  liveUrl: z.string().nullable(),
+  acceptBy: z.string(),
+  createdAt: z.string(),
+  lastCheck: z.object({ ok: z.boolean(), rule: z.string().nullable(), message: z.string(), at: z.string() }).nullable(),
+});
+
+export const ZClientOverview = z.object({
+  id: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  personInChargeId: z.string().nullable(),
+  personInChargeName: z.string().nullable(),
+  balanceCents: z.number().int(),
+  projectCount: z.number().int(),
+  campaignCount: z.number().int(),
+  ordersByStatus: z.record(z.string(), z.number().int()),
+  spendThisMonthCents: z.number().int(),
+});

@@ -1,0 +1,579 @@
+import { sql } from 'kysely';
+import type { Actor, Ctx, Tx } from '../../http/actor.js';
+import type { OrderStatus } from '../../db/types.js';
+import { AppError, forbidden, notFound, ruleViolation } from '../../http/errors.js';
+import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
+import { enqueueJob } from '../../jobs/queue.js';
+import { recordAudit } from '../audit/service.js';
+import { findAccountById } from '../accounts/queries.js';
+import { findReachableAccount } from '../accounts/service.js';
+import { euros } from '../billing/pdf.js';
+import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
+import { findOffer } from '../catalog/queries.js';
+import { captureHold, holdCredits, releaseHold, transferCredits } from '../ledger/service.js';
+import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from '../ledger/system.js';
+import { committedStatuses, mayMove, orderPolicy } from './policy.js';
+import {
+  addOrderEvent,
+  findOrderRow,
+  listClientRows,
+  listOrderEvents,
+  listOrderRows,
+  orderTotals,
+  toOrderSummary,
+  type OrderFilters,
+  type OrderScope,
+} from './queries.js';
+
+/** The job kind the links feature runs to check a live URL (it owns verification; orders only ask). */
+export const VERIFY_JOB = 'links.verify_order';
+
+const who = (actor: Actor) => ({ personId: actor.person.id, actingAccountId: actor.account.id });
+const today = () => new Date().toISOString().slice(0, 10);
+
+// ---------------------------------------------------------------------------------------------
+// Projects and campaigns
+
+export async function createProject(actor: Actor, input: { clientId: string; name: string; url: string }, ctx: Ctx) {
+  if (!orderPolicy.mayBuy(actor)) throw forbidden();
+  const domain = normalizeDomain(input.url, ctx.config.crawlerAllowPrivate);
+  if (!domain) throw ruleViolation('domain_invalid', {}, 'url');
+  return ctx.db.transaction().execute(async (tx) => {
+    const client = await findReachableAccount(tx, actor, input.clientId);
+    if (client.role !== 'client') throw ruleViolation('not_a_client', {}, 'clientId');
+    if (!client.active) throw ruleViolation('wallet_inactive', {}, 'clientId');
+    const taken = await tx.selectFrom('projects').select('id').where('client_id', '=', client.id).where('domain', '=', domain).executeTakeFirst();
+    if (taken) throw new AppError('rule_violation', 409, 'project_domain_taken', {}, 'url');
+    const url = /^https?:\/\//i.test(input.url.trim()) ? input.url.trim() : `https://${input.url.trim()}`;
+    const row = await tx
+      .insertInto('projects')
+      .values({ client_id: client.id, agency_id: client.agency_id, name: input.name, url, domain })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, actor, 'project.create', { type: 'project', id: row.id }, { domain });
+    return (await listProjectRows(tx, { projectId: row.id }))[0];
+  });
+}
+
+async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: string; projectId?: string }) {
+  const rows = await db
+    .selectFrom('projects as p')
+    .innerJoin('accounts as c', 'c.id', 'p.client_id')
+    .select([
+      'p.id',
+      'p.client_id',
+      'c.name as client_name',
+      'p.name',
+      'p.url',
+      'p.domain',
+      'p.created_at',
+      sql<number>`(select count(*)::int from campaigns ca where ca.project_id = p.id)`.as('campaigns'),
+      sql<number>`(select count(*)::int from orders o where o.project_id = p.id)`.as('orders'),
+    ])
+    .$if(Boolean(f.rootId), (q) =>
+      q.innerJoin('account_tree as t', (j) => j.onRef('t.descendant_id', '=', 'p.client_id').on('t.ancestor_id', '=', f.rootId!)),
+    )
+    .$if(Boolean(f.clientId), (q) => q.where('p.client_id', '=', f.clientId!))
+    .$if(Boolean(f.projectId), (q) => q.where('p.id', '=', f.projectId!))
+    .orderBy('c.name')
+    .orderBy('p.name')
+    .limit(1000)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    clientId: r.client_id,
+    clientName: r.client_name,
+    name: r.name,
+    url: r.url,
+    domain: r.domain,
+    createdAt: new Date(r.created_at).toISOString(),
+    campaignCount: Number(r.campaigns),
+    orderCount: Number(r.orders),
+  }));
+}
+
+export async function listProjects(actor: Actor, f: { clientId?: string }, ctx: Ctx) {
+  if (f.clientId) await findReachableAccount(ctx.db, actor, f.clientId);
+  return listProjectRows(ctx.db, { rootId: actor.account.role === 'support' ? null : actor.account.id, clientId: f.clientId });
+}
+
+/** The project `id` if its client is the actor or below it, else 404. */
+async function findReachableProject(db: Tx, actor: Actor, id: string) {
+  const project = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!project) throw notFound();
+  await findReachableAccount(db, actor, project.client_id);
+  return project;
+}
+
+export async function createCampaign(
+  actor: Actor,
+  input: { projectId: string; name: string; goal?: string; budgetCents?: number; startsOn?: string; endsOn?: string },
+  ctx: Ctx,
+) {
+  if (!orderPolicy.mayBuy(actor)) throw forbidden();
+  if (input.startsOn && input.endsOn && input.startsOn > input.endsOn) throw ruleViolation('campaign_dates', {}, 'endsOn');
+  return ctx.db.transaction().execute(async (tx) => {
+    const project = await findReachableProject(tx, actor, input.projectId);
+    const row = await tx
+      .insertInto('campaigns')
+      .values({
+        project_id: project.id,
+        client_id: project.client_id,
+        agency_id: project.agency_id,
+        name: input.name,
+        goal: input.goal ?? null,
+        budget_cents: input.budgetCents ?? null,
+        starts_on: input.startsOn ?? null,
+        ends_on: input.endsOn ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, actor, 'campaign.create', { type: 'campaign', id: row.id });
+    return (await listCampaignRows(tx, { campaignId: row.id }))[0];
+  });
+}
+
+async function listCampaignRows(db: Tx, f: { rootId?: string | null; projectId?: string; clientId?: string; personInChargeId?: string; campaignId?: string }) {
+  const rows = await db
+    .selectFrom('campaigns as ca')
+    .innerJoin('projects as p', 'p.id', 'ca.project_id')
+    .innerJoin('accounts as c', 'c.id', 'ca.client_id')
+    .leftJoin('accounts as pic', 'pic.id', 'c.parent_id')
+    .select([
+      'ca.id',
+      'ca.project_id',
+      'p.name as project_name',
+      'ca.client_id',
+      'c.name as client_name',
+      'c.parent_id',
+      'pic.name as pic_name',
+      'ca.name',
+      'ca.goal',
+      'ca.budget_cents',
+      sql<string | null>`ca.starts_on::text`.as('starts_on'),
+      sql<string | null>`ca.ends_on::text`.as('ends_on'),
+      'ca.created_at',
+      sql<number>`(select count(*)::int from orders o where o.campaign_id = ca.id)`.as('orders'),
+      sql<number>`(select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.campaign_id = ca.id
+        and o.status in (${sql.join(committedStatuses.map((s) => sql.lit(s)))}))`.as('committed'),
+    ])
+    .$if(Boolean(f.rootId), (q) =>
+      q.innerJoin('account_tree as t', (j) => j.onRef('t.descendant_id', '=', 'ca.client_id').on('t.ancestor_id', '=', f.rootId!)),
+    )
+    .$if(Boolean(f.projectId), (q) => q.where('ca.project_id', '=', f.projectId!))
+    .$if(Boolean(f.clientId), (q) => q.where('ca.client_id', '=', f.clientId!))
+    .$if(Boolean(f.personInChargeId), (q) => q.where('c.parent_id', '=', f.personInChargeId!))
+    .$if(Boolean(f.campaignId), (q) => q.where('ca.id', '=', f.campaignId!))
+    .orderBy('ca.created_at', 'desc')
+    .limit(1000)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    projectId: r.project_id,
+    projectName: r.project_name,
+    clientId: r.client_id,
+    clientName: r.client_name,
+    personInChargeId: r.parent_id,
+    personInChargeName: r.pic_name,
+    name: r.name,
+    goal: r.goal,
+    budgetCents: r.budget_cents === null ? null : Number(r.budget_cents),
+    committedCents: Number(r.committed),
+    startsOn: r.starts_on,
+    endsOn: r.ends_on,
+    orderCount: Number(r.orders),
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}
+
+export async function listCampaigns(actor: Actor, f: { projectId?: string; clientId?: string; personInChargeId?: string }, ctx: Ctx) {
+  if (f.projectId) await findReachableProject(ctx.db, actor, f.projectId);
+  if (f.clientId) await findReachableAccount(ctx.db, actor, f.clientId);
+  if (f.personInChargeId) await findReachableAccount(ctx.db, actor, f.personInChargeId);
+  return listCampaignRows(ctx.db, { rootId: actor.account.role === 'support' ? null : actor.account.id, ...f });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ordering
+
+export type PlaceOrderInput = {
+  projectId: string;
+  campaignId?: string;
+  offerId: string;
+  targetUrl: string;
+  anchor: string;
+  brief?: string;
+  fundFromAccountId?: string;
+};
+
+/**
+ * Orders a link for a client, from the caller's own view or while acting as the client: the price
+ * is held on the client's wallet in the transaction that creates the order; a campaign's budget cap
+ * is enforced; when the wallet is short, `fundFromAccountId` tops up the difference in the same
+ * transaction.
+ */
+export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Idempotency, ctx: Ctx) {
+  if (!orderPolicy.mayBuy(actor)) throw forbidden();
+  return runIdempotent(ctx, actor, idem, async (tx) => {
+    const project = await findReachableProject(tx, actor, input.projectId);
+    const client = (await findAccountById(tx, project.client_id))!;
+    if (!client.active) throw ruleViolation('wallet_inactive', {}, 'projectId');
+    if (!isUrlOnDomain(input.targetUrl, project.domain)) throw ruleViolation('target_off_domain', { domain: project.domain }, 'targetUrl');
+    const offer = await findOffer(tx, input.offerId);
+    if (!offer || offer.site_status !== 'approved' || offer.price_cents === null) throw notFound();
+    const price = Number(offer.price_cents);
+    if (input.campaignId) {
+      const campaign = await tx.selectFrom('campaigns').selectAll().where('id', '=', input.campaignId).forUpdate().executeTakeFirst();
+      if (!campaign || campaign.project_id !== project.id) throw ruleViolation('campaign_not_of_project', {}, 'campaignId');
+      if (campaign.ends_on && campaign.ends_on < today()) {
+        throw ruleViolation('campaign_closed', { date: new Date(`${campaign.ends_on}T12:00:00Z`).toLocaleDateString('fr-FR') }, 'campaignId');
+      }
+      if (campaign.budget_cents !== null) {
+        const committed = await tx
+          .selectFrom('orders')
+          .select(sql<number>`coalesce(sum(price_cents), 0)::int8`.as('cents'))
+          .where('campaign_id', '=', campaign.id)
+          .where('status', 'in', committedStatuses)
+          .executeTakeFirstOrThrow();
+        const remaining = Number(campaign.budget_cents) - Number(committed.cents);
+        if (price > remaining) {
+          throw ruleViolation('campaign_cap_exceeded', { remaining: euros(Math.max(remaining, 0)), price: euros(price) }, 'campaignId');
+        }
+      }
+    }
+    const wallet = await tx.selectFrom('wallets').select(['posted_cents', 'pending_cents']).where('account_id', '=', client.id).executeTakeFirstOrThrow();
+    const missing = price - (Number(wallet.posted_cents) - Number(wallet.pending_cents));
+    if (missing > 0) {
+      if (!input.fundFromAccountId) {
+        throw new AppError('insufficient_funds', 409, 'order_insufficient_funds', { name: client.name, missing: euros(missing) });
+      }
+      const source = await findReachableAccount(tx, actor, input.fundFromAccountId);
+      if (source.id === client.id) throw ruleViolation('same_wallet', {}, 'fundFromAccountId');
+      await transferCredits(tx, actor, {
+        fromAccountId: source.id,
+        toAccountId: client.id,
+        amountCents: missing,
+        kind: 'allocation',
+        memo: 'Complément pour une commande',
+      });
+    }
+    const { holdId } = await holdCredits(tx, actor, { accountId: client.id, amountCents: price, reference: 'order' });
+    const order = await tx
+      .insertInto('orders')
+      .values({
+        client_id: client.id,
+        agency_id: client.agency_id,
+        project_id: project.id,
+        campaign_id: input.campaignId ?? null,
+        article_id: offer.id,
+        site_id: offer.site_id,
+        publisher_id: offer.publisher_id,
+        keyword: offer.best_keyword,
+        price_cents: price,
+        commission_bp: ctx.config.commissionBp,
+        target_url: input.targetUrl,
+        anchor: input.anchor,
+        brief: input.brief ?? null,
+        status: 'placed',
+        hold_id: holdId,
+        accept_by: new Date(Date.now() + ctx.config.acceptanceMs),
+        placed_by: actor.person.id,
+        placed_as: actor.account.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx.updateTable('ledger_holds').set({ reference: `order:${order.id}` }).where('id', '=', holdId).execute();
+    await addOrderEvent(tx, order.id, 'placed', who(actor), missing > 0 ? `+${euros(missing)} attribués depuis un autre portefeuille` : null);
+    await recordAudit(tx, actor, 'order.place', { type: 'order', id: order.id }, { priceCents: price, clientId: client.id });
+    return toOrderSummary((await findOrderRow(tx, order.id))!);
+  });
+}
+
+function scopeOf(actor: Actor): OrderScope {
+  if (actor.account.role === 'support') return { rootId: null, rootIsAgency: false };
+  return { rootId: actor.account.id, rootIsAgency: actor.account.role === 'agency' && actor.account.agencyId === actor.account.id };
+}
+
+export async function listOrders(actor: Actor, f: OrderFilters & { limit: number; cursor?: string }, ctx: Ctx) {
+  if (f.accountId) await findReachableAccount(ctx.db, actor, f.accountId);
+  if (f.personInChargeId) await findReachableAccount(ctx.db, actor, f.personInChargeId);
+  const scope = scopeOf(actor);
+  const [page, totals] = await Promise.all([listOrderRows(ctx.db, scope, f), orderTotals(ctx.db, scope, f)]);
+  return { ...page, totals };
+}
+
+/** Every order of the filters, for the CSV export. */
+export async function* iterateOrders(actor: Actor, f: OrderFilters, ctx: Ctx) {
+  let cursor: string | undefined;
+  do {
+    const page = await listOrderRows(ctx.db, scopeOf(actor), { ...f, limit: 500, cursor });
+    yield* page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+type CheckRecord = { ok: boolean; rule: string | null; message: string; at: string };
+
+/** An order as the buyer side sees it (the client and everyone above it, or support), with its history. */
+export async function getOrder(actor: Actor, id: string, ctx: Ctx) {
+  const order = await ctx.db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!order) throw notFound();
+  await findReachableAccount(ctx.db, actor, order.client_id);
+  const row = (await findOrderRow(ctx.db, id))!;
+  const site = await ctx.db.selectFrom('sites').select(['theme', 'site_kind']).where('id', '=', order.site_id).executeTakeFirstOrThrow();
+  const check = order.last_check as (CheckRecord & { messages?: Record<string, string> }) | null;
+  return {
+    ...toOrderSummary(row),
+    brief: order.brief,
+    theme: site.theme,
+    siteKind: site.site_kind,
+    verifiedAt: order.verified_at ? new Date(order.verified_at).toISOString() : null,
+    payableAt: order.payable_at ? new Date(order.payable_at).toISOString() : null,
+    lastCheck: check ? { ok: check.ok, rule: check.rule, message: check.messages?.[actor.lang] ?? check.message, at: check.at } : null,
+    history: await listOrderEvents(ctx.db, id),
+  };
+}
+
+async function lockOrder(tx: Tx, id: string) {
+  return tx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+function assertMove(from: OrderStatus, to: OrderStatus) {
+  if (!mayMove(from, to)) throw new AppError('invalid_state', 409, 'order_state', { status: from });
+}
+
+/** The buyer cancels before the publisher accepts: the hold goes back to the client's wallet. */
+export async function cancelOrder(actor: Actor, id: string, idem: Idempotency, ctx: Ctx) {
+  return runIdempotent(ctx, actor, idem, async (tx) => {
+    const order = await lockOrder(tx, id);
+    if (!order) throw notFound();
+    await findReachableAccount(tx, actor, order.client_id);
+    assertMove(order.status, 'cancelled');
+    await releaseHold(tx, actor, { holdId: order.hold_id! });
+    await tx.updateTable('orders').set({ status: 'cancelled' }).where('id', '=', id).execute();
+    await addOrderEvent(tx, id, 'cancelled', who(actor));
+    await recordAudit(tx, actor, 'order.cancel', { type: 'order', id });
+    return toOrderSummary((await findOrderRow(tx, id))!);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The publisher's side
+
+/** The order `id` if it is for one of the actor's sites, else 404. */
+async function lockPublisherOrder(tx: Tx, actor: Actor, id: string) {
+  const order = await lockOrder(tx, id);
+  if (!order || order.publisher_id !== actor.account.id) throw notFound();
+  return order;
+}
+
+export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatus; limit: number; cursor?: string }, ctx: Ctx) {
+  const rows = await ctx.db
+    .selectFrom('orders as o')
+    .innerJoin('sites as s', 's.id', 'o.site_id')
+    .innerJoin('articles as a', 'a.id', 'o.article_id')
+    .select([
+      'o.id',
+      'o.status',
+      'o.site_id',
+      's.domain',
+      'a.url as article_url',
+      'o.keyword',
+      'o.target_url',
+      'o.anchor',
+      'o.brief',
+      'o.price_cents',
+      'o.commission_bp',
+      'o.live_url',
+      'o.accept_by',
+      'o.created_at',
+      'o.last_check',
+      sql<string>`o.created_at::text`.as('sort_key'),
+    ])
+    .where('o.publisher_id', '=', actor.account.id)
+    .$if(Boolean(f.status), (q) => q.where('o.status', '=', f.status!))
+    .$if(Boolean(f.cursor), (q) => q.where(sql<boolean>`o.created_at < ${f.cursor!}::timestamptz`))
+    .orderBy('o.created_at', 'desc')
+    .limit(f.limit + 1)
+    .execute();
+  const page = rows.slice(0, f.limit);
+  return {
+    items: page.map((r) => {
+      const price = Number(r.price_cents);
+      const check = r.last_check as (CheckRecord & { messages?: Record<string, string> }) | null;
+      return {
+        id: r.id,
+        status: r.status,
+        siteId: r.site_id,
+        domain: r.domain,
+        articleUrl: r.article_url,
+        keyword: r.keyword,
+        targetUrl: r.target_url,
+        anchor: r.anchor,
+        brief: r.brief,
+        priceCents: price,
+        earningCents: price - Math.round((price * r.commission_bp) / 10_000),
+        liveUrl: r.live_url,
+        acceptBy: new Date(r.accept_by).toISOString(),
+        createdAt: new Date(r.created_at).toISOString(),
+        lastCheck: check ? { ok: check.ok, rule: check.rule, message: check.messages?.[actor.lang] ?? check.message, at: check.at } : null,
+      };
+    }),
+    nextCursor: rows.length > f.limit ? page[page.length - 1].sort_key : null,
+  };
+}
+
+export async function acceptOrder(actor: Actor, id: string, ctx: Ctx) {
+  return ctx.db.transaction().execute(async (tx) => {
+    const order = await lockPublisherOrder(tx, actor, id);
+    assertMove(order.status, 'accepted');
+    if (new Date(order.accept_by).getTime() <= Date.now()) throw new AppError('invalid_state', 409, 'order_state', { status: 'expired' });
+    await tx.updateTable('orders').set({ status: 'accepted' }).where('id', '=', id).execute();
+    await addOrderEvent(tx, id, 'accepted', who(actor));
+    await recordAudit(tx, actor, 'order.accept', { type: 'order', id });
+    return { id, status: 'accepted' as const };
+  });
+}
+
+export async function refuseOrder(actor: Actor, id: string, reason: string, ctx: Ctx) {
+  return ctx.db.transaction().execute(async (tx) => {
+    const order = await lockPublisherOrder(tx, actor, id);
+    assertMove(order.status, 'refused');
+    await releaseHold(tx, actor, { holdId: order.hold_id! });
+    await tx.updateTable('orders').set({ status: 'refused' }).where('id', '=', id).execute();
+    await addOrderEvent(tx, id, 'refused', who(actor), reason);
+    await recordAudit(tx, actor, 'order.refuse', { type: 'order', id }, { reason });
+    return { id, status: 'refused' as const };
+  });
+}
+
+/** The publisher gives the live URL (again, after a failed check): the verification is queued. */
+export async function submitLiveUrl(actor: Actor, id: string, liveUrl: string, ctx: Ctx) {
+  return ctx.db.transaction().execute(async (tx) => {
+    const order = await lockPublisherOrder(tx, actor, id);
+    assertMove(order.status, 'link_placed');
+    const site = await tx.selectFrom('sites').select('domain').where('id', '=', order.site_id).executeTakeFirstOrThrow();
+    if (!isUrlOnDomain(liveUrl, site.domain)) throw ruleViolation('live_url_off_domain', { domain: site.domain }, 'liveUrl');
+    await tx.updateTable('orders').set({ status: 'link_placed', live_url: liveUrl, last_check: null }).where('id', '=', id).execute();
+    await addOrderEvent(tx, id, 'link_placed', who(actor), liveUrl);
+    await enqueueJob(tx, VERIFY_JOB, { orderId: id, liveUrl });
+    await recordAudit(tx, actor, 'order.link_placed', { type: 'order', id }, { liveUrl });
+    return { id, status: 'link_placed' as const };
+  });
+}
+
+/** What the crawler needs to check an order's live URL, if the order still waits for a check. */
+export async function findOrderToVerify(orderId: string, liveUrl: string, ctx: Ctx) {
+  const order = await ctx.db
+    .selectFrom('orders')
+    .select(['id', 'target_url', 'anchor', 'status', 'live_url'])
+    .where('id', '=', orderId)
+    .executeTakeFirst();
+  if (!order || order.status !== 'link_placed' || order.live_url !== liveUrl) return null;
+  return { liveUrl, targetUrl: order.target_url, anchor: order.anchor };
+}
+
+export type VerificationOutcome = { ok: boolean; rule: string | null; messages: { fr: string; en: string } };
+
+/**
+ * Records what the crawler found for a live URL. Verified: the hold is captured (the client pays)
+ * and the control period starts. Failed: the order stays `link_placed`, the failed rule is shown,
+ * and the publisher can fix the page and submit again.
+ */
+export async function recordVerification(orderId: string, liveUrl: string, outcome: VerificationOutcome, ctx: Ctx): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const order = await lockOrder(tx, orderId);
+    if (!order || order.status !== 'link_placed' || order.live_url !== liveUrl) return;
+    const at = new Date();
+    const check = { ok: outcome.ok, rule: outcome.rule, message: outcome.messages.fr, messages: outcome.messages, at: at.toISOString() };
+    const platform = { personId: PLATFORM_ACTOR.person.id, actingAccountId: null };
+    if (!outcome.ok) {
+      await tx.updateTable('orders').set({ last_check: JSON.stringify(check) }).where('id', '=', orderId).execute();
+      await addOrderEvent(tx, orderId, 'verification_failed', platform, outcome.messages.fr);
+      return;
+    }
+    await captureHold(tx, PLATFORM_ACTOR, { holdId: order.hold_id!, memo: `order:${orderId}` });
+    await tx
+      .updateTable('orders')
+      .set({ status: 'verified', verified_at: at, payable_at: new Date(at.getTime() + ctx.config.controlMs), last_check: JSON.stringify(check) })
+      .where('id', '=', orderId)
+      .execute();
+    await addOrderEvent(tx, orderId, 'verified', platform);
+  });
+}
+
+/** Orders the publisher let wait past the acceptance delay expire, and their holds go back. */
+export async function expireOverdueOrders(ctx: Ctx, now = new Date()): Promise<number> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const due = await tx
+      .selectFrom('orders')
+      .select(['id', 'hold_id'])
+      .where('status', '=', 'placed')
+      .where('accept_by', '<=', now)
+      .limit(500)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const order of due) {
+      await releaseHold(tx, PLATFORM_ACTOR, { holdId: order.hold_id! });
+      await tx.updateTable('orders').set({ status: 'expired' }).where('id', '=', order.id).execute();
+      await addOrderEvent(tx, order.id, 'expired', { personId: PLATFORM_ACTOR.person.id, actingAccountId: null });
+    }
+    return due.length;
+  });
+}
+
+/** After the control period the publisher is paid (price minus commission) and the order completes. */
+export async function completePayableOrders(ctx: Ctx, now = new Date()): Promise<number> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const due = await tx
+      .selectFrom('orders')
+      .select(['id', 'price_cents', 'commission_bp', 'publisher_id'])
+      .where('status', '=', 'verified')
+      .where('payable_at', '<=', now)
+      .limit(500)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const order of due) {
+      const price = Number(order.price_cents);
+      const commission = Math.round((price * order.commission_bp) / 10_000);
+      if (price - commission > 0) {
+        await transferCredits(tx, PLATFORM_ACTOR, {
+          fromAccountId: SYSTEM_ACCOUNTS.orders,
+          toAccountId: order.publisher_id,
+          amountCents: price - commission,
+          kind: 'publisher_earning',
+          memo: `order:${order.id}`,
+        });
+      }
+      if (commission > 0) {
+        await transferCredits(tx, PLATFORM_ACTOR, {
+          fromAccountId: SYSTEM_ACCOUNTS.orders,
+          toAccountId: SYSTEM_ACCOUNTS.commissions,
+          amountCents: commission,
+          kind: 'commission',
+          memo: `order:${order.id}`,
+        });
+      }
+      await tx.updateTable('orders').set({ status: 'completed', completed_at: now }).where('id', '=', order.id).execute();
+      await addOrderEvent(tx, order.id, 'completed', { personId: PLATFORM_ACTOR.person.id, actingAccountId: null });
+    }
+    return due.length;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Following everything from the top
+
+export async function listClientsOverview(actor: Actor, f: { q?: string; personInChargeId?: string; limit: number; cursor?: string }, ctx: Ctx) {
+  if (f.personInChargeId) await findReachableAccount(ctx.db, actor, f.personInChargeId);
+  const q = f.q
+    ? f.q
+        .normalize('NFD')
+        .replace(/\p{Diacritic}/gu, '')
+        .toLowerCase()
+        .replace(/[\\%_]/g, '')
+    : undefined;
+  return listClientRows(ctx.db, actor.account.role === 'support' ? null : actor.account.id, { ...f, q });
+}
