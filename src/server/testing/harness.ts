@@ -190,3 +190,33 @@ export async function totalOfAllWallets(env: TestEnv): Promise<number> {
   const row = await sql<{ total: number }>`select coalesce(sum(posted_cents), 0)::int8 as total from wallets`.execute(env.database.db);
   return Number(row.rows[0].total);
 }
+
+let domainCounter = 0;
+
+/**
+ * A publisher with an approved site and one article: returns the publisher's client, the site,
+ * and the offer id (the article). `domain` defaults to a fresh made-up one.
+ */
+export async function makeOffer(
+  env: TestEnv,
+  options: { domain?: string; siteKind?: 'generalist' | 'thematic'; theme?: string; url?: string; keywords?: { keyword: string; position: number; volume: number }[] } = {},
+) {
+  const { client: publisher, account } = await signUp(env, 'publisher', 'Éditeur Test');
+  const domain = options.domain ?? `site-${process.pid}-${++domainCounter}-${Date.now().toString(36)}.fr`;
+  const site = await publisher.post('/api/publisher/sites', {
+    domain,
+    theme: options.theme ?? 'immobilier',
+    siteKind: options.siteKind ?? 'thematic',
+    language: 'fr',
+  });
+  if (site.status !== 201) throw new Error(`site failed: ${JSON.stringify(site.body)}`);
+  const support = await supportClient(env);
+  await support.post(`/api/support/sites/${site.body.id}/approve`);
+  const url = options.url ?? `https://${domain}/blog/article-${domainCounter}`;
+  const article = await publisher.post(`/api/publisher/sites/${site.body.id}/articles`, {
+    url,
+    keywords: options.keywords ?? [{ keyword: 'crédit immobilier', position: 3, volume: 2400 }],
+  });
+  if (article.status !== 201) throw new Error(`article failed: ${JSON.stringify(article.body)}`);
+  return { publisher, publisherId: account.id, siteId: site.body.id as string, domain: site.body.domain as string, offerId: article.body.id as string, priceCents: article.body.priceCents as number, url };
+}

@@ -43,22 +43,28 @@ export async function upsertKeywords(tx: Tx, articleId: string, keywords: Keywor
 export async function refreshArticles(tx: Tx, articleIds: string[] | 'all'): Promise<void> {
   if (articleIds !== 'all' && articleIds.length === 0) return;
   await sql`
+    with stats as (
+      select a.id, s.site_kind, b.keyword, b.position, b.volume, t.n
+      from articles a
+      join sites s on s.id = a.site_id
+      cross join lateral (select k.keyword, k.position, k.volume from article_keywords k where k.article_id = a.id
+                          order by k.position, k.volume desc, k.id limit 1) b
+      cross join lateral (select count(*)::int as n from article_keywords k where k.article_id = a.id and k.position <= 10) t
+      ${articleIds === 'all' ? sql`` : sql`where a.id in (${sql.join(articleIds)})`}
+    )
     update articles a set
-      best_keyword = b.keyword,
-      best_position = b.position,
-      best_volume = b.volume,
-      top10_count = t.n,
+      best_keyword = st.keyword,
+      best_position = st.position,
+      best_volume = st.volume,
+      top10_count = st.n,
       price_cents = (
-        select g.price_cents + least(greatest(t.n - 1, 0), ps.top10_bonus_max) * ps.top10_bonus_cents
+        select g.price_cents + least(greatest(st.n - 1, 0), ps.top10_bonus_max) * ps.top10_bonus_cents
         from price_grid g cross join price_settings ps
-        where g.site_kind = s.site_kind and g.max_position >= b.position and g.min_volume <= b.volume
+        where g.site_kind = st.site_kind and g.max_position >= st.position and g.min_volume <= st.volume
         order by g.max_position, g.min_volume desc
         limit 1)
-    from sites s,
-      lateral (select k.keyword, k.position, k.volume from article_keywords k where k.article_id = a.id
-               order by k.position, k.volume desc, k.id limit 1) b,
-      lateral (select count(*)::int as n from article_keywords k where k.article_id = a.id and k.position <= 10) t
-    where s.id = a.site_id ${articleIds === 'all' ? sql`` : sql`and a.id in (${sql.join(articleIds)})`}`.execute(tx);
+    from stats st
+    where st.id = a.id`.execute(tx);
 }
 
 export type OfferFilters = {
