@@ -97,10 +97,10 @@ export function Shell() {
             </Link>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Text fw={600} size="sm" truncate maw={260} data-testid="header-account-name">
+            <Text fw={600} size="sm" truncate maw={260} visibleFrom="sm" data-testid="header-account-name">
               {me.account.name}
             </Text>
-            <RoleBadge role={me.account.role} data-testid="header-role" visibleFrom="xs" />
+            <RoleBadge role={me.account.role} data-testid="header-role" visibleFrom="sm" />
             <LanguageMenu />
             <Button variant="default" size="compact-sm" onClick={() => void signOut()} data-testid="sign-out">
               {t('nav.signOut')}
