@@ -345,4 +345,19 @@ describe('accounts and auth pages', () => {
     await expect(page.getByTestId('client-row').count()).resolves.toBe(1);
     await screenshot(page, '8-manager-clients');
   });
+
+  it('(9) a session that ends under a page leads to the sign-in page, then back to that page', async () => {
+    const page = await openPage();
+    keepFailure('9');
+    await signIn(page, server.support.email, server.support.password);
+    await page.context().clearCookies(); // e.g. signed out from another tab, or expired
+    await page.getByTestId('nav-support').click();
+    await page.waitForURL((url) => url.pathname === '/connexion' && url.searchParams.get('suite') === '/support');
+    await page.locator('.mantine-Notification-root').filter({ hasText: 'Connectez-vous pour continuer.' }).waitFor();
+    await page.getByLabel('Adresse e-mail').fill(server.support.email);
+    await page.getByRole('textbox', { name: 'Mot de passe', exact: true }).fill(server.support.password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.waitForURL((url) => url.pathname === '/support');
+    await page.getByTestId('tab-requests').waitFor();
+  });
 });

@@ -4,7 +4,7 @@ import { Notifications, notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { onActingEnded } from './api/client';
+import { onActingEnded, onUnauthenticated, setCsrfToken } from './api/client';
 import { homeOf, keys, onMe, queryClient } from './api/queries';
 import type { Me } from './api/types';
 import i18n from './i18n';
@@ -55,6 +55,12 @@ function SessionEvents() {
       await queryClient.refetchQueries({ queryKey: keys.me });
       const me = queryClient.getQueryData<Me>(keys.me);
       if (me) navigate(homeOf(me));
+    });
+    onUnauthenticated((message) => {
+      notifications.show({ id: 'session-ended', color: 'orange', message, autoClose: 10_000 });
+      setCsrfToken(null);
+      // /api/me answers 401 too, and RequireAuth sends the person to the sign-in page (and back here after).
+      void queryClient.invalidateQueries({ queryKey: keys.me });
     });
     onMe((me) => {
       if (me.actingEnded) {

@@ -30,6 +30,13 @@ export function onActingEnded(listener: ActingEndedListener) {
   actingEndedListener = listener;
 }
 
+let unauthenticatedListener: ((message: string) => void) | null = null;
+
+/** The app registers what to do when the session is gone (401 on a page's request: expired, signed out elsewhere). */
+export function onUnauthenticated(listener: (message: string) => void) {
+  unauthenticatedListener = listener;
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | boolean | null | undefined>;
 
@@ -78,6 +85,8 @@ export async function request<T>(method: Method, path: string, options: { body?:
       err?.field,
     );
     if (error.status === 403 && error.code === 'acting_ended') void actingEndedListener?.(error.message);
+    // Sign-in answers 401 for a wrong password, and /api/me's 401 is RequireAuth's business.
+    if (error.status === 401 && !path.startsWith('/api/auth/') && path !== '/api/me') unauthenticatedListener?.(error.message);
     throw error;
   }
   return data as T;

@@ -110,7 +110,7 @@ export function Shell() {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm" aria-label={t('nav.menu')}>
-        <Stack gap={4} component="nav" data-testid="main-nav">
+        <Stack gap={4} data-testid="main-nav">
           {entries.map((e) => (
             <NavLink
               key={e.to}
