@@ -75,6 +75,11 @@ function baseOf(schema: ZodLike): Record<string, any> {
 function sampleString(key: string, def: Record<string, any>): string | undefined {
   const known: Record<string, string> = {
     country: 'FR',
+    url: 'https://garde-exemple.fr/',
+    targetUrl: 'https://garde-exemple.fr/page',
+    liveUrl: 'https://garde-exemple.fr/article',
+    domain: 'garde-exemple.fr',
+    reason: 'Garde du test',
     password: 'not the password 1',
     newPassword: 'not the password 2',
     currentPassword: 'not the password 3',
@@ -156,7 +161,12 @@ function uuidFields(schema: ZodLike | undefined, asQuery: boolean): string[] {
   return seen;
 }
 
-type Built = { url: string; payload?: unknown; headers: Record<string, string>; carriesVictimId: boolean; inPath: boolean };
+type Built = { url: string; payload?: unknown; headers: Record<string, string>; inPath: boolean };
+
+/** Bodies for routes that take a raw file instead of JSON (`consumes` in their schema). */
+const RAW_BODIES: Record<string, string> = {
+  'text/csv': 'url,keyword,position,volume\nhttps://ailleurs.example/x,garde,1,10\n',
+};
 
 /**
  * The requests to try on one route: for each victim id, every path param and uuid field set to
@@ -177,15 +187,17 @@ function buildRequests(route: RegisteredRoute, victimIds: string[], own: { self:
     const query = schema.querystring?._zod
       ? (sample(schema.querystring, '', '', (p) => valueOf(`query:${p}`), true) as Record<string, string> | undefined)
       : undefined;
-    const payload = schema.body?._zod ? sample(schema.body, '', '', (p) => valueOf(`body:${p}`), false) : undefined;
+    const raw = ((route.schema?.consumes as string[] | undefined) ?? []).find((t) => t in RAW_BODIES);
+    const payload = raw ? RAW_BODIES[raw] : schema.body?._zod ? sample(schema.body, '', '', (p) => valueOf(`body:${p}`), false) : undefined;
     const qs = query && Object.keys(query).length ? `?${new URLSearchParams(query)}` : '';
-    const used = slots.map(valueOf);
     return {
       url: url + qs,
       payload: payload ?? (UNSAFE.has(route.method) ? {} : undefined),
       // money-moving routes take an idempotency key: a fresh one, so that no answer is replayed
-      headers: UNSAFE.has(route.method) ? { 'idempotency-key': randomUUID() } : {},
-      carriesVictimId: used.some((v) => victimIds.includes(v)),
+      headers: {
+        ...(UNSAFE.has(route.method) ? { 'idempotency-key': randomUUID() } : {}),
+        ...(raw ? { 'content-type': raw } : {}),
+      },
       inPath: params.some((p) => victimIds.includes(valueOf(`param:${p}`))),
     };
   };
@@ -194,8 +206,10 @@ function buildRequests(route: RegisteredRoute, victimIds: string[], own: { self:
   victimIds.forEach((victim, k) => {
     // every slot a victim id (distinct ones, so that "from" and "to" differ)…
     out.push(make((s) => victimIds[(k + slots.indexOf(s)) % victimIds.length]));
-    // …then each slot alone
-    if (slots.length > 1) for (const alone of slots) out.push(make((s) => (s === alone ? victim : ownId(s))));
+    // …then each path or body slot alone (a query filter alone only narrows a list: nothing to add)
+    if (slots.length > 1) {
+      for (const alone of slots.filter((s) => !s.startsWith('query:'))) out.push(make((s) => (s === alone ? victim : ownId(s))));
+    }
   });
   return out;
 }
@@ -273,50 +287,118 @@ describe('(a) CSRF', () => {
 });
 
 describe('(b) as another tenant, with agency A ids', () => {
-  it('no route reaches agency A: 403/404 on A ids in the path, no A id in any answer, A unchanged', async () => {
-    // Agency A: every role, a member with a login, one without, one deactivated, a pending invitation.
-    const a = await makeAgency(env, 'complete', [
+  type Persona = { name: string; client: Client; self: string; below: string; email: string };
+  let a: Awaited<ReturnType<typeof makeAgency>>;
+  let aManager: Client;
+  let pendingCustomer: Client;
+  let support: Client;
+  let publisher: Client;
+  /** every kind of id agency A (and a customer about to become an agency, and publisher P) owns */
+  let victimIds: string[];
+  let sharedIds: string[];
+  let victimAccounts: string[];
+
+  beforeAll(async () => {
+    // Agency A: every role, members with and without a login, a deactivated one.
+    a = await makeAgency(env, 'complete', [
       ['Manager A', 'manager', 'agency', uniqueEmail('a-manager')],
       ['Consultant A', 'consultant', 'Manager A', uniqueEmail('a-consultant')],
       ['Client A', 'client', 'Consultant A'],
       ['Client A2', 'client', 'agency', uniqueEmail('a-client')],
       ['Client A3', 'client', 'Manager A'],
     ]);
-    const aManagerEmail = (await env.database.db.selectFrom('accounts').select('email').where('id', '=', a.ids['Manager A']).executeTakeFirstOrThrow()).email!;
-    const aManager = await acceptInvitation(env, aManagerEmail);
+    aManager = await acceptInvitation(env, await emailOf(a.ids['Manager A']));
     expect((await a.agency.post(`/api/accounts/${a.ids['Client A3']}/deactivate`, { dryRun: false })).status).toBe(200);
-    // A standalone customer with a pending agency request: its request id is another kind of A-side id.
-    const { client: pendingCustomer, account: pendingAccount } = await signUp(env, 'customer', 'Futur A');
+    // A standalone customer with a pending agency request: its request id is another kind of id.
+    const pending = await signUp(env, 'customer', 'Futur A');
+    pendingCustomer = pending.client;
     const pendingRequest = await pendingCustomer.post('/api/agency/activation-request', { message: 'bientôt une agence' });
     expect(pendingRequest.status).toBe(201);
-    const approvedRequest = await env.database.db
-      .selectFrom('agency_requests')
-      .select('id')
-      .where('account_id', '=', a.agencyId)
-      .executeTakeFirstOrThrow();
+    const approvedRequest = await env.database.db.selectFrom('agency_requests').select('id').where('account_id', '=', a.agencyId).executeTakeFirstOrThrow();
 
     // A's money: a paid top-up with its invoice, credits allocated down, a top-up awaiting payment.
+    support = await supportClient(env);
     const company = { legalName: 'Agence A SAS', address: '1 rue de la Paix', postalCode: '75002', city: 'Paris', country: 'FR' };
     expect((await a.agency.patch(`/api/accounts/${a.agencyId}`, { company })).status).toBe(200);
     const paid = await a.agency.post(`/api/accounts/${a.agencyId}/top-ups`, { amountCents: 500_00, method: 'bank_transfer' });
     expect(paid.status, JSON.stringify(paid.body)).toBe(201);
-    const confirmed = await (await supportClient(env)).post(`/api/support/top-ups/${paid.body.id}/confirm`);
+    const confirmed = await support.post(`/api/support/top-ups/${paid.body.id}/confirm`);
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     const allocated = await a.agency.post('/api/transfers', { fromAccountId: a.agencyId, toAccountId: a.ids['Client A'], amountCents: 100_00 });
     expect(allocated.status, JSON.stringify(allocated.body)).toBe(201);
     const awaiting = await a.agency.post(`/api/accounts/${a.agencyId}/top-ups`, { amountCents: 200_00, method: 'bank_transfer' });
     expect(awaiting.status, JSON.stringify(awaiting.body)).toBe(201);
 
-    const victimIds = [
+    // The marketplace: publisher P's approved site with an article (its id is also a public offer
+    // id) and a keyword import; A's client has a project, a campaign and an order on P's offer
+    // (cancelled, so that no sweep run by another test file changes it while we walk).
+    const p = await signUp(env, 'publisher', 'Éditeur P');
+    publisher = p.client;
+    const site = await p.client.post('/api/publisher/sites', { domain: 'editeur-p-garde.fr', theme: 'cuisine', siteKind: 'thematic', language: 'fr' });
+    expect(site.status, JSON.stringify(site.body)).toBe(201);
+    expect((await support.post(`/api/support/sites/${site.body.id}/approve`)).status).toBe(200);
+    const article = await p.client.post(`/api/publisher/sites/${site.body.id}/articles`, {
+      url: 'https://editeur-p-garde.fr/recettes/tarte',
+      keywords: [{ keyword: 'tarte aux pommes garde', position: 3, volume: 1200 }],
+    });
+    expect(article.status, JSON.stringify(article.body)).toBe(201);
+    const imported = await p.client.request('POST', `/api/publisher/sites/${site.body.id}/imports`, RAW_BODIES['text/csv'], { 'content-type': 'text/csv' });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(202);
+    const project = await a.agency.post('/api/projects', { clientId: a.ids['Client A'], name: 'Site du client A', url: 'https://client-a-garde.fr' });
+    expect(project.status, JSON.stringify(project.body)).toBe(201);
+    const campaign = await a.agency.post('/api/campaigns', { projectId: project.body.id, name: 'Printemps' });
+    expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
+    const order = await a.agency.post('/api/orders', {
+      projectId: project.body.id,
+      campaignId: campaign.body.id,
+      offerId: article.body.id,
+      targetUrl: 'https://client-a-garde.fr/produits',
+      anchor: 'tarte maison',
+      fundFromAccountId: a.agencyId,
+    });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    expect((await a.agency.post(`/api/orders/${order.body.id}/cancel`)).status).toBe(200);
+
+    // Ids readable by any signed-in buyer (catalog offers): used in paths, never counted as leaks.
+    sharedIds = [article.body.id];
+    // When a feature adds a resource with ids of its own, give agency A (or P) one here.
+    victimIds = [
       ...Object.values(a.ids),
       approvedRequest.id,
       pendingRequest.body.id,
-      pendingAccount.id,
+      pending.account.id,
       paid.body.id,
       confirmed.body.invoiceId,
       awaiting.body.id,
+      p.account.id,
+      site.body.id,
+      imported.body.importId,
+      project.body.id,
+      campaign.body.id,
+      order.body.id,
     ];
-    const victimAccounts = [...Object.values(a.ids), pendingAccount.id];
+    victimAccounts = [...Object.values(a.ids), pending.account.id, p.account.id];
+  });
+
+  it('has, for every GET route with an id in its path, an id of A that its owner (or support) can read', async () => {
+    // Otherwise the 404 another tenant gets there would only mean "no such thing" and prove nothing.
+    const uncovered: string[] = [];
+    for (const route of routes) {
+      if (route.method !== 'GET' || PUBLIC_ROUTES.has(keyOf(route)) || paramNames(route.url).length === 0) continue;
+      let readable = false;
+      for (const built of buildRequests(route, [...victimIds, ...sharedIds], { self: a.agencyId, below: a.agencyId })) {
+        if (!built.inPath) continue;
+        for (const owner of [a.agency, publisher, support]) {
+          if ((await owner.request('GET', built.url)).status === 200) readable = true;
+        }
+        if (readable) break;
+      }
+      if (!readable) uncovered.push(`${keyOf(route)}: add an id of agency A for it to victimIds`);
+    }
+    expect(uncovered).toEqual([]);
+  });
+
+  it('no route reaches agency A: 403/404 on A ids in the path, no A id in any answer, A unchanged', async () => {
     const snapshot = () => snapshotOf(env, a.agencyId, victimAccounts);
     const before = await snapshot();
 
@@ -326,9 +408,11 @@ describe('(b) as another tenant, with agency A ids', () => {
       ['Manager B', 'manager', 'agency', uniqueEmail('b-manager')],
       ['Consultant B', 'consultant', 'Manager B'],
     ]);
-    const bManagerEmail = (await env.database.db.selectFrom('accounts').select('email').where('id', '=', b.ids['Manager B']).executeTakeFirstOrThrow()).email!;
+    const bManagerEmail = await emailOf(b.ids['Manager B']);
     const outsider = await signUp(env, 'customer', 'Sans agence');
-    const personas = [
+    const otherPublisher = await signUp(env, 'publisher', 'Éditeur Q');
+    const personas: Persona[] = [
+      { name: 'another publisher', client: otherPublisher.client, self: otherPublisher.account.id, below: otherPublisher.account.id, email: otherPublisher.email },
       { name: 'customer outside any agency', client: outsider.client, self: outsider.account.id, below: outsider.account.id, email: outsider.email },
       { name: 'manager of agency B', client: await acceptInvitation(env, bManagerEmail), self: b.ids['Manager B'], below: b.ids['Consultant B'], email: bManagerEmail },
       { name: 'root of agency B', client: b.agency, self: b.agencyId, below: b.ids['Consultant B'], email: b.email },
@@ -336,24 +420,31 @@ describe('(b) as another tenant, with agency A ids', () => {
 
     const failures: string[] = [];
     let walked = 0;
+    // HEAD twins of GET routes run the GET handler (Fastify's exposeHeadRoutes): walking the GET is enough.
+    const gets = new Set(routes.filter((r) => r.method === 'GET').map((r) => r.url));
     for (const persona of personas) {
       for (const route of routes) {
-        if (PUBLIC_ROUTES.has(keyOf(route))) continue;
-        for (const built of buildRequests(route, victimIds, persona)) {
-          const res = await persona.client.request(route.method as 'GET', built.url, built.payload, built.headers);
+        if (PUBLIC_ROUTES.has(keyOf(route)) || (route.method === 'HEAD' && gets.has(route.url))) continue;
+        for (const built of buildRequests(route, [...victimIds, ...sharedIds], persona)) {
+          const path = built.url.split('?')[0];
+          const tenantInPath = victimIds.some((id) => path.includes(id));
+          const tenantElsewhere = !tenantInPath && victimIds.some((id) => built.url.includes(id) || JSON.stringify(built.payload ?? '').includes(id));
+          const res = await rawRequest(persona.client, route.method, built);
           walked++;
           const what = `${persona.name}: ${route.method} ${built.url} ${built.payload ? JSON.stringify(built.payload) : ''} -> ${res.status}`;
-          const text = JSON.stringify(res.body ?? '');
-          const leaked = victimIds.filter((id) => text.includes(id));
+          // The raw answer, whatever its type (JSON, CSV, PDF…), must not carry any of A's ids.
+          const leaked = victimIds.filter((id) => res.text.includes(id));
           if (leaked.length) failures.push(`${what} returned A ids ${leaked.join(', ')}`);
-          if (built.inPath && res.status !== 403 && res.status !== 404) failures.push(`${what}: expected 403 or 404`);
+          if (tenantInPath && res.status !== 403 && res.status !== 404) failures.push(`${what}: expected 403 or 404`);
           // A victim id in the body or query must reach the id check: a validation error proves nothing.
-          if (built.carriesVictimId && !built.inPath && (res.status === 400 || res.status === 422)) {
-            failures.push(`${what} ${text}: a ${res.status} does not prove the id check`);
+          if (tenantElsewhere && (res.status === 400 || res.status === 422)) {
+            failures.push(`${what} ${res.text}: a ${res.status} does not prove the id check`);
           }
           if (res.status >= 500) failures.push(`${what}: server error`);
           // Some routes end the caller's own session (logout); sign back in to keep walking.
-          if ((await persona.client.get('/api/me')).status === 401) await persona.client.login(persona.email);
+          if (UNSAFE.has(route.method) && res.status < 400 && (await persona.client.get('/api/me')).status === 401) {
+            await persona.client.login(persona.email);
+          }
         }
       }
     }
@@ -367,6 +458,29 @@ describe('(b) as another tenant, with agency A ids', () => {
     expect((await pendingCustomer.get('/api/agency/activation-request')).body.request.status).toBe('pending');
   });
 });
+
+async function emailOf(accountId: string): Promise<string> {
+  const row = await env.database.db.selectFrom('accounts').select('email').where('id', '=', accountId).executeTakeFirstOrThrow();
+  return row.email!;
+}
+
+/** Like Client.request, but keeps the raw answer (CSV and PDF included) to look for leaked ids. */
+async function rawRequest(client: Client, method: string, built: Built) {
+  const res = await env.app.inject({
+    method: method as 'GET',
+    url: built.url,
+    payload: built.payload as object | undefined,
+    remoteAddress: client.address,
+    headers: {
+      ...(client.cookie ? { cookie: `maillon_session=${client.cookie}` } : {}),
+      ...(client.csrf && method !== 'GET' && method !== 'HEAD' ? { 'x-csrf-token': client.csrf } : {}),
+      ...built.headers,
+    },
+  });
+  const set = res.cookies.find((c) => c.name === 'maillon_session');
+  if (set) client.cookie = set.value || null;
+  return { status: res.statusCode, text: res.body };
+}
 
 /** Everything of agency A a foreign caller could change. */
 async function snapshotOf(env: TestEnv, agencyId: string, accountIds: string[]) {
