@@ -48,6 +48,7 @@ const en: typeof fr = {
     complete: { label: 'Complete', description: 'Complete: Agency → Managers → Consultants → Clients' },
   },
   fields: {
+    subtreeBalance: 'Total balance',
     name: 'Name',
     email: 'E-mail address',
     emailOptional: 'E-mail address (optional)',
@@ -191,6 +192,7 @@ const en: typeof fr = {
     rejected: 'Your previous request was rejected on {{date}}. You may send a new one.',
   },
   agency: {
+    subtreeBalanceHelp: 'Available credits of the account and of every account below it.',
     tabTeam: 'Agency',
     tabClients: 'Clients',
     mode: 'Agency mode',

@@ -47,6 +47,7 @@ const fr = {
     complete: { label: 'Complet', description: 'Complet\u00a0: Agence → Managers → Consultants → Clients' },
   },
   fields: {
+    subtreeBalance: 'Solde cumulé',
     name: 'Nom',
     email: 'Adresse e-mail',
     emailOptional: 'Adresse e-mail (facultative)',
@@ -191,6 +192,7 @@ const fr = {
     rejected: 'Votre demande précédente a été refusée le {{date}}. Vous pouvez en envoyer une nouvelle.',
   },
   agency: {
+    subtreeBalanceHelp: 'Crédits disponibles du compte et de tous les comptes qui lui sont rattachés.',
     tabTeam: 'Agence',
     tabClients: 'Clients',
     mode: 'Mode de l’agence',

@@ -16,6 +16,7 @@ import {
   Table,
   Text,
   Title,
+  Tooltip,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -156,8 +157,13 @@ export function TeamTab({ agency }: { agency: Agency }) {
                 <Table.Tr>
                   <Table.Th>{t('fields.name')}</Table.Th>
                   <Table.Th w={130}>{t('fields.role')}</Table.Th>
-                  <Table.Th w={130} ta="right">
+                  <Table.Th w={120} ta="right">
                     {t('fields.balance')}
+                  </Table.Th>
+                  <Table.Th w={150} ta="right">
+                    <Tooltip label={t('agency.subtreeBalanceHelp')} multiline w={240}>
+                      <span>{t('fields.subtreeBalance')}</span>
+                    </Tooltip>
                   </Table.Th>
                   <Table.Th w={260} ta="right">
                     {t('common.actions')}
@@ -249,6 +255,9 @@ function TreeLine({ row, onDialog, mode }: { row: TreeRow; onDialog: (d: Dialog)
       </Table.Td>
       <Table.Td ta="right" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
         {formatEuros(a.balanceCents)}
+      </Table.Td>
+      <Table.Td ta="right" c="dimmed" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+        {a.role !== 'client' ? formatEuros(a.subtreeBalanceCents) : ''}
       </Table.Td>
       <Table.Td>
         {!row.isRoot && (
