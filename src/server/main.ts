@@ -3,6 +3,7 @@ import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { DEMO_PASSWORD, ensureSupportAccount, isDatabaseEmpty, seedDemo } from './db/seed.js';
+import { seedDemoMarketplace } from './db/demo-marketplace.js';
 import { deliverQueuedEmails } from './modules/notifications/service.js';
 import { startBackgroundWorker } from './jobs/handlers.js';
 
@@ -16,6 +17,7 @@ const seeded =
   config.seed === 'demo' && (database.engine === 'pglite' || seedExplicit) && (await isDatabaseEmpty(database.db))
     ? await seedDemo(database.db)
     : null;
+const catalog = seeded ? await seedDemoMarketplace(database.db, config) : null;
 if (config.supportEmail && config.supportPassword) {
   await ensureSupportAccount(database.db, config.supportEmail, config.supportPassword);
 }
@@ -29,6 +31,7 @@ const lines = [
   `API docs: ${config.publicUrl}/api/docs`,
 ];
 if (seeded) {
+  if (catalog) lines.push(`Demo catalog: ${catalog.sites} sites, ${catalog.articles} articles, ${catalog.keywords} positioned keywords`);
   lines.push(`Demo accounts (password for all: ${DEMO_PASSWORD}):`);
   for (const l of seeded) lines.push(`  ${l.role.padEnd(10)} ${l.email.padEnd(24)} ${l.name}`);
 } else if (config.seed === 'demo' && database.engine === 'pglite') {

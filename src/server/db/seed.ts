@@ -28,7 +28,7 @@ export async function ensureSupportAccount(db: Kysely<DB>, email: string, passwo
 }
 
 export async function isDatabaseEmpty(db: Kysely<DB>): Promise<boolean> {
-  const row = await db.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
+  const row = await db.selectFrom('accounts').select('id').where('role', '!=', 'system').limit(1).executeTakeFirst();
   return row === undefined;
 }
 
