@@ -38,6 +38,12 @@ describe('agency-mode activation', () => {
       counts: { managers: 0, consultants: 0, clients: 0 },
     });
     expect((await support.post(`/api/support/agency-requests/${req.body.id}/approve`)).status).toBe(409);
+    // The agency's trail says who turned it on.
+    const trail = await client.get('/api/audit');
+    expect(trail.body.items.find((e: any) => e.action === 'agency.request_approve')).toMatchObject({
+      person: { name: 'Support Maillon' },
+      targetId: account.id,
+    });
   });
 
   it('keeps the approval for support', async () => {

@@ -42,8 +42,9 @@ export type AuditEntry = {
 };
 
 /**
- * The trail of every write made for an account of the given subtree (the root included), newest
- * first. `rootId` must already be an account the caller may read.
+ * The trail of every write made for an account of the given subtree (the root included), or
+ * made by anyone (support) on one of those accounts, newest first. `rootId` must already be an
+ * account the caller may read.
  */
 export async function listAuditForSubtree(
   db: Tx,
@@ -53,7 +54,20 @@ export async function listAuditForSubtree(
   const before = page.cursor ? Number(page.cursor) : null;
   const rows = await db
     .selectFrom('audit_log as l')
-    .innerJoin('account_tree as t', (j) => j.onRef('t.descendant_id', '=', 'l.account_id').on('t.ancestor_id', '=', rootId))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('account_tree as t')
+          .select('t.depth')
+          .where('t.ancestor_id', '=', rootId)
+          .where((w) =>
+            w.or([
+              w('t.descendant_id', '=', w.ref('l.account_id')),
+              w.and([w('l.target_type', '=', 'account'), w(sql`t.descendant_id::text`, '=', w.ref('l.target_id'))]),
+            ]),
+          ),
+      ),
+    )
     .leftJoin('accounts as p', 'p.id', 'l.person_id')
     .leftJoin('accounts as a', 'a.id', 'l.account_id')
     .select([
