@@ -50,12 +50,23 @@ function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-export async function request<T>(method: Method, path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+type RequestOptions = {
+  body?: unknown;
+  query?: Query;
+  /** extra headers, e.g. `idempotency-key` on money-moving requests */
+  headers?: Record<string, string>;
+  /** a body sent as is (a file's bytes) with its content type, instead of JSON */
+  raw?: { body: Blob | ArrayBuffer; contentType: string };
+};
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     'accept-language': i18n.language?.startsWith('en') ? 'en' : 'fr',
+    ...options.headers,
   };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw) headers['content-type'] = options.raw.contentType;
+  else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -63,7 +74,7 @@ export async function request<T>(method: Method, path: string, options: { body?:
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      body: options.raw ? options.raw.body : options.body !== undefined ? JSON.stringify(options.body) : undefined,
     });
   } catch {
     throw new ApiError(0, 'network_error', i18n.t('errors.network'));
