@@ -5,12 +5,13 @@ import type { Actor, Ctx } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
 import { findAccountById } from '../accounts/queries.js';
 import { toActorAccount } from '../accounts/service.js';
-import { makeAgency, startTestEnv, type TestEnv } from '../../testing/harness.js';
+import { makeAgency, makeOffer, startTestEnv, type TestEnv } from '../../testing/harness.js';
+import { acceptOrder, cancelOrder, completePayableOrders, placeOrder, recordVerification, refuseOrder, submitLiveUrl } from '../orders/service.js';
 import { allocateCredits, captureHold, holdCredits, releaseHold, transferCredits } from './service.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
 
 /**
- * Random concurrent money movements must keep the books: the sum of every wallet (system ones
+ * Random concurrent money movements, orders included, must keep the books: the sum of every wallet (system ones
  * included) stays zero, no user wallet's `available` goes negative, every wallet's posted balance
  * equals the sum of its entries and its pending equals its open holds, and an idempotency key
  * moves money at most once. On PostgreSQL the workers really run in parallel (8 connections).
@@ -24,6 +25,12 @@ let env: TestEnv;
 let ctx: Ctx;
 let actor: Actor;
 let wallets: string[];
+let publisher: Actor;
+let offerId: string;
+let articleUrl: string;
+/** a project per client wallet (index in `wallets`), for orders */
+const projects = new Map<number, { id: string; domain: string }>();
+const orders: string[] = [];
 
 beforeAll(async () => {
   env = await startTestEnv();
@@ -42,6 +49,15 @@ beforeAll(async () => {
   const agency = toActorAccount((await findAccountById(env.database.db, fx.agencyId))!);
   actor = { person: agency, account: agency, actingAs: false, sessionId: null, ip: null, lang: 'fr' };
   wallets = Object.values(fx.ids);
+  const offer = await makeOffer(env);
+  offerId = offer.offerId;
+  articleUrl = offer.url;
+  const publisherRow = toActorAccount((await findAccountById(env.database.db, offer.publisherId))!);
+  publisher = { person: publisherRow, account: publisherRow, actingAs: false, sessionId: null, ip: null, lang: 'fr' };
+  for (const [i, name] of ['K1', 'K2', 'K3', 'K4', 'K5'].entries()) {
+    const res = await fx.agency.post('/api/projects', { clientId: fx.ids[name], name: `Projet ${name}`, url: `projet-${i}-${fx.agencyId.slice(0, 8)}.fr` });
+    projects.set(wallets.indexOf(fx.ids[name]), { id: res.body.id, domain: res.body.domain });
+  }
 }, 120_000);
 afterAll(async () => env?.close());
 
@@ -50,12 +66,14 @@ type Op =
   | { t: 'allocate'; from: number; to: number; amount: number; key: number | null }
   | { t: 'hold'; on: number; amount: number }
   | { t: 'capture'; hold: number; part: number }
-  | { t: 'release'; hold: number };
+  | { t: 'release'; hold: number }
+  | { t: 'order'; client: number }
+  | { t: 'orderStep'; order: number; step: 'cancel' | 'accept' | 'refuse' | 'verify' | 'complete' };
 
 const idx = fc.nat({ max: 9 });
 const amount = fc.integer({ min: 1, max: 5_000 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('topup' as const), to: idx, amount: fc.integer({ min: 1_000, max: 20_000 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('topup' as const), to: idx, amount: fc.integer({ min: 10_000, max: 200_000 }) }) },
   {
     weight: 6,
     arbitrary: fc.record({ t: fc.constant('allocate' as const), from: idx, to: idx, amount, key: fc.option(fc.nat({ max: 40 }), { nil: null }) }),
@@ -63,6 +81,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('hold' as const), on: idx, amount }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('capture' as const), hold: fc.nat(), part: fc.double({ min: 0, max: 1, noNaN: true }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('release' as const), hold: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('order' as const), client: fc.nat({ max: 4 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('orderStep' as const),
+      order: fc.nat(),
+      step: fc.constantFrom('cancel' as const, 'accept' as const, 'refuse' as const, 'verify' as const, 'complete' as const),
+    }),
+  },
 );
 
 /** Outcomes a random operation may legitimately meet; anything else fails the property. */
@@ -99,6 +126,34 @@ async function run(o: Op, holds: string[], runId: number) {
     case 'release':
       if (holds.length === 0) return;
       return ctx.db.transaction().execute((tx) => releaseHold(tx, actor, { holdId: holds[o.hold % holds.length] }));
+    case 'order': {
+      const project = [...projects.values()][o.client % projects.size];
+      const placed = await placeOrder(actor, { projectId: project.id, offerId, targetUrl: `https://${project.domain}/page`, anchor: 'ancre' }, null, ctx);
+      orders.push(placed.id);
+      return;
+    }
+    case 'orderStep': {
+      if (orders.length === 0) return;
+      const id = orders[o.order % orders.length];
+      switch (o.step) {
+        case 'cancel':
+          return cancelOrder(actor, id, null, ctx);
+        case 'accept':
+          return acceptOrder(publisher, id, ctx);
+        case 'refuse':
+          return refuseOrder(publisher, id, 'hors ligne éditoriale', ctx);
+        case 'verify':
+          // from any open status: accept if needed, then the link is placed and found
+          await acceptOrder(publisher, id, ctx).catch((e) => {
+            if (!(e instanceof AppError && e.code === 'invalid_state')) throw e;
+          });
+          await submitLiveUrl(publisher, id, articleUrl, ctx);
+          return recordVerification(id, articleUrl, { ok: true, rule: null, messages: { fr: 'ok', en: 'ok' } }, ctx);
+        case 'complete':
+          await env.database.db.updateTable('orders').set({ payable_at: new Date(Date.now() - 1000) }).where('id', '=', id).where('status', '=', 'verified').execute();
+          return completePayableOrders(ctx);
+      }
+    }
   }
 }
 
@@ -130,15 +185,28 @@ async function checkBooks() {
     select idempotency_key as k from ledger_transfers where idempotency_key is not null
     group by person_id, idempotency_key having count(*) > 1`.execute(db);
   expect(twice.rows).toEqual([]);
+  // Each order's hold matches its status: still held while open, released when it ended without a
+  // link, captured in full once verified.
+  if (orders.length > 0) {
+    const mismatched = await sql<{ id: string }>`
+      select o.id from orders o join ledger_holds h on h.id = o.hold_id
+      where o.id in (${sql.join(orders)}) and not (
+        (o.status in ('placed', 'accepted', 'link_placed') and h.status = 'held' and h.amount_cents = o.price_cents) or
+        (o.status in ('cancelled', 'refused', 'expired') and h.status = 'released') or
+        (o.status in ('verified', 'completed') and h.status = 'captured' and h.captured_cents = o.price_cents))`.execute(db);
+    expect(mismatched.rows).toEqual([]);
+  }
 }
 
 describe('ledger invariants under random concurrent operations', () => {
   it(`hold for ${RUNS} runs of ${OPS} operations over ${WORKERS} workers`, async () => {
     let runId = 0;
+    const statuses: string[] = [];
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: OPS, maxLength: OPS }), async (ops) => {
         runId++;
         const holds: string[] = [];
+        // The client wallets are among the random ones; some orders will find them short.
         const queues = Array.from({ length: WORKERS }, (_, i) => ops.filter((_, j) => j % WORKERS === i));
         const unexpected: unknown[] = [];
         await Promise.all(
@@ -154,8 +222,11 @@ describe('ledger invariants under random concurrent operations', () => {
         );
         expect(unexpected).toEqual([]);
         await checkBooks();
+        statuses.push(...(await env.database.db.selectFrom('orders').select('status').where('id', 'in', orders.length ? orders : ['00000000-0000-0000-0000-000000000000']).execute()).map((r) => r.status));
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
+    // The mix really exercised the order lifecycle, not only plain transfers.
+    for (const status of ['placed', 'cancelled', 'verified', 'completed']) expect(statuses).toContain(status);
   });
 });
