@@ -1,9 +1,11 @@
 import 'i18next';
 import type fr from './fr/common';
+import type frMarketplace from './fr/marketplace';
+import type frCredits from './fr/credits';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof fr };
+    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits } };
   }
 }

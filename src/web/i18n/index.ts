@@ -2,6 +2,10 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import fr from './fr/common';
 import en from './en/common';
+import frMarketplace from './fr/marketplace';
+import enMarketplace from './en/marketplace';
+import frCredits from './fr/credits';
+import enCredits from './en/credits';
 
 export const languages = ['fr', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -18,7 +22,10 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { fr: { translation: fr }, en: { translation: en } },
+  resources: {
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits } },
+  },
   lng: storedLanguage(),
   fallbackLng: 'fr',
   interpolation: { escapeValue: false },
