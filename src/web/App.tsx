@@ -13,6 +13,13 @@ import { isAgencyMember, isStandaloneCustomer, RequireAuth, RoleGate, Shell } fr
 import { AgencyPage } from './routes/agency/AgencyPage';
 import { AgencyRequestPage } from './routes/AgencyRequest';
 import { AuditLog } from './routes/AuditLog';
+import { CatalogPage } from './routes/catalog/CatalogPage';
+import { OrderFormPage } from './routes/catalog/OrderForm';
+import { OrderPage } from './routes/orders/OrderPage';
+import { OrdersPage } from './routes/orders/OrdersPage';
+import { PublisherPage } from './routes/publisher/PublisherPage';
+import { SitePage } from './routes/publisher/SitePage';
+import { isBuyer, maySell } from './components/market';
 import { Dashboard } from './routes/Dashboard';
 import { ForgotPassword } from './routes/ForgotPassword';
 import { Invitation } from './routes/Invitation';
@@ -123,6 +130,54 @@ export function App() {
                 element={
                   <RoleGate allow={isAgencyMember}>
                     <AuditLog />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/catalogue"
+                element={
+                  <RoleGate allow={isBuyer}>
+                    <CatalogPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/commander/:offerId"
+                element={
+                  <RoleGate allow={isBuyer}>
+                    <OrderFormPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/commandes"
+                element={
+                  <RoleGate allow={isBuyer}>
+                    <OrdersPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/commandes/:id"
+                element={
+                  <RoleGate allow={isBuyer}>
+                    <OrderPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/editeur/sites/:id"
+                element={
+                  <RoleGate allow={maySell}>
+                    <SitePage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/editeur/*"
+                element={
+                  <RoleGate allow={maySell}>
+                    <PublisherPage />
                   </RoleGate>
                 }
               />

@@ -9,6 +9,7 @@ import { queryClient, useMe, useSession } from '../api/queries';
 import type { MeAccount } from '../api/types';
 import { ActingBanner } from './ActAs';
 import { LanguageMenu } from './LanguageMenu';
+import { isBuyer, maySell } from './market';
 import { RoleBadge } from './RoleBadge';
 import { notifyError } from './serverErrors';
 
@@ -26,6 +27,11 @@ function useNavEntries(): NavEntry[] {
   const entries: NavEntry[] = [{ to: '/', label: t('nav.dashboard'), testId: 'nav-dashboard' }];
   if (isStandaloneCustomer(account))
     entries.push({ to: '/mode-agence', label: t('nav.agencyRequest'), testId: 'nav-agency-request' });
+  if (isBuyer(account)) {
+    entries.push({ to: '/catalogue', label: t('marketNav.catalog'), testId: 'nav-catalog' });
+    entries.push({ to: '/commandes', label: t('marketNav.orders'), testId: 'nav-orders' });
+  }
+  if (maySell(account)) entries.push({ to: '/editeur', label: t('marketNav.publisher'), testId: 'nav-publisher' });
   if (isAgencyMember(account)) {
     entries.push({ to: '/agence', label: t('nav.agency'), testId: 'nav-agency' });
     entries.push({ to: '/journal', label: t('nav.audit'), testId: 'nav-audit' });

@@ -29,10 +29,14 @@ import type { AgencyRequest } from '../api/types';
 import { ActAsButton } from '../components/ActAs';
 import { formatDateTime, formatEuros } from '../components/format';
 import { RoleBadge } from '../components/RoleBadge';
+import { PriceGridEditor } from './support/PriceGridEditor';
+import { SitesReview } from './support/SitesReview';
 import { messageOf, notifyError, notifySuccess } from '../components/serverErrors';
 
 const TABS = [
   { value: 'requests', path: '/support' },
+  { value: 'sites', path: '/support/sites' },
+  { value: 'grid', path: '/support/grille' },
   { value: 'accounts', path: '/support/comptes' },
   { value: 'emails', path: '/support/emails' },
 ] as const;
@@ -53,6 +57,12 @@ export function SupportPage() {
           <Tabs.Tab value="requests" data-testid="tab-requests">
             {t('support.tabRequests')}
           </Tabs.Tab>
+          <Tabs.Tab value="sites" data-testid="tab-sites-review">
+            {t('marketSupport.tabSites')}
+          </Tabs.Tab>
+          <Tabs.Tab value="grid" data-testid="tab-price-grid">
+            {t('marketSupport.tabGrid')}
+          </Tabs.Tab>
           <Tabs.Tab value="accounts" data-testid="tab-accounts">
             {t('support.tabAccounts')}
           </Tabs.Tab>
@@ -62,6 +72,12 @@ export function SupportPage() {
         </Tabs.List>
         <Tabs.Panel value="requests">
           <RequestsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="sites">
+          <SitesReview />
+        </Tabs.Panel>
+        <Tabs.Panel value="grid">
+          <PriceGridEditor />
         </Tabs.Panel>
         <Tabs.Panel value="accounts">
           <AccountsTab />

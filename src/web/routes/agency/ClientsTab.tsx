@@ -25,6 +25,7 @@ import { ActAsButton } from '../../components/ActAs';
 import { formatEuros } from '../../components/format';
 import { useCollaborators } from '../../components/hierarchy';
 import { messageOf } from '../../components/serverErrors';
+import { ClientsFollowUp } from './ClientsOverview';
 import { CreateMemberModal, DeactivateModal, MoveModal } from './dialogs';
 
 type Dialog = { kind: 'move' | 'deactivate'; account: AccountListItem } | null;
@@ -166,6 +167,8 @@ export function ClientsTab({ agency }: { agency: Agency }) {
           </Center>
         )}
       </Card>
+
+      <ClientsFollowUp />
 
       <CreateMemberModal
         opened={adding}

@@ -1,0 +1,286 @@
+import { useEffect, useMemo, useState } from 'react';
+import {
+  Alert,
+  Button,
+  Card,
+  Center,
+  Group,
+  Loader,
+  NumberInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { marketKeys, marketplace, type OfferQuery, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
+import { formatEuros } from '../../components/format';
+import {
+  kindLabel,
+  numeric,
+  themeLabel,
+  toCents,
+  useKindOptions,
+  useLanguageOptions,
+  useThemeOptions,
+} from '../../components/market';
+import { messageOf } from '../../components/serverErrors';
+
+type Sort = NonNullable<OfferQuery['sort']>;
+const SORTS: Sort[] = ['relevance', 'price_asc', 'price_desc', 'volume_desc'];
+
+/** The filters as typed (strings, euros), kept in the address so that "back" finds the same search. */
+type Filters = {
+  keyword: string;
+  theme: string;
+  siteKind: string;
+  language: string;
+  minVolume: string;
+  maxPosition: string;
+  maxPrice: string;
+  sort: string;
+};
+const FILTER_NAMES: (keyof Filters)[] = ['keyword', 'theme', 'siteKind', 'language', 'minVolume', 'maxPosition', 'maxPrice', 'sort'];
+
+function readFilters(params: URLSearchParams): Filters {
+  const f = Object.fromEntries(FILTER_NAMES.map((n) => [n, params.get(n) ?? ''])) as Filters;
+  return f;
+}
+
+const int = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Math.max(0, Math.round(Number(v))));
+
+function toQuery(f: Filters): OfferQuery {
+  return {
+    keyword: f.keyword.trim() || undefined,
+    theme: (f.theme || undefined) as Theme | undefined,
+    siteKind: (f.siteKind || undefined) as SiteKind | undefined,
+    language: (f.language || undefined) as SiteLanguage | undefined,
+    minVolume: int(f.minVolume),
+    maxPosition: int(f.maxPosition) || undefined,
+    maxPriceCents: toCents(f.maxPrice),
+    sort: (SORTS.includes(f.sort as Sort) ? f.sort : 'relevance') as Sort,
+  };
+}
+
+/** "Catalogue": search the offers by keyword and filters; no domain or article URL ever shows. */
+export function CatalogPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const [filters, setFilters] = useState<Filters>(() => readFilters(params));
+  const [debounced] = useDebouncedValue(filters, 300);
+  const query = useMemo(() => toQuery(debounced), [debounced]);
+  const themeOptions = useThemeOptions();
+  const kindOptions = useKindOptions();
+  const languageOptions = useLanguageOptions();
+
+  // The address follows the (debounced) filters, without adding history entries.
+  useEffect(() => {
+    const next = new URLSearchParams();
+    for (const n of FILTER_NAMES) if (debounced[n]) next.set(n, debounced[n]);
+    setParams(next, { replace: true });
+  }, [debounced, setParams]);
+
+  const offers = useInfiniteQuery({
+    queryKey: marketKeys.offers(query),
+    queryFn: ({ pageParam }) => marketplace.offers({ ...query, limit: 50, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: (previous) => previous,
+  });
+  const items = offers.data?.pages.flatMap((p) => p.items) ?? [];
+  const set = (name: keyof Filters) => (value: string | number | null) => setFilters((f) => ({ ...f, [name]: value === null ? '' : String(value) }));
+  const anyFilter = FILTER_NAMES.some((n) => filters[n] !== '');
+
+  return (
+    <Stack gap="lg" maw={1200}>
+      <div>
+        <Title order={1} fz={28}>
+          {t('catalog.title')}
+        </Title>
+        <Text c="dimmed" size="sm">
+          {t('catalog.subtitle')}
+        </Text>
+      </div>
+
+      <Card withBorder radius="md" padding="lg" data-testid="catalog-filters">
+        <Stack gap="sm">
+          <TextInput
+            label={t('catalog.keyword')}
+            placeholder={t('catalog.keywordPlaceholder')}
+            value={filters.keyword}
+            onChange={(e) => set('keyword')(e.currentTarget.value)}
+            rightSection={offers.isFetching && !offers.isFetchingNextPage ? <Loader size={14} /> : null}
+            data-testid="catalog-keyword"
+            size="md"
+          />
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+            <Select
+              label={t('catalog.theme')}
+              placeholder={t('market.allFeminine')}
+              data={themeOptions}
+              value={filters.theme || null}
+              onChange={set('theme')}
+              clearable
+              searchable
+              data-testid="catalog-theme"
+            />
+            <Select
+              label={t('catalog.kind')}
+              placeholder={t('market.all')}
+              data={kindOptions}
+              value={filters.siteKind || null}
+              onChange={set('siteKind')}
+              clearable
+              data-testid="catalog-kind"
+            />
+            <Select
+              label={t('catalog.language')}
+              placeholder={t('market.allFeminine')}
+              data={languageOptions}
+              value={filters.language || null}
+              onChange={set('language')}
+              clearable
+              data-testid="catalog-language"
+            />
+            <Select
+              label={t('catalog.sort')}
+              data={SORTS.map((s) => ({ value: s, label: t(`catalog.sorts.${s}`) }))}
+              value={filters.sort || 'relevance'}
+              onChange={(v) => set('sort')(v === 'relevance' ? '' : v)}
+              allowDeselect={false}
+              data-testid="catalog-sort"
+            />
+            <NumberInput
+              label={t('catalog.minVolume')}
+              min={0}
+              step={100}
+              thousandSeparator={'\u202f'}
+              allowNegative={false}
+              allowDecimal={false}
+              value={filters.minVolume}
+              onChange={set('minVolume')}
+              data-testid="catalog-min-volume"
+            />
+            <NumberInput
+              label={t('catalog.maxPosition')}
+              min={1}
+              max={1000}
+              allowNegative={false}
+              allowDecimal={false}
+              value={filters.maxPosition}
+              onChange={set('maxPosition')}
+              data-testid="catalog-max-position"
+            />
+            <NumberInput
+              label={t('catalog.maxPrice')}
+              min={0}
+              step={10}
+              decimalSeparator=","
+              decimalScale={2}
+              allowNegative={false}
+              value={filters.maxPrice}
+              onChange={set('maxPrice')}
+              data-testid="catalog-max-price"
+            />
+            <Group align="flex-end">
+              <Button
+                variant="subtle"
+                color="gray"
+                disabled={!anyFilter}
+                onClick={() => setFilters(readFilters(new URLSearchParams()))}
+                data-testid="catalog-reset"
+              >
+                {t('market.resetFilters')}
+              </Button>
+            </Group>
+          </SimpleGrid>
+        </Stack>
+      </Card>
+
+      <Card withBorder radius="md" padding="lg">
+        {offers.isPending ? (
+          <Center py="xl">
+            <Loader />
+          </Center>
+        ) : offers.error ? (
+          <Alert color="red">{messageOf(offers.error)}</Alert>
+        ) : items.length === 0 ? (
+          <Text c="dimmed" ta="center" py="lg" data-testid="catalog-empty">
+            {t('catalog.empty')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={900}>
+            <Table verticalSpacing="sm" highlightOnHover striped data-testid="offers-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('catalog.keyword')}</Table.Th>
+                  <Table.Th ta="right">{t('catalog.position')}</Table.Th>
+                  <Table.Th ta="right">{t('catalog.volume')}</Table.Th>
+                  <Table.Th ta="right">{t('catalog.top10')}</Table.Th>
+                  <Table.Th>{t('catalog.theme')}</Table.Th>
+                  <Table.Th>{t('catalog.kind')}</Table.Th>
+                  <Table.Th ta="right">{t('catalog.price')}</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((o) => (
+                  <Table.Tr key={o.offerId} data-testid="offer-row" data-keyword={o.keyword}>
+                    <Table.Td>
+                      <Text size="sm" fw={600}>
+                        {o.keyword}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td ta="right" style={numeric} data-testid="offer-position">
+                      {o.position}
+                    </Table.Td>
+                    <Table.Td ta="right" style={numeric} data-testid="offer-volume">
+                      {o.volume.toLocaleString('fr-FR')}
+                    </Table.Td>
+                    <Table.Td ta="right" style={numeric}>
+                      {o.top10Count}
+                    </Table.Td>
+                    <Table.Td>{themeLabel(t, o.theme)}</Table.Td>
+                    <Table.Td>{kindLabel(t, o.siteKind)}</Table.Td>
+                    <Table.Td ta="right" style={numeric} fw={600} data-testid="offer-price">
+                      {formatEuros(o.priceCents)}
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Button
+                        component={Link}
+                        to={`/commander/${o.offerId}`}
+                        size="compact-sm"
+                        aria-label={t('catalog.orderFor', { keyword: o.keyword })}
+                        data-testid="order-offer"
+                      >
+                        {t('catalog.order')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        {offers.hasNextPage && (
+          <Center mt="md">
+            <Button
+              variant="default"
+              onClick={() => void offers.fetchNextPage()}
+              loading={offers.isFetchingNextPage}
+              data-testid="catalog-more"
+            >
+              {t('market.loadMore')}
+            </Button>
+          </Center>
+        )}
+      </Card>
+    </Stack>
+  );
+}

@@ -1,0 +1,293 @@
+import { useMemo } from 'react';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Center,
+  Group,
+  Loader,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { endpoints } from '../../api/endpoints';
+import { useSession } from '../../api/queries';
+import { marketKeys, marketplace, ordersCsvUrl, type OrdersQuery, type OrderStatus } from '../../api/marketplace';
+import { formatDateTime, formatEuros } from '../../components/format';
+import { isAgencyMember } from '../../components/Shell';
+import { numeric, ORDER_STATUSES, OrderStatusBadge, statusColors, statusLabel, useStatusOptions } from '../../components/market';
+import { messageOf } from '../../components/serverErrors';
+
+const FILTERS = ['accountId', 'personInChargeId', 'projectId', 'campaignId', 'status', 'from', 'to'] as const;
+type FilterName = (typeof FILTERS)[number];
+
+/** "/commandes": every order of the caller's subtree, filtered, with totals and the Excel export. */
+export function OrdersPage() {
+  const { t } = useTranslation();
+  const me = useSession();
+  const navigate = useNavigate();
+  const member = isAgencyMember(me.account);
+  const [params, setParams] = useSearchParams();
+  const value = (n: FilterName) => params.get(n) ?? '';
+  const query: OrdersQuery = useMemo(() => {
+    const q: Record<string, string> = {};
+    for (const n of FILTERS) if (params.get(n)) q[n] = params.get(n)!;
+    return q as OrdersQuery;
+  }, [params]);
+  const set = (name: FilterName, v: string | null) => {
+    const next = new URLSearchParams(params);
+    if (v) next.set(name, v);
+    else next.delete(name);
+    // A narrower choice above resets what hangs under it.
+    if (name === 'accountId') ['projectId', 'campaignId'].forEach((k) => next.delete(k));
+    if (name === 'projectId') next.delete('campaignId');
+    setParams(next, { replace: true });
+  };
+
+  const clients = useQuery({
+    queryKey: ['accounts', 'clients', 'orders-filter'],
+    queryFn: () => endpoints.accounts({ role: 'client', limit: 500 }),
+    enabled: member,
+  });
+  const people = useQuery({
+    queryKey: ['accounts', 'people', 'orders-filter'],
+    queryFn: async () => {
+      const [managers, consultants] = await Promise.all([
+        endpoints.accounts({ role: 'manager', limit: 500 }),
+        endpoints.accounts({ role: 'consultant', limit: 500 }),
+      ]);
+      return [...managers.items, ...consultants.items];
+    },
+    enabled: member,
+  });
+  const projects = useQuery({
+    queryKey: marketKeys.projects(query.accountId ?? null),
+    queryFn: () => marketplace.projects(query.accountId),
+  });
+  const campaigns = useQuery({
+    queryKey: marketKeys.campaigns({ projectId: query.projectId, clientId: query.accountId }),
+    queryFn: () => marketplace.campaigns({ projectId: query.projectId, clientId: query.accountId }),
+  });
+  const statusOptions = useStatusOptions();
+
+  const orders = useInfiniteQuery({
+    queryKey: marketKeys.orders(query),
+    queryFn: ({ pageParam }) => marketplace.orders({ ...query, limit: 50, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: (previous) => previous,
+  });
+  const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
+  const totals = orders.data?.pages[0]?.totals;
+
+  const personOptions = [
+    ...(member ? [{ value: me.account.id, label: t('orderForm.you', { name: me.account.name }) }] : []),
+    ...(people.data ?? []).map((p) => ({ value: p.id, label: `${p.name} (${t(`roles.${p.role}`)})` })),
+  ];
+
+  return (
+    <Stack gap="lg" maw={1300}>
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} fz={28}>
+            {t('orders.title')}
+          </Title>
+          <Text c="dimmed" size="sm">
+            {t('orders.subtitle')}
+          </Text>
+        </div>
+        <Button component="a" href={ordersCsvUrl(query)} download variant="default" data-testid="orders-export">
+          {t('orders.export')}
+        </Button>
+      </Group>
+
+      <Card withBorder radius="md" padding="lg" data-testid="orders-filters">
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+          {member && (
+            <Select
+              label={t('orders.client')}
+              placeholder={t('market.all')}
+              data={(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              value={value('accountId') || null}
+              onChange={(v) => set('accountId', v)}
+              searchable
+              clearable
+              nothingFoundMessage={t('common.nothingFound')}
+              data-testid="orders-client"
+            />
+          )}
+          {member && (
+            <Select
+              label={t('orders.personInCharge')}
+              placeholder={t('market.all')}
+              data={personOptions}
+              value={value('personInChargeId') || null}
+              onChange={(v) => set('personInChargeId', v)}
+              searchable
+              clearable
+              data-testid="orders-person"
+            />
+          )}
+          <Select
+            label={t('orders.project')}
+            placeholder={t('market.all')}
+            data={(projects.data?.items ?? []).map((p) => ({ value: p.id, label: member ? `${p.name} — ${p.clientName}` : p.name }))}
+            value={value('projectId') || null}
+            onChange={(v) => set('projectId', v)}
+            searchable
+            clearable
+            data-testid="orders-project"
+          />
+          <Select
+            label={t('orders.campaign')}
+            placeholder={t('market.allFeminine')}
+            data={(campaigns.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+            value={value('campaignId') || null}
+            onChange={(v) => set('campaignId', v)}
+            searchable
+            clearable
+            data-testid="orders-campaign"
+          />
+          <Select
+            label={t('orders.status')}
+            placeholder={t('market.all')}
+            data={statusOptions}
+            value={value('status') || null}
+            onChange={(v) => set('status', v)}
+            clearable
+            data-testid="orders-status"
+          />
+          <TextInput type="date" label={t('orders.from')} value={value('from')} onChange={(e) => set('from', e.currentTarget.value)} data-testid="orders-from" />
+          <TextInput type="date" label={t('orders.to')} value={value('to')} onChange={(e) => set('to', e.currentTarget.value)} data-testid="orders-to" />
+          <Group align="flex-end">
+            <Button variant="subtle" color="gray" disabled={params.size === 0} onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+              {t('market.resetFilters')}
+            </Button>
+          </Group>
+        </SimpleGrid>
+      </Card>
+
+      {totals && (
+        <Card withBorder radius="md" padding="md" data-testid="orders-totals">
+          <Group justify="space-between" wrap="wrap" gap="sm">
+            <Group gap="lg">
+              <Text fw={700} data-testid="orders-count">
+                {t('orders.count', { count: totals.count })}
+              </Text>
+              <Text size="sm">
+                {t('orders.totalCommitted')}{' '}
+                <Text span fw={700} data-testid="orders-total" style={numeric}>
+                  {formatEuros(totals.totalCents)}
+                </Text>
+              </Text>
+            </Group>
+            <Group gap={6} data-testid="orders-by-status">
+              {ORDER_STATUSES.filter((s) => totals.byStatus[s]?.count).map((s) => (
+                <Badge
+                  key={s}
+                  variant={query.status === s ? 'filled' : 'light'}
+                  color={statusColors[s]}
+                  style={{ cursor: 'pointer' }}
+                  onClick={() => set('status', query.status === s ? null : s)}
+                  data-status={s}
+                  data-testid="orders-status-count"
+                >
+                  {statusLabel(t, s)} · {totals.byStatus[s].count}
+                </Badge>
+              ))}
+            </Group>
+          </Group>
+        </Card>
+      )}
+
+      <Card withBorder radius="md" padding="lg">
+        {orders.isPending ? (
+          <Center py="xl">
+            <Loader />
+          </Center>
+        ) : orders.error ? (
+          <Alert color="red">{messageOf(orders.error)}</Alert>
+        ) : items.length === 0 ? (
+          <Text c="dimmed" ta="center" py="lg" data-testid="orders-empty">
+            {t('orders.empty')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={1100}>
+            <Table verticalSpacing="sm" highlightOnHover striped data-testid="orders-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('orders.date')}</Table.Th>
+                  {member && <Table.Th>{t('orders.client')}</Table.Th>}
+                  {member && <Table.Th>{t('orders.personInCharge')}</Table.Th>}
+                  <Table.Th>{t('orders.project')}</Table.Th>
+                  <Table.Th>{t('orders.campaign')}</Table.Th>
+                  <Table.Th>{t('orders.keyword')}</Table.Th>
+                  <Table.Th>{t('orders.anchor')}</Table.Th>
+                  <Table.Th>{t('orders.status')}</Table.Th>
+                  <Table.Th ta="right">{t('orders.price')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((o) => (
+                  <Table.Tr
+                    key={o.id}
+                    data-testid="order-row"
+                    data-id={o.id}
+                    style={{ cursor: 'pointer' }}
+                    onClick={() => navigate(`/commandes/${o.id}`)}
+                  >
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Anchor
+                        component={Link}
+                        to={`/commandes/${o.id}`}
+                        size="sm"
+                        onClick={(e) => e.stopPropagation()}
+                        aria-label={t('orders.open', { date: formatDateTime(o.createdAt) })}
+                      >
+                        {formatDateTime(o.createdAt)}
+                      </Anchor>
+                    </Table.Td>
+                    {member && (
+                      <Table.Td data-testid="order-client">
+                        <Text size="sm" fw={600}>
+                          {o.clientName}
+                        </Text>
+                      </Table.Td>
+                    )}
+                    {member && <Table.Td data-testid="order-person">{o.personInChargeName ?? '—'}</Table.Td>}
+                    <Table.Td>{o.projectName}</Table.Td>
+                    <Table.Td>{o.campaignName ?? '—'}</Table.Td>
+                    <Table.Td data-testid="order-keyword">{o.keyword ?? '—'}</Table.Td>
+                    <Table.Td data-testid="order-anchor">{o.anchor}</Table.Td>
+                    <Table.Td>
+                      <OrderStatusBadge status={o.status as OrderStatus} />
+                    </Table.Td>
+                    <Table.Td ta="right" style={numeric} data-testid="order-price">
+                      {formatEuros(o.priceCents)}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        {orders.hasNextPage && (
+          <Center mt="md">
+            <Button variant="default" onClick={() => void orders.fetchNextPage()} loading={orders.isFetchingNextPage} data-testid="orders-more">
+              {t('market.loadMore')}
+            </Button>
+          </Center>
+        )}
+      </Card>
+    </Stack>
+  );
+}

@@ -1,0 +1,199 @@
+import { useState } from 'react';
+import { Alert, Anchor, Button, Card, Center, Group, Loader, Modal, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { queryClient } from '../../api/queries';
+import { marketKeys, marketplace, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
+import { formatDateTime } from '../../components/format';
+import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel, useKindOptions, useLanguageOptions, useThemeOptions } from '../../components/market';
+import { applyServerError, messageOf, notifySuccess } from '../../components/serverErrors';
+import { ReceivedOrders } from './ReceivedOrders';
+
+/** "/editeur" (tab "Sites") and "/editeur/commandes" (tab "Commandes reçues"). */
+export function PublisherPage() {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const tab = location.pathname.startsWith('/editeur/commandes') ? 'orders' : 'sites';
+  return (
+    <Stack gap="lg" maw={1300}>
+      <Title order={1} fz={28}>
+        {t('publisher.title')}
+      </Title>
+      <Tabs value={tab} onChange={(v) => navigate(v === 'orders' ? '/editeur/commandes' : '/editeur')} keepMounted={false}>
+        <Tabs.List mb="lg">
+          <Tabs.Tab value="sites" data-testid="tab-sites">
+            {t('publisher.tabSites')}
+          </Tabs.Tab>
+          <Tabs.Tab value="orders" data-testid="tab-received-orders">
+            {t('publisher.tabOrders')}
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="sites">
+          <SitesTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="orders">
+          <ReceivedOrders />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
+
+function SitesTab() {
+  const { t } = useTranslation();
+  const [adding, setAdding] = useState(false);
+  const sites = useQuery({ queryKey: marketKeys.ownSites, queryFn: marketplace.ownSites });
+  const items = sites.data?.items ?? [];
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <Group justify="space-between" mb="md" wrap="wrap">
+        <Text size="sm" c="dimmed" maw={720}>
+          {t('publisher.sitesHelp')}
+        </Text>
+        <Button onClick={() => setAdding(true)} data-testid="add-site">
+          {t('publisher.addSite')}
+        </Button>
+      </Group>
+      {sites.isPending ? (
+        <Center py="xl">
+          <Loader />
+        </Center>
+      ) : sites.error ? (
+        <Alert color="red">{messageOf(sites.error)}</Alert>
+      ) : items.length === 0 ? (
+        <Text c="dimmed" ta="center" py="lg" data-testid="sites-empty">
+          {t('publisher.noSites')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={860}>
+          <Table verticalSpacing="sm" highlightOnHover data-testid="sites-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('publisher.domain')}</Table.Th>
+                <Table.Th>{t('catalog.theme')}</Table.Th>
+                <Table.Th>{t('catalog.kind')}</Table.Th>
+                <Table.Th>{t('catalog.language')}</Table.Th>
+                <Table.Th ta="right">{t('publisher.articles')}</Table.Th>
+                <Table.Th ta="right">{t('publisher.keywords')}</Table.Th>
+                <Table.Th>{t('orders.status')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((s) => (
+                <Table.Tr key={s.id} data-testid="site-row" data-domain={s.domain}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/editeur/sites/${s.id}`} fw={600} size="sm">
+                      {s.domain}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {formatDateTime(s.createdAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{themeLabel(t, s.theme)}</Table.Td>
+                  <Table.Td>{kindLabel(t, s.siteKind)}</Table.Td>
+                  <Table.Td>{languageLabel(t, s.language)}</Table.Td>
+                  <Table.Td ta="right" style={numeric}>
+                    {s.articleCount}
+                  </Table.Td>
+                  <Table.Td ta="right" style={numeric}>
+                    {s.keywordCount}
+                  </Table.Td>
+                  <Table.Td maw={280}>
+                    <SiteStatusBadge status={s.status} />
+                    {s.status === 'refused' && s.reviewReason && (
+                      <Text size="xs" c="red.8" mt={4} data-testid="site-refusal">
+                        {t('publisher.reason', { reason: s.reviewReason })}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Button component={Link} to={`/editeur/sites/${s.id}`} size="compact-sm" variant="default" data-testid="open-site">
+                      {t('publisher.open')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal opened={adding} onClose={() => setAdding(false)} title={t('publisher.addSite')} centered>
+        <NewSiteForm onClose={() => setAdding(false)} />
+      </Modal>
+    </Card>
+  );
+}
+
+function NewSiteForm({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const themeOptions = useThemeOptions();
+  const kindOptions = useKindOptions();
+  const languageOptions = useLanguageOptions();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm({
+    initialValues: { domain: '', theme: '', siteKind: 'thematic', language: 'fr' },
+    validate: {
+      domain: (v) => (v.trim() ? null : t('validation.required')),
+      theme: (v) => (v ? null : t('validation.required')),
+    },
+  });
+  const create = useMutation({
+    mutationFn: (v: typeof form.values) =>
+      marketplace.createSite({
+        domain: v.domain.trim(),
+        theme: v.theme as Theme,
+        siteKind: v.siteKind as SiteKind,
+        language: v.language as SiteLanguage,
+      }),
+    onSuccess: async (site) => {
+      notifySuccess(t('publisher.siteCreated', { domain: site.domain }));
+      await queryClient.invalidateQueries({ queryKey: marketKeys.ownSites });
+      onClose();
+    },
+    onError: (e) => setError(applyServerError(e, form)),
+  });
+  return (
+    <form
+      noValidate
+      data-testid="new-site-form"
+      onSubmit={form.onSubmit((v) => {
+        setError(null);
+        create.mutate(v);
+      })}
+    >
+      <Stack>
+        <TextInput
+          label={t('publisher.domain')}
+          description={t('publisher.domainHelp')}
+          required
+          data-autofocus
+          data-testid="site-domain"
+          {...form.getInputProps('domain')}
+        />
+        <Select label={t('catalog.theme')} data={themeOptions} searchable required data-testid="site-theme" {...form.getInputProps('theme')} />
+        <Select label={t('catalog.kind')} data={kindOptions} allowDeselect={false} required data-testid="site-kind" {...form.getInputProps('siteKind')} />
+        <Select
+          label={t('catalog.language')}
+          data={languageOptions}
+          allowDeselect={false}
+          required
+          data-testid="site-language"
+          {...form.getInputProps('language')}
+        />
+        {error && <Alert color="red">{error}</Alert>}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={create.isPending} data-testid="site-submit">
+            {t('publisher.submitSite')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
