@@ -36,6 +36,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('price_cents', 'bigint')
     .addUniqueConstraint('articles_site_url', ['site_id', 'url'])
     .execute();
+  await sql`create index articles_relevance on articles (best_position, best_volume desc, id) where price_cents is not null`.execute(db);
+  await sql`create index articles_price on articles (price_cents, best_position, id) where price_cents is not null`.execute(db);
 
   await db.schema
     .createTable('article_keywords')
@@ -48,6 +50,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('article_keywords_unique', ['article_id', 'keyword_norm'])
     .execute();
   await sql`create index article_keywords_search on article_keywords using gin (to_tsvector('simple', keyword_norm))`.execute(db);
+  // The catalog's sorts, so that a broad keyword is answered by walking an index in order.
+  await sql`create index article_keywords_relevance on article_keywords (position, volume desc, id)`.execute(db);
+  await sql`create index article_keywords_volume on article_keywords (volume desc, position, id)`.execute(db);
+  await sql`create index article_keywords_article on article_keywords (article_id, position)`.execute(db);
 
   await db.schema
     .createTable('price_grid')

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { SiteKind } from '../../db/types.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
@@ -103,13 +103,16 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
   const position = byKeyword ? sql`k.position` : sql`a.best_position`;
   const volume = byKeyword ? sql`k.volume` : sql`a.best_volume`;
   const keyword = byKeyword ? sql`k.keyword` : sql`a.best_keyword`;
-  const rowId = byKeyword ? sql`k.id::text` : sql`a.id::text`;
-  // Sort keys are written so that "next page" is always "greater than the cursor".
-  const sortKey = {
-    relevance: [position, sql`-${volume}`],
-    price_asc: [sql`a.price_cents`, position],
-    price_desc: [sql`-a.price_cents`, position],
-    volume_desc: [sql`-${volume}`, position],
+  const rowId = byKeyword ? sql`k.id` : sql`a.id`;
+  const rowIdType = byKeyword ? sql`bigint` : sql`uuid`;
+  // Each sort is a list of (expression, direction), the row id last, in the order of an index
+  // (article_keywords_relevance, ..._volume; articles_*): on a broad keyword PostgreSQL walks
+  // the index in order and stops after one page instead of sorting every match.
+  const sortKey: [RawBuilder<unknown>, 'asc' | 'desc'][] = {
+    relevance: [[position, 'asc'], [volume, 'desc']] as [RawBuilder<unknown>, 'asc' | 'desc'][],
+    price_asc: [[sql`a.price_cents`, 'asc'], [position, 'asc']] as [RawBuilder<unknown>, 'asc' | 'desc'][],
+    price_desc: [[sql`a.price_cents`, 'desc'], [position, 'asc']] as [RawBuilder<unknown>, 'asc' | 'desc'][],
+    volume_desc: [[volume, 'desc'], [position, 'asc']] as [RawBuilder<unknown>, 'asc' | 'desc'][],
   }[f.sort];
   const after = decodeCursor(f.cursor);
   const conditions = [
@@ -122,9 +125,7 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
     ...(f.minVolume !== undefined ? [sql`${volume} >= ${f.minVolume}`] : []),
     ...(f.maxPosition !== undefined ? [sql`${position} <= ${f.maxPosition}`] : []),
     ...(f.maxPriceCents !== undefined ? [sql`a.price_cents <= ${f.maxPriceCents}`] : []),
-    ...(after && after.length === 3
-      ? [sql`(${sortKey[0]}, ${sortKey[1]}, ${rowId}) > (${Number(after[0])}, ${Number(after[1])}, ${String(after[2])})`]
-      : []),
+    ...(after && after.length === 3 ? [afterCursor(sortKey, rowId, rowIdType, after)] : []),
   ];
   const rows = await sql<{
     row_id: string;
@@ -140,12 +141,12 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
     s1: number | string;
     s2: number | string;
   }>`
-    select ${rowId} as row_id, a.id as offer_id, ${keyword} as keyword, ${position} as position, ${volume} as volume,
-           a.top10_count, s.site_kind, s.theme, s.language, a.price_cents, ${sortKey[0]} as s1, ${sortKey[1]} as s2
+    select ${rowId}::text as row_id, a.id as offer_id, ${keyword} as keyword, ${position} as position, ${volume} as volume,
+           a.top10_count, s.site_kind, s.theme, s.language, a.price_cents, ${sortKey[0][0]} as s1, ${sortKey[1][0]} as s2
     from ${byKeyword ? sql`article_keywords k join articles a on a.id = k.article_id` : sql`articles a`}
     join sites s on s.id = a.site_id
     where ${sql.join(conditions, sql` and `)}
-    order by ${sortKey[0]}, ${sortKey[1]}, ${rowId}
+    order by ${sql.join(sortKey.map(([e, d]) => sql`${e} ${sql.raw(d)}`))}, ${rowId} asc
     limit ${f.limit + 1}`.execute(db);
   const page = rows.rows.slice(0, f.limit);
   const last = rows.rows.length > f.limit ? page[page.length - 1] : null;
@@ -163,6 +164,14 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
     })),
     nextCursor: last ? encodeCursor([Number(last.s1), Number(last.s2), last.row_id]) : null,
   };
+}
+
+/** "After the cursor" in a sort of mixed directions: (a > x) or (a = x and (b < y or (b = y and id > z))). */
+function afterCursor(sortKey: [RawBuilder<unknown>, 'asc' | 'desc'][], rowId: RawBuilder<unknown>, rowIdType: RawBuilder<unknown>, after: unknown[]) {
+  const [[e1, d1], [e2, d2]] = sortKey;
+  const [v1, v2, id] = [Number(after[0]), Number(after[1]), String(after[2])];
+  const beyond = (e: RawBuilder<unknown>, d: 'asc' | 'desc', v: number) => (d === 'asc' ? sql`${e} > ${v}` : sql`${e} < ${v}`);
+  return sql`(${beyond(e1, d1, v1)} or (${e1} = ${v1} and (${beyond(e2, d2, v2)} or (${e2} = ${v2} and ${rowId} > ${id}::${rowIdType}))))`;
 }
 
 export async function findOffer(db: Tx, offerId: string) {

@@ -1,0 +1,98 @@
+/**
+ * Keyword-search latency over a catalog of at least 1,000,000 positioned keywords on PostgreSQL,
+ * through the app's own search (catalog/queries.ts searchOfferRows): median and p95 per kind of
+ * query. Prints figures; asserts nothing. Aim: under 50 ms at p95.
+ *
+ * Run: npx tsx bench/catalog.ts [keywords, default 1000000]. Uses its own database
+ * maillon_bench_catalog next to DATABASE_URL (default the local server).
+ */
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { generateCatalog } from '../src/server/db/demo-catalog.js';
+import { normalizeKeyword } from '../src/server/modules/catalog/domain.js';
+import { refreshArticles, searchOfferRows, type OfferFilters } from '../src/server/modules/catalog/queries.js';
+import { openBenchDatabase, percentile } from './bench-db.js';
+
+const TARGET = Number(process.argv[2] ?? 1_000_000);
+const KEYWORDS_PER_ARTICLE = 10;
+const ARTICLES_PER_SITE = 20;
+const SITES = Math.ceil(TARGET / KEYWORDS_PER_ARTICLE / ARTICLES_PER_SITE);
+
+const { database } = await openBenchDatabase('maillon_bench_catalog', 4);
+const db = database.db;
+
+const started = performance.now();
+const publisher = await sql<{ id: string }>`
+  insert into accounts (role, name, search_text) values ('publisher', 'Bench publisher', 'bench publisher') returning id`.execute(db);
+const publisherId = publisher.rows[0].id;
+await sql`drop index article_keywords_search`.execute(db);
+
+let keywords = 0;
+let batch: { sites: unknown[][]; articles: unknown[][]; keywords: unknown[][] } = { sites: [], articles: [], keywords: [] };
+const flush = async () => {
+  if (batch.sites.length === 0) return;
+  const col = (rows: unknown[][], i: number) => rows.map((r) => r[i]);
+  await sql`insert into sites (id, publisher_id, domain, theme, site_kind, language, status)
+    select * from unnest(${col(batch.sites, 0)}::uuid[], ${col(batch.sites, 1)}::uuid[], ${col(batch.sites, 2)}::text[],
+      ${col(batch.sites, 3)}::text[], ${col(batch.sites, 4)}::text[], ${col(batch.sites, 5)}::text[], ${col(batch.sites, 6)}::text[])`.execute(db);
+  await sql`insert into articles (id, site_id, url)
+    select * from unnest(${col(batch.articles, 0)}::uuid[], ${col(batch.articles, 1)}::uuid[], ${col(batch.articles, 2)}::text[])`.execute(db);
+  await sql`insert into article_keywords (article_id, keyword, keyword_norm, position, volume)
+    select * from unnest(${col(batch.keywords, 0)}::uuid[], ${col(batch.keywords, 1)}::text[], ${col(batch.keywords, 2)}::text[],
+      ${col(batch.keywords, 3)}::int[], ${col(batch.keywords, 4)}::int[])`.execute(db);
+  batch = { sites: [], articles: [], keywords: [] };
+};
+for (const site of generateCatalog({ sites: SITES, articlesPerSite: ARTICLES_PER_SITE, keywordsPerArticle: KEYWORDS_PER_ARTICLE, seed: 7 })) {
+  const siteId = crypto.randomUUID();
+  batch.sites.push([siteId, publisherId, site.domain, site.theme, site.siteKind, 'fr', 'approved']);
+  for (const a of site.articles) {
+    const articleId = crypto.randomUUID();
+    batch.articles.push([articleId, siteId, `https://${site.domain}${a.path}`]);
+    for (const k of a.keywords) batch.keywords.push([articleId, k.keyword, normalizeKeyword(k.keyword), k.position, k.volume]);
+    keywords += a.keywords.length;
+  }
+  if (batch.keywords.length >= 20_000) await flush();
+}
+await flush();
+await sql`create index article_keywords_search on article_keywords using gin (to_tsvector('simple', keyword_norm))`.execute(db);
+await refreshArticles(db, 'all');
+await sql`analyze`.execute(db);
+const counts = await sql<{ sites: number; articles: number; keywords: number }>`
+  select (select count(*) from sites)::int as sites, (select count(*) from articles)::int as articles,
+         (select count(*) from article_keywords)::int as keywords`.execute(db);
+console.log(
+  `catalog: ${counts.rows[0].sites} sites, ${counts.rows[0].articles} articles, ${counts.rows[0].keywords} positioned keywords (built in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+);
+
+const searches: [string, Partial<OfferFilters>][] = [
+  ['broad word', { keyword: 'assurance' }],
+  ['two words', { keyword: 'credit immobilier' }],
+  ['long tail', { keyword: 'pompe a chaleur avis' }],
+  ['prefix', { keyword: 'velo elec' }],
+  ['with city', { keyword: 'plombier lyon' }],
+  ['word + filters', { keyword: 'recette', minVolume: 500, maxPosition: 10 }],
+  ['word + price sort', { keyword: 'voiture', sort: 'price_asc' }],
+  ['word + theme + kind', { keyword: 'mutuelle', theme: 'assurance', siteKind: 'thematic' }],
+  ['no keyword, filters', { theme: 'immobilier', maxPosition: 5, sort: 'volume_desc' }],
+  ['no keyword, price cap', { maxPriceCents: 100_00, sort: 'price_desc' }],
+];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const all: number[] = [];
+console.log(`\n${'query'.padEnd(24)} ${'rows'.padStart(5)} ${'median'.padStart(9)} ${'p95'.padStart(9)}`);
+for (const [label, filters] of searches) {
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < ROUNDS + 3; i++) {
+    const t = performance.now();
+    const page = await searchOfferRows(db, { sort: 'relevance', limit: 50, ...filters });
+    const ms = performance.now() - t;
+    rows = page.items.length;
+    if (i >= 3) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  all.push(...times);
+  console.log(`${label.padEnd(24)} ${String(rows).padStart(5)} ${percentile(times, 50).toFixed(1).padStart(7)}ms ${percentile(times, 95).toFixed(1).padStart(7)}ms`);
+}
+all.sort((a, b) => a - b);
+console.log(`\nall searches: median ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms (aim: p95 < 50 ms)`);
+await database.close();
