@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../src/server/app';
-import { loadConfig } from '../src/server/config';
+import { loadConfig, type Config } from '../src/server/config';
 import { migrateToLatest, openDatabase, type Database } from '../src/server/db/database';
 import { ensureSupportAccount } from '../src/server/db/seed';
 
@@ -18,12 +18,17 @@ export type TestServer = {
   url: string;
   app: FastifyInstance;
   database: Database;
+  /** the server's settings, e.g. for `runBackgroundWork({ db: database.db, config })` */
+  config: Config;
   support: { email: string; password: string };
   close: () => Promise<void>;
 };
 
-/** The whole app on 127.0.0.1 and a random free port, with a support login and no demo data. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * The whole app on 127.0.0.1 and a random free port, with a support login and no demo data.
+ * `env` adds settings (e.g. `MAILLON_CRAWLER_ALLOW_PRIVATE: '1'` to verify links on a local page).
+ */
+export async function startServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
   if (!existsSync(WEB_INDEX)) {
     throw new Error(`${WEB_INDEX} is missing: run \`npm run build:web\` first (npm test does it).`);
   }
@@ -31,7 +36,7 @@ export async function startServer(): Promise<TestServer> {
   await migrateToLatest(database.db);
   // The port is only known once listening; the links in e-mails are built from publicUrl at send
   // time, so it is set right after listen (before any request).
-  const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none', MAILLON_PUBLIC_URL: 'http://127.0.0.1:1' });
+  const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none', MAILLON_PUBLIC_URL: 'http://127.0.0.1:1', ...options.env });
   const support = { email: 'support@e2e.maillon.test', password: 'support-e2e-password' };
   await ensureSupportAccount(database.db, support.email, support.password);
   const app = await buildApp({ config, database });
@@ -43,6 +48,7 @@ export async function startServer(): Promise<TestServer> {
     url,
     app,
     database,
+    config,
     support,
     close: async () => {
       await app.close();
