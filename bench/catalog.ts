@@ -55,7 +55,10 @@ for (const site of generateCatalog({ sites: SITES, articlesPerSite: ARTICLES_PER
 }
 await flush();
 await sql`create index article_keywords_search on article_keywords using gin (to_tsvector('simple', keyword_norm))`.execute(db);
+await sql`analyze`.execute(db);
+const refreshStarted = performance.now();
 await refreshArticles(db, 'all');
+const refreshMs = performance.now() - refreshStarted;
 await sql`analyze`.execute(db);
 const counts = await sql<{ sites: number; articles: number; keywords: number }>`
   select (select count(*) from sites)::int as sites, (select count(*) from articles)::int as articles,
@@ -63,6 +66,7 @@ const counts = await sql<{ sites: number; articles: number; keywords: number }>`
 console.log(
   `catalog: ${counts.rows[0].sites} sites, ${counts.rows[0].articles} articles, ${counts.rows[0].keywords} positioned keywords (built in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
 );
+console.log(`pricing every article from the grid (what a grid edit costs): ${(refreshMs / 1000).toFixed(1)} s`);
 
 const searches: [string, Partial<OfferFilters>][] = [
   ['broad word', { keyword: 'assurance' }],

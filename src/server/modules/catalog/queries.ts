@@ -42,15 +42,23 @@ export async function upsertKeywords(tx: Tx, articleId: string, keywords: Keywor
  */
 export async function refreshArticles(tx: Tx, articleIds: string[] | 'all'): Promise<void> {
   if (articleIds !== 'all' && articleIds.length === 0) return;
+  const only = articleIds === 'all' ? sql`` : sql`where k.article_id in (${sql.join(articleIds)})`;
+  // One pass over the keywords (DISTINCT ON and a grouped count), whatever the table statistics.
   await sql`
-    with stats as (
-      select a.id, s.site_kind, b.keyword, b.position, b.volume, t.n
-      from articles a
+    with best as (
+      select distinct on (k.article_id) k.article_id, k.keyword, k.position, k.volume
+      from article_keywords k ${only}
+      order by k.article_id, k.position, k.volume desc, k.id
+    ), top10 as (
+      select k.article_id, (count(*) filter (where k.position <= 10))::int as n
+      from article_keywords k ${only}
+      group by k.article_id
+    ), stats as (
+      select b.article_id as id, s.site_kind, b.keyword, b.position, b.volume, t.n
+      from best b
+      join top10 t on t.article_id = b.article_id
+      join articles a on a.id = b.article_id
       join sites s on s.id = a.site_id
-      cross join lateral (select k.keyword, k.position, k.volume from article_keywords k where k.article_id = a.id
-                          order by k.position, k.volume desc, k.id limit 1) b
-      cross join lateral (select count(*)::int as n from article_keywords k where k.article_id = a.id and k.position <= 10) t
-      ${articleIds === 'all' ? sql`` : sql`where a.id in (${sql.join(articleIds)})`}
     )
     update articles a set
       best_keyword = st.keyword,
