@@ -45,9 +45,13 @@ async function buildAgency(db: Kysely<DB>, total: number): Promise<{ agencyId: s
   const agencyId = await db.connection().execute(async (conn) => {
     const run = (q: ReturnType<typeof sql>) => q.execute(conn);
     await run(sql`drop table if exists bench_nodes`);
-    await run(sql`create temp table bench_nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int, level int not null)`);
+    await run(
+      sql`create temp table bench_nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int, level int not null)`,
+    );
     await run(sql`insert into bench_nodes (seq, role, parent_seq, level) values (0, 'agency', null, 0)`);
-    await run(sql`insert into bench_nodes (seq, role, parent_seq, level) select g, 'manager', 0, 1 from generate_series(1, ${M}::int) g`);
+    await run(
+      sql`insert into bench_nodes (seq, role, parent_seq, level) select g, 'manager', 0, 1 from generate_series(1, ${M}::int) g`,
+    );
     await run(sql`
       insert into bench_nodes (seq, role, parent_seq, level)
       select ${M}::int + g, 'consultant', 1 + (g - 1) % ${M}::int, 2 from generate_series(1, ${C}::int) g`);
@@ -68,7 +72,9 @@ async function buildAgency(db: Kysely<DB>, total: number): Promise<{ agencyId: s
       order by n.seq`);
     await run(sql`insert into wallets (account_id, agency_id) select id, ${agency}::uuid from bench_nodes`);
     // The closure table, one level at a time: self rows, then each node inherits its parent's ancestors.
-    await run(sql`insert into account_tree (ancestor_id, descendant_id, depth, agency_id) select id, id, 0, ${agency}::uuid from bench_nodes`);
+    await run(
+      sql`insert into account_tree (ancestor_id, descendant_id, depth, agency_id) select id, id, 0, ${agency}::uuid from bench_nodes`,
+    );
     for (let level = 1; level <= 3; level++) {
       await run(sql`
         insert into account_tree (ancestor_id, descendant_id, depth, agency_id)
@@ -109,16 +115,35 @@ async function samplePairs(db: Kysely<DB>, agencyId: string, n: number) {
       if (x !== d && !ancestors(d).includes(x)) pairs.push({ ancestor: x, descendant: d, below: false });
     }
   }
-  return { pairs, role, closureRows: Number((await sql<{ n: number }>`select count(*)::int as n from account_tree where agency_id = ${agencyId}::uuid`.execute(db)).rows[0].n) };
+  return {
+    pairs,
+    role,
+    closureRows: Number(
+      (await sql<{ n: number }>`select count(*)::int as n from account_tree where agency_id = ${agencyId}::uuid`.execute(db))
+        .rows[0].n,
+    ),
+  };
 }
 
 function actorFor(id: string, role: string): Actor {
-  const account: ActorAccount = { id, role: role as ActorAccount['role'], name: 'bench', email: null, parentId: null, agencyId: null, agencyMode: null, active: true };
+  const account: ActorAccount = {
+    id,
+    role: role as ActorAccount['role'],
+    name: 'bench',
+    email: null,
+    parentId: null,
+    agencyId: null,
+    agencyMode: null,
+    active: true,
+  };
   return { person: account, account, actingAs: false, sessionId: null, ip: null, lang: 'fr' };
 }
 
 /** Calls `once` for every pair in turn, timing each call; returns the sorted latencies in ms. */
-async function measure(pairs: { ancestor: string; descendant: string; below: boolean }[], once: (p: (typeof pairs)[number]) => Promise<boolean>) {
+async function measure(
+  pairs: { ancestor: string; descendant: string; below: boolean }[],
+  once: (p: (typeof pairs)[number]) => Promise<boolean>,
+) {
   for (let i = 0; i < WARMUP; i++) await once(pairs[i % pairs.length]);
   const times: number[] = [];
   let wrong = 0;
@@ -144,7 +169,9 @@ async function openEngine(engine: string): Promise<Database> {
 }
 
 const fmt = (ms: number) => ms.toFixed(3).padStart(8);
-console.log(`reach check latency, ${ITERATIONS} calls per figure after ${WARMUP} warm-up calls, one caller at a time (Node ${process.version})`);
+console.log(
+  `reach check latency, ${ITERATIONS} calls per figure after ${WARMUP} warm-up calls, one caller at a time (Node ${process.version})`,
+);
 
 for (const engine of ENGINES) {
   const p50s: Record<string, number[]> = { isDescendant: [], findReachableAccount: [] };
@@ -168,7 +195,9 @@ for (const engine of ENGINES) {
       ),
     };
     for (const [name, times] of Object.entries(figures)) {
-      console.log(`  ${name.padEnd(22)} ${fmt(percentile(times, 50))} ${fmt(percentile(times, 95))} ${fmt(percentile(times, 99))}`);
+      console.log(
+        `  ${name.padEnd(22)} ${fmt(percentile(times, 50))} ${fmt(percentile(times, 95))} ${fmt(percentile(times, 99))}`,
+      );
       p50s[name].push(percentile(times, 50));
     }
     await database.close();

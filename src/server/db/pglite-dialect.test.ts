@@ -120,7 +120,11 @@ describe(`two overlapping transactions (${process.env.DATABASE_URL ? 'PostgreSQL
         const row = await tx.selectFrom(table).select('n').where('id', '=', 'counter').forUpdate().executeTakeFirstOrThrow();
         // Give every other transaction the chance to interleave between the read and the write.
         await new Promise((r) => setImmediate(r));
-        await tx.updateTable(table).set({ n: Number(row.n) + 1 }).where('id', '=', 'counter').execute();
+        await tx
+          .updateTable(table)
+          .set({ n: Number(row.n) + 1 })
+          .where('id', '=', 'counter')
+          .execute();
       });
     await Promise.all(Array.from({ length: writers }, increment));
     const row = await db.selectFrom(table).select('n').where('id', '=', 'counter').executeTakeFirstOrThrow();

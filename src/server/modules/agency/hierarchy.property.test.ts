@@ -56,7 +56,11 @@ class Model {
   ) {}
 
   static start(mode: Mode, rootId: string) {
-    return new Model(mode, new Map([[rootId, { id: rootId, label: 'agency', role: 'agency', parent: null, active: true, login: true }]]), [rootId]);
+    return new Model(
+      mode,
+      new Map([[rootId, { id: rootId, label: 'agency', role: 'agency', parent: null, active: true, login: true }]]),
+      [rootId],
+    );
   }
 
   clone(): Model {
@@ -220,7 +224,9 @@ function predict(m: Model, op: Resolved, outsider: Outsider): Prediction {
       }
       const how = [
         newParent.id !== target.parent ? 'climbs' : '',
-        orphans.length ? `re-homes ${orphans.length} child(ren)${orphans.some((o) => !o.active) ? ', deactivated included' : ''}` : '',
+        orphans.length
+          ? `re-homes ${orphans.length} child(ren)${orphans.some((o) => !o.active) ? ', deactivated included' : ''}`
+          : '',
       ].filter(Boolean);
       return ok(
         200,
@@ -343,13 +349,18 @@ class Run {
     const signedIn = this.actorIds().filter(active);
     const below = (x: string) => m.order.filter((id) => active(id) && m.reaches(x, id));
     const creatable = (x: string) => ROLES_OF_MODE[m.mode].filter((r) => node(x) && outranks(node(x)!.role, r));
-    const parentsFor = (x: string, role: Role) => m.order.filter((id) => active(id) && reachOrSelf(x, id) && outranks(node(id)!.role, role));
+    const parentsFor = (x: string, role: Role) =>
+      m.order.filter((id) => active(id) && reachOrSelf(x, id) && outranks(node(id)!.role, role));
     const newParentsFor = (x: string, t: string) =>
       parentsFor(x, node(t)!.role).filter((id) => id !== t && !m.reaches(t, id) && id !== node(t)!.parent);
 
     switch (op.kind) {
       case 'create': {
-        const actor = choose(op.actor, this.actorIds(), signedIn.filter((x) => creatable(x).length > 0));
+        const actor = choose(
+          op.actor,
+          this.actorIds(),
+          signedIn.filter((x) => creatable(x).length > 0),
+        );
         const roles = creatable(actor);
         const role = op.aim && roles.length > 0 && !roles.includes(op.role) ? roles[op.parent % roles.length] : op.role;
         let parent = choose(op.parent, targets, parentsFor(actor, role));
@@ -358,8 +369,16 @@ class Run {
         return { kind: 'create', actor, parent, role, login: op.login };
       }
       case 'move': {
-        const actor = choose(op.actor, this.actorIds(), signedIn.filter((x) => below(x).some((t) => newParentsFor(x, t).length > 0)));
-        const target = choose(op.target, targets, below(actor).filter((t) => newParentsFor(actor, t).length > 0));
+        const actor = choose(
+          op.actor,
+          this.actorIds(),
+          signedIn.filter((x) => below(x).some((t) => newParentsFor(x, t).length > 0)),
+        );
+        const target = choose(
+          op.target,
+          targets,
+          below(actor).filter((t) => newParentsFor(actor, t).length > 0),
+        );
         const parent = choose(op.parent, targets, node(target) ? newParentsFor(actor, target) : []);
         return { kind: 'move', actor, target, parent };
       }
@@ -367,7 +386,11 @@ class Run {
         // Only the agency has collaborators below it to give another role (a manager has consultants,
         // but may not make them managers).
         const collaborators = (x: string) => below(x).filter((id) => ['manager', 'consultant'].includes(node(id)!.role));
-        const actor = choose(op.actor, this.actorIds(), signedIn.filter((x) => node(x)?.role === 'agency' && collaborators(x).length > 0));
+        const actor = choose(
+          op.actor,
+          this.actorIds(),
+          signedIn.filter((x) => node(x)?.role === 'agency' && collaborators(x).length > 0),
+        );
         // Half of the aimed role changes go to a collaborator with children, where re-homing happens.
         const parents = collaborators(actor).filter((id) => m.children(id).length > 0);
         const target = choose(op.target, targets, op.target % 2 === 0 && parents.length > 0 ? parents : collaborators(actor));
@@ -377,7 +400,11 @@ class Run {
         const childrenTo =
           op.childrenTo === null
             ? null
-            : choose(op.childrenTo, targets, parentsFor(actor, 'consultant').filter((id) => id !== target && !m.reaches(target, id)));
+            : choose(
+                op.childrenTo,
+                targets,
+                parentsFor(actor, 'consultant').filter((id) => id !== target && !m.reaches(target, id)),
+              );
         return { kind: 'role', actor, target, role, childrenTo };
       }
       case 'mode': {
@@ -386,7 +413,11 @@ class Run {
         return { kind: 'mode', actor, mode: op.aim && op.mode === m.mode ? others[op.actor % 2] : op.mode };
       }
       case 'deactivate': {
-        const actor = choose(op.actor, this.actorIds(), signedIn.filter((x) => below(x).length > 0));
+        const actor = choose(
+          op.actor,
+          this.actorIds(),
+          signedIn.filter((x) => below(x).length > 0),
+        );
         return { kind: 'deactivate', actor, target: choose(op.target, targets, below(actor)) };
       }
     }
@@ -413,13 +444,23 @@ class Run {
     switch (op.kind) {
       case 'create': {
         const email = op.login ? uniqueEmail(op.role) : undefined;
-        const res = await c.post('/api/accounts', { role: op.role, name: `${op.role} ${this.created + 1}`, parentId: op.parent, ...(email ? { email } : {}) });
+        const res = await c.post('/api/accounts', {
+          role: op.role,
+          name: `${op.role} ${this.created + 1}`,
+          parentId: op.parent,
+          ...(email ? { email } : {}),
+        });
         return { res, email };
       }
       case 'move':
         return { res: await c.patch(`/api/accounts/${op.target}`, { parentId: op.parent }) };
       case 'role':
-        return { res: await c.patch(`/api/accounts/${op.target}`, { role: op.role, ...(op.childrenTo ? { childrenTo: op.childrenTo } : {}) }) };
+        return {
+          res: await c.patch(`/api/accounts/${op.target}`, {
+            role: op.role,
+            ...(op.childrenTo ? { childrenTo: op.childrenTo } : {}),
+          }),
+        };
       case 'mode':
         return { res: await c.put('/api/agency/mode', { mode: op.mode, dryRun: false }) };
       case 'deactivate':
@@ -437,7 +478,9 @@ class Run {
     const key = `${op.kind} ${res.status} ${prediction.why}`;
     stats.set(key, (stats.get(key) ?? 0) + 1);
     if (res.status !== prediction.status) {
-      this.fail(`${described}: the model expects ${prediction.status} (${prediction.why}), the API answered ${res.status} ${JSON.stringify(res.body)}`);
+      this.fail(
+        `${described}: the model expects ${prediction.status} (${prediction.why}), the API answered ${res.status} ${JSON.stringify(res.body)}`,
+      );
     }
     if (prediction.apply) {
       const next = this.model.clone();
@@ -484,8 +527,13 @@ class Run {
       const diff = modelled
         .map((n) => [n, stored.find((s) => s.id === n.id)] as const)
         .filter(([n, s]) => JSON.stringify(n) !== JSON.stringify(s))
-        .map(([n, s]) => `${name(n.id)}: model ${n.role} under ${name(n.parent)} ${n.active ? 'active' : 'inactive'}, stored ${s ? `${s.role} under ${name(s.parent)} ${s.active ? 'active' : 'inactive'}` : 'missing'}`);
-      this.fail(`the stored hierarchy differs from the model:\n    ${diff.join('\n    ')}${stored.length !== modelled.length ? `\n    (${stored.length} stored, ${modelled.length} modelled)` : ''}`);
+        .map(
+          ([n, s]) =>
+            `${name(n.id)}: model ${n.role} under ${name(n.parent)} ${n.active ? 'active' : 'inactive'}, stored ${s ? `${s.role} under ${name(s.parent)} ${s.active ? 'active' : 'inactive'}` : 'missing'}`,
+        );
+      this.fail(
+        `the stored hierarchy differs from the model:\n    ${diff.join('\n    ')}${stored.length !== modelled.length ? `\n    (${stored.length} stored, ${modelled.length} modelled)` : ''}`,
+      );
     }
     if (byId.get(this.rootId)!.agency_mode !== this.model.mode) {
       this.fail(`stored mode ${byId.get(this.rootId)!.agency_mode}, model ${this.model.mode}`);
@@ -527,7 +575,9 @@ class Run {
         const [a, d] = pair.split('>');
         return `${this.name(a)} > ${this.name(d)} at depth ${depth}`;
       };
-      this.fail(`account_tree differs from parent_id: missing [${missing.map(show).join('; ')}], extra [${extra.map(show).join('; ')}]`);
+      this.fail(
+        `account_tree differs from parent_id: missing [${missing.map(show).join('; ')}], extra [${extra.map(show).join('; ')}]`,
+      );
     }
     const foreign = closure.filter((t) => t.agency_id !== this.rootId);
     if (foreign.length) this.fail(`${foreign.length} closure rows carry another agency_id`);
@@ -555,15 +605,26 @@ class Run {
       }
       const active = await c.get('/api/accounts?limit=500');
       const activeSeen = (active.body.items as { id: string }[]).map((i) => i.id).sort();
-      const activeWant = below.filter((n) => n.active).map((n) => n.id).sort();
+      const activeWant = below
+        .filter((n) => n.active)
+        .map((n) => n.id)
+        .sort();
       if (JSON.stringify(activeSeen) !== JSON.stringify(activeWant)) {
-        this.fail(`${this.name(x)} lists [${activeSeen.map((i) => this.name(i)).join('; ')}] as active, the model says [${activeWant.map((i) => this.name(i)).join('; ')}]`);
+        this.fail(
+          `${this.name(x)} lists [${activeSeen.map((i) => this.name(i)).join('; ')}] as active, the model says [${activeWant.map((i) => this.name(i)).join('; ')}]`,
+        );
       }
       if (x === this.rootId) {
         const agency = await c.get('/api/agency');
         const count = (role: Role) => below.filter((n) => n.active && n.role === role).length;
-        const want = { mode: this.model.mode, counts: { managers: count('manager'), consultants: count('consultant'), clients: count('client') } };
-        if (agency.status !== 200 || JSON.stringify({ mode: agency.body.mode, counts: agency.body.counts }) !== JSON.stringify(want)) {
+        const want = {
+          mode: this.model.mode,
+          counts: { managers: count('manager'), consultants: count('consultant'), clients: count('client') },
+        };
+        if (
+          agency.status !== 200 ||
+          JSON.stringify({ mode: agency.body.mode, counts: agency.body.counts }) !== JSON.stringify(want)
+        ) {
           this.fail(`GET /api/agency -> ${agency.status} ${JSON.stringify(agency.body)}, the model says ${JSON.stringify(want)}`);
         }
       }
@@ -581,7 +642,9 @@ class Run {
       `${m.get(x)?.active ?? true}/${m.reaches(x, y)}/${m.get(y)?.active ?? true}/${m.get(y)?.parent}/${m.get(y)?.role}`;
     const changed = before ? pairs.filter((p) => answer(before, p) !== answer(this.model, p)) : [];
     const draw = (from: [string, string][], n: number) =>
-      from.length <= n ? from.splice(0) : Array.from({ length: n }, () => from.splice(Math.floor(this.random() * from.length), 1)[0]);
+      from.length <= n
+        ? from.splice(0)
+        : Array.from({ length: n }, () => from.splice(Math.floor(this.random() * from.length), 1)[0]);
     const sample = draw(changed, Math.ceil(PAIRS / 2));
     const rest = pairs.filter((p) => !sample.includes(p));
     sample.push(...draw(rest, PAIRS - sample.length));
@@ -607,15 +670,23 @@ class Run {
       const yNode = this.model.get(y);
       const actWant = !reaches ? 404 : yNode!.active ? 200 : 403;
       const act = await c.post('/api/act-as', { accountId: y });
-      if (act.status !== actWant) this.fail(`${what}: POST /api/act-as -> ${act.status} ${JSON.stringify(act.body)}, the model says ${actWant}`);
+      if (act.status !== actWant)
+        this.fail(`${what}: POST /api/act-as -> ${act.status} ${JSON.stringify(act.body)}, the model says ${actWant}`);
       if (act.status === 200) {
         if (act.body.account.id !== y || act.body.person.id !== x || act.body.actingAs !== true) {
           this.fail(`${what}: act-as answered ${JSON.stringify(act.body)}`);
         }
-        const seen = ((await c.get('/api/accounts?includeInactive=true&limit=500')).body.items as { id: string }[]).map((i) => i.id).sort();
-        const want = this.model.below(y).map((n) => n.id).sort();
+        const seen = ((await c.get('/api/accounts?includeInactive=true&limit=500')).body.items as { id: string }[])
+          .map((i) => i.id)
+          .sort();
+        const want = this.model
+          .below(y)
+          .map((n) => n.id)
+          .sort();
         if (JSON.stringify(seen) !== JSON.stringify(want)) {
-          this.fail(`${what}: while acting, lists [${seen.map((i) => this.name(i)).join('; ')}], the model says [${want.map((i) => this.name(i)).join('; ')}]`);
+          this.fail(
+            `${what}: while acting, lists [${seen.map((i) => this.name(i)).join('; ')}], the model says [${want.map((i) => this.name(i)).join('; ')}]`,
+          );
         }
         const stop = await c.post('/api/act-as/stop');
         if (stop.status !== 200 || stop.body.account.id !== x || stop.body.actingAs !== false) {
@@ -646,20 +717,30 @@ describe('agency hierarchy under random operations', () => {
   it('matches the reference model: reach, lists, acting-as, invariants and closure table', async () => {
     let steps = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: fc.constant<Mode>('complete') }, { weight: 2, arbitrary: modeArb }), opsArb, fc.integer(), async (mode, ops, pairSeed) => {
-        const run = new Run(world, prng(pairSeed));
-        await run.start(mode);
-        await run.check();
-        for (const op of ops) {
-          await run.step(op);
-          steps++;
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof({ weight: 3, arbitrary: fc.constant<Mode>('complete') }, { weight: 2, arbitrary: modeArb }),
+        opsArb,
+        fc.integer(),
+        async (mode, ops, pairSeed) => {
+          const run = new Run(world, prng(pairSeed));
+          await run.start(mode);
+          await run.check();
+          for (const op of ops) {
+            await run.step(op);
+            steps++;
+          }
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
     expect(steps).toBeGreaterThanOrEqual(RUNS * 8);
     if (process.env.HIERARCHY_STATS) {
-      console.log([...stats].sort().map(([k, n]) => `${String(n).padStart(5)}  ${k}`).join('\n'));
+      console.log(
+        [...stats]
+          .sort()
+          .map(([k, n]) => `${String(n).padStart(5)}  ${k}`)
+          .join('\n'),
+      );
     }
   }, 600_000);
 });
