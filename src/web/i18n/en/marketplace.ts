@@ -145,6 +145,8 @@ const en: typeof fr = {
     date: 'Date',
     keyword: 'Keyword',
     anchor: 'Anchor',
+    projectAndCampaign: 'Project / campaign',
+    keywordAndAnchor: 'Keyword / anchor',
     price: 'Price excl. VAT',
     empty: 'No order matches these criteria.',
     open: 'Open the order of {{date}}',

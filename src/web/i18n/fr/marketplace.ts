@@ -154,6 +154,8 @@ const marketplace = {
     date: 'Date',
     keyword: 'Mot-clé',
     anchor: 'Ancre',
+    projectAndCampaign: 'Projet / campagne',
+    keywordAndAnchor: 'Mot-clé / ancre',
     price: 'Prix HT',
     empty: 'Aucune commande pour ces critères.',
     open: 'Ouvrir la commande du {{date}}',

@@ -146,7 +146,11 @@ function OrderForm({ offer }: { offer: Offer }) {
   });
   const clientOptions = isClient
     ? [{ value: me.account.id, label: me.account.name }]
-    : (clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.parentName ? `${c.name} — ${c.parentName}` : c.name }));
+    : (clients.data?.items ?? []).map((c) => ({
+        value: c.id,
+        // the person in charge, when it is not the caller, tells apart two clients of the same name
+        label: c.parentName && c.parentId !== me.account.id ? `${c.name} — ${c.parentName}` : c.name,
+      }));
   const client = clients.data?.items.find((c) => c.id === clientId);
   // A single choice is made for the user (one client, then one project).
   const onlyClient = clientOptions.length === 1 ? clientOptions[0].value : null;

@@ -91,7 +91,7 @@ function OrderView({ order }: { order: Order }) {
               <Title order={4} mb="sm">
                 {t('order.details')}
               </Title>
-              <DataList labelWidth={190} withDivider data-testid="order-details">
+              <DataList labelWidth={230} withDivider data-testid="order-details">
                 <Fact label={t('orders.client')} testId="order-detail-client">
                   {order.clientName}
                 </Fact>
@@ -126,7 +126,7 @@ function OrderView({ order }: { order: Order }) {
               <Title order={4} mb="sm">
                 {t('order.link')}
               </Title>
-              <DataList labelWidth={190} withDivider>
+              <DataList labelWidth={230} withDivider>
                 <Fact label={t('order.liveUrl')} testId="order-live-url">
                   {order.liveUrl ? (
                     <Anchor href={order.liveUrl} target="_blank" rel="noopener noreferrer" size="sm">

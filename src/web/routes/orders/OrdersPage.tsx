@@ -221,17 +221,15 @@ export function OrdersPage() {
             {t('orders.empty')}
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={1100}>
+          <Table.ScrollContainer minWidth={980}>
             <Table verticalSpacing="sm" highlightOnHover striped data-testid="orders-table">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('orders.date')}</Table.Th>
                   {member && <Table.Th>{t('orders.client')}</Table.Th>}
                   {member && <Table.Th>{t('orders.personInCharge')}</Table.Th>}
-                  <Table.Th>{t('orders.project')}</Table.Th>
-                  <Table.Th>{t('orders.campaign')}</Table.Th>
-                  <Table.Th>{t('orders.keyword')}</Table.Th>
-                  <Table.Th>{t('orders.anchor')}</Table.Th>
+                  <Table.Th>{t('orders.projectAndCampaign')}</Table.Th>
+                  <Table.Th>{t('orders.keywordAndAnchor')}</Table.Th>
                   <Table.Th>{t('orders.status')}</Table.Th>
                   <Table.Th ta="right">{t('orders.price')}</Table.Th>
                 </Table.Tr>
@@ -264,11 +262,23 @@ export function OrdersPage() {
                       </Table.Td>
                     )}
                     {member && <Table.Td data-testid="order-person">{o.personInChargeName ?? '—'}</Table.Td>}
-                    <Table.Td>{o.projectName}</Table.Td>
-                    <Table.Td>{o.campaignName ?? '—'}</Table.Td>
-                    <Table.Td data-testid="order-keyword">{o.keyword ?? '—'}</Table.Td>
-                    <Table.Td data-testid="order-anchor">{o.anchor}</Table.Td>
                     <Table.Td>
+                      <Text size="sm">{o.projectName}</Text>
+                      {o.campaignName && (
+                        <Text size="xs" c="dimmed" data-testid="order-campaign">
+                          {o.campaignName}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td maw={280}>
+                      <Text size="sm" fw={600} data-testid="order-keyword">
+                        {o.keyword ?? '—'}
+                      </Text>
+                      <Text size="xs" c="dimmed" data-testid="order-anchor">
+                        {o.anchor}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <OrderStatusBadge status={o.status as OrderStatus} />
                     </Table.Td>
                     <Table.Td ta="right" style={numeric} data-testid="order-price">

@@ -119,7 +119,7 @@ export function ReceivedOrders() {
                       {formatEuros(o.priceCents)}
                     </Text>
                   </Table.Td>
-                  <Table.Td maw={300}>
+                  <Table.Td miw={240} maw={320}>
                     <OrderStatusBadge status={o.status} />
                     {o.liveUrl && (
                       <Anchor

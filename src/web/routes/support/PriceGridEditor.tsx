@@ -168,7 +168,7 @@ function GridForm({ grid }: { grid: PriceGrid }) {
           + {t('marketSupport.addRow')}
         </Button>
       </Group>
-      <SimpleGrid cols={{ base: 1, sm: 2 }} mt="lg" maw={720}>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} mt="lg" maw={900}>
         <NumberInput
           label={t('marketSupport.bonus')}
           value={draft.bonus}
