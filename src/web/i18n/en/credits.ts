@@ -92,6 +92,7 @@ const credits: typeof fr = {
     total: 'Total incl. VAT',
     reference: 'Payment reference',
     proforma: 'Download the pro forma invoice',
+    proformaShort: 'Pro forma',
     another: 'New top-up',
     listTitle: 'Top-ups',
     filterAccount: 'Account',
@@ -102,7 +103,8 @@ const credits: typeof fr = {
     invoice: 'Invoice',
     cancel: 'Cancel',
     cancelTitle: 'Cancel the top-up {{reference}}?',
-    cancelText: 'The request of {{total}} incl. VAT for {{name}} is cancelled. No transfer should be made with this reference any more.',
+    cancelText:
+      'The request of {{total}} incl. VAT for {{name}} is cancelled. No transfer should be made with this reference any more.',
     cancelConfirm: 'Cancel the top-up',
     keep: 'Keep it',
     cancelled: 'Top-up {{reference}} cancelled.',

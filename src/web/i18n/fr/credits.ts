@@ -92,6 +92,7 @@ const credits = {
     total: 'Total TTC',
     reference: 'Référence de paiement',
     proforma: 'Télécharger la facture pro forma',
+    proformaShort: 'Pro forma',
     another: 'Nouveau rechargement',
     listTitle: 'Rechargements',
     filterAccount: 'Compte',
@@ -102,7 +103,8 @@ const credits = {
     invoice: 'Facture',
     cancel: 'Annuler',
     cancelTitle: 'Annuler le rechargement {{reference}}\u202f?',
-    cancelText: 'La demande de {{total}} TTC pour {{name}} est annulée. Aucun virement ne doit plus être fait avec cette référence.',
+    cancelText:
+      'La demande de {{total}} TTC pour {{name}} est annulée. Aucun virement ne doit plus être fait avec cette référence.',
     cancelConfirm: 'Annuler le rechargement',
     keep: 'Garder',
     cancelled: 'Rechargement {{reference}} annulé.',
