@@ -29,6 +29,10 @@ import { ResetPassword } from './routes/ResetPassword';
 import { SignIn } from './routes/SignIn';
 import { SignUp } from './routes/SignUp';
 import { SupportPage } from './routes/Support';
+import { InvoicesPage } from './routes/credits/InvoicesPage';
+import { hasBudget } from './routes/credits/shared';
+import { TopUpPage } from './routes/credits/TopUpPage';
+import { OwnWalletRedirect, WalletPage } from './routes/credits/WalletPage';
 
 /** Mantine defaults, system fonts (nothing downloaded), and the library's own labels in the interface language. */
 function useTheme() {
@@ -186,6 +190,24 @@ export function App() {
                 element={
                   <RoleGate allow={(a) => a.role === 'support'}>
                     <SupportPage />
+                  </RoleGate>
+                }
+              />
+              <Route path="/portefeuille" element={<OwnWalletRedirect />} />
+              <Route path="/portefeuille/:accountId" element={<WalletPage />} />
+              <Route
+                path="/recharger"
+                element={
+                  <RoleGate allow={hasBudget}>
+                    <TopUpPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/factures"
+                element={
+                  <RoleGate allow={hasBudget}>
+                    <InvoicesPage />
                   </RoleGate>
                 }
               />

@@ -36,6 +36,11 @@ function useNavEntries(): NavEntry[] {
     entries.push({ to: '/agence', label: t('nav.agency'), testId: 'nav-agency' });
     entries.push({ to: '/journal', label: t('nav.audit'), testId: 'nav-audit' });
   }
+  if (['agency', 'manager', 'consultant', 'client'].includes(account.role)) {
+    entries.push({ to: '/portefeuille', label: t('credits.nav.wallet'), testId: 'nav-wallet' });
+    entries.push({ to: '/recharger', label: t('credits.nav.topUp'), testId: 'nav-top-up' });
+    entries.push({ to: '/factures', label: t('credits.nav.invoices'), testId: 'nav-invoices' });
+  }
   if (account.role === 'support') entries.push({ to: '/support', label: t('nav.support'), testId: 'nav-support' });
   entries.push({ to: '/mon-compte', label: t('nav.account'), testId: 'nav-account' });
   return entries;

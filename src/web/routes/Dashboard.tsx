@@ -8,6 +8,7 @@ import { formatDate, formatDateTime, formatEuros } from '../components/format';
 import { RoleBadge } from '../components/RoleBadge';
 import { isAgencyMember, isStandaloneCustomer } from '../components/Shell';
 import { messageOf } from '../components/serverErrors';
+import { hasBudget } from './credits/shared';
 
 function Figure({ label, cents, testId, strong }: { label: string; cents: number; testId: string; strong?: boolean }) {
   return (
@@ -60,6 +61,16 @@ export function Dashboard() {
         <Figure label={t('wallet.posted')} cents={a.wallet.postedCents} testId="wallet-posted" />
         <Figure label={t('wallet.pending')} cents={a.wallet.pendingCents} testId="wallet-pending" />
       </SimpleGrid>
+      {hasBudget(a) && (
+        <Group gap="sm" mt={-8}>
+          <Button component={Link} to={`/portefeuille/${a.id}`} variant="light" data-testid="dashboard-wallet">
+            {t('credits.dashboard.openWallet')}
+          </Button>
+          <Button component={Link} to={`/recharger?compte=${a.id}`} variant="default" data-testid="dashboard-top-up">
+            {t('credits.dashboard.topUp')}
+          </Button>
+        </Group>
+      )}
 
       {isStandaloneCustomer(me.account) && (
         <Card withBorder radius="md" padding="lg" data-testid="agency-mode-card">

@@ -32,9 +32,11 @@ import { RoleBadge } from '../components/RoleBadge';
 import { PriceGridEditor } from './support/PriceGridEditor';
 import { SitesReview } from './support/SitesReview';
 import { messageOf, notifyError, notifySuccess } from '../components/serverErrors';
+import { SupportTransfersTab } from './credits/SupportTransfers';
 
 const TABS = [
   { value: 'requests', path: '/support' },
+  { value: 'transfers', path: '/support/virements' },
   { value: 'sites', path: '/support/sites' },
   { value: 'grid', path: '/support/grille' },
   { value: 'accounts', path: '/support/comptes' },
@@ -57,6 +59,9 @@ export function SupportPage() {
           <Tabs.Tab value="requests" data-testid="tab-requests">
             {t('support.tabRequests')}
           </Tabs.Tab>
+          <Tabs.Tab value="transfers" data-testid="tab-transfers">
+            {t('credits.support.tab')}
+          </Tabs.Tab>
           <Tabs.Tab value="sites" data-testid="tab-sites-review">
             {t('marketSupport.tabSites')}
           </Tabs.Tab>
@@ -72,6 +77,9 @@ export function SupportPage() {
         </Tabs.List>
         <Tabs.Panel value="requests">
           <RequestsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="transfers">
+          <SupportTransfersTab />
         </Tabs.Panel>
         <Tabs.Panel value="sites">
           <SitesReview />

@@ -286,6 +286,11 @@ const en: typeof fr = {
       account_update: 'Profile changed',
       account_rehome: 'Role or place changed',
       account_deactivate: 'Deactivation',
+      credits_allocate: 'Credits allocated',
+      top_up_request: 'Top-up requested',
+      top_up_confirm: 'Transfer confirmed',
+      top_up_cancel: 'Top-up cancelled',
+      top_up_refund: 'Top-up cancelled (credit note)',
     },
   },
   support: {

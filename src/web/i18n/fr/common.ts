@@ -286,6 +286,11 @@ const fr = {
       account_update: 'Modification du profil',
       account_rehome: 'Changement de rôle ou de rattachement',
       account_deactivate: 'Désactivation',
+      credits_allocate: 'Attribution de crédits',
+      top_up_request: 'Demande de rechargement',
+      top_up_confirm: 'Virement confirmé',
+      top_up_cancel: 'Rechargement annulé',
+      top_up_refund: 'Rechargement annulé (avoir)',
     },
   },
   support: {

@@ -22,6 +22,8 @@ import { endpoints } from '../../api/endpoints';
 import { keys } from '../../api/queries';
 import type { AccountListItem, Agency } from '../../api/types';
 import { ActAsButton } from '../../components/ActAs';
+import { AllocateDialog, type AllocatePreset } from '../../components/AllocateDialog';
+import { CreditMenuItems } from '../../components/CreditMenuItems';
 import { formatEuros } from '../../components/format';
 import { useCollaborators } from '../../components/hierarchy';
 import { messageOf } from '../../components/serverErrors';
@@ -37,6 +39,7 @@ export function ClientsTab({ agency }: { agency: Agency }) {
   const [q] = useDebouncedValue(search.trim(), 250);
   const [adding, setAdding] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [allocating, setAllocating] = useState<AllocatePreset | null>(null);
   const collaborators = useCollaborators();
   const clients = useInfiniteQuery({
     queryKey: keys.clients(q),
@@ -138,6 +141,7 @@ export function ClientsTab({ agency }: { agency: Agency }) {
                             </ActionIcon>
                           </Menu.Target>
                           <Menu.Dropdown>
+                            <CreditMenuItems account={c} onAllocate={setAllocating} />
                             <Menu.Item onClick={() => setDialog({ kind: 'move', account: c })} data-testid="action-move">
                               {t('agency.changeInCharge')}
                             </Menu.Item>
@@ -183,6 +187,7 @@ export function ClientsTab({ agency }: { agency: Agency }) {
         onClose={() => setDialog(null)}
       />
       <DeactivateModal account={dialog?.kind === 'deactivate' ? dialog.account : null} onClose={() => setDialog(null)} />
+      <AllocateDialog preset={allocating} onClose={() => setAllocating(null)} />
     </Stack>
   );
 }

@@ -24,6 +24,8 @@ import { endpoints } from '../../api/endpoints';
 import { keys, useSession } from '../../api/queries';
 import type { AccountListItem, Agency, Mode } from '../../api/types';
 import { ActAsButton } from '../../components/ActAs';
+import { AllocateDialog, type AllocatePreset } from '../../components/AllocateDialog';
+import { CreditMenuItems } from '../../components/CreditMenuItems';
 import { formatEuros } from '../../components/format';
 import {
   buildTree,
@@ -95,6 +97,7 @@ export function TeamTab({ agency }: { agency: Agency }) {
   const [showClients, setShowClients] = useState(true);
   const [adding, setAdding] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [allocating, setAllocating] = useState<AllocatePreset | null>(null);
 
   const collaboratorRoles = creatableRoles(me.account, agency.mode).filter((r) => r !== 'client');
   const rows = useMemo(() => {
@@ -172,7 +175,7 @@ export function TeamTab({ agency }: { agency: Agency }) {
               </Table.Thead>
               <Table.Tbody>
                 {rows.map((row) => (
-                  <TreeLine key={row.account.id} row={row} onDialog={setDialog} mode={agency.mode} />
+                  <TreeLine key={row.account.id} row={row} onDialog={setDialog} onAllocate={setAllocating} mode={agency.mode} />
                 ))}
               </Table.Tbody>
             </Table>
@@ -204,11 +207,22 @@ export function TeamTab({ agency }: { agency: Agency }) {
         onClose={() => setDialog(null)}
       />
       <DeactivateModal account={dialog?.kind === 'deactivate' ? dialog.account : null} onClose={() => setDialog(null)} />
+      <AllocateDialog preset={allocating} onClose={() => setAllocating(null)} />
     </Stack>
   );
 }
 
-function TreeLine({ row, onDialog, mode }: { row: TreeRow; onDialog: (d: Dialog) => void; mode: Mode }) {
+function TreeLine({
+  row,
+  onDialog,
+  onAllocate,
+  mode,
+}: {
+  row: TreeRow;
+  onDialog: (d: Dialog) => void;
+  onAllocate: (preset: AllocatePreset) => void;
+  mode: Mode;
+}) {
   const { t } = useTranslation();
   const me = useSession();
   const a = row.account;
@@ -253,10 +267,15 @@ function TreeLine({ row, onDialog, mode }: { row: TreeRow; onDialog: (d: Dialog)
       <Table.Td>
         <RoleBadge role={a.role} />
       </Table.Td>
-      <Table.Td ta="right" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+      <Table.Td ta="right" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }} data-testid="tree-balance">
         {formatEuros(a.balanceCents)}
       </Table.Td>
-      <Table.Td ta="right" c="dimmed" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+      <Table.Td
+        ta="right"
+        c="dimmed"
+        style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
+        data-testid="tree-subtree-balance"
+      >
         {a.role !== 'client' ? formatEuros(a.subtreeBalanceCents) : ''}
       </Table.Td>
       <Table.Td>
@@ -277,6 +296,7 @@ function TreeLine({ row, onDialog, mode }: { row: TreeRow; onDialog: (d: Dialog)
                 </ActionIcon>
               </Menu.Target>
               <Menu.Dropdown>
+                <CreditMenuItems account={a} onAllocate={onAllocate} />
                 {canChangeRole && (
                   <Menu.Item onClick={() => onDialog({ kind: 'role', account: a })} data-testid="action-change-role">
                     {t('agency.changeRole')}
