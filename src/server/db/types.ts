@@ -263,6 +263,10 @@ export interface ArticlesTable {
   best_volume: number | null;
   top10_count: Generated<number>;
   price_cents: ColumnType<string | number | null, number | null | undefined, number | null>;
+  offered: Generated<boolean>;
+  site_kind: SiteKind | null;
+  theme: string | null;
+  language: string | null;
 }
 
 export interface ArticleKeywordsTable {
@@ -272,6 +276,10 @@ export interface ArticleKeywordsTable {
   keyword_norm: string;
   position: number;
   volume: number;
+  offer_price_cents: ColumnType<string | number | null, number | null | undefined, number | null>;
+  site_kind: SiteKind | null;
+  theme: string | null;
+  language: string | null;
 }
 
 export interface PriceGridTable {

@@ -34,10 +34,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('best_volume', 'integer')
     .addColumn('top10_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('price_cents', 'bigint')
+    // Copied from the site, so that the catalog filters and sorts one table: `offered` is true
+    // when the site is approved and the article has a price.
+    .addColumn('offered', 'boolean', (c) => c.notNull().defaultTo(false))
+    .addColumn('site_kind', 'text')
+    .addColumn('theme', 'text')
+    .addColumn('language', 'text')
     .addUniqueConstraint('articles_site_url', ['site_id', 'url'])
     .execute();
-  await sql`create index articles_relevance on articles (best_position, best_volume desc, id) where price_cents is not null`.execute(db);
-  await sql`create index articles_price on articles (price_cents, best_position, id) where price_cents is not null`.execute(db);
+  await sql`create index articles_relevance on articles (best_position, best_volume desc, id) where offered`.execute(db);
+  await sql`create index articles_volume on articles (best_volume desc, best_position, id) where offered`.execute(db);
+  await sql`create index articles_price on articles (price_cents, best_position, id) where offered`.execute(db);
 
   await db.schema
     .createTable('article_keywords')
@@ -47,13 +54,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('keyword_norm', 'text', (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull().check(sql`position between 1 and 1000`))
     .addColumn('volume', 'integer', (c) => c.notNull().check(sql`volume >= 0`))
+    // Copied from the article and its site (catalog/queries.ts refreshArticles keeps them): the
+    // search reads one table. `offer_price_cents` is null unless the article is offered.
+    .addColumn('offer_price_cents', 'bigint')
+    .addColumn('site_kind', 'text')
+    .addColumn('theme', 'text')
+    .addColumn('language', 'text')
     .addUniqueConstraint('article_keywords_unique', ['article_id', 'keyword_norm'])
     .execute();
-  await sql`create index article_keywords_search on article_keywords using gin (to_tsvector('simple', keyword_norm))`.execute(db);
+  await sql`create index article_keywords_search on article_keywords using gin (to_tsvector('simple', keyword_norm)) where offer_price_cents is not null`.execute(db);
   // The catalog's sorts, so that a broad keyword is answered by walking an index in order.
-  await sql`create index article_keywords_relevance on article_keywords (position, volume desc, id)`.execute(db);
-  await sql`create index article_keywords_volume on article_keywords (volume desc, position, id)`.execute(db);
-  await sql`create index article_keywords_article on article_keywords (article_id, position)`.execute(db);
+  await sql`create index article_keywords_relevance on article_keywords (position, volume desc, id) where offer_price_cents is not null`.execute(db);
+  await sql`create index article_keywords_volume on article_keywords (volume desc, position, id) where offer_price_cents is not null`.execute(db);
+  await sql`create index article_keywords_price on article_keywords (offer_price_cents, position, id) where offer_price_cents is not null`.execute(db);
 
   await db.schema
     .createTable('price_grid')

@@ -34,24 +34,35 @@ export async function upsertKeywords(tx: Tx, articleId: string, keywords: Keywor
   return { created, updated: result.length - created };
 }
 
+export type ArticleScope = string[] | { siteId: string } | 'all';
+
 /**
- * Recomputes what the catalog shows of articles from their keywords and the price grid: the best
- * keyword (best position, then volume), the number of top-10 keywords, and the price = the grid
- * cell of the best keyword's position and volume for the site's kind, plus a bonus per extra
- * top-10 keyword up to a cap. No cell (position past the grid) means no offer.
+ * Recomputes what the catalog shows of articles from their keywords, their site and the price
+ * grid: the best keyword (best position, then volume), the number of top-10 keywords, the price
+ * (the grid cell of the best keyword's position and volume for the site's kind, plus a bonus per
+ * extra top-10 keyword up to a cap; no cell means no offer), whether the article is offered (site
+ * approved and a price), and the copies the search reads from the keywords' rows. One pass over
+ * the keywords (DISTINCT ON, a grouped count), whatever the table statistics; only rows whose
+ * values change are written.
  */
-export async function refreshArticles(tx: Tx, articleIds: string[] | 'all'): Promise<void> {
-  if (articleIds !== 'all' && articleIds.length === 0) return;
-  const only = articleIds === 'all' ? sql`` : sql`where k.article_id in (${sql.join(articleIds)})`;
-  // One pass over the keywords (DISTINCT ON and a grouped count), whatever the table statistics.
+export async function refreshArticles(tx: Tx, scope: ArticleScope): Promise<void> {
+  if (Array.isArray(scope) && scope.length === 0) return;
+  const onKeywords =
+    scope === 'all'
+      ? sql``
+      : Array.isArray(scope)
+        ? sql`where k.article_id in (${sql.join(scope)})`
+        : sql`where k.article_id in (select id from articles where site_id = ${scope.siteId})`;
+  const onArticles =
+    scope === 'all' ? sql`` : Array.isArray(scope) ? sql`and a.id in (${sql.join(scope)})` : sql`and a.site_id = ${scope.siteId}`;
   await sql`
     with best as (
       select distinct on (k.article_id) k.article_id, k.keyword, k.position, k.volume
-      from article_keywords k ${only}
+      from article_keywords k ${onKeywords}
       order by k.article_id, k.position, k.volume desc, k.id
     ), top10 as (
       select k.article_id, (count(*) filter (where k.position <= 10))::int as n
-      from article_keywords k ${only}
+      from article_keywords k ${onKeywords}
       group by k.article_id
     ), stats as (
       select b.article_id as id, s.site_kind, b.keyword, b.position, b.volume, t.n
@@ -73,6 +84,20 @@ export async function refreshArticles(tx: Tx, articleIds: string[] | 'all'): Pro
         limit 1)
     from stats st
     where st.id = a.id`.execute(tx);
+  await sql`
+    update articles a set offered = (s.status = 'approved' and a.price_cents is not null),
+      site_kind = s.site_kind, theme = s.theme, language = s.language
+    from sites s
+    where s.id = a.site_id ${onArticles}
+      and (a.offered, a.site_kind, a.theme, a.language) is distinct from
+          (s.status = 'approved' and a.price_cents is not null, s.site_kind, s.theme, s.language)`.execute(tx);
+  await sql`
+    update article_keywords k set offer_price_cents = case when a.offered then a.price_cents end,
+      site_kind = a.site_kind, theme = a.theme, language = a.language
+    from articles a
+    where a.id = k.article_id ${onArticles}
+      and (k.offer_price_cents, k.site_kind, k.theme, k.language) is distinct from
+          (case when a.offered then a.price_cents end, a.site_kind, a.theme, a.language)`.execute(tx);
 }
 
 export type OfferFilters = {
@@ -108,33 +133,36 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
   const query = f.keyword ? toPrefixQuery(f.keyword) : null;
   if (f.keyword && !query) return { items: [], nextCursor: null };
   const byKeyword = query !== null;
-  const position = byKeyword ? sql`k.position` : sql`a.best_position`;
-  const volume = byKeyword ? sql`k.volume` : sql`a.best_volume`;
-  const keyword = byKeyword ? sql`k.keyword` : sql`a.best_keyword`;
-  const rowId = byKeyword ? sql`k.id` : sql`a.id`;
-  const rowIdType = byKeyword ? sql`bigint` : sql`uuid`;
-  // Each sort is a list of (expression, direction), the row id last, in the order of an index
-  // (article_keywords_relevance, ..._volume; articles_*): on a broad keyword PostgreSQL walks
-  // the index in order and stops after one page instead of sorting every match.
-  const sortKey: [RawBuilder<unknown>, 'asc' | 'desc'][] = {
-    relevance: [[position, 'asc'], [volume, 'desc']] as [RawBuilder<unknown>, 'asc' | 'desc'][],
-    price_asc: [[sql`a.price_cents`, 'asc'], [position, 'asc']] as [RawBuilder<unknown>, 'asc' | 'desc'][],
-    price_desc: [[sql`a.price_cents`, 'desc'], [position, 'asc']] as [RawBuilder<unknown>, 'asc' | 'desc'][],
-    volume_desc: [[volume, 'desc'], [position, 'asc']] as [RawBuilder<unknown>, 'asc' | 'desc'][],
-  }[f.sort];
+  // Keyword mode reads positioned keywords, the other mode articles (with their best keyword);
+  // both tables carry the site's kind, theme and language and the offer's price.
+  const t = byKeyword
+    ? { from: sql`article_keywords k`, offered: sql`k.offer_price_cents is not null`, price: sql`k.offer_price_cents`, position: sql`k.position`, volume: sql`k.volume`, keyword: sql`k.keyword`, id: sql`k.id`, idType: sql`bigint`, site: 'k', article: sql`k.article_id` }
+    : { from: sql`articles a`, offered: sql`a.offered`, price: sql`a.price_cents`, position: sql`a.best_position`, volume: sql`a.best_volume`, keyword: sql`a.best_keyword`, id: sql`a.id`, idType: sql`uuid`, site: 'a', article: sql`a.id` };
+  const col = (name: string) => sql.ref(`${t.site}.${name}`);
+  // Each sort is a list of (expression, direction), the row id last, in the order of an index:
+  // on a broad keyword PostgreSQL walks the index in order and stops after one page.
+  type Sort = [RawBuilder<unknown>, 'asc' | 'desc'][];
+  const sortKey: Sort = (
+    {
+      relevance: [[t.position, 'asc'], [t.volume, 'desc']],
+      price_asc: [[t.price, 'asc'], [t.position, 'asc']],
+      price_desc: [[t.price, 'desc'], [t.position, 'asc']],
+      volume_desc: [[t.volume, 'desc'], [t.position, 'asc']],
+    } as Record<OfferFilters['sort'], Sort>
+  )[f.sort];
   const after = decodeCursor(f.cursor);
   const conditions = [
-    sql`s.status = 'approved'`,
-    sql`a.price_cents is not null`,
+    t.offered,
     ...(byKeyword ? [sql`to_tsvector('simple', k.keyword_norm) @@ to_tsquery('simple', ${query})`] : []),
-    ...(f.theme ? [sql`s.theme = ${f.theme}`] : []),
-    ...(f.language ? [sql`s.language = ${f.language}`] : []),
-    ...(f.siteKind ? [sql`s.site_kind = ${f.siteKind}`] : []),
-    ...(f.minVolume !== undefined ? [sql`${volume} >= ${f.minVolume}`] : []),
-    ...(f.maxPosition !== undefined ? [sql`${position} <= ${f.maxPosition}`] : []),
-    ...(f.maxPriceCents !== undefined ? [sql`a.price_cents <= ${f.maxPriceCents}`] : []),
-    ...(after && after.length === 3 ? [afterCursor(sortKey, rowId, rowIdType, after)] : []),
+    ...(f.theme ? [sql`${col('theme')} = ${f.theme}`] : []),
+    ...(f.language ? [sql`${col('language')} = ${f.language}`] : []),
+    ...(f.siteKind ? [sql`${col('site_kind')} = ${f.siteKind}`] : []),
+    ...(f.minVolume !== undefined ? [sql`${t.volume} >= ${f.minVolume}`] : []),
+    ...(f.maxPosition !== undefined ? [sql`${t.position} <= ${f.maxPosition}`] : []),
+    ...(f.maxPriceCents !== undefined ? [sql`${t.price} <= ${f.maxPriceCents}`] : []),
+    ...(after && after.length === 3 ? [afterCursor(sortKey, t.id, t.idType, after)] : []),
   ];
+  const order = sql`${sql.join(sortKey.map(([e, d]) => sql`${e} ${sql.raw(d)}`))}, ${t.id} asc`;
   const rows = await sql<{
     row_id: string;
     offer_id: string;
@@ -149,13 +177,16 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
     s1: number | string;
     s2: number | string;
   }>`
-    select ${rowId}::text as row_id, a.id as offer_id, ${keyword} as keyword, ${position} as position, ${volume} as volume,
-           a.top10_count, s.site_kind, s.theme, s.language, a.price_cents, ${sortKey[0][0]} as s1, ${sortKey[1][0]} as s2
-    from ${byKeyword ? sql`article_keywords k join articles a on a.id = k.article_id` : sql`articles a`}
-    join sites s on s.id = a.site_id
-    where ${sql.join(conditions, sql` and `)}
-    order by ${sql.join(sortKey.map(([e, d]) => sql`${e} ${sql.raw(d)}`))}, ${rowId} asc
-    limit ${f.limit + 1}`.execute(db);
+    select m.*, a2.top10_count from (
+      select ${t.id}::text as row_id, ${t.id} as rid, ${t.article} as offer_id, ${t.keyword} as keyword, ${t.position} as position,
+             ${t.volume} as volume, ${col('site_kind')} as site_kind, ${col('theme')} as theme, ${col('language')} as language,
+             ${t.price} as price_cents, ${sortKey[0][0]} as s1, ${sortKey[1][0]} as s2
+      from ${t.from}
+      where ${sql.join(conditions, sql` and `)}
+      order by ${order}
+      limit ${f.limit + 1}
+    ) m join articles a2 on a2.id = m.offer_id
+    order by ${sql.join(sortKey.map(([, d], i) => sql`${sql.ref(`m.s${i + 1}`)} ${sql.raw(d)}`))}, m.rid`.execute(db);
   const page = rows.rows.slice(0, f.limit);
   const last = rows.rows.length > f.limit ? page[page.length - 1] : null;
   return {

@@ -116,6 +116,7 @@ export async function reviewSite(actor: Actor, id: string, decision: 'approve' |
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await refreshArticles(tx, { siteId: id });
     await recordAudit(tx, actor, `site.${decision}`, { type: 'site', id }, { reason: reason ?? null });
     return toSite(row);
   });
