@@ -138,7 +138,8 @@ const statusColors: Record<TopUpStatus, string> = {
 export function TopUpStatusBadge({ status }: { status: TopUpStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={statusColors[status]} variant="light" radius="sm" data-testid="top-up-status">
+    // A badge clips its label (overflow hidden) and shrinks to "EN ATTENTE…" in an auto-sized table cell: statuses stay whole.
+    <Badge color={statusColors[status]} variant="light" radius="sm" miw="max-content" data-testid="top-up-status">
       {t(`credits.statuses.${status}`)}
     </Badge>
   );
