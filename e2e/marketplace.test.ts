@@ -180,8 +180,8 @@ describe('marketplace journey', () => {
     await page.waitForURL('**/commander/**');
     await page.getByTestId('order-offer-card').waitFor();
     expect(await textOf(page.getByTestId('order-offer-price'))).toBe(normalize(euros(priceCents)));
-    await expect(page.getByTestId('order-client').inputValue()).resolves.toBe(client);
-    await expect(page.getByTestId('order-project').inputValue()).resolves.toBe('Site de la boulangerie (boulangerie-dupont.fr)');
+    await expect.poll(() => page.getByTestId('order-client').inputValue()).toBe(client);
+    await expect.poll(() => page.getByTestId('order-project').inputValue()).toBe('Site de la boulangerie (boulangerie-dupont.fr)');
     expect(await textOf(page.getByTestId('order-client-balance'))).toBe(`Crédits disponibles de ${client} : ${normalize(euros(clientCredits))}`);
 
     // A target off the project's domain: the server's message next to the field.
@@ -255,7 +255,7 @@ describe('marketplace journey', () => {
     expect(await textOf(errorRow)).toContain('ailleurs.fr');
     await screenshot(page, 'm4b-publisher-import');
     await page.getByTestId('import-close').click();
-    await expect(page.getByTestId('article-row').count()).resolves.toBe(2);
+    await expect.poll(() => page.getByTestId('article-row').count()).toBe(2);
 
     // The order received: the article, the anchor and target asked for; accepted.
     await page.getByTestId('nav-publisher').click();
@@ -343,7 +343,7 @@ describe('marketplace journey', () => {
     await page.getByRole('option', { name: 'Vérifiée' }).click();
     await page.waitForURL((url) => url.pathname === '/commandes' && url.search === '?status=verified');
     await row.waitFor();
-    await expect(page.getByTestId('orders-export').getAttribute('href')).resolves.toBe('/api/orders.csv?status=verified');
+    await page.locator('[data-testid="orders-export"][href="/api/orders.csv?status=verified"]').waitFor();
     await screenshot(page, 'm6a-agency-orders');
 
     // The Clients tab: the client's row with its project, orders by status and this month's spend.
