@@ -20,13 +20,13 @@ import { acceptInvitation, Client, makeAgency, uniqueEmail, type TestEnv, startT
  *   (c) the closure table equals the one recomputed from parent_id.
  *
  * HIERARCHY_RUNS (default 16), HIERARCHY_MAX_STEPS (default 14), HIERARCHY_PAIRS (pairs checked
- * per step, default 12, half of them among the pairs the step changed; or "all") and
+ * per step, default 8, half of them among the pairs the step changed; or "all") and
  * HIERARCHY_SEED make longer or reproducible local runs; HIERARCHY_STATS=1 prints what ran.
  */
 
 const RUNS = Number(process.env.HIERARCHY_RUNS ?? 16);
 const MAX_STEPS = Math.max(8, Number(process.env.HIERARCHY_MAX_STEPS ?? 14));
-const PAIRS = process.env.HIERARCHY_PAIRS === 'all' ? Infinity : Number(process.env.HIERARCHY_PAIRS ?? 12);
+const PAIRS = process.env.HIERARCHY_PAIRS === 'all' ? Infinity : Number(process.env.HIERARCHY_PAIRS ?? 8);
 const SEED = process.env.HIERARCHY_SEED ? Number(process.env.HIERARCHY_SEED) : undefined;
 
 // ---------------------------------------------------------------------------------------------
