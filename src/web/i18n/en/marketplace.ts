@@ -63,7 +63,6 @@ const en: typeof fr = {
     resetFilters: 'Clear filters',
     all: 'All',
     allFeminine: 'All',
-    required: 'Required',
     euroSuffix: ' €',
   },
   catalog: {
@@ -121,7 +120,6 @@ const en: typeof fr = {
     available: 'Available credits of {{name}}: {{amount}}',
     insufficientTitle: 'Not enough credits',
     fundFrom: 'Top up from another wallet',
-    fundWallet: 'Wallet that tops up',
     fundHelp: 'The missing amount is allocated to the client from this wallet and the order is placed, in one operation.',
     fundSubmit: 'Top up and order',
     noFundSource: 'No other wallet in your reach has available credits. Top up the client’s account.',
@@ -251,7 +249,6 @@ const en: typeof fr = {
     raw: 'Content',
     importAgain: 'Import another file',
     ordersHelp: 'Orders placed on your articles. Accept them, then give the article’s URL once the link is placed.',
-    site: 'Site',
     article: 'Article',
     target: 'Requested link',
     earning: 'Your earning',

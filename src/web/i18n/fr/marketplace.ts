@@ -70,7 +70,6 @@ const marketplace = {
     resetFilters: 'Effacer les filtres',
     all: 'Tous',
     allFeminine: 'Toutes',
-    required: 'Champ obligatoire',
     euroSuffix: '\u00a0€',
   },
   catalog: {
@@ -129,7 +128,6 @@ const marketplace = {
     available: 'Crédits disponibles de {{name}}\u00a0: {{amount}}',
     insufficientTitle: 'Crédits insuffisants',
     fundFrom: 'Compléter depuis un autre portefeuille',
-    fundWallet: 'Portefeuille qui complète',
     fundHelp:
       'La somme manquante est attribuée au client depuis ce portefeuille et la commande est passée, en une seule opération.',
     fundSubmit: 'Compléter et commander',
@@ -260,7 +258,6 @@ const marketplace = {
     raw: 'Contenu',
     importAgain: 'Importer un autre fichier',
     ordersHelp: 'Les commandes passées sur vos articles. Acceptez-les, puis donnez l’URL de l’article une fois le lien posé.',
-    site: 'Site',
     article: 'Article',
     target: 'Lien demandé',
     earning: 'Votre gain',
