@@ -358,4 +358,21 @@ describe('marketplace journey', () => {
     expect(await textOf(overview.getByTestId('overview-balance'))).toBe('0,00 €');
     await screenshot(page, 'm6b-agency-clients-follow-up');
   });
+
+  it('(7) in English, the same pages speak English', async () => {
+    const page = current!;
+    keepFailure('7');
+    await page.getByTestId('language-menu').click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByTestId('nav-orders').click();
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    expect(await textOf(page.getByTestId('orders-count'))).toBe('1 order');
+    expect(await contentOf(page.getByTestId('orders-by-status'))).toBe('Verified · 1');
+    await page.getByTestId('nav-catalog').click();
+    await page.getByTestId('catalog-keyword').fill('levain');
+    const offer = page.locator('[data-testid="offer-row"][data-keyword="pain au levain bio"]');
+    await offer.waitFor();
+    expect(await textOf(offer)).toBe(`pain au levain bio 3 1 900 2 Cooking Thematic ${normalize(euros(priceCents))} Order`);
+    await screenshot(page, 'm7-catalog-english');
+  });
 });

@@ -231,7 +231,7 @@ export function CatalogPage() {
               </Table.Thead>
               <Table.Tbody>
                 {items.map((o) => (
-                  <Table.Tr key={o.offerId} data-testid="offer-row" data-keyword={o.keyword}>
+                  <Table.Tr key={`${o.offerId}:${o.keyword}`} data-testid="offer-row" data-keyword={o.keyword}>
                     <Table.Td>
                       <Text size="sm" fw={600}>
                         {o.keyword}
