@@ -70,7 +70,8 @@ await db.connection().execute(async (conn) => {
       now() + interval '7 days'
     from generate_series(1, ${ORDERS}::int) g join client_list cl on cl.n = g % ${CLIENTS}::int`);
 });
-await sql`analyze`.execute(db);
+// What autovacuum does on a live database: statistics, and the visibility map for index-only scans.
+await sql`vacuum analyze`.execute(db);
 const agencyRow = await db.selectFrom('accounts').selectAll().where('role', '=', 'agency').executeTakeFirstOrThrow();
 const agency = toActorAccount(agencyRow);
 const actor: Actor = { person: agency, account: agency, actingAs: false, sessionId: null, ip: null, lang: 'fr' };
@@ -79,7 +80,10 @@ console.log(`agency: ${CLIENTS} clients, ${MANAGERS} managers, ${CONSULTANTS} co
 
 const pick = async (role: 'manager' | 'consultant' | 'client') => (await db.selectFrom('accounts').select('id').where('role', '=', role).orderBy('id').limit(1).offset(7).executeTakeFirstOrThrow()).id;
 const consultant = await pick('consultant');
-const manager = await pick('manager');
+// a manager that has clients of its own (one in ten clients hangs under a manager)
+const manager = (
+  await db.selectFrom('accounts as c').innerJoin('accounts as m', 'm.id', 'c.parent_id').select('m.id').where('c.role', '=', 'client').where('m.role', '=', 'manager').limit(1).executeTakeFirstOrThrow()
+).id;
 const client = await pick('client');
 const project = (await db.selectFrom('projects').select('id').where('client_id', '=', client).executeTakeFirstOrThrow()).id;
 const month = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 8);

@@ -79,7 +79,7 @@ export function registerRequestHooks(app: FastifyInstance, ctx: Ctx) {
     request.session = token ? await resolveSession(token, metaOf(request), ctx) : null;
     const config = request.routeOptions.config;
     if (!request.session) {
-      if (config.public || !request.routeOptions.url || request.url.startsWith('/api/docs')) return;
+      if (config.public || !request.routeOptions.url || request.url === '/api/docs' || request.url.startsWith('/api/docs/')) return;
       throw new AppError('unauthenticated', 401, token ? 'session_expired' : 'unauthenticated');
     }
     if (UNSAFE.has(request.method) && !config.public) {

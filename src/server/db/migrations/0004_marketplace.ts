@@ -176,10 +176,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('placed_by', 'uuid')
     .addColumn('placed_as', 'uuid')
     .execute();
-  await db.schema.createIndex('orders_client_idx').on('orders').columns(['client_id', 'created_at']).execute();
-  await db.schema.createIndex('orders_agency_idx').on('orders').columns(['agency_id', 'created_at']).execute();
+  // The orders view: newest first within each filter; the price included so that totals are
+  // read from the index alone.
+  await sql`create index orders_client_idx on orders (client_id, created_at) include (status, price_cents)`.execute(db);
+  await sql`create index orders_agency_idx on orders (agency_id, created_at) include (status, price_cents)`.execute(db);
+  await sql`create index orders_agency_status_idx on orders (agency_id, status, created_at) include (price_cents)`.execute(db);
+  await sql`create index orders_project_idx on orders (project_id, created_at) include (status, price_cents)`.execute(db);
+  await sql`create index orders_campaign_idx on orders (campaign_id, created_at) include (status, price_cents)`.execute(db);
   await db.schema.createIndex('orders_publisher_idx').on('orders').columns(['publisher_id', 'status', 'created_at']).execute();
-  await db.schema.createIndex('orders_campaign_idx').on('orders').columns(['campaign_id']).execute();
   await sql`create index orders_accept_by_idx on orders (accept_by) where status = 'placed'`.execute(db);
   await sql`create index orders_payable_idx on orders (payable_at) where status = 'verified'`.execute(db);
 
