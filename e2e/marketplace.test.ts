@@ -184,6 +184,19 @@ describe('marketplace journey', () => {
     await expect.poll(() => page.getByTestId('order-project').inputValue()).toBe('Site de la boulangerie (boulangerie-dupont.fr)');
     expect(await textOf(page.getByTestId('order-client-balance'))).toBe(`Crédits disponibles de ${client} : ${normalize(euros(clientCredits))}`);
 
+    // A campaign for it, created from the form, with a budget and dates.
+    await page.getByTestId('order-new-campaign').click();
+    const campaignForm = page.getByTestId('new-campaign-form');
+    await campaignForm.getByTestId('campaign-name').fill('Lancement printemps');
+    await campaignForm.getByTestId('campaign-budget').fill('1000');
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await campaignForm.getByTestId('campaign-starts').fill(day(0));
+    await campaignForm.getByTestId('campaign-ends').fill(day(90));
+    await campaignForm.getByTestId('campaign-submit').click();
+    await campaignForm.waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('order-campaign').inputValue()).toBe('Lancement printemps');
+    expect(await textOf(page.getByTestId('order-campaign-budget'))).toContain(`Budget : 0,00 € engagés sur ${normalize(euros(1_000_00))}`);
+
     // A target off the project's domain: the server's message next to the field.
     await page.getByTestId('order-target-url').fill('https://ailleurs.fr/pain');
     await page.getByTestId('order-anchor').fill(anchor);
@@ -356,7 +369,16 @@ describe('marketplace journey', () => {
     expect(await contentOf(overview.getByTestId('overview-orders'))).toBe('Vérifiée · 1');
     expect(await textOf(overview.getByTestId('overview-spend'))).toBe(normalize(euros(priceCents)));
     expect(await textOf(overview.getByTestId('overview-balance'))).toBe('0,00 €');
+    expect(await textOf(overview.getByTestId('overview-campaigns'))).toBe('1');
     await screenshot(page, 'm6b-agency-clients-follow-up');
+
+    // The campaigns of the portfolio: budget against what is committed.
+    await page.getByTestId('follow-up-view').getByText('Campagnes').click();
+    const campaign = page.locator('[data-testid="campaign-row"][data-name="Lancement printemps"]');
+    await campaign.waitFor();
+    expect(await textOf(campaign)).toContain(`${client} ${consultant.name}`);
+    expect(await textOf(campaign.getByTestId('campaign-budget'))).toBe(`${normalize(euros(priceCents))} / ${normalize(euros(1_000_00))}`);
+    await screenshot(page, 'm6c-agency-campaigns');
   });
 
   it('(7) in English, the same pages speak English', async () => {
