@@ -109,7 +109,7 @@ export const messages = {
   same_wallet: { fr: 'Choisissez deux portefeuilles différents.', en: 'Choose two different wallets.' },
   wallet_inactive: { fr: 'Ce compte est désactivé : son portefeuille est fermé.', en: 'This account is deactivated: its wallet is closed.' },
   company_missing: {
-    fr: "Renseignez d'abord les coordonnées de facturation de {name} (raison sociale, adresse, pays).",
+    fr: 'Renseignez d’abord les coordonnées de facturation de {name} (raison sociale, adresse, pays).',
     en: 'First fill in the billing details of {name} (legal name, address, country).',
   },
   top_up_spent: {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayInParis } from '../../http/dates.js';
 import {
   acceptInvitation,
   fundWallet,
@@ -159,7 +160,7 @@ describe('the ledger itself', () => {
     await fx.agency.post('/api/transfers', { fromAccountId: fx.agencyId, toAccountId: fx.ids.Manon, amountCents: 12_34, memo: 'Budget "Q1"; test' });
     const topUps = await fx.agency.get(`/api/accounts/${fx.agencyId}/ledger?kind=top_up`);
     expect(topUps.body.items.map((e: any) => e.kind)).toEqual(['top_up']);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayInParis();
     expect((await fx.agency.get(`/api/accounts/${fx.agencyId}/ledger?from=${today}&to=${today}`)).body.items).toHaveLength(2);
     expect((await fx.agency.get(`/api/accounts/${fx.agencyId}/ledger?to=2000-01-01`)).body.items).toHaveLength(0);
     const bad = await fx.agency.get(`/api/accounts/${fx.agencyId}/ledger?from=26/11/2026`);

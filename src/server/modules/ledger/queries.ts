@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { endOfDay, startOfDay } from '../../http/dates.js';
 
 export type EntryFilters = { kind?: string; from?: string; to?: string; limit: number; cursor?: string };
 
@@ -18,7 +19,7 @@ export type LedgerEntry = {
   memo: string | null;
 };
 
-/** A wallet's entries, newest first, filtered by kind and by date (from inclusive, to exclusive of the next day). */
+/** A wallet's entries, newest first, filtered by kind and by days in Paris (both inclusive). */
 export async function listEntries(db: Tx, accountId: string, f: EntryFilters) {
   const after = decodeCursor(f.cursor);
   const rows = await db
@@ -40,8 +41,8 @@ export async function listEntries(db: Tx, accountId: string, f: EntryFilters) {
     ])
     .where('e.account_id', '=', accountId)
     .$if(Boolean(f.kind), (q) => q.where('e.kind', '=', f.kind!))
-    .$if(Boolean(f.from), (q) => q.where('e.at', '>=', new Date(`${f.from}T00:00:00Z`)))
-    .$if(Boolean(f.to), (q) => q.where('e.at', '<', sql<Date>`${`${f.to}T00:00:00Z`}::timestamptz + interval '1 day'`))
+    .$if(Boolean(f.from), (q) => q.where('e.at', '>=', startOfDay(f.from!)))
+    .$if(Boolean(f.to), (q) => q.where('e.at', '<', endOfDay(f.to!)))
     .$if(after !== null, (q) => q.where(sql<boolean>`e.id < ${String(after![0])}::bigint`))
     .orderBy('e.id', 'desc')
     .limit(f.limit + 1)

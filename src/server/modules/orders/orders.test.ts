@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayInParis } from '../../http/dates.js';
 import { runBackgroundWork } from '../../jobs/handlers.js';
 import { SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import {
@@ -307,7 +308,7 @@ describe('following orders from the top', () => {
     expect(await ids(`personInChargeId=${fx.ids.Claire}`)).toEqual([o2.id, o1.id]);
     expect(await ids(`campaignId=${campaign.id}`)).toEqual([o1.id]);
     expect(await ids('status=cancelled')).toEqual([o2.id]);
-    const day = new Date().toISOString().slice(0, 10);
+    const day = todayInParis();
     expect(await ids(`from=${day}&to=${day}`)).toHaveLength(3);
     expect(await ids('to=2000-01-01')).toEqual([]);
     // The manager sees its consultant's client, not the other one.

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { OrderStatus } from '../../db/types.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { endOfDay, startOfDay } from '../../http/dates.js';
 
 /** Whose orders a caller sees: a subtree root (the agency's own id takes the agency_id index), or everyone (support). */
 export type OrderScope = { rootId: string | null; rootIsAgency: boolean };
@@ -29,8 +30,8 @@ function whereClauses(scope: OrderScope, f: OrderFilters): RawBuilder<unknown>[]
     ...(f.projectId ? [sql`o.project_id = ${f.projectId}`] : []),
     ...(f.campaignId ? [sql`o.campaign_id = ${f.campaignId}`] : []),
     ...(f.status ? [sql`o.status = ${f.status}`] : []),
-    ...(f.from ? [sql`o.created_at >= ${`${f.from}T00:00:00Z`}::timestamptz`] : []),
-    ...(f.to ? [sql`o.created_at < ${`${f.to}T00:00:00Z`}::timestamptz + interval '1 day'`] : []),
+    ...(f.from ? [sql`o.created_at >= ${startOfDay(f.from)}`] : []),
+    ...(f.to ? [sql`o.created_at < ${endOfDay(f.to)}`] : []),
   ];
 }
 

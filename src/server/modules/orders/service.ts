@@ -4,6 +4,7 @@ import type { OrderStatus } from '../../db/types.js';
 import { AppError, forbidden, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { enqueueJob } from '../../jobs/queue.js';
+import { todayInParis } from '../../http/dates.js';
 import { recordAudit } from '../audit/service.js';
 import { findAccountById } from '../accounts/queries.js';
 import { findReachableAccount } from '../accounts/service.js';
@@ -29,7 +30,6 @@ import {
 export const VERIFY_JOB = 'links.verify_order';
 
 const who = (actor: Actor) => ({ personId: actor.person.id, actingAccountId: actor.account.id });
-const today = () => new Date().toISOString().slice(0, 10);
 
 // ---------------------------------------------------------------------------------------------
 // Projects and campaigns
@@ -225,7 +225,7 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
     if (input.campaignId) {
       const campaign = await tx.selectFrom('campaigns').selectAll().where('id', '=', input.campaignId).forUpdate().executeTakeFirst();
       if (!campaign || campaign.project_id !== project.id) throw ruleViolation('campaign_not_of_project', {}, 'campaignId');
-      if (campaign.ends_on && campaign.ends_on < today()) {
+      if (campaign.ends_on && campaign.ends_on < todayInParis()) {
         throw ruleViolation('campaign_closed', { date: new Date(`${campaign.ends_on}T12:00:00Z`).toLocaleDateString('fr-FR') }, 'campaignId');
       }
       if (campaign.budget_cents !== null) {
