@@ -184,8 +184,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index orders_project_idx on orders (project_id, created_at) include (status, price_cents)`.execute(db);
   await sql`create index orders_campaign_idx on orders (campaign_id, created_at) include (status, price_cents)`.execute(db);
   await db.schema.createIndex('orders_publisher_idx').on('orders').columns(['publisher_id', 'status', 'created_at']).execute();
-  await sql`create index orders_accept_by_idx on orders (accept_by) where status = 'placed'`.execute(db);
-  await sql`create index orders_payable_idx on orders (payable_at) where status = 'verified'`.execute(db);
+  // The sweeps (expiry, payout). Plain composites rather than partial indexes, which the planner
+  // would also pick for the orders view's per-status totals and then read the table.
+  await sql`create index orders_accept_by_idx on orders (status, accept_by)`.execute(db);
+  await sql`create index orders_payable_idx on orders (status, payable_at)`.execute(db);
 
   await db.schema
     .createTable('order_events')
