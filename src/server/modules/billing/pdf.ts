@@ -1,11 +1,10 @@
 import PDFDocument from 'pdfkit';
+import { formatEuros } from '../../http/money.js';
 import type { InvoiceLine, Party, VatRegime } from '../../db/types.js';
 
-/** Amounts as French readers expect them; narrow spaces replaced, the PDF's standard fonts lack them. */
+/** Amounts for the PDF: the standard fonts lack the (narrow) no-break spaces, plain spaces instead. */
 export function euros(cents: number): string {
-  return new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' })
-    .format(cents / 100)
-    .replace(/[\u202f\u00a0]/g, ' ');
+  return formatEuros(cents).replace(/[\u202f\u00a0]/g, ' ');
 }
 
 const frDate = (d: Date) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d);

@@ -8,7 +8,7 @@ import { todayInParis } from '../../http/dates.js';
 import { recordAudit } from '../audit/service.js';
 import { findAccountById } from '../accounts/queries.js';
 import { findReachableAccount } from '../accounts/service.js';
-import { euros } from '../billing/pdf.js';
+import { formatEuros as euros } from '../../http/money.js';
 import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
 import { findOffer } from '../catalog/queries.js';
 import { captureHold, holdCredits, releaseHold, transferCredits } from '../ledger/service.js';
