@@ -78,8 +78,16 @@ const actor: Actor = { person: agency, account: agency, actingAs: false, session
 const count = await sql<{ n: number }>`select count(*)::int as n from orders`.execute(db);
 console.log(`agency: ${CLIENTS} clients, ${MANAGERS} managers, ${CONSULTANTS} consultants; ${count.rows[0].n} orders (built in ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 
-const pick = async (role: 'manager' | 'consultant' | 'client') => (await db.selectFrom('accounts').select('id').where('role', '=', role).orderBy('id').limit(1).offset(7).executeTakeFirstOrThrow()).id;
-const consultant = await pick('consultant');
+const pick = async (role: 'client') => (await db.selectFrom('accounts').select('id').where('role', '=', role).orderBy('id').limit(1).offset(7).executeTakeFirstOrThrow()).id;
+// a consultant with clients, and one without (a newcomer: the view must answer at once)
+const consultant = (
+  await db.selectFrom('accounts as c').innerJoin('accounts as m', 'm.id', 'c.parent_id').select('m.id').where('c.role', '=', 'client').where('m.role', '=', 'consultant').limit(1).executeTakeFirstOrThrow()
+).id;
+const newcomer = (
+  await db.selectFrom('accounts as m').select('m.id').where('m.role', '=', 'consultant')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('accounts as c').select('c.id').whereRef('c.parent_id', '=', 'm.id'))))
+    .limit(1).executeTakeFirst()
+)?.id;
 // a manager that has clients of its own (one in ten clients hangs under a manager)
 const manager = (
   await db.selectFrom('accounts as c').innerJoin('accounts as m', 'm.id', 'c.parent_id').select('m.id').where('c.role', '=', 'client').where('m.role', '=', 'manager').limit(1).executeTakeFirstOrThrow()
@@ -93,6 +101,7 @@ const views: [string, Record<string, string>][] = [
   ['one month', { from: `${month}01`, to: `${month}28` }],
   ['status + month', { status: 'completed', from: `${month}01`, to: `${month}28` }],
   ['person in charge', { personInChargeId: consultant }],
+  ...(newcomer ? [['consultant without clients', { personInChargeId: newcomer }] as [string, Record<string, string>]] : []),
   ['manager (direct clients)', { personInChargeId: manager }],
   ['one client', { accountId: client }],
   ['one project', { projectId: project }],

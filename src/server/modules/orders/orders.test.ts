@@ -306,6 +306,7 @@ describe('following orders from the top', () => {
     const ids = async (q: string) => (await fx.agency.get(`/api/orders?${q}`)).body.items.map((o: any) => o.id);
     expect(await ids(`accountId=${fx.ids.Fleuriste}`)).toEqual([o3.id]);
     expect(await ids(`personInChargeId=${fx.ids.Claire}`)).toEqual([o2.id, o1.id]);
+    expect(await ids(`personInChargeId=${fx.ids.Manon}`)).toEqual([]); // no client of her own
     expect(await ids(`campaignId=${campaign.id}`)).toEqual([o1.id]);
     expect(await ids('status=cancelled')).toEqual([o2.id]);
     const day = todayInParis();

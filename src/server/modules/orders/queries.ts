@@ -9,7 +9,8 @@ export type OrderScope = { rootId: string | null; rootIsAgency: boolean };
 
 export type OrderFilters = {
   accountId?: string;
-  personInChargeId?: string;
+  /** the clients of the person in charge filtered on, resolved beforehand (see listOrders) */
+  clientIds?: string[];
   projectId?: string;
   campaignId?: string;
   status?: OrderStatus;
@@ -25,8 +26,7 @@ function whereClauses(scope: OrderScope, f: OrderFilters): RawBuilder<unknown>[]
         ? [sql`o.agency_id = ${scope.rootId}`]
         : [sql`exists (select 1 from account_tree t where t.ancestor_id = ${scope.rootId} and t.descendant_id = o.client_id)`]),
     ...(f.accountId ? [sql`o.client_id = ${f.accountId}`] : []),
-    // clients first (a handful, by the parent index), then their orders by the client index
-    ...(f.personInChargeId ? [sql`o.client_id in (select pc.id from accounts pc where pc.parent_id = ${f.personInChargeId})`] : []),
+    ...(f.clientIds ? [sql`o.client_id = any(${f.clientIds}::uuid[])`] : []),
     ...(f.projectId ? [sql`o.project_id = ${f.projectId}`] : []),
     ...(f.campaignId ? [sql`o.campaign_id = ${f.campaignId}`] : []),
     ...(f.status ? [sql`o.status = ${f.status}`] : []),

@@ -294,16 +294,31 @@ function scopeOf(actor: Actor): OrderScope {
   return { rootId: actor.account.id, rootIsAgency: actor.account.role === 'agency' && actor.account.agencyId === actor.account.id };
 }
 
-export async function listOrders(actor: Actor, f: OrderFilters & { limit: number; cursor?: string }, ctx: Ctx) {
+export type OrderViewFilters = Omit<OrderFilters, 'clientIds'> & { personInChargeId?: string };
+
+/**
+ * Checks the filters' ids are in reach and turns "person in charge" into the list of its clients
+ * (a few, by the parent index): the orders are then read through the client index, and a person
+ * with no client answers at once instead of scanning the agency's orders.
+ */
+async function resolveFilters(actor: Actor, f: OrderViewFilters, ctx: Ctx): Promise<OrderFilters> {
   if (f.accountId) await findReachableAccount(ctx.db, actor, f.accountId);
-  if (f.personInChargeId) await findReachableAccount(ctx.db, actor, f.personInChargeId);
+  if (!f.personInChargeId) return f;
+  await findReachableAccount(ctx.db, actor, f.personInChargeId);
+  const clients = await ctx.db.selectFrom('accounts').select('id').where('parent_id', '=', f.personInChargeId).where('role', '=', 'client').execute();
+  return { ...f, clientIds: clients.map((c) => c.id) };
+}
+
+export async function listOrders(actor: Actor, view: OrderViewFilters & { limit: number; cursor?: string }, ctx: Ctx) {
+  const f = { ...(await resolveFilters(actor, view, ctx)), limit: view.limit, cursor: view.cursor };
   const scope = scopeOf(actor);
   const [page, totals] = await Promise.all([listOrderRows(ctx.db, scope, f), orderTotals(ctx.db, scope, f)]);
   return { ...page, totals };
 }
 
 /** Every order of the filters, for the CSV export. */
-export async function* iterateOrders(actor: Actor, f: OrderFilters, ctx: Ctx) {
+export async function* iterateOrders(actor: Actor, view: OrderViewFilters, ctx: Ctx) {
+  const f = await resolveFilters(actor, view, ctx);
   let cursor: string | undefined;
   do {
     const page = await listOrderRows(ctx.db, scopeOf(actor), { ...f, limit: 500, cursor });
