@@ -11,7 +11,6 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/server/config.js';
 import type { Actor, Ctx } from '../src/server/http/actor.js';
-import { findAccountById } from '../src/server/modules/accounts/queries.js';
 import { toActorAccount } from '../src/server/modules/accounts/service.js';
 import { listOrders } from '../src/server/modules/orders/service.js';
 import { openBenchDatabase, percentile } from './bench-db.js';

@@ -35,7 +35,3 @@ export type Ctx = {
 
 export type Tx = Kysely<DB>;
 
-/** The Actor of work the system does on its own (seeding, scheduled jobs). */
-export function systemActor(account: ActorAccount): Actor {
-  return { person: account, account, actingAs: false, sessionId: null, ip: null, lang: 'fr' };
-}

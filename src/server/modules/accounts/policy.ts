@@ -11,7 +11,6 @@ export const rank: Record<Role, number> = {
   system: -1,
 };
 
-export const hierarchyRoles = ['agency', 'manager', 'consultant', 'client'] as const;
 export const memberRoles = ['manager', 'consultant', 'client'] as const;
 export type MemberRole = (typeof memberRoles)[number];
 export const collaboratorRoles = ['manager', 'consultant'] as const;
@@ -31,6 +30,3 @@ export function modeUsesRole(mode: AgencyMode, role: Role): boolean {
   return role === 'agency' || (rolesOfMode[mode] as readonly Role[]).includes(role);
 }
 
-export function isHierarchyRole(role: Role): boolean {
-  return (hierarchyRoles as readonly Role[]).includes(role);
-}

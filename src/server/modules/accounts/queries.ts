@@ -75,41 +75,8 @@ export async function moveSubtree(tx: Tx, nodeId: string, newParentId: string): 
   await tx.updateTable('accounts').set({ parent_id: newParentId }).where('id', '=', nodeId).execute();
 }
 
-export async function listChildren(tx: Tx, parentId: string, activeOnly = true): Promise<AccountRow[]> {
-  return tx
-    .selectFrom('accounts')
-    .selectAll()
-    .where('parent_id', '=', parentId)
-    .$if(activeOnly, (q) => q.where('active', '=', true))
-    .orderBy('id')
-    .execute();
-}
 
-/** Ancestors of an account, nearest first (the account itself excluded). */
-export async function listAncestors(tx: Tx, id: string): Promise<AccountRow[]> {
-  return tx
-    .selectFrom('account_tree as t')
-    .innerJoin('accounts as a', 'a.id', 't.ancestor_id')
-    .selectAll('a')
-    .where('t.descendant_id', '=', id)
-    .where('t.depth', '>', 0)
-    .orderBy('t.depth')
-    .execute();
-}
 
-/** Every account of a subtree, the root excluded, for whole-subtree planning. */
-export async function listSubtreeRows(tx: Tx, rootId: string): Promise<(AccountRow & { depth: number })[]> {
-  return tx
-    .selectFrom('account_tree as t')
-    .innerJoin('accounts as a', 'a.id', 't.descendant_id')
-    .selectAll('a')
-    .select('t.depth')
-    .where('t.ancestor_id', '=', rootId)
-    .where('t.depth', '>', 0)
-    .orderBy('t.depth')
-    .orderBy('a.id')
-    .execute();
-}
 
 export type AccountListFilters = {
   role?: Role;

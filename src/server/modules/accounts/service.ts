@@ -5,7 +5,6 @@ import { recordAudit } from '../audit/service.js';
 import {
   findAccountById,
   findWallet,
-  isDescendant,
   listAccountsBelow,
   searchTextOf,
   type AccountListFilters,
@@ -78,11 +77,6 @@ export async function findReachableAccount(
   return (await findReachableAccounts(db, actor, [id], options))[0];
 }
 
-/** Whether `ancestor` reaches `descendantId` strictly below it; support reaches everyone. */
-export async function reachesAccount(db: Tx, ancestor: ActorAccount, descendantId: string): Promise<boolean> {
-  if (ancestor.role === 'support') return ancestor.id !== descendantId;
-  return isDescendant(db, ancestor.id, descendantId, true);
-}
 
 export async function listAccounts(actor: Actor, filters: AccountListFilters, ctx: Ctx) {
   const root = actor.account.role === 'support' ? null : actor.account.id;

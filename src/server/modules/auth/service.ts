@@ -1,6 +1,6 @@
 import type { Actor, ActorAccount, Ctx, Tx } from '../../http/actor.js';
 import type { AccountRow, Company, Language } from '../../db/types.js';
-import { AppError, forbidden, invalidInput, invalidState, notFound, unauthenticated } from '../../http/errors.js';
+import { AppError, forbidden, invalidInput, invalidState, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { queueEmail, renderEmail } from '../notifications/service.js';
 import { findAccountByEmail, findAccountById, insertAccountRow, isDescendant } from '../accounts/queries.js';
@@ -346,7 +346,3 @@ export async function acceptInvitation(input: { token: string; password: string 
   });
 }
 
-export function requireSession(actor: Actor | null): Actor {
-  if (!actor) throw unauthenticated();
-  return actor;
-}
