@@ -128,7 +128,7 @@ describe('credits journey', () => {
     await form.getByTestId('top-up-submit').click();
     const missing = agency.getByTestId('company-missing');
     await missing.waitFor();
-    expect(await textOf(missing)).toContain(`Renseignez d'abord les coordonnées de facturation de ${owner.name}`);
+    expect(await textOf(missing)).toContain(`Renseignez d’abord les coordonnées de facturation de ${owner.name}`);
     await screenshot(agency, '1a-top-up-company-missing');
 
     // "Mon compte": the billing details.
