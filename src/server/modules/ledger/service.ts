@@ -64,59 +64,23 @@ async function lockWallets(tx: Tx, accountIds: string[]): Promise<Map<string, Lo
 const available = (w: LockedWallet) => w.posted - w.pending;
 
 /**
- * Moves credits from one wallet to another inside the caller's transaction, in two statements:
- * the first locks both wallets in account-id order (so crossing transfers never deadlock) and
- * moves the money, the debit only if it keeps a user wallet's `available` at zero or above; the
- * second writes the transfer and its two balanced, append-only entries with the person and the
- * account acted for. A refused debit throws, and the caller's transaction undoes the credit.
+ * Moves credits from one wallet to another inside the caller's transaction: both wallets locked in
+ * account-id order (crossing transfers never deadlock), the debit only if it keeps a user wallet's
+ * `available` at zero or above, then the transfer and its two balanced, append-only entries with
+ * the person and the account acted for. One call to the `ledger_transfer` database function
+ * (migration 0005). A refused debit throws; nothing was written.
  */
 export async function transferCredits(tx: Tx, actor: Actor, input: TransferInput): Promise<{ transferId: string; at: string }> {
   assertPositiveCents(input.amountCents);
   if (input.fromAccountId === input.toAccountId) throw new Error('a transfer needs two wallets');
-  const amount = input.amountCents;
-  const settles = input.settlesPendingCents ?? 0;
-  const moved = await sql<{ account_id: string; posted_cents: number | string; agency_id: string | null }>`
-    with locked as (
-      select account_id from wallets where account_id in (${input.fromAccountId}, ${input.toAccountId})
-      order by account_id for update
-    )
-    update wallets w
-    set posted_cents = w.posted_cents + d.delta, pending_cents = w.pending_cents - d.settles
-    from (values (${input.fromAccountId}::uuid, ${-amount}::int8, ${settles}::int8),
-                 (${input.toAccountId}::uuid, ${amount}::int8, 0::int8)) as d(account_id, delta, settles)
-    where w.account_id = d.account_id
-      and w.account_id in (select account_id from locked)
-      and (d.delta > 0 or w.kind = 'system' or w.posted_cents - w.pending_cents + d.settles + d.delta >= 0)
-    returning w.account_id, w.posted_cents, w.agency_id`.execute(tx);
-  const from = moved.rows.find((r) => r.account_id === input.fromAccountId);
-  const to = moved.rows.find((r) => r.account_id === input.toAccountId);
-  if (!from) throw new AppError('insufficient_funds', 409, 'insufficient_funds');
-  if (!to) throw new Error('wallet missing for a transfer');
-  const person = actor.person.id;
-  const acting = actor.account.id;
-  const memo = input.memo ?? null;
-  const holdId = input.holdId ?? null;
-  const recorded = await sql<{ id: string; at: Date }>`
-    with t as (
-      insert into ledger_transfers
-        (kind, from_account_id, to_account_id, amount_cents, agency_id, person_id, acting_account_id, memo, hold_id, idempotency_key)
-      values (${input.kind}, ${input.fromAccountId}, ${input.toAccountId}, ${amount}, ${from.agency_id ?? to.agency_id},
-              ${person}, ${acting}, ${memo}, ${holdId}, ${input.idempotencyKey ?? null})
-      returning id, at
-    ), e as (
-      insert into ledger_entries (transfer_id, account_id, agency_id, kind, amount_cents, balance_after_cents,
-                                  counterparty_account_id, person_id, acting_account_id, memo, hold_id)
-      select t.id, v.account_id, v.agency_id, ${input.kind}, v.amount, v.balance_after, v.counterparty, ${person}::uuid,
-             ${acting}::uuid, ${memo}, ${holdId}::uuid
-      from t cross join (values
-        (1, ${input.fromAccountId}::uuid, ${from.agency_id}::uuid, ${-amount}::int8, ${Number(from.posted_cents)}::int8, ${input.toAccountId}::uuid),
-        (2, ${input.toAccountId}::uuid, ${to.agency_id}::uuid, ${amount}::int8, ${Number(to.posted_cents)}::int8, ${input.fromAccountId}::uuid)
-      ) as v(n, account_id, agency_id, amount, balance_after, counterparty)
-      order by v.n
-    )
-    select id, at from t`.execute(tx);
-  const transfer = recorded.rows[0];
-  return { transferId: transfer.id, at: new Date(transfer.at).toISOString() };
+  const result = await sql<{ transfer_id: string; transfer_at: Date }>`
+    select transfer_id, transfer_at from ledger_transfer(
+      ${input.fromAccountId}::uuid, ${input.toAccountId}::uuid, ${input.amountCents}::int8, ${input.settlesPendingCents ?? 0}::int8,
+      ${input.kind}, ${input.memo ?? null}, ${input.holdId ?? null}::uuid, ${actor.person.id}::uuid, ${actor.account.id}::uuid,
+      ${input.idempotencyKey ?? null})`.execute(tx);
+  const row = result.rows[0];
+  if (!row) throw new AppError('insufficient_funds', 409, 'insufficient_funds');
+  return { transferId: row.transfer_id, at: new Date(row.transfer_at).toISOString() };
 }
 
 /** Reserves credits (pending) for an order; refused when `available` is short. */
