@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { prng } from '../../db/demo-catalog.js';
 import { acceptInvitation, Client, makeAgency, uniqueEmail, type TestEnv, startTestEnv } from '../../testing/harness.js';
 
 /**
@@ -278,17 +279,6 @@ type World = {
   outsider: Outsider & { client: Client };
 };
 
-/** A small deterministic generator for the pair sample (seeded by fast-check, so runs replay). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Run {
   model!: Model;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
-import type { Company, Party } from '../../db/types.js';
+import type { Company, InvoiceLine, Party, VatRegime } from '../../db/types.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { recordAudit } from '../audit/service.js';
@@ -130,6 +130,54 @@ export async function renderProforma(actor: Actor, id: string, ctx: Ctx): Promis
   return { filename: `proforma-${topUp.payment_reference}.pdf`, pdf };
 }
 
+type DocumentInput = {
+  kind: 'invoice' | 'credit_note';
+  topUp: { id: string; account_id: string; agency_id: string | null };
+  buyer: Party;
+  lines: InvoiceLine[];
+  creditedInvoiceId: string | null;
+  vatRegime: VatRegime;
+  vatRateBp: number;
+  subtotalCents: number;
+  vatCents: number;
+  totalCents: number;
+  paymentTerms: string;
+};
+
+/**
+ * Issues an invoice (series F) or a credit note (series AV): the next number of its series for the
+ * year is taken in the caller's transaction, and the seller, buyer and lines are frozen with it.
+ */
+async function issueDocument(tx: Tx, ctx: Ctx, now: Date, d: DocumentInput): Promise<{ id: string; number: string }> {
+  const year = parisYear(now);
+  const { sequence, number } = await allocateInvoiceNumber(tx, d.kind === 'invoice' ? 'F' : 'AV', year);
+  const row = await tx
+    .insertInto('invoices')
+    .values({
+      kind: d.kind,
+      number,
+      year,
+      sequence,
+      issued_at: now,
+      account_id: d.topUp.account_id,
+      agency_id: d.topUp.agency_id,
+      top_up_id: d.topUp.id,
+      credited_invoice_id: d.creditedInvoiceId,
+      seller: JSON.stringify(ctx.config.seller),
+      buyer: JSON.stringify(d.buyer),
+      lines: JSON.stringify(d.lines),
+      vat_regime: d.vatRegime,
+      vat_rate_bp: d.vatRateBp,
+      subtotal_cents: d.subtotalCents,
+      vat_cents: d.vatCents,
+      total_cents: d.totalCents,
+      payment_terms: d.paymentTerms,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, number };
+}
+
 /** Support confirms the bank transfer arrived: the wallet is credited and the invoice issued, in one transaction. */
 export async function confirmTopUp(actor: Actor, id: string, idem: Idempotency, ctx: Ctx) {
   if (!billingPolicy.mayConfirmPayments(actor)) throw forbidden('support_only');
@@ -146,32 +194,22 @@ export async function confirmTopUp(actor: Actor, id: string, idem: Idempotency, 
       memo: topUp.payment_reference,
     });
     const now = new Date();
-    const { sequence, number } = await allocateInvoiceNumber(tx, 'F', parisYear(now));
     const vat = decideVat(topUp.buyer.country, topUp.buyer.vatNumber);
     const paidOn = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(now);
-    const invoice = await tx
-      .insertInto('invoices')
-      .values({
-        kind: 'invoice',
-        number,
-        year: parisYear(now),
-        sequence,
-        issued_at: now,
-        account_id: topUp.account_id,
-        agency_id: topUp.agency_id,
-        top_up_id: topUp.id,
-        seller: JSON.stringify(ctx.config.seller),
-        buyer: JSON.stringify(topUp.buyer),
-        lines: JSON.stringify([{ label: CREDIT_LINE, quantity: amount / 100, unitPriceCents: 100, totalCents: amount }]),
-        vat_regime: topUp.vat_regime,
-        vat_rate_bp: topUp.vat_rate_bp,
-        subtotal_cents: amount,
-        vat_cents: Number(topUp.vat_cents),
-        total_cents: Number(topUp.total_cents),
-        payment_terms: `Payée par virement bancaire le ${paidOn} (référence ${topUp.payment_reference}).${vat.mention ? ` ${vat.mention}` : ''}`,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const invoice = await issueDocument(tx, ctx, now, {
+      kind: 'invoice',
+      topUp,
+      buyer: topUp.buyer,
+      lines: [{ label: CREDIT_LINE, quantity: amount / 100, unitPriceCents: 100, totalCents: amount }],
+      creditedInvoiceId: null,
+      vatRegime: topUp.vat_regime,
+      vatRateBp: topUp.vat_rate_bp,
+      subtotalCents: amount,
+      vatCents: Number(topUp.vat_cents),
+      totalCents: Number(topUp.total_cents),
+      paymentTerms: `Payée par virement bancaire le ${paidOn} (référence ${topUp.payment_reference}).${vat.mention ? ` ${vat.mention}` : ''}`,
+    });
+    const number = invoice.number;
     await tx.updateTable('top_ups').set({ status: 'paid', paid_at: now }).where('id', '=', id).execute();
     await recordAudit(tx, actor, 'top_up.confirm', { type: 'top_up', id }, { invoice: number, accountId: topUp.account_id });
     return { id, status: 'paid' as const, invoiceId: invoice.id, invoiceNumber: number };
@@ -215,38 +253,25 @@ export async function cancelTopUp(actor: Actor, id: string, idem: Idempotency, c
       .where('kind', '=', 'invoice')
       .executeTakeFirstOrThrow();
     const now = new Date();
-    const { sequence, number } = await allocateInvoiceNumber(tx, 'AV', parisYear(now));
-    const note = await tx
-      .insertInto('invoices')
-      .values({
-        kind: 'credit_note',
-        number,
-        year: parisYear(now),
-        sequence,
-        issued_at: now,
-        account_id: topUp.account_id,
-        agency_id: topUp.agency_id,
-        top_up_id: topUp.id,
-        credited_invoice_id: invoice.id,
-        seller: JSON.stringify(ctx.config.seller),
-        buyer: JSON.stringify(invoice.buyer),
-        lines: JSON.stringify(
-          invoice.lines.map((l) => ({
-            ...l,
-            label: `Annulation de la facture ${invoice.number} — ${l.label}`,
-            quantity: -l.quantity,
-            totalCents: -l.totalCents,
-          })),
-        ),
-        vat_regime: invoice.vat_regime,
-        vat_rate_bp: invoice.vat_rate_bp,
-        subtotal_cents: -Number(invoice.subtotal_cents),
-        vat_cents: -Number(invoice.vat_cents),
-        total_cents: -Number(invoice.total_cents),
-        payment_terms: `Avoir sur la facture ${invoice.number} : remboursement par virement bancaire.`,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const note = await issueDocument(tx, ctx, now, {
+      kind: 'credit_note',
+      topUp,
+      buyer: invoice.buyer,
+      lines: invoice.lines.map((l) => ({
+        ...l,
+        label: `Annulation de la facture ${invoice.number} — ${l.label}`,
+        quantity: -l.quantity,
+        totalCents: -l.totalCents,
+      })),
+      creditedInvoiceId: invoice.id,
+      vatRegime: invoice.vat_regime,
+      vatRateBp: invoice.vat_rate_bp,
+      subtotalCents: -Number(invoice.subtotal_cents),
+      vatCents: -Number(invoice.vat_cents),
+      totalCents: -Number(invoice.total_cents),
+      paymentTerms: `Avoir sur la facture ${invoice.number} : remboursement par virement bancaire.`,
+    });
+    const number = note.number;
     await tx.updateTable('top_ups').set({ status: 'refunded', cancelled_at: now }).where('id', '=', id).execute();
     await recordAudit(tx, actor, 'top_up.refund', { type: 'top_up', id }, { creditNote: number });
     return { id, status: 'refunded', creditNoteId: note.id };

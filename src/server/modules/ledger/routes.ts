@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
+import { decimalEuros, frenchExcelCsv } from '../../http/csv.js';
 import { idempotencyOf } from '../../http/idempotency.js';
 import { ZPageOf } from '../../http/pagination.js';
 import { ZAccountIdParams } from '../accounts/schema.js';
@@ -31,7 +31,6 @@ export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {
     async (request) => ledger.listLedger(actorOf(request), request.params.id, request.query, ctx),
   );
 
-  // For a French Excel: UTF-8 with BOM, semicolons, decimal commas.
   app.get(
     '/api/accounts/:id/ledger.csv',
     { schema: { tags, params: ZAccountIdParams, querystring: ZLedgerQuery.omit({ limit: true, cursor: true }) } },
@@ -45,8 +44,8 @@ export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {
           rows.push([
             e.at,
             kindLabels[e.kind] ?? e.kind,
-            (e.amountCents / 100).toFixed(2).replace('.', ','),
-            (e.balanceAfterCents / 100).toFixed(2).replace('.', ','),
+            decimalEuros(e.amountCents),
+            decimalEuros(e.balanceAfterCents),
             e.counterpartyName ?? '',
             e.personName ?? '',
             e.memo ?? '',
@@ -54,12 +53,7 @@ export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {
         }
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
-      const csv = stringify(rows, {
-        delimiter: ';',
-        bom: true,
-        header: true,
-        columns: ['Date', 'Type', 'Montant (€)', 'Solde après (€)', 'Contrepartie', 'Par', 'Mémo'],
-      });
+      const csv = frenchExcelCsv(['Date', 'Type', 'Montant (€)', 'Solde après (€)', 'Contrepartie', 'Par', 'Mémo'], rows);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="mouvements-${request.params.id}.csv"`)

@@ -1,7 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
+import { decimalEuros, frenchExcelCsv } from '../../http/csv.js';
 import { idempotencyOf } from '../../http/idempotency.js';
 import { ZPageOf } from '../../http/pagination.js';
 import {
@@ -56,7 +56,11 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags,
-        querystring: z.object({ projectId: z.uuid().optional(), clientId: z.uuid().optional(), personInChargeId: z.uuid().optional() }),
+        querystring: z.object({
+          projectId: z.uuid().optional(),
+          clientId: z.uuid().optional(),
+          personInChargeId: z.uuid().optional(),
+        }),
         response: { 200: ZList(ZCampaign) },
       },
     },
@@ -73,32 +77,48 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
     async (request) => orders.listOrders(actorOf(request), request.query, ctx),
   );
 
-  // For a French Excel: UTF-8 with BOM, semicolons, decimal commas.
-  app.get('/api/orders.csv', { schema: { tags, querystring: ZOrdersQuery.omit({ limit: true, cursor: true }) } }, async (request, reply) => {
-    const rows: string[][] = [];
-    for await (const o of orders.iterateOrders(actorOf(request), request.query, ctx)) {
-      rows.push([
-        o.createdAt.slice(0, 10),
-        statusLabels[o.status],
-        o.clientName,
-        o.personInChargeName ?? '',
-        o.projectName,
-        o.campaignName ?? '',
-        o.keyword ?? '',
-        o.anchor,
-        o.targetUrl,
-        o.liveUrl ?? '',
-        (o.priceCents / 100).toFixed(2).replace('.', ','),
-      ]);
-    }
-    const csv = stringify(rows, {
-      delimiter: ';',
-      bom: true,
-      header: true,
-      columns: ['Date', 'Statut', 'Client', 'Responsable', 'Projet', 'Campagne', 'Mot-clé', 'Ancre', 'URL cible', 'URL du lien', 'Prix (€ HT)'],
-    });
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="commandes.csv"').send(csv);
-  });
+  app.get(
+    '/api/orders.csv',
+    { schema: { tags, querystring: ZOrdersQuery.omit({ limit: true, cursor: true }) } },
+    async (request, reply) => {
+      const rows: string[][] = [];
+      for await (const o of orders.iterateOrders(actorOf(request), request.query, ctx)) {
+        rows.push([
+          o.createdAt.slice(0, 10),
+          statusLabels[o.status],
+          o.clientName,
+          o.personInChargeName ?? '',
+          o.projectName,
+          o.campaignName ?? '',
+          o.keyword ?? '',
+          o.anchor,
+          o.targetUrl,
+          o.liveUrl ?? '',
+          decimalEuros(o.priceCents),
+        ]);
+      }
+      const csv = frenchExcelCsv(
+        [
+          'Date',
+          'Statut',
+          'Client',
+          'Responsable',
+          'Projet',
+          'Campagne',
+          'Mot-clé',
+          'Ancre',
+          'URL cible',
+          'URL du lien',
+          'Prix (€ HT)',
+        ],
+        rows,
+      );
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="commandes.csv"')
+        .send(csv);
+    },
+  );
 
   app.get('/api/orders/:id', { schema: { tags, params: ZIdParams, response: { 200: ZOrder } } }, async (request) =>
     orders.getOrder(actorOf(request), request.params.id, ctx),
