@@ -178,7 +178,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // The orders view: newest first within each filter; the price included so that totals are
   // read from the index alone.
-  await sql`create index orders_client_idx on orders (client_id, created_at) include (status, price_cents)`.execute(db);
+  await sql`create index orders_client_idx on orders (client_id, created_at) include (status, price_cents, agency_id)`.execute(db);
   await sql`create index orders_agency_idx on orders (agency_id, created_at) include (status, price_cents)`.execute(db);
   await sql`create index orders_agency_status_idx on orders (agency_id, status, created_at) include (price_cents)`.execute(db);
   await sql`create index orders_project_idx on orders (project_id, created_at) include (status, price_cents)`.execute(db);
