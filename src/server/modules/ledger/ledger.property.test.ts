@@ -97,6 +97,15 @@ function expected(e: unknown): boolean {
   return e instanceof AppError && ['insufficient_funds', 'invalid_state', 'idempotency_conflict', 'rule_violation'].includes(e.code);
 }
 
+/** From any open status: accepted if needed, the link placed, and found by the crawler. */
+async function verifyOrder(id: string) {
+  await acceptOrder(publisher, id, ctx).catch((e) => {
+    if (!(e instanceof AppError && e.code === 'invalid_state')) throw e;
+  });
+  await submitLiveUrl(publisher, id, articleUrl, ctx);
+  await recordVerification(id, articleUrl, { ok: true, rule: null, messages: { fr: 'ok', en: 'ok' } }, ctx);
+}
+
 async function run(o: Op, holds: string[], runId: number) {
   const w = (i: number) => wallets[i % wallets.length];
   switch (o.t) {
@@ -143,13 +152,10 @@ async function run(o: Op, holds: string[], runId: number) {
         case 'refuse':
           return refuseOrder(publisher, id, 'hors ligne éditoriale', ctx);
         case 'verify':
-          // from any open status: accept if needed, then the link is placed and found
-          await acceptOrder(publisher, id, ctx).catch((e) => {
-            if (!(e instanceof AppError && e.code === 'invalid_state')) throw e;
-          });
-          await submitLiveUrl(publisher, id, articleUrl, ctx);
-          return recordVerification(id, articleUrl, { ok: true, rule: null, messages: { fr: 'ok', en: 'ok' } }, ctx);
+          return verifyOrder(id);
         case 'complete':
+          // from any open status: through verification, then past the control period
+          await verifyOrder(id);
           await env.database.db.updateTable('orders').set({ payable_at: new Date(Date.now() - 1000) }).where('id', '=', id).where('status', '=', 'verified').execute();
           return completePayableOrders(ctx);
       }
