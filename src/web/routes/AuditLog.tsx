@@ -1,12 +1,12 @@
-import { Alert, Badge, Button, Card, Center, Loader, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Center, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
 import { keys, useSession } from '../api/queries';
 import type { AuditEntry } from '../api/types';
 import { formatDateTime } from '../components/format';
-import { messageOf } from '../components/serverErrors';
 import { useSubtree } from '../components/hierarchy';
+import { QueryStatus } from '../components/QueryStatus';
 
 /** The action codes the server records, named for people; an unknown code shows as is. */
 function useActionLabel() {
@@ -66,12 +66,8 @@ export function AuditLog() {
         </Text>
       </div>
       <Card withBorder radius="md" padding="lg">
-        {audit.isPending ? (
-          <Center py="xl">
-            <Loader />
-          </Center>
-        ) : audit.error ? (
-          <Alert color="red">{messageOf(audit.error)}</Alert>
+        {audit.isPending || audit.error ? (
+          <QueryStatus query={audit} />
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="lg">
             {t('audit.empty')}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,8 @@ import { endpoints } from '../api/endpoints';
 import { keys, queryClient, useSession } from '../api/queries';
 import type { AccountDetail } from '../api/types';
 import { CompanyFields, companyToForm, formToCompany } from '../components/CompanyFields';
-import { applyServerError, messageOf, notifySuccess } from '../components/serverErrors';
+import { applyServerError, notifySuccess } from '../components/serverErrors';
+import { QueryStatus } from '../components/QueryStatus';
 
 /** "Mon compte": the profile of the account in use, and the person's own credentials. */
 export function MyAccount() {
@@ -20,12 +21,8 @@ export function MyAccount() {
       <Title order={1} fz={28}>
         {t('myAccount.title')}
       </Title>
-      {account.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : account.error ? (
-        <Alert color="red">{messageOf(account.error)}</Alert>
+      {account.isPending || account.error ? (
+        <QueryStatus query={account} />
       ) : (
         <ProfileCard account={account.data} />
       )}

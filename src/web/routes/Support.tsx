@@ -1,6 +1,5 @@
 import { Fragment, useState } from 'react';
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -8,7 +7,6 @@ import {
   Center,
   Code,
   Group,
-  Loader,
   Modal,
   SegmentedControl,
   Stack,
@@ -31,8 +29,9 @@ import { formatDateTime, formatEuros } from '../components/format';
 import { RoleBadge } from '../components/RoleBadge';
 import { PriceGridEditor } from './support/PriceGridEditor';
 import { SitesReview } from './support/SitesReview';
-import { messageOf, notifyError, notifySuccess } from '../components/serverErrors';
+import { notifyError, notifySuccess } from '../components/serverErrors';
 import { SupportTransfersTab } from './credits/SupportTransfers';
+import { QueryStatus } from '../components/QueryStatus';
 
 const TABS = [
   { value: 'requests', path: '/support' },
@@ -125,12 +124,8 @@ function RequestsTab() {
           data={(['pending', 'approved', 'rejected'] as const).map((s) => ({ value: s, label: t(`support.status.${s}`) }))}
         />
       </Group>
-      {requests.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : requests.error ? (
-        <Alert color="red">{messageOf(requests.error)}</Alert>
+      {requests.isPending || requests.error ? (
+        <QueryStatus query={requests} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg" data-testid="requests-empty">
           {t('support.noRequests')}
@@ -256,12 +251,8 @@ function AccountsTab() {
         mb="md"
         data-testid="account-search"
       />
-      {accounts.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : accounts.error ? (
-        <Alert color="red">{messageOf(accounts.error)}</Alert>
+      {accounts.isPending || accounts.error ? (
+        <QueryStatus query={accounts} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg">
           {t('common.nothingFound')}
@@ -359,12 +350,8 @@ function OutboxTab() {
           {t('common.refresh')}
         </Button>
       </Group>
-      {outbox.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : outbox.error ? (
-        <Alert color="red">{messageOf(outbox.error)}</Alert>
+      {outbox.isPending || outbox.error ? (
+        <QueryStatus query={outbox} />
       ) : outbox.data.items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg">
           {t('support.noEmails')}

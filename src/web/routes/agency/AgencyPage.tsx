@@ -1,10 +1,10 @@
-import { Alert, Center, Loader, Stack, Tabs, Title } from '@mantine/core';
+import { Stack, Tabs, Title } from '@mantine/core';
 import { useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAgency } from '../../components/hierarchy';
-import { messageOf } from '../../components/serverErrors';
 import { ClientsTab } from './ClientsTab';
 import { TeamTab } from './TeamTab';
+import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/agence" (tab "Agence") and "/agence/clients" (tab "Clients"), scoped by the API to the viewer's subtree. */
 export function AgencyPage() {
@@ -18,12 +18,8 @@ export function AgencyPage() {
       <Title order={1} fz={28}>
         {agency.data?.name ?? t('nav.agency')}
       </Title>
-      {agency.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : agency.error ? (
-        <Alert color="red">{messageOf(agency.error)}</Alert>
+      {agency.isPending || agency.error ? (
+        <QueryStatus query={agency} />
       ) : (
         <Tabs value={tab} onChange={(v) => navigate(v === 'clients' ? '/agence/clients' : '/agence')} keepMounted={false}>
           <Tabs.List mb="lg">

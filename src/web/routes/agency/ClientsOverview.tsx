@@ -1,13 +1,11 @@
 import { useState } from 'react';
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
   Card,
   Center,
   Group,
-  Loader,
   Progress,
   SegmentedControl,
   Select,
@@ -26,7 +24,7 @@ import { marketKeys, marketplace } from '../../api/marketplace';
 import { formatDate, formatEuros } from '../../components/format';
 import { useCollaborators } from '../../components/hierarchy';
 import { numeric, ORDER_STATUSES, statusColors, statusLabel } from '../../components/market';
-import { messageOf } from '../../components/serverErrors';
+import { QueryStatus } from '../../components/QueryStatus';
 
 /**
  * Below the client list of the "Clients" tab: per client, what it has and spends ("Suivi des
@@ -80,12 +78,8 @@ function ClientsOverviewTable() {
         maw={420}
         data-testid="overview-search"
       />
-      {overview.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : overview.error ? (
-        <Alert color="red">{messageOf(overview.error)}</Alert>
+      {overview.isPending || overview.error ? (
+        <QueryStatus query={overview} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg">
           {t('clientsOverview.empty')}
@@ -197,12 +191,8 @@ function CampaignsTable() {
           data-testid="campaigns-person"
         />
       </Group>
-      {campaigns.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : campaigns.error ? (
-        <Alert color="red">{messageOf(campaigns.error)}</Alert>
+      {campaigns.isPending || campaigns.error ? (
+        <QueryStatus query={campaigns} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg" data-testid="campaigns-empty">
           {t('clientsOverview.noCampaigns')}

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import {
   ActionIcon,
-  Alert,
   Badge,
   Button,
   Card,
@@ -26,9 +25,9 @@ import { AllocateDialog, type AllocatePreset } from '../../components/AllocateDi
 import { CreditMenuItems } from '../../components/CreditMenuItems';
 import { formatEuros } from '../../components/format';
 import { useCollaborators } from '../../components/hierarchy';
-import { messageOf } from '../../components/serverErrors';
 import { ClientsFollowUp } from './ClientsOverview';
 import { CreateMemberModal, DeactivateModal, MoveModal } from './dialogs';
+import { QueryStatus } from '../../components/QueryStatus';
 
 type Dialog = { kind: 'move' | 'deactivate'; account: AccountListItem } | null;
 
@@ -74,12 +73,8 @@ export function ClientsTab({ agency }: { agency: Agency }) {
           data-testid="client-search"
           rightSection={clients.isFetching && !clients.isFetchingNextPage ? <Loader size={14} /> : null}
         />
-        {clients.isPending ? (
-          <Center py="xl">
-            <Loader />
-          </Center>
-        ) : clients.error ? (
-          <Alert color="red">{messageOf(clients.error)}</Alert>
+        {clients.isPending || clients.error ? (
+          <QueryStatus query={clients} />
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="lg" data-testid="clients-empty">
             {q ? t('agency.noClientMatch', { q }) : t('agency.noClients')}

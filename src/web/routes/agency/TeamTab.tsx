@@ -1,14 +1,11 @@
 import { useMemo, useState } from 'react';
 import {
   ActionIcon,
-  Alert,
   Badge,
   Box,
   Button,
   Card,
-  Center,
   Group,
-  Loader,
   Menu,
   SegmentedControl,
   Stack,
@@ -37,8 +34,8 @@ import {
   type TreeRow,
 } from '../../components/hierarchy';
 import { RoleBadge } from '../../components/RoleBadge';
-import { messageOf } from '../../components/serverErrors';
 import { CreateMemberModal, DeactivateModal, ModeSwitchModal, MoveModal, RoleChangeModal } from './dialogs';
+import { QueryStatus } from '../../components/QueryStatus';
 
 const MODES: Mode[] = ['simple', 'intermediate', 'complete'];
 
@@ -147,12 +144,8 @@ export function TeamTab({ agency }: { agency: Agency }) {
             )}
           </Group>
         </Group>
-        {subtree.isPending ? (
-          <Center py="xl">
-            <Loader />
-          </Center>
-        ) : subtree.error ? (
-          <Alert color="red">{messageOf(subtree.error)}</Alert>
+        {subtree.isPending || subtree.error ? (
+          <QueryStatus query={subtree} />
         ) : (
           <Table.ScrollContainer minWidth={720}>
             <Table verticalSpacing="xs" highlightOnHover data-testid="hierarchy-tree">

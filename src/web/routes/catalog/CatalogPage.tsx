@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
 import {
-  Alert,
   Button,
   Card,
   Center,
@@ -30,7 +29,7 @@ import {
   useLanguageOptions,
   useThemeOptions,
 } from '../../components/market';
-import { messageOf } from '../../components/serverErrors';
+import { QueryStatus } from '../../components/QueryStatus';
 
 type Sort = NonNullable<OfferQuery['sort']>;
 const SORTS: Sort[] = ['relevance', 'price_asc', 'price_desc', 'volume_desc'];
@@ -204,12 +203,8 @@ export function CatalogPage() {
       </Card>
 
       <Card withBorder radius="md" padding="lg">
-        {offers.isPending ? (
-          <Center py="xl">
-            <Loader />
-          </Center>
-        ) : offers.error ? (
-          <Alert color="red">{messageOf(offers.error)}</Alert>
+        {offers.isPending || offers.error ? (
+          <QueryStatus query={offers} />
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="lg" data-testid="catalog-empty">
             {t('catalog.empty')}

@@ -5,7 +5,6 @@ import {
   Badge,
   Button,
   Card,
-  Center,
   Grid,
   Group,
   Loader,
@@ -27,8 +26,9 @@ import { keys, queryClient, useSession } from '../../api/queries';
 import { marketKeys, marketplace, type Offer, type OrderBody } from '../../api/marketplace';
 import { formatDate, formatEuros } from '../../components/format';
 import { kindLabel, languageLabel, newIdempotencyKey, numeric, themeLabel } from '../../components/market';
-import { applyServerError, messageOf, notifySuccess } from '../../components/serverErrors';
+import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { NewCampaignModal, NewProjectModal } from './ProjectDialogs';
+import { QueryStatus } from '../../components/QueryStatus';
 
 function OfferFact({ label, value, testId }: { label: string; value: React.ReactNode; testId?: string }) {
   return (
@@ -89,12 +89,8 @@ export function OrderFormPage() {
           {t('orderForm.title')}
         </Title>
       </div>
-      {offer.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : offer.error ? (
-        <Alert color="red">{messageOf(offer.error)}</Alert>
+      {offer.isPending || offer.error ? (
+        <QueryStatus query={offer} />
       ) : (
         <Grid gap="lg">
           <Grid.Col span={{ base: 12, md: 5 }} order={{ base: 1, md: 2 }}>

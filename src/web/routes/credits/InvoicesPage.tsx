@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Center, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Center, Stack, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { creditEndpoints } from '../../api/credits';
 import { formatDate, formatEuros } from '../../components/format';
-import { messageOf } from '../../components/serverErrors';
 import { creditKeys, numeric, useWallets, WalletSelect } from './shared';
+import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/factures": invoices and credit notes of the accounts in reach, filterable by account, each with its PDF. */
 export function InvoicesPage() {
@@ -46,12 +46,8 @@ export function InvoicesPage() {
             data-testid="invoices-account"
           />
         )}
-        {invoices.isPending ? (
-          <Center py="xl">
-            <Loader />
-          </Center>
-        ) : invoices.error ? (
-          <Alert color="red">{messageOf(invoices.error)}</Alert>
+        {invoices.isPending || invoices.error ? (
+          <QueryStatus query={invoices} />
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="lg" data-testid="invoices-empty">
             {t('credits.invoices.none')}

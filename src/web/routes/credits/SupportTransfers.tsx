@@ -6,7 +6,6 @@ import {
   Card,
   Center,
   Group,
-  Loader,
   Modal,
   SegmentedControl,
   Stack,
@@ -20,6 +19,7 @@ import { creditEndpoints, newIdempotencyKey, TOP_UP_STATUSES, type TopUp, type T
 import { formatDateTime, formatEuros } from '../../components/format';
 import { messageOf, notifySuccess } from '../../components/serverErrors';
 import { creditKeys, numeric, refreshCredits, TopUpStatusBadge } from './shared';
+import { QueryStatus } from '../../components/QueryStatus';
 
 type Action = { kind: 'confirm' | 'refund'; topUp: TopUp } | null;
 
@@ -50,12 +50,8 @@ export function SupportTransfersTab() {
       <Text size="sm" c="dimmed" mb="md">
         {t('credits.support.help')}
       </Text>
-      {topUps.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : topUps.error ? (
-        <Alert color="red">{messageOf(topUps.error)}</Alert>
+      {topUps.isPending || topUps.error ? (
+        <QueryStatus query={topUps} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg" data-testid="transfers-empty">
           {t('credits.support.none')}

@@ -6,7 +6,6 @@ import {
   Card,
   Center,
   Group,
-  Loader,
   Modal,
   NumberInput,
   Radio,
@@ -27,6 +26,7 @@ import { formatDateTime, formatEuros } from '../../components/format';
 import { applyServerError, messageOf, notifySuccess } from '../../components/serverErrors';
 import { CompanyModal } from './CompanyModal';
 import { creditKeys, numeric, refreshCredits, TopUpStatusBadge, useWallets, WalletSelect, type WalletOption } from './shared';
+import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/recharger": request a top-up by bank transfer for a wallet in reach, then the list of top-ups. */
 export function TopUpPage() {
@@ -43,12 +43,8 @@ export function TopUpPage() {
           {t('credits.topUp.subtitle')}
         </Text>
       </div>
-      {wallets.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : wallets.error ? (
-        <Alert color="red">{messageOf(wallets.error)}</Alert>
+      {wallets.isPending || wallets.error ? (
+        <QueryStatus query={wallets} />
       ) : (
         <>
           <TopUpRequest key={params.get('compte') ?? ''} wallets={wallets.options} presetId={params.get('compte')} />
@@ -280,12 +276,8 @@ function TopUpList({ wallets }: { wallets: WalletOption[] }) {
           />
         )}
       </Group>
-      {topUps.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : topUps.error ? (
-        <Alert color="red">{messageOf(topUps.error)}</Alert>
+      {topUps.isPending || topUps.error ? (
+        <QueryStatus query={topUps} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg" data-testid="top-ups-empty">
           {t('credits.topUp.noTopUps')}

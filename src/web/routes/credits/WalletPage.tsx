@@ -27,6 +27,7 @@ import { formatDateTime, formatEuros } from '../../components/format';
 import { RoleBadge } from '../../components/RoleBadge';
 import { messageOf } from '../../components/serverErrors';
 import { creditKeys, hasBudget, numeric, SignedAmount } from './shared';
+import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/portefeuille": the wallet of the account in use. */
 export function OwnWalletRedirect() {
@@ -204,12 +205,8 @@ function Entries({ account }: { account: AccountDetail }) {
         )}
         {entries.isFetching && !entries.isFetchingNextPage && <Loader size={16} mb={10} />}
       </Group>
-      {entries.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : entries.error ? (
-        <Alert color="red">{messageOf(entries.error)}</Alert>
+      {entries.isPending || entries.error ? (
+        <QueryStatus query={entries} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg" data-testid="ledger-empty">
           {filtered ? t('credits.wallet.noEntriesFiltered') : t('credits.wallet.noEntries')}

@@ -1,14 +1,11 @@
 import { useState } from 'react';
 import {
-  Alert,
   Anchor,
   Button,
   Card,
-  Center,
   DataList,
   Grid,
   Group,
-  Loader,
   Modal,
   Stack,
   Text,
@@ -24,7 +21,8 @@ import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type Order } from '../../api/marketplace';
 import { formatDateTime, formatEuros } from '../../components/format';
 import { kindLabel, LastCheck, newIdempotencyKey, numeric, OrderStatusBadge, statusColors, statusLabel, themeLabel } from '../../components/market';
-import { messageOf, notifyError, notifySuccess } from '../../components/serverErrors';
+import { notifyError, notifySuccess } from '../../components/serverErrors';
+import { QueryStatus } from '../../components/QueryStatus';
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -47,12 +45,8 @@ export function OrderPage() {
       <Anchor component={Link} to="/commandes" size="sm">
         ← {t('order.back')}
       </Anchor>
-      {order.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : order.error ? (
-        <Alert color="red">{messageOf(order.error)}</Alert>
+      {order.isPending || order.error ? (
+        <QueryStatus query={order} />
       ) : (
         <OrderView order={order.data} />
       )}

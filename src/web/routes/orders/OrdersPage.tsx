@@ -1,13 +1,11 @@
 import { useMemo } from 'react';
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
   Card,
   Center,
   Group,
-  Loader,
   Select,
   SimpleGrid,
   Stack,
@@ -25,7 +23,7 @@ import { marketKeys, marketplace, ordersCsvUrl, type OrdersQuery, type OrderStat
 import { formatDateTime, formatEuros } from '../../components/format';
 import { isAgencyMember } from '../../components/Shell';
 import { numeric, ORDER_STATUSES, OrderStatusBadge, statusColors, statusLabel, useStatusOptions } from '../../components/market';
-import { messageOf } from '../../components/serverErrors';
+import { QueryStatus } from '../../components/QueryStatus';
 
 const FILTERS = ['accountId', 'personInChargeId', 'projectId', 'campaignId', 'status', 'from', 'to'] as const;
 type FilterName = (typeof FILTERS)[number];
@@ -210,12 +208,8 @@ export function OrdersPage() {
       )}
 
       <Card withBorder radius="md" padding="lg">
-        {orders.isPending ? (
-          <Center py="xl">
-            <Loader />
-          </Center>
-        ) : orders.error ? (
-          <Alert color="red">{messageOf(orders.error)}</Alert>
+        {orders.isPending || orders.error ? (
+          <QueryStatus query={orders} />
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="lg" data-testid="orders-empty">
             {t('orders.empty')}

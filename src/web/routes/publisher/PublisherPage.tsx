@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Card, Center, Group, Loader, Modal, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Modal, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate } from 'react-router';
@@ -8,8 +8,9 @@ import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
 import { formatDateTime } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel, useKindOptions, useLanguageOptions, useThemeOptions } from '../../components/market';
-import { applyServerError, messageOf, notifySuccess } from '../../components/serverErrors';
+import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { ReceivedOrders } from './ReceivedOrders';
+import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/editeur" (tab "Sites") and "/editeur/commandes" (tab "Commandes reçues"). */
 export function PublisherPage() {
@@ -57,12 +58,8 @@ function SitesTab() {
           {t('publisher.addSite')}
         </Button>
       </Group>
-      {sites.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : sites.error ? (
-        <Alert color="red">{messageOf(sites.error)}</Alert>
+      {sites.isPending || sites.error ? (
+        <QueryStatus query={sites} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg" data-testid="sites-empty">
           {t('publisher.noSites')}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Card, Center, Group, Loader, Modal, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Center, Group, Modal, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,8 @@ import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type OrderStatus, type PublisherOrder } from '../../api/marketplace';
 import { formatDateTime, formatEuros } from '../../components/format';
 import { LastCheck, numeric, OrderStatusBadge, useStatusOptions } from '../../components/market';
-import { applyServerError, messageOf, notifyError, notifySuccess } from '../../components/serverErrors';
+import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
+import { QueryStatus } from '../../components/QueryStatus';
 
 type Dialog = { kind: 'refuse' | 'live'; order: PublisherOrder } | null;
 
@@ -56,12 +57,8 @@ export function ReceivedOrders() {
           data-testid="received-status"
         />
       </Group>
-      {orders.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : orders.error ? (
-        <Alert color="red">{messageOf(orders.error)}</Alert>
+      {orders.isPending || orders.error ? (
+        <QueryStatus query={orders} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg" data-testid="received-empty">
           {t('publisher.noOrders')}

@@ -6,7 +6,6 @@ import {
   Card,
   Center,
   Group,
-  Loader,
   Modal,
   Stack,
   Table,
@@ -23,8 +22,9 @@ import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type Article, type Site } from '../../api/marketplace';
 import { formatEuros } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel } from '../../components/market';
-import { applyServerError, messageOf, notifySuccess } from '../../components/serverErrors';
+import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { ImportModal } from './ImportModal';
+import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/editeur/sites/:id": a site of the publisher, its articles, adding one by hand, importing a CSV. */
 export function SitePage() {
@@ -37,12 +37,8 @@ export function SitePage() {
       <Anchor component={Link} to="/editeur" size="sm">
         ← {t('publisher.backToSites')}
       </Anchor>
-      {sites.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : sites.error ? (
-        <Alert color="red">{messageOf(sites.error)}</Alert>
+      {sites.isPending || sites.error ? (
+        <QueryStatus query={sites} />
       ) : !site ? (
         <Alert color="red">{t('notFound.text')}</Alert>
       ) : (
@@ -96,12 +92,8 @@ function SiteView({ site }: { site: Site }) {
         <Title order={4} mb="md">
           {t('publisher.articles')}
         </Title>
-        {articles.isPending ? (
-          <Center py="xl">
-            <Loader />
-          </Center>
-        ) : articles.error ? (
-          <Alert color="red">{messageOf(articles.error)}</Alert>
+        {articles.isPending || articles.error ? (
+          <QueryStatus query={articles} />
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="lg" data-testid="articles-empty">
             {t('publisher.noArticles')}

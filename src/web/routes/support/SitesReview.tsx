@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Center, Group, Loader, Modal, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Modal, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,8 @@ import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type Site, type SiteStatus } from '../../api/marketplace';
 import { formatDateTime } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel } from '../../components/market';
-import { applyServerError, messageOf, notifyError, notifySuccess } from '../../components/serverErrors';
+import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
+import { QueryStatus } from '../../components/QueryStatus';
 
 const refresh = () => queryClient.invalidateQueries({ queryKey: ['support', 'sites'] });
 
@@ -38,12 +39,8 @@ export function SitesReview() {
           data-testid="review-status"
         />
       </Group>
-      {sites.isPending ? (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      ) : sites.error ? (
-        <Alert color="red">{messageOf(sites.error)}</Alert>
+      {sites.isPending || sites.error ? (
+        <QueryStatus query={sites} />
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg" data-testid="review-empty">
           {t('marketSupport.noSites')}
