@@ -21,6 +21,12 @@ export async function findAccountByEmail(db: Tx, email: string): Promise<Account
   return db.selectFrom('accounts').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
 }
 
+/** Whether any account other than the system ones exists (the demo seed runs on an empty database). */
+export async function hasUserAccounts(db: Tx): Promise<boolean> {
+  const row = await db.selectFrom('accounts').select('id').where('role', '!=', 'system').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** "May X reach Y": one primary-key lookup in the closure table. */
 export async function isDescendant(db: Tx, ancestorId: string, descendantId: string, strict: boolean): Promise<boolean> {
   const row = await db
@@ -176,6 +182,16 @@ export function inSubtree(rootId: string, ref: Expression<unknown> | RawBuilder<
   return sql<boolean>`exists (select 1 from account_tree t where t.ancestor_id = ${rootId} and t.descendant_id = ${ref}${
     strict ? sql` and t.depth > 0` : sql``
   })`;
+}
+
+/** SQL: the name of the account `ref` (a correlated primary-key lookup), for another feature's select list. */
+export function accountName(ref: Expression<unknown> | RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(select name from accounts where id = ${ref})`;
+}
+
+/** SQL: the parent of the account `ref` (for a client, its person in charge). */
+export function accountParentId(ref: Expression<unknown> | RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`(select parent_id from accounts where id = ${ref})`;
 }
 
 /** A subquery of the ids of `rootId` and every account below it (strictly below with `strict`). */

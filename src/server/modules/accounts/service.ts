@@ -15,6 +15,8 @@ import {
 // SQL names `accounts` and `account_tree`.
 export {
   accountLabels,
+  accountName,
+  accountParentId,
   accountsOfAgency,
   clientAndPersonInCharge,
   clientIdsOf,
@@ -22,6 +24,7 @@ export {
   descendantsOf,
   findAccountByEmail,
   findAccountById,
+  hasUserAccounts,
   inSubtree,
   insertAccountRow as createAccount,
   isDescendant,

@@ -173,12 +173,12 @@ export async function releaseHold(tx: Tx, _actor: Actor, input: { holdId: string
 // ---------------------------------------------------------------------------------------------
 // What other features read and change of wallets (only the ledger's SQL names them)
 
-/** The wallets of some accounts: posted, pending, available, and available over each one's subtree. */
-export async function balancesOf(db: Tx, accountIds: string[]): Promise<Map<string, Balance>> {
+/** The wallets of some accounts: posted, pending, available, and (unless `withSubtree` is false) available over each one's subtree. */
+export async function balancesOf(db: Tx, accountIds: string[], withSubtree = true): Promise<Map<string, Balance>> {
   const ids = [...new Set(accountIds)];
   if (ids.length === 0) return new Map();
   const own = await db.selectFrom('wallets').select(['account_id', 'posted_cents', 'pending_cents']).where('account_id', 'in', ids).execute();
-  const subtree = await db
+  const subtree = !withSubtree ? [] : await db
     .selectFrom(descendantsOf(db, ids).as('st'))
     .innerJoin('wallets as sw', 'sw.account_id', 'st.descendant_id')
     .select(['st.ancestor_id', sql<number>`coalesce(sum(sw.posted_cents - sw.pending_cents), 0)::int8`.as('cents')])
