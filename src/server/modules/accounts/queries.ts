@@ -205,7 +205,10 @@ export function subtreeIds(db: Tx, rootId: string, strict = false) {
 
 /** A subquery of the (ancestor_id, descendant_id) pairs of the closure rows of the given ancestors. */
 export function descendantsOf(db: Tx, ancestorIds: string[]) {
-  return db.selectFrom('account_tree').select(['ancestor_id', 'descendant_id']).where('ancestor_id', 'in', ancestorIds);
+  return db
+    .selectFrom('account_tree')
+    .select(['ancestor_id', 'descendant_id'])
+    .where('ancestor_id', '=', sql<string>`any(${ancestorIds}::uuid[])`);
 }
 
 /**

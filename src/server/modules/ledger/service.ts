@@ -177,7 +177,12 @@ export async function releaseHold(tx: Tx, _actor: Actor, input: { holdId: string
 export async function balancesOf(db: Tx, accountIds: string[], withSubtree = true): Promise<Map<string, Balance>> {
   const ids = [...new Set(accountIds)];
   if (ids.length === 0) return new Map();
-  const own = await db.selectFrom('wallets').select(['account_id', 'posted_cents', 'pending_cents']).where('account_id', 'in', ids).execute();
+  // One array parameter, however many accounts (a whole agency when planning a re-home).
+  const own = await db
+    .selectFrom('wallets')
+    .select(['account_id', 'posted_cents', 'pending_cents'])
+    .where('account_id', '=', sql<string>`any(${ids}::uuid[])`)
+    .execute();
   const subtree = !withSubtree ? [] : await db
     .selectFrom(descendantsOf(db, ids).as('st'))
     .innerJoin('wallets as sw', 'sw.account_id', 'st.descendant_id')
