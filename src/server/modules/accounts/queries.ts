@@ -160,7 +160,7 @@ export async function countActiveBelowByRole(db: Tx, rootId: string): Promise<Ma
   return new Map(rows.map((r) => [r.role, Number(r.n)]));
 }
 
-/** The active clients whose parent (person in charge) is `parentId`. */
+/** The clients whose parent (person in charge) is `parentId`. */
 export async function clientIdsOf(db: Tx, parentId: string): Promise<string[]> {
   const rows = await db.selectFrom('accounts').select('id').where('parent_id', '=', parentId).where('role', '=', 'client').execute();
   return rows.map((r) => r.id);
