@@ -8,6 +8,9 @@ import { migrateToLatest, openDatabase, type Database } from '../src/server/db/d
  */
 export async function openBenchDatabase(name: string, poolSize: number): Promise<{ database: Database; url: string }> {
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+  // Named after DATABASE_URL's database too, so benchmarks run against different databases never share one.
+  const own = base.pathname.slice(1);
+  if (own && own !== 'test') name = `${name}_${own}`;
   const admin = new pg.Client({ connectionString: base.toString() });
   await admin.connect();
   const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);

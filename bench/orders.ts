@@ -44,7 +44,7 @@ await db.connection().execute(async (conn) => {
       union all
       select up.seq, n.parent_seq, up.depth + 1 from up join nodes n on n.seq = up.anc where n.parent_seq is not null)
     select a.id, d.id, up.depth, (select id from nodes where seq = 0) from up join nodes d on d.seq = up.seq join nodes a on a.seq = up.anc`);
-  await run(sql`insert into wallets (account_id, agency_id) select id, (select id from nodes where seq = 0) from nodes`);
+  // The wallets were opened by the database with the accounts (migration 0010).
   await run(sql`insert into projects (id, client_id, agency_id, name, url, domain)
     select gen_random_uuid(), n.id, (select id from nodes where seq = 0), 'Projet ' || n.seq, 'https://client-' || n.seq || '.fr', 'client-' || n.seq || '.fr'
     from nodes n where n.role = 'client'`);

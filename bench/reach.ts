@@ -70,7 +70,7 @@ async function buildAgency(db: Kysely<DB>, total: number): Promise<{ agencyId: s
         case when n.role = 'agency' then 'complete' end
       from bench_nodes n left join bench_nodes p on p.seq = n.parent_seq
       order by n.seq`);
-    await run(sql`insert into wallets (account_id, agency_id) select id, ${agency}::uuid from bench_nodes`);
+    // The wallets were opened by the database with the accounts (migration 0010).
     // The closure table, one level at a time: self rows, then each node inherits its parent's ancestors.
     await run(
       sql`insert into account_tree (ancestor_id, descendant_id, depth, agency_id) select id, id, 0, ${agency}::uuid from bench_nodes`,

@@ -19,6 +19,8 @@ import { ledgerRoutes } from './modules/ledger/routes.js';
 import { billingRoutes } from './modules/billing/routes.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { orderRoutes } from './modules/orders/routes.js';
+import { useBalanceReader } from './modules/accounts/service.js';
+import { balancesOf } from './modules/ledger/service.js';
 
 export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
 
@@ -87,6 +89,8 @@ export async function buildApp({ config, database, logger = false, webRoot = def
   );
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
+  // accounts shows balances but sits above the ledger: the ledger's reader is handed in here.
+  useBalanceReader(balancesOf);
   for (const routes of [authRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, supportRoutes]) {
     await app.register(routes, { ctx });
   }

@@ -2,11 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Actor, Ctx } from '../http/actor.js';
 import type { DB } from './types.js';
-import { findAccountByEmail, insertAccountRow } from '../modules/accounts/queries.js';
-import { toActorAccount } from '../modules/accounts/service.js';
+import { accountsOfAgency, createAccount, findAccountByEmail, toActorAccount } from '../modules/accounts/service.js';
 import { confirmTopUp, requestTopUp } from '../modules/billing/service.js';
 import { normalizeKeyword } from '../modules/catalog/domain.js';
-import { refreshArticles } from '../modules/catalog/queries.js';
+import { refreshArticles } from '../modules/catalog/service.js';
 import { allocateCredits } from '../modules/ledger/service.js';
 import { acceptOrder, createCampaign, createProject, placeOrder, recordVerification, submitLiveUrl } from '../modules/orders/service.js';
 import { generateCatalog } from './demo-catalog.js';
@@ -30,7 +29,7 @@ export async function seedDemoMarketplace(db: Kysely<DB>, config: Config): Promi
   const publishers = [publisher!.id];
   await db.transaction().execute(async (tx) => {
     for (const name of ['Réseau Médias du Sud', 'Blogs & Compagnie']) {
-      const row = await insertAccountRow(tx, {
+      const row = await createAccount(tx, {
         role: 'publisher',
         name,
         email: null,
@@ -91,13 +90,9 @@ export async function seedDemoMarketplace(db: Kysely<DB>, config: Config): Promi
   const agency = await actorFor(db, 'agence@maillon.test');
   const topUp = await requestTopUp(agency, agency.account.id, { amountCents: 20_000_00, method: 'bank_transfer' }, null, ctx);
   await confirmTopUp(support, topUp.id, null, ctx);
-  const members = await db
-    .selectFrom('accounts')
-    .select(['id', 'role', 'name', 'parent_id'])
-    .where('agency_id', '=', agency.account.id)
-    .where('role', '!=', 'agency')
-    .orderBy('name')
-    .execute();
+  const members = (await accountsOfAgency(db, agency.account.id))
+    .filter((m) => m.role !== 'agency')
+    .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
   const allocate = (from: string, to: string, amountCents: number) =>
     allocateCredits(agency, { fromAccountId: from, toAccountId: to, amountCents, memo: 'Budget démo' }, null, ctx);
   for (const m of members.filter((m) => m.role === 'manager')) await allocate(agency.account.id, m.id, 6_000_00);

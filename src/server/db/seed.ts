@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AgencyMode, DB, Role } from './types.js';
-import { findAccountByEmail, insertAccountRow } from '../modules/accounts/queries.js';
+import { createAccount, findAccountByEmail, hasUserAccounts, makeAgencyRoot } from '../modules/accounts/service.js';
 import { hashPassword } from '../modules/auth/password.js';
+import { setWalletAgency } from '../modules/ledger/service.js';
 
 export const DEMO_PASSWORD = 'maillon-demo-2026';
 
@@ -13,7 +14,7 @@ export async function ensureSupportAccount(db: Kysely<DB>, email: string, passwo
   if (existing) return false;
   const passwordHash = await hashPassword(password);
   await db.transaction().execute((tx) =>
-    insertAccountRow(tx, {
+    createAccount(tx, {
       role: 'support',
       name: 'Support Maillon',
       email: email.toLowerCase(),
@@ -28,8 +29,7 @@ export async function ensureSupportAccount(db: Kysely<DB>, email: string, passwo
 }
 
 export async function isDatabaseEmpty(db: Kysely<DB>): Promise<boolean> {
-  const row = await db.selectFrom('accounts').select('id').where('role', '!=', 'system').limit(1).executeTakeFirst();
-  return row === undefined;
+  return !(await hasUserAccounts(db));
 }
 
 const company = (legalName: string, city: string, postalCode: string, siret: string) =>
@@ -51,7 +51,7 @@ export async function seedDemo(db: Kysely<DB>): Promise<DemoLogin[]> {
       agencyId: string | null,
       extra: { mode?: AgencyMode; company?: string } = {},
     ) => {
-      const row = await insertAccountRow(tx, {
+      const row = await createAccount(tx, {
         role,
         name,
         email,
@@ -68,13 +68,8 @@ export async function seedDemo(db: Kysely<DB>): Promise<DemoLogin[]> {
     const agency = await add('client', 'Agence Lumière SEO', 'agence@maillon.test', null, null, {
       company: company('Lumière SEO SAS', 'Lyon', '69002', '81234567800012'),
     });
-    await tx
-      .updateTable('accounts')
-      .set({ role: 'agency', agency_mode: 'complete', agency_id: agency.id })
-      .where('id', '=', agency.id)
-      .execute();
-    await tx.updateTable('account_tree').set({ agency_id: agency.id }).where('descendant_id', '=', agency.id).execute();
-    await tx.updateTable('wallets').set({ agency_id: agency.id }).where('account_id', '=', agency.id).execute();
+    await makeAgencyRoot(tx, agency.id, 'complete');
+    await setWalletAgency(tx, agency.id, agency.id);
     logins[logins.length - 1].role = 'agency';
 
     const managers = [

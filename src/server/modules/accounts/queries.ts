@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
-import type { AccountRow, NewAccount, PublicRole, Role } from '../../db/types.js';
+import type { AccountRow, AgencyMode, NewAccount, PublicRole, Role } from '../../db/types.js';
 import { decodeCursor, pageOf } from '../../http/pagination.js';
 
 /** Lower-cased and stripped of accents, so that "Élodie" is found by "elodie". */
@@ -21,6 +21,12 @@ export async function findAccountByEmail(db: Tx, email: string): Promise<Account
   return db.selectFrom('accounts').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
 }
 
+/** Whether any account other than the system ones exists (the demo seed runs on an empty database). */
+export async function hasUserAccounts(db: Tx): Promise<boolean> {
+  const row = await db.selectFrom('accounts').select('id').where('role', '!=', 'system').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** "May X reach Y": one primary-key lookup in the closure table. */
 export async function isDescendant(db: Tx, ancestorId: string, descendantId: string, strict: boolean): Promise<boolean> {
   const row = await db
@@ -32,7 +38,10 @@ export async function isDescendant(db: Tx, ancestorId: string, descendantId: str
   return row !== undefined && (!strict || row.depth > 0);
 }
 
-/** Inserts an account with its wallet and its closure rows (itself, then every ancestor of its parent). */
+/**
+ * Inserts an account with its closure rows (itself, then every ancestor of its parent). Its wallet
+ * is opened by the database in the same transaction (migration 0010: the ledger owns wallets).
+ */
 export async function insertAccountRow(tx: Tx, values: Omit<NewAccount, 'search_text'>): Promise<AccountRow> {
   const row = await tx
     .insertInto('accounts')
@@ -55,7 +64,6 @@ export async function insertAccountRow(tx: Tx, values: Omit<NewAccount, 'search_
       )
       .execute();
   }
-  await tx.insertInto('wallets').values({ account_id: row.id, agency_id: row.agency_id }).execute();
   return row;
 }
 
@@ -76,7 +84,141 @@ export async function moveSubtree(tx: Tx, nodeId: string, newParentId: string): 
 }
 
 
+// ---------------------------------------------------------------------------------------------
+// Writes other features ask for (inside their transaction), and scoping helpers their SQL composes
 
+export async function setPasswordHash(tx: Tx, id: string, passwordHash: string, signedIn = false): Promise<void> {
+  await tx
+    .updateTable('accounts')
+    .set({ password_hash: passwordHash, ...(signedIn ? { last_sign_in_at: new Date() } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordSignIn(tx: Tx, id: string): Promise<void> {
+  await tx.updateTable('accounts').set({ last_sign_in_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function setEmail(tx: Tx, id: string, email: string): Promise<AccountRow> {
+  return tx.updateTable('accounts').set({ email }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function setRole(tx: Tx, id: string, role: Role): Promise<void> {
+  await tx.updateTable('accounts').set({ role }).where('id', '=', id).execute();
+}
+
+export async function setAgencyMode(tx: Tx, id: string, mode: AgencyMode): Promise<void> {
+  await tx.updateTable('accounts').set({ agency_mode: mode }).where('id', '=', id).execute();
+}
+
+export async function setInactive(tx: Tx, id: string): Promise<void> {
+  await tx.updateTable('accounts').set({ active: false, deactivated_at: sql`now()` }).where('id', '=', id).execute();
+}
+
+/** Makes an account the root of its own agency (role, mode, and the agency id of its closure rows). */
+export async function makeAgencyRoot(tx: Tx, accountId: string, mode: AgencyMode): Promise<void> {
+  await tx
+    .updateTable('accounts')
+    .set({ role: 'agency', agency_mode: mode, agency_id: accountId })
+    .where('id', '=', accountId)
+    .execute();
+  await tx.updateTable('account_tree').set({ agency_id: accountId }).where('descendant_id', '=', accountId).execute();
+}
+
+/** Locks an agency's row: hierarchy changes inside one agency run one after the other. */
+export async function lockAgencyRow(tx: Tx, agencyId: string): Promise<{ id: string; name: string; mode: AgencyMode }> {
+  const row = await tx
+    .selectFrom('accounts')
+    .select(['id', 'name', 'agency_mode'])
+    .where('id', '=', agencyId)
+    .where('role', '=', 'agency')
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return { id: row.id, name: row.name, mode: row.agency_mode! };
+}
+
+/** Every account of an agency (the agency included). */
+export async function accountsOfAgency(tx: Tx, agencyId: string) {
+  return tx
+    .selectFrom('accounts')
+    .select(['id', 'role', 'name', 'email', 'parent_id', 'active'])
+    .where('agency_id', '=', agencyId)
+    .execute();
+}
+
+/** Active accounts strictly below `rootId`, counted per role. */
+export async function countActiveBelowByRole(db: Tx, rootId: string): Promise<Map<Role, number>> {
+  const rows = await db
+    .selectFrom('account_tree as t')
+    .innerJoin('accounts as a', 'a.id', 't.descendant_id')
+    .select(['a.role', sql<number>`count(*)::int`.as('n')])
+    .where('t.ancestor_id', '=', rootId)
+    .where('t.depth', '>', 0)
+    .where('a.active', '=', true)
+    .groupBy('a.role')
+    .execute();
+  return new Map(rows.map((r) => [r.role, Number(r.n)]));
+}
+
+/** The clients whose parent (person in charge) is `parentId`. */
+export async function clientIdsOf(db: Tx, parentId: string): Promise<string[]> {
+  const rows = await db.selectFrom('accounts').select('id').where('parent_id', '=', parentId).where('role', '=', 'client').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Name and e-mail of the given accounts (unknown ids are absent). */
+export async function accountLabels(db: Tx, ids: (string | null)[]): Promise<Map<string, { name: string; email: string | null }>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('accounts').select(['id', 'name', 'email']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, email: r.email }]));
+}
+
+/**
+ * SQL: "the account `ref` is `rootId` or below it" (strictly below with `strict`), one primary-key
+ * lookup in the closure table, for another feature's list query to stay one query.
+ */
+export function inSubtree(rootId: string, ref: Expression<unknown> | RawBuilder<unknown>, strict = false): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from account_tree t where t.ancestor_id = ${rootId} and t.descendant_id = ${ref}${
+    strict ? sql` and t.depth > 0` : sql``
+  })`;
+}
+
+/** SQL: the name of the account `ref` (a correlated primary-key lookup), for another feature's select list. */
+export function accountName(ref: Expression<unknown> | RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(select name from accounts where id = ${ref})`;
+}
+
+/** SQL: the parent of the account `ref` (for a client, its person in charge). */
+export function accountParentId(ref: Expression<unknown> | RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`(select parent_id from accounts where id = ${ref})`;
+}
+
+/** A subquery of the ids of `rootId` and every account below it (strictly below with `strict`). */
+export function subtreeIds(db: Tx, rootId: string, strict = false) {
+  return db
+    .selectFrom('account_tree')
+    .select('descendant_id as id')
+    .where('ancestor_id', '=', rootId)
+    .$if(strict, (q) => q.where('depth', '>', 0));
+}
+
+/** A subquery of the (ancestor_id, descendant_id) pairs of the closure rows of the given ancestors. */
+export function descendantsOf(db: Tx, ancestorIds: string[]) {
+  return db
+    .selectFrom('account_tree')
+    .select(['ancestor_id', 'descendant_id'])
+    .where('ancestor_id', '=', sql<string>`any(${ancestorIds}::uuid[])`);
+}
+
+/**
+ * SQL for a `cross join lateral`: the client `ref` names, with its parent (the person in charge):
+ * columns client_name, person_id, person_name.
+ */
+export function clientAndPersonInCharge(ref: Expression<unknown> | RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(select c.name as client_name, c.parent_id as person_id, p.name as person_name
+    from accounts c left join accounts p on p.id = c.parent_id where c.id = ${ref})`;
+}
 
 export type AccountListFilters = {
   role?: Role;
@@ -89,9 +231,9 @@ export type AccountListFilters = {
 
 /**
  * The accounts strictly below `rootId` (or every account when `rootId` is null, for support),
- * with their balance, sorted by name.
+ * with their balance (from `balancesOf`, the ledger's), sorted by name.
  */
-export async function listAccountsBelow(db: Tx, rootId: string | null, f: AccountListFilters) {
+export async function listAccountsBelow(db: Tx, rootId: string | null, f: AccountListFilters, balancesOf: BalanceReader) {
   const after = decodeCursor(f.cursor);
   let q = db
     .selectFrom('accounts as a')
@@ -100,7 +242,6 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
         : j.onRef('t.descendant_id', '=', 'a.id').onRef('t.ancestor_id', '=', 'a.id'),
     )
     .leftJoin('accounts as p', 'p.id', 'a.parent_id')
-    .leftJoin('wallets as w', 'w.account_id', 'a.id')
     .select([
       'a.id',
       'a.role',
@@ -113,10 +254,7 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       'a.last_sign_in_at',
       sql<boolean>`a.password_hash is not null`.as('has_login'),
       'p.name as parent_name',
-      sql<number>`coalesce(w.posted_cents - w.pending_cents, 0)::int8`.as('balance_cents'),
       sql<number>`(select count(*) from accounts c where c.parent_id = a.id and c.active)::int`.as('children_count'),
-      sql<number>`(select coalesce(sum(sw.posted_cents - sw.pending_cents), 0)::int8 from account_tree st
-        join wallets sw on sw.account_id = st.descendant_id where st.ancestor_id = a.id)`.as('subtree_balance_cents'),
       't.depth',
     ]);
   q = q.where('a.role', '!=', 'system');
@@ -133,6 +271,7 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
     .limit(f.limit + 1)
     .execute();
   const page = pageOf(rows, f.limit, (r) => [r.search_text, r.id]);
+  const balances = await balancesOf(db, page.items.map((r) => r.id));
   return {
     items: page.items.map((r) => ({
       id: r.id,
@@ -146,21 +285,31 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       depth: Number(r.depth),
       hasLogin: Boolean(r.has_login),
       lastSignInAt: r.last_sign_in_at ? new Date(r.last_sign_in_at).toISOString() : null,
-      balanceCents: Number(r.balance_cents),
-      subtreeBalanceCents: Number(r.subtree_balance_cents),
+      balanceCents: balances.get(r.id)?.availableCents ?? 0,
+      subtreeBalanceCents: balances.get(r.id)?.subtreeAvailableCents ?? 0,
       childrenCount: Number(r.children_count),
     })),
     nextCursor: page.nextCursor,
   };
 }
 
-export async function findWallet(db: Tx, accountId: string) {
-  const w = await db
-    .selectFrom('wallets')
-    .select(['posted_cents', 'pending_cents'])
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
-  const posted = Number(w?.posted_cents ?? 0);
-  const pending = Number(w?.pending_cents ?? 0);
-  return { postedCents: posted, pendingCents: pending, availableCents: posted - pending };
+/** The ledger's answer for the wallets of some accounts (accounts sits above the ledger, so it is handed in). */
+export type Balance = { postedCents: number; pendingCents: number; availableCents: number; subtreeAvailableCents: number };
+export type BalanceReader = (db: Tx, accountIds: string[]) => Promise<Map<string, Balance>>;
+
+/** The active clients strictly below `rootId` (every one for support), sorted by name, with their parent's name. */
+export async function listClientsBelow(db: Tx, rootId: string | null, f: { q?: string; personInChargeId?: string; limit: number; cursor?: string }) {
+  const after = decodeCursor(f.cursor);
+  const rows = await sql<{ id: string; name: string; active: boolean; search_text: string; parent_id: string | null; parent_name: string | null }>`
+    select a.id, a.name, a.active, a.search_text, a.parent_id, p.name as parent_name
+    from accounts a
+    left join accounts p on p.id = a.parent_id
+    ${rootId ? sql`join account_tree t on t.descendant_id = a.id and t.ancestor_id = ${rootId} and t.depth > 0` : sql``}
+    where a.role = 'client' and a.active
+      ${f.personInChargeId ? sql`and a.parent_id = ${f.personInChargeId}` : sql``}
+      ${f.q ? sql`and a.search_text like ${`%${f.q}%`}` : sql``}
+      ${after && after.length === 2 ? sql`and (a.search_text, a.id) > (${String(after[0])}, ${String(after[1])}::uuid)` : sql``}
+    order by a.search_text, a.id
+    limit ${f.limit + 1}`.execute(db);
+  return rows.rows;
 }

@@ -4,11 +4,57 @@ import { notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import {
   findAccountById,
-  findWallet,
   listAccountsBelow,
   searchTextOf,
   type AccountListFilters,
+  type BalanceReader,
 } from './queries.js';
+
+// What other features use of accounts: lookups, the writes they ask for inside their transaction,
+// and the scoping helpers their SQL composes (so their lists stay one query). Only this feature's
+// SQL names `accounts` and `account_tree`.
+export {
+  accountLabels,
+  accountName,
+  accountParentId,
+  accountsOfAgency,
+  clientAndPersonInCharge,
+  clientIdsOf,
+  countActiveBelowByRole,
+  descendantsOf,
+  findAccountByEmail,
+  findAccountById,
+  hasUserAccounts,
+  inSubtree,
+  insertAccountRow as createAccount,
+  isDescendant,
+  listClientsBelow,
+  lockAgencyRow,
+  makeAgencyRoot,
+  moveSubtree as setParent,
+  recordSignIn,
+  setAgencyMode,
+  setEmail,
+  setInactive,
+  setPasswordHash,
+  setRole,
+  subtreeIds,
+  type Balance,
+  type BalanceReader,
+} from './queries.js';
+
+/**
+ * The balances shown with accounts come from the ledger, which sits below accounts and so cannot be
+ * imported here: app.ts hands the ledger's reader in when it builds the app.
+ */
+let balanceReader: BalanceReader | null = null;
+export function useBalanceReader(reader: BalanceReader): void {
+  balanceReader = reader;
+}
+function balances(): BalanceReader {
+  if (!balanceReader) throw new Error('accounts: no balance reader (app.ts calls useBalanceReader)');
+  return balanceReader;
+}
 import type { TAccount, TAccountDetail, TCompany } from './schema.js';
 
 export function toAccount(row: AccountRow): TAccount {
@@ -80,7 +126,7 @@ export async function findReachableAccount(
 
 export async function listAccounts(actor: Actor, filters: AccountListFilters, ctx: Ctx) {
   const root = actor.account.role === 'support' ? null : actor.account.id;
-  return listAccountsBelow(ctx.db, root, filters);
+  return listAccountsBelow(ctx.db, root, filters, balances());
 }
 
 export async function getAccount(actor: Actor, id: string, ctx: Ctx): Promise<TAccountDetail> {
@@ -94,8 +140,12 @@ export async function getAccount(actor: Actor, id: string, ctx: Ctx): Promise<TA
     lastSignInAt: row.last_sign_in_at ? new Date(row.last_sign_in_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
     parentName: parent?.name ?? null,
-    wallet: await findWallet(ctx.db, row.id),
+    wallet: walletOf((await balances()(ctx.db, [row.id])).get(row.id)),
   };
+}
+
+function walletOf(b: { postedCents: number; pendingCents: number; availableCents: number } | undefined) {
+  return { postedCents: b?.postedCents ?? 0, pendingCents: b?.pendingCents ?? 0, availableCents: b?.availableCents ?? 0 };
 }
 
 export async function updateAccountProfile(

@@ -1,6 +1,8 @@
-import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { AgencyMode, Role } from '../../db/types.js';
+import { accountLabels, accountsOfAgency, countActiveBelowByRole, lockAgencyRow, makeAgencyRoot, setInactive } from '../accounts/service.js';
+import { endSessionsOf } from '../auth/service.js';
+import { balancesOf, setWalletAgency } from '../ledger/service.js';
 
 export type Member = {
   id: string;
@@ -14,32 +16,13 @@ export type Member = {
 
 /** Locks the agency row: hierarchy changes inside one agency run one after the other. */
 export async function lockAgency(tx: Tx, agencyId: string): Promise<{ id: string; name: string; mode: AgencyMode }> {
-  const row = await tx
-    .selectFrom('accounts')
-    .select(['id', 'name', 'agency_mode'])
-    .where('id', '=', agencyId)
-    .where('role', '=', 'agency')
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return { id: row.id, name: row.name, mode: row.agency_mode! };
+  return lockAgencyRow(tx, agencyId);
 }
 
 /** Every account of the agency (the agency included) with its spendable credits, for planning re-homes. */
 export async function loadMembers(tx: Tx, agencyId: string): Promise<Map<string, Member>> {
-  const rows = await tx
-    .selectFrom('accounts as a')
-    .leftJoin('wallets as w', 'w.account_id', 'a.id')
-    .select([
-      'a.id',
-      'a.role',
-      'a.name',
-      'a.email',
-      'a.parent_id',
-      'a.active',
-      sql<number>`coalesce(w.posted_cents - w.pending_cents, 0)::int8`.as('available'),
-    ])
-    .where('a.agency_id', '=', agencyId)
-    .execute();
+  const rows = await accountsOfAgency(tx, agencyId);
+  const balances = await balancesOf(tx, rows.map((r) => r.id), false);
   return new Map(
     rows.map((r) => [
       r.id,
@@ -50,91 +33,62 @@ export async function loadMembers(tx: Tx, agencyId: string): Promise<Map<string,
         email: r.email,
         parentId: r.parent_id,
         active: r.active,
-        availableCents: Number(r.available),
+        availableCents: balances.get(r.id)?.availableCents ?? 0,
       },
     ]),
   );
 }
 
 export async function countMembersBelow(db: Tx, rootId: string) {
-  const rows = await db
-    .selectFrom('account_tree as t')
-    .innerJoin('accounts as a', 'a.id', 't.descendant_id')
-    .select(['a.role', sql<number>`count(*)::int`.as('n')])
-    .where('t.ancestor_id', '=', rootId)
-    .where('t.depth', '>', 0)
-    .where('a.active', '=', true)
-    .groupBy('a.role')
-    .execute();
-  const n = (role: Role) => Number(rows.find((r) => r.role === role)?.n ?? 0);
+  const counts = await countActiveBelowByRole(db, rootId);
+  const n = (role: Role) => counts.get(role) ?? 0;
   return { managers: n('manager'), consultants: n('consultant'), clients: n('client') };
 }
 
+/** Deactivates an account and ends its sessions. */
 export async function deactivateAccountRow(tx: Tx, id: string) {
-  await tx
-    .updateTable('accounts')
-    .set({ active: false, deactivated_at: sql`now()` })
-    .where('id', '=', id)
-    .execute();
-  await tx.deleteFrom('sessions').where('person_id', '=', id).execute();
+  await setInactive(tx, id);
+  await endSessionsOf(tx, [id]);
 }
 
 export async function listAgencyRequests(db: Tx, status: 'pending' | 'approved' | 'rejected' | undefined) {
   const rows = await db
     .selectFrom('agency_requests as r')
-    .innerJoin('accounts as a', 'a.id', 'r.account_id')
-    .select([
-      'r.id',
-      'r.account_id',
-      'r.message',
-      'r.status',
-      'r.created_at',
-      'r.decided_at',
-      'a.name as account_name',
-      'a.email as account_email',
-    ])
+    .select(['r.id', 'r.account_id', 'r.message', 'r.status', 'r.created_at', 'r.decided_at'])
     .$if(status !== undefined, (q) => q.where('r.status', '=', status!))
     .orderBy('r.created_at', 'desc')
     .limit(500)
     .execute();
-  return rows.map(toAgencyRequest);
+  const labels = await accountLabels(db, rows.map((r) => r.account_id));
+  return rows.map((r) => toAgencyRequest(r, labels.get(r.account_id)));
 }
 
 export async function findAgencyRequest(tx: Tx, id: string, lock: boolean) {
   const row = await tx
     .selectFrom('agency_requests as r')
-    .innerJoin('accounts as a', 'a.id', 'r.account_id')
-    .select([
-      'r.id',
-      'r.account_id',
-      'r.message',
-      'r.status',
-      'r.created_at',
-      'r.decided_at',
-      'a.name as account_name',
-      'a.email as account_email',
-    ])
+    .select(['r.id', 'r.account_id', 'r.message', 'r.status', 'r.created_at', 'r.decided_at'])
     .where('r.id', '=', id)
     .$if(lock, (q) => q.forUpdate())
     .executeTakeFirst();
-  return row ? toAgencyRequest(row) : undefined;
+  return row ? toAgencyRequest(row, (await accountLabels(tx, [row.account_id])).get(row.account_id)) : undefined;
 }
 
-function toAgencyRequest(r: {
-  id: string;
-  account_id: string;
-  message: string | null;
-  status: 'pending' | 'approved' | 'rejected';
-  created_at: Date;
-  decided_at: Date | null;
-  account_name: string;
-  account_email: string | null;
-}) {
+function toAgencyRequest(
+  r: {
+    id: string;
+    account_id: string;
+    message: string | null;
+    status: 'pending' | 'approved' | 'rejected';
+    created_at: Date;
+    decided_at: Date | null;
+  },
+  account: { name: string; email: string | null } | undefined,
+) {
   return {
     id: r.id,
     accountId: r.account_id,
-    accountName: r.account_name,
-    accountEmail: r.account_email,
+    accountName: account?.name ?? '',
+    accountEmail: account?.email ?? null,
     message: r.message,
     status: r.status,
     createdAt: new Date(r.created_at).toISOString(),
@@ -144,11 +98,6 @@ function toAgencyRequest(r: {
 
 /** Turns a standalone customer into the root of its own agency. */
 export async function promoteToAgency(tx: Tx, accountId: string) {
-  await tx
-    .updateTable('accounts')
-    .set({ role: 'agency', agency_mode: 'simple', agency_id: accountId })
-    .where('id', '=', accountId)
-    .execute();
-  await tx.updateTable('account_tree').set({ agency_id: accountId }).where('descendant_id', '=', accountId).execute();
-  await tx.updateTable('wallets').set({ agency_id: accountId }).where('account_id', '=', accountId).execute();
+  await makeAgencyRoot(tx, accountId, 'simple');
+  await setWalletAgency(tx, accountId, accountId);
 }

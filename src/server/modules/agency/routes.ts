@@ -3,7 +3,7 @@ import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
 import { ZPageQuery } from '../../http/pagination.js';
 import { ZAccount, ZAccountIdParams } from '../accounts/schema.js';
-import { findReachableAccount } from '../accounts/service.js';
+import { accountLabels, findReachableAccount, subtreeIds } from '../accounts/service.js';
 import { listAuditForSubtree } from '../audit/service.js';
 import {
   ZActivationRequestBody,
@@ -93,7 +93,8 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
       const root = request.query.accountId
         ? (await findReachableAccount(ctx.db, actor, request.query.accountId)).id
         : actor.account.id;
-      return listAuditForSubtree(ctx.db, root, { limit: request.query.limit, cursor: request.query.cursor ?? null });
+      const scope = { accountIds: subtreeIds(ctx.db, root), namesOf: (ids: string[]) => accountLabels(ctx.db, ids) };
+      return listAuditForSubtree(ctx.db, scope, { limit: request.query.limit, cursor: request.query.cursor ?? null });
     },
   );
 };

@@ -4,8 +4,18 @@ import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../.
 import { recordAudit } from '../audit/service.js';
 import { queueEmail, renderEmail } from '../notifications/service.js';
 import { outranks } from '../accounts/policy.js';
-import { findAccountByEmail, findAccountById, insertAccountRow, isDescendant, moveSubtree } from '../accounts/queries.js';
-import { findReachableAccount, toAccount, updateAccountProfile } from '../accounts/service.js';
+import {
+  createAccount,
+  findAccountByEmail,
+  findAccountById,
+  findReachableAccount,
+  isDescendant,
+  setAgencyMode,
+  setParent,
+  setRole,
+  toAccount,
+  updateAccountProfile,
+} from '../accounts/service.js';
 import { inviteAccount } from '../auth/service.js';
 import { transferCredits } from '../ledger/service.js';
 import { agencyPolicy, assertPlacement, assertPolicy, isCollaboratorRole, mayCreateRole } from './policy.js';
@@ -120,7 +130,7 @@ export async function getAgency(actor: Actor, ctx: Ctx) {
 
 /** Moves, deactivates and returns credits exactly as the plan says, inside the caller's transaction. */
 async function applyPlan(tx: Tx, actor: Actor, plan: TPlan): Promise<void> {
-  for (const move of plan.moved) await moveSubtree(tx, move.accountId, move.toParentId);
+  for (const move of plan.moved) await setParent(tx, move.accountId, move.toParentId);
   for (const credit of plan.returnedCents) {
     await transferCredits(tx, actor, {
       fromAccountId: credit.fromAccountId,
@@ -141,7 +151,7 @@ export async function switchMode(actor: Actor, input: { mode: AgencyMode; dryRun
     const plan = planModeSwitch(await loadMembers(tx, agency.id), input.mode);
     if (!input.dryRun) {
       await applyPlan(tx, actor, plan);
-      await tx.updateTable('accounts').set({ agency_mode: input.mode }).where('id', '=', agency.id).execute();
+      await setAgencyMode(tx, agency.id, input.mode);
       await recordAudit(tx, actor, 'agency.mode_switch', { type: 'account', id: agency.id }, {
         from: agency.mode,
         to: input.mode,
@@ -179,7 +189,7 @@ export async function createMember(
     assertPlacement(agency.mode, parent.role, input.role);
     const email = input.email?.toLowerCase() ?? null;
     if (email && (await findAccountByEmail(tx, email))) throw new AppError('email_taken', 409, 'email_taken', {}, 'email');
-    const row = await insertAccountRow(tx, {
+    const row = await createAccount(tx, {
       role: input.role,
       name: input.name,
       email,
@@ -260,7 +270,7 @@ export async function updateMember(
     if (!input.dryRun) {
       await applyPlan(tx, actor, plan);
       if (newRole !== account.role) {
-        await tx.updateTable('accounts').set({ role: newRole }).where('id', '=', id).execute();
+        await setRole(tx, id, newRole);
       }
       if (input.name !== undefined || input.company !== undefined) {
         await updateAccountProfile(actor, id, { name: input.name, company: input.company }, tx);

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Actor, Tx } from '../../http/actor.js';
+import type { DB } from '../../db/types.js';
 
 export type AuditTarget = { type: string; id: string };
 
@@ -42,34 +43,36 @@ export type AuditEntry = {
 };
 
 /**
+ * Which accounts a trail covers, given by the caller (audit knows no other feature): a subquery of
+ * their ids (accounts' `subtreeIds`), and how to name the people and accounts of a page.
+ */
+export type AuditScope = {
+  accountIds: SelectQueryBuilder<DB, any, { id: string }>;
+  namesOf: (ids: string[]) => Promise<Map<string, { name: string }>>;
+};
+
+/**
  * The trail of every write made for an account of the given subtree (the root included), or
- * made by anyone (support) on one of those accounts, newest first. `rootId` must already be an
- * account the caller may read.
+ * made by anyone (support) on one of those accounts, newest first. The scope's root must already
+ * be an account the caller may read.
  */
 export async function listAuditForSubtree(
   db: Tx,
-  rootId: string,
+  scope: AuditScope,
   page: { limit: number; cursor: string | null },
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   const before = page.cursor ? Number(page.cursor) : null;
   const rows = await db
     .selectFrom('audit_log as l')
     .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('account_tree as t')
-          .select('t.depth')
-          .where('t.ancestor_id', '=', rootId)
-          .where((w) =>
-            w.or([
-              w('t.descendant_id', '=', w.ref('l.account_id')),
-              w.and([w('l.target_type', '=', 'account'), w(sql`t.descendant_id::text`, '=', w.ref('l.target_id'))]),
-            ]),
-          ),
-      ),
+      eb.or([
+        eb('l.account_id', 'in', scope.accountIds),
+        eb.and([
+          eb('l.target_type', '=', 'account'),
+          eb('l.target_id', 'in', eb.selectFrom(scope.accountIds.as('s')).select(sql<string>`s.id::text`.as('id'))),
+        ]),
+      ]),
     )
-    .leftJoin('accounts as p', 'p.id', 'l.person_id')
-    .leftJoin('accounts as a', 'a.id', 'l.account_id')
     .select([
       sql<string>`l.id::text`.as('id'),
       'l.at',
@@ -78,16 +81,20 @@ export async function listAuditForSubtree(
       'l.target_id',
       'l.ip',
       'l.details',
-      'p.id as person_id',
-      'p.name as person_name',
-      'a.id as account_id',
-      'a.name as account_name',
+      'l.person_id',
+      'l.account_id',
     ])
     .$if(before !== null, (q) => q.where('l.id', '<', String(before)))
     .orderBy('l.id', 'desc')
     .limit(page.limit + 1)
     .execute();
-  const items = rows.slice(0, page.limit).map((r) => ({
+  const pageRows = rows.slice(0, page.limit);
+  const names = await scope.namesOf([...new Set(pageRows.flatMap((r) => [r.person_id, r.account_id]).filter((id): id is string => id !== null))]);
+  const named = (id: string | null) => {
+    const name = id ? names.get(id)?.name : undefined;
+    return id && name !== undefined ? { id, name } : null;
+  };
+  const items = pageRows.map((r) => ({
     id: r.id,
     at: new Date(r.at).toISOString(),
     action: r.action,
@@ -95,8 +102,8 @@ export async function listAuditForSubtree(
     targetId: r.target_id,
     ip: r.ip,
     details: r.details,
-    person: r.person_id ? { id: r.person_id, name: r.person_name! } : null,
-    account: r.account_id ? { id: r.account_id, name: r.account_name! } : null,
+    person: named(r.person_id),
+    account: named(r.account_id),
   }));
   return { items, nextCursor: rows.length > page.limit ? items[items.length - 1].id : null };
 }

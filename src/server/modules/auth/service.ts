@@ -3,8 +3,17 @@ import type { AccountRow, Company, Language } from '../../db/types.js';
 import { AppError, forbidden, invalidInput, invalidState, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { queueEmail, renderEmail } from '../notifications/service.js';
-import { findAccountByEmail, findAccountById, insertAccountRow, isDescendant } from '../accounts/queries.js';
-import { toAccount, toActorAccount } from '../accounts/service.js';
+import {
+  createAccount,
+  findAccountByEmail,
+  findAccountById,
+  isDescendant,
+  recordSignIn,
+  setEmail,
+  setPasswordHash,
+  toAccount,
+  toActorAccount,
+} from '../accounts/service.js';
 import { actAsRules, assertCanStartActing, assertNotActing } from './policy.js';
 import { hashPassword, verifyPassword } from './password.js';
 import {
@@ -70,7 +79,7 @@ export async function signUp(
   const passwordHash = await hashPassword(input.password);
   return ctx.db.transaction().execute(async (tx) => {
     if (await findAccountByEmail(tx, input.email)) throw new AppError('email_taken', 409, 'email_taken', {}, 'email');
-    const row = await insertAccountRow(tx, {
+    const row = await createAccount(tx, {
       role: input.kind === 'publisher' ? 'publisher' : 'client',
       name: input.name,
       email: input.email.toLowerCase(),
@@ -113,7 +122,7 @@ export async function logIn(input: { email: string; password: string }, meta: Re
   if (!row.active) throw forbidden('account_inactive');
   return ctx.db.transaction().execute(async (tx) => {
     await clearFailures(tx, accountKey);
-    await tx.updateTable('accounts').set({ last_sign_in_at: new Date() }).where('id', '=', row.id).execute();
+    await recordSignIn(tx, row.id);
     await recordAudit(tx, actorOf(row, meta), 'auth.login', { type: 'account', id: row.id });
     const grant = await openSession(tx, ctx, row.id, meta);
     return { account: toAccount(row), grant };
@@ -244,7 +253,7 @@ export async function changePassword(
   }
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', row.id).execute();
+    await setPasswordHash(tx, row.id, passwordHash);
     // Every other session of this person ends: a changed password locks out whoever had the old one.
     await tx
       .deleteFrom('sessions')
@@ -265,12 +274,7 @@ export async function changeEmail(actor: Actor, input: { currentPassword: string
   return ctx.db.transaction().execute(async (tx) => {
     const other = await findAccountByEmail(tx, email);
     if (other && other.id !== row.id) throw new AppError('email_taken', 409, 'email_taken', {}, 'email');
-    const updated = await tx
-      .updateTable('accounts')
-      .set({ email })
-      .where('id', '=', row.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await setEmail(tx, row.id, email);
     await recordAudit(tx, actor, 'auth.email_change', { type: 'account', id: row.id });
     return toAccount(updated);
   });
@@ -302,11 +306,16 @@ export async function resetPassword(input: { token: string; newPassword: string 
     const row = await findAccountById(tx, token.account_id);
     if (!row || !row.active) throw invalidInput('token_invalid', 'token');
     await markAuthTokenUsed(tx, token.id);
-    await tx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', row.id).execute();
+    await setPasswordHash(tx, row.id, passwordHash);
     await deleteSessionsOfPerson(tx, row.id);
     await clearFailures(tx, `account:${row.email}`);
     await recordAudit(tx, actorOf(row, meta), 'auth.password_reset', { type: 'account', id: row.id });
   });
+}
+
+/** Ends every session of these people (an account deactivated loses its access at once), in the caller's transaction. */
+export async function endSessionsOf(tx: Tx, accountIds: string[]): Promise<void> {
+  for (const id of accountIds) await deleteSessionsOfPerson(tx, id);
 }
 
 /** Sends a link to choose a password to an account created with an e-mail (inside the creating transaction). */
@@ -335,11 +344,7 @@ export async function acceptInvitation(input: { token: string; password: string 
     const row = await findAccountById(tx, token.account_id);
     if (!row || !row.active) throw invalidInput('token_invalid', 'token');
     await markAuthTokenUsed(tx, token.id);
-    await tx
-      .updateTable('accounts')
-      .set({ password_hash: passwordHash, last_sign_in_at: new Date() })
-      .where('id', '=', row.id)
-      .execute();
+    await setPasswordHash(tx, row.id, passwordHash, true);
     await recordAudit(tx, actorOf(row, meta), 'auth.invitation_accept', { type: 'account', id: row.id });
     const grant = await openSession(tx, ctx, row.id, meta);
     return { account: toAccount(row), grant };

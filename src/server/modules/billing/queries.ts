@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { accountName, inSubtree } from '../accounts/service.js';
 
 /** Next number of a per-year series, allocated in the issuing transaction: a rollback leaves no gap. */
 export async function allocateInvoiceNumber(tx: Tx, series: 'F' | 'AV', year: number) {
@@ -27,12 +28,11 @@ export async function listTopUpRows(db: Tx, scope: Scope, f: { status?: string; 
   const after = decodeCursor(f.cursor);
   let q = db
     .selectFrom('top_ups as u')
-    .innerJoin('accounts as a', 'a.id', 'u.account_id')
     .leftJoin('invoices as i', (j) => j.onRef('i.top_up_id', '=', 'u.id').on('i.kind', '=', 'invoice'))
     .select([
       'u.id',
       'u.account_id',
-      'a.name as account_name',
+      accountName(sql.ref('u.account_id')).as('account_name'),
       'u.amount_cents',
       'u.vat_cents',
       'u.total_cents',
@@ -46,9 +46,7 @@ export async function listTopUpRows(db: Tx, scope: Scope, f: { status?: string; 
       'i.number as invoice_number',
     ]);
   if (scope.rootId) {
-    q = q.innerJoin('account_tree as t', (j) =>
-      j.onRef('t.descendant_id', '=', 'u.account_id').on('t.ancestor_id', '=', scope.rootId!),
-    );
+    q = q.where(inSubtree(scope.rootId, sql.ref('u.account_id')));
   }
   if (scope.accountId) q = q.where('u.account_id', '=', scope.accountId);
   if (f.status) q = q.where('u.status', '=', f.status as never);
@@ -82,7 +80,6 @@ export async function listInvoiceRows(db: Tx, scope: Scope, f: { limit: number; 
   const after = decodeCursor(f.cursor);
   let q = db
     .selectFrom('invoices as i')
-    .innerJoin('accounts as a', 'a.id', 'i.account_id')
     .select([
       'i.id',
       'i.kind',
@@ -90,16 +87,14 @@ export async function listInvoiceRows(db: Tx, scope: Scope, f: { limit: number; 
       'i.issued_at',
       sql<string>`i.issued_at::text`.as('sort_key'),
       'i.account_id',
-      'a.name as account_name',
+      accountName(sql.ref('i.account_id')).as('account_name'),
       'i.subtotal_cents',
       'i.vat_cents',
       'i.total_cents',
       'i.top_up_id',
     ]);
   if (scope.rootId) {
-    q = q.innerJoin('account_tree as t', (j) =>
-      j.onRef('t.descendant_id', '=', 'i.account_id').on('t.ancestor_id', '=', scope.rootId!),
-    );
+    q = q.where(inSubtree(scope.rootId, sql.ref('i.account_id')));
   }
   if (scope.accountId) q = q.where('i.account_id', '=', scope.accountId);
   if (after) q = q.where(sql<boolean>`(i.issued_at, i.id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)`);

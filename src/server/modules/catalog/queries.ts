@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { SiteKind } from '../../db/types.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
@@ -213,6 +213,22 @@ function afterCursor(sortKey: [RawBuilder<unknown>, 'asc' | 'desc'][], rowId: Ra
   return sql`(${beyond(e1, d1, v1)} or (${e1} = ${v1} and (${beyond(e2, d2, v2)} or (${e2} = ${v2} and ${rowId} > ${id}::${rowIdType}))))`;
 }
 
+/** A site's domain, theme and kind (orders show them). */
+export async function siteOf(db: Tx, siteId: string) {
+  return db.selectFrom('sites').select(['domain', 'theme', 'site_kind']).where('id', '=', siteId).executeTakeFirstOrThrow();
+}
+
+/** SQL: the domain of the site `ref`, for another feature's select list. */
+export function siteDomain(ref: Expression<unknown> | RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(select domain from sites where id = ${ref})`;
+}
+
+/** SQL: the URL of the article `ref`, for another feature's select list. */
+export function articleUrl(ref: Expression<unknown> | RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(select url from articles where id = ${ref})`;
+}
+
+/** The offer an order is placed on: the article, its site, its price and publisher. */
 export async function findOffer(db: Tx, offerId: string) {
   return db
     .selectFrom('articles as a')

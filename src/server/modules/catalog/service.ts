@@ -4,9 +4,11 @@ import type { Language, SiteKind } from '../../db/types.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/service.js';
+import { accountName } from '../accounts/service.js';
 import { isUrlOnDomain, normalizeDomain } from './domain.js';
 import { CsvFormatError, parseKeywordCsv } from './keyword-csv.js';
 import { catalogPolicy } from './policy.js';
+export { articleUrl, findOffer as offerForOrder, refreshArticles, siteDomain, siteOf } from './queries.js';
 import { findOffer, refreshArticles, searchOfferRows, upsertKeywords, type KeywordInput, type OfferFilters } from './queries.js';
 
 export const IMPORT_JOB = 'catalog.keyword_import';
@@ -44,10 +46,9 @@ function toSite(row: SiteRow & { article_count?: number | string; keyword_count?
 function siteList(db: Tx) {
   return db
     .selectFrom('sites as s')
-    .innerJoin('accounts as p', 'p.id', 's.publisher_id')
     .selectAll('s')
     .select([
-      'p.name as publisher_name',
+      accountName(sql.ref('s.publisher_id')).as('publisher_name'),
       sql<number>`(select count(*) from articles a where a.site_id = s.id)::int`.as('article_count'),
       sql<number>`(select count(*) from article_keywords k join articles a on a.id = k.article_id where a.site_id = s.id)::int`.as('keyword_count'),
     ]);

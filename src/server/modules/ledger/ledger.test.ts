@@ -223,3 +223,31 @@ describe('wallet visibility', () => {
     expect((await stranger.client.get(`/api/accounts/${fx.ids.Client}/ledger`)).status).toBe(404);
   });
 });
+
+describe('wallets', () => {
+  // The ledger owns wallets; the features that create accounts never name the table (migration 0010).
+  const walletRow = (accountId: string) =>
+    env.database.db.selectFrom('wallets').select(['agency_id', 'kind', 'posted_cents']).where('account_id', '=', accountId).executeTakeFirst();
+
+  it('are opened for every account in the creating transaction, whoever creates it, in its tenant', async () => {
+    const fx = await makeAgency(env, 'complete', [['Manon', 'manager', 'agency']]);
+    expect(await walletRow(fx.agencyId)).toMatchObject({ agency_id: fx.agencyId, kind: 'user' });
+    expect(await walletRow(fx.ids.Manon)).toMatchObject({ agency_id: fx.agencyId, kind: 'user' });
+    const { account } = await signUp(env, 'publisher');
+    expect(await walletRow(account.id)).toMatchObject({ agency_id: null, kind: 'user' });
+    // Even an account inserted by hand (a script, a benchmark) gets its wallet, so money can reach it.
+    const raw = await sql<{ id: string }>`
+      insert into accounts (role, name, search_text, agency_id) values ('client', 'Inséré à la main', 'insere a la main', ${fx.agencyId})
+      returning id`.execute(env.database.db);
+    expect(await walletRow(raw.rows[0].id)).toMatchObject({ agency_id: fx.agencyId, kind: 'user', posted_cents: 0 });
+    // And a rolled-back creation leaves neither the account nor a wallet behind.
+    const id = '00000000-0000-4000-8000-00000000f00d';
+    await expect(
+      env.database.db.transaction().execute(async (tx) => {
+        await sql`insert into accounts (id, role, name, search_text) values (${id}, 'client', 'Annulé', 'annule')`.execute(tx);
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await walletRow(id)).toBeUndefined();
+  });
+});

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { endOfDay, startOfDay } from '../../http/dates.js';
+import { accountLabels } from '../accounts/service.js';
 
 export type EntryFilters = { kind?: string; from?: string; to?: string; limit: number; cursor?: string };
 
@@ -24,8 +25,6 @@ export async function listEntries(db: Tx, accountId: string, f: EntryFilters) {
   const after = decodeCursor(f.cursor);
   const rows = await db
     .selectFrom('ledger_entries as e')
-    .leftJoin('accounts as c', 'c.id', 'e.counterparty_account_id')
-    .leftJoin('accounts as p', 'p.id', 'e.person_id')
     .select([
       sql<string>`e.id::text`.as('id'),
       'e.at',
@@ -33,9 +32,7 @@ export async function listEntries(db: Tx, accountId: string, f: EntryFilters) {
       'e.amount_cents',
       'e.balance_after_cents',
       'e.counterparty_account_id',
-      'c.name as counterparty_name',
       'e.person_id',
-      'p.name as person_name',
       'e.acting_account_id',
       'e.memo',
     ])
@@ -47,16 +44,18 @@ export async function listEntries(db: Tx, accountId: string, f: EntryFilters) {
     .orderBy('e.id', 'desc')
     .limit(f.limit + 1)
     .execute();
-  const items: LedgerEntry[] = rows.slice(0, f.limit).map((r) => ({
+  const page = rows.slice(0, f.limit);
+  const names = await accountLabels(db, page.flatMap((r) => [r.counterparty_account_id, r.person_id]));
+  const items: LedgerEntry[] = page.map((r) => ({
     id: r.id,
     at: new Date(r.at).toISOString(),
     kind: r.kind,
     amountCents: Number(r.amount_cents),
     balanceAfterCents: Number(r.balance_after_cents),
     counterpartyAccountId: r.counterparty_account_id,
-    counterpartyName: r.counterparty_name,
+    counterpartyName: r.counterparty_account_id ? (names.get(r.counterparty_account_id)?.name ?? null) : null,
     personId: r.person_id,
-    personName: r.person_name,
+    personName: r.person_id ? (names.get(r.person_id)?.name ?? null) : null,
     actingAccountId: r.acting_account_id,
     memo: r.memo,
   }));

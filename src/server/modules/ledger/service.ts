@@ -3,7 +3,7 @@ import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { recordAudit } from '../audit/service.js';
-import { findReachableAccount, findReachableAccounts } from '../accounts/service.js';
+import { descendantsOf, findReachableAccount, findReachableAccounts, type Balance } from '../accounts/service.js';
 import { ledgerPolicy } from './policy.js';
 import { listEntries, type EntryFilters } from './queries.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
@@ -168,6 +168,46 @@ export async function releaseHold(tx: Tx, _actor: Actor, input: { holdId: string
     .execute();
   await tx.updateTable('ledger_holds').set({ status: 'released', settled_at: new Date() }).where('id', '=', hold.id).execute();
   return { releasedCents: hold.amount };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What other features read and change of wallets (only the ledger's SQL names them)
+
+/** The wallets of some accounts: posted, pending, available, and (unless `withSubtree` is false) available over each one's subtree. */
+export async function balancesOf(db: Tx, accountIds: string[], withSubtree = true): Promise<Map<string, Balance>> {
+  const ids = [...new Set(accountIds)];
+  if (ids.length === 0) return new Map();
+  // One array parameter, however many accounts (a whole agency when planning a re-home).
+  const own = await db
+    .selectFrom('wallets')
+    .select(['account_id', 'posted_cents', 'pending_cents'])
+    .where('account_id', '=', sql<string>`any(${ids}::uuid[])`)
+    .execute();
+  const subtree = !withSubtree ? [] : await db
+    .selectFrom(descendantsOf(db, ids).as('st'))
+    .innerJoin('wallets as sw', 'sw.account_id', 'st.descendant_id')
+    .select(['st.ancestor_id', sql<number>`coalesce(sum(sw.posted_cents - sw.pending_cents), 0)::int8`.as('cents')])
+    .groupBy('st.ancestor_id')
+    .execute();
+  const sums = new Map(subtree.map((r) => [r.ancestor_id, Number(r.cents)]));
+  return new Map(
+    own.map((w) => {
+      const posted = Number(w.posted_cents);
+      const pending = Number(w.pending_cents);
+      return [w.account_id, { postedCents: posted, pendingCents: pending, availableCents: posted - pending, subtreeAvailableCents: sums.get(w.account_id) ?? 0 }];
+    }),
+  );
+}
+
+/** What an account may spend now (`posted − pending`), read without a lock. */
+export async function availableOf(db: Tx, accountId: string): Promise<number> {
+  const w = await db.selectFrom('wallets').select(['posted_cents', 'pending_cents']).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  return Number(w.posted_cents) - Number(w.pending_cents);
+}
+
+/** Moves a wallet into an agency's tenant (an account promoted to the root of its own agency). */
+export async function setWalletAgency(tx: Tx, accountId: string, agencyId: string): Promise<void> {
+  await tx.updateTable('wallets').set({ agency_id: agencyId }).where('account_id', '=', accountId).execute();
 }
 
 export type AllocationInput = { fromAccountId: string; toAccountId: string; amountCents: number; memo?: string };

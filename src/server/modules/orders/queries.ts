@@ -3,6 +3,8 @@ import type { Tx } from '../../http/actor.js';
 import type { OrderStatus } from '../../db/types.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { endOfDay, startOfDay } from '../../http/dates.js';
+import { accountName, clientAndPersonInCharge, inSubtree, listClientsBelow } from '../accounts/service.js';
+import { balancesOf } from '../ledger/service.js';
 
 /** Whose orders a caller sees: a subtree root (the agency's own id takes the agency_id index), or everyone (support). */
 export type OrderScope = { rootId: string | null; rootIsAgency: boolean };
@@ -24,7 +26,7 @@ function whereClauses(scope: OrderScope, f: OrderFilters): RawBuilder<unknown>[]
       ? []
       : scope.rootIsAgency
         ? [sql`o.agency_id = ${scope.rootId}`]
-        : [sql`exists (select 1 from account_tree t where t.ancestor_id = ${scope.rootId} and t.descendant_id = o.client_id)`]),
+        : [inSubtree(scope.rootId, sql.ref('o.client_id'))]),
     ...(f.accountId ? [sql`o.client_id = ${f.accountId}`] : []),
     ...(f.clientIds ? [sql`o.client_id = any(${f.clientIds}::uuid[])`] : []),
     ...(f.projectId ? [sql`o.project_id = ${f.projectId}`] : []),
@@ -59,13 +61,12 @@ export type OrderRow = {
 };
 
 const summaryColumns = sql`
-  o.id, o.status, o.client_id, c.name as client_name, c.parent_id as person_id, p.name as person_name,
+  o.id, o.status, o.client_id, c.client_name, c.person_id, c.person_name,
   o.project_id, pr.name as project_name, o.campaign_id, ca.name as campaign_name, o.keyword, o.price_cents,
   o.target_url, o.anchor, o.live_url, o.created_at, o.accept_by, o.created_at::text as sort_key`;
 
 const summaryJoins = sql`
-  join accounts c on c.id = o.client_id
-  left join accounts p on p.id = c.parent_id
+  cross join lateral ${clientAndPersonInCharge(sql.ref('o.client_id'))} c
   join projects pr on pr.id = o.project_id
   left join campaigns ca on ca.id = o.campaign_id`;
 
@@ -159,8 +160,7 @@ export async function addOrderEvent(
 export async function listOrderEvents(db: Tx, orderId: string) {
   const rows = await db
     .selectFrom('order_events as e')
-    .leftJoin('accounts as p', 'p.id', 'e.person_id')
-    .select(['e.status', 'e.at', 'e.person_id', 'p.name as person_name', 'e.note'])
+    .select(['e.status', 'e.at', 'e.person_id', accountName(sql.ref('e.person_id')).as('person_name'), 'e.note'])
     .where('e.order_id', '=', orderId)
     .orderBy('e.id')
     .execute();
@@ -175,53 +175,43 @@ export async function listOrderEvents(db: Tx, orderId: string) {
 
 /** Per client of the scope: person in charge, balance, projects, campaigns, orders by status, spend this month. */
 export async function listClientRows(db: Tx, rootId: string | null, f: { q?: string; personInChargeId?: string; limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
-  const rows = await sql<{
+  const clients = await listClientsBelow(db, rootId, f);
+  const page = clients.slice(0, f.limit);
+  const ids = page.map((c) => c.id);
+  const balances = await balancesOf(db, ids, false);
+  const stats = ids.length === 0 ? { rows: [] } : await sql<{
     id: string;
-    name: string;
-    active: boolean;
-    search_text: string;
-    parent_id: string | null;
-    parent_name: string | null;
-    balance: number | string;
     projects: number;
     campaigns: number;
     statuses: Record<string, number> | null;
     spend: number | string;
   }>`
-    select a.id, a.name, a.active, a.search_text, a.parent_id, p.name as parent_name,
-      coalesce(w.posted_cents - w.pending_cents, 0)::int8 as balance,
+    select a.id,
       (select count(*)::int from projects pr where pr.client_id = a.id) as projects,
       (select count(*)::int from campaigns ca where ca.client_id = a.id) as campaigns,
       (select jsonb_object_agg(s.status, s.n) from (select o.status, count(*)::int as n from orders o where o.client_id = a.id group by o.status) s) as statuses,
       (select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.client_id = a.id
          and o.status not in ('refused', 'cancelled', 'expired')
          and o.created_at >= date_trunc('month', now() at time zone 'Europe/Paris') at time zone 'Europe/Paris') as spend
-    from accounts a
-    left join accounts p on p.id = a.parent_id
-    left join wallets w on w.account_id = a.id
-    ${rootId ? sql`join account_tree t on t.descendant_id = a.id and t.ancestor_id = ${rootId} and t.depth > 0` : sql``}
-    where a.role = 'client' and a.active
-      ${f.personInChargeId ? sql`and a.parent_id = ${f.personInChargeId}` : sql``}
-      ${f.q ? sql`and a.search_text like ${`%${f.q}%`}` : sql``}
-      ${after && after.length === 2 ? sql`and (a.search_text, a.id) > (${String(after[0])}, ${String(after[1])}::uuid)` : sql``}
-    order by a.search_text, a.id
-    limit ${f.limit + 1}`.execute(db);
-  const page = rows.rows.slice(0, f.limit);
-  const last = rows.rows.length > f.limit ? page[page.length - 1] : null;
+    from unnest(${ids}::uuid[]) as a(id)`.execute(db);
+  const byId = new Map(stats.rows.map((r) => [r.id, r]));
+  const last = clients.length > f.limit ? page[page.length - 1] : null;
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      name: r.name,
-      active: r.active,
-      personInChargeId: r.parent_id,
-      personInChargeName: r.parent_name,
-      balanceCents: Number(r.balance),
-      projectCount: Number(r.projects),
-      campaignCount: Number(r.campaigns),
-      ordersByStatus: r.statuses ?? {},
-      spendThisMonthCents: Number(r.spend),
-    })),
+    items: page.map((c) => {
+      const r = byId.get(c.id);
+      return {
+        id: c.id,
+        name: c.name,
+        active: c.active,
+        personInChargeId: c.parent_id,
+        personInChargeName: c.parent_name,
+        balanceCents: balances.get(c.id)?.availableCents ?? 0,
+        projectCount: Number(r?.projects ?? 0),
+        campaignCount: Number(r?.campaigns ?? 0),
+        ordersByStatus: r?.statuses ?? {},
+        spendThisMonthCents: Number(r?.spend ?? 0),
+      };
+    }),
     nextCursor: last ? encodeCursor([last.search_text, last.id]) : null,
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { OrderStatus } from '../../db/types.js';
@@ -6,12 +7,11 @@ import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { todayInParis } from '../../http/dates.js';
 import { recordAudit } from '../audit/service.js';
-import { findAccountById } from '../accounts/queries.js';
-import { findReachableAccount } from '../accounts/service.js';
+import { accountName, accountParentId, clientIdsOf, findAccountById, findReachableAccount, inSubtree } from '../accounts/service.js';
 import { formatEuros as euros } from '../../http/money.js';
 import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
-import { findOffer } from '../catalog/queries.js';
-import { captureHold, holdCredits, releaseHold, transferCredits } from '../ledger/service.js';
+import { articleUrl, offerForOrder, siteDomain, siteOf } from '../catalog/service.js';
+import { availableOf, captureHold, holdCredits, releaseHold, transferCredits } from '../ledger/service.js';
 import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { committedStatuses, mayMove, orderPolicy } from './policy.js';
 import {
@@ -58,11 +58,10 @@ export async function createProject(actor: Actor, input: { clientId: string; nam
 async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: string; projectId?: string }) {
   const rows = await db
     .selectFrom('projects as p')
-    .innerJoin('accounts as c', 'c.id', 'p.client_id')
     .select([
       'p.id',
       'p.client_id',
-      'c.name as client_name',
+      accountName(sql.ref('p.client_id')).as('client_name'),
       'p.name',
       'p.url',
       'p.domain',
@@ -70,12 +69,10 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
       sql<number>`(select count(*)::int from campaigns ca where ca.project_id = p.id)`.as('campaigns'),
       sql<number>`(select count(*)::int from orders o where o.project_id = p.id)`.as('orders'),
     ])
-    .$if(Boolean(f.rootId), (q) =>
-      q.innerJoin('account_tree as t', (j) => j.onRef('t.descendant_id', '=', 'p.client_id').on('t.ancestor_id', '=', f.rootId!)),
-    )
+    .$if(Boolean(f.rootId), (q) => q.where(inSubtree(f.rootId!, sql.ref('p.client_id'))))
     .$if(Boolean(f.clientId), (q) => q.where('p.client_id', '=', f.clientId!))
     .$if(Boolean(f.projectId), (q) => q.where('p.id', '=', f.projectId!))
-    .orderBy('c.name')
+    .orderBy('client_name')
     .orderBy('p.name')
     .limit(1000)
     .execute();
@@ -137,16 +134,14 @@ async function listCampaignRows(db: Tx, f: { rootId?: string | null; projectId?:
   const rows = await db
     .selectFrom('campaigns as ca')
     .innerJoin('projects as p', 'p.id', 'ca.project_id')
-    .innerJoin('accounts as c', 'c.id', 'ca.client_id')
-    .leftJoin('accounts as pic', 'pic.id', 'c.parent_id')
     .select([
       'ca.id',
       'ca.project_id',
       'p.name as project_name',
       'ca.client_id',
-      'c.name as client_name',
-      'c.parent_id',
-      'pic.name as pic_name',
+      accountName(sql.ref('ca.client_id')).as('client_name'),
+      accountParentId(sql.ref('ca.client_id')).as('parent_id'),
+      accountName(accountParentId(sql.ref('ca.client_id'))).as('pic_name'),
       'ca.name',
       'ca.goal',
       'ca.budget_cents',
@@ -157,12 +152,10 @@ async function listCampaignRows(db: Tx, f: { rootId?: string | null; projectId?:
       sql<number>`(select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.campaign_id = ca.id
         and o.status in (${sql.join(committedStatuses.map((s) => sql.lit(s)))}))`.as('committed'),
     ])
-    .$if(Boolean(f.rootId), (q) =>
-      q.innerJoin('account_tree as t', (j) => j.onRef('t.descendant_id', '=', 'ca.client_id').on('t.ancestor_id', '=', f.rootId!)),
-    )
+    .$if(Boolean(f.rootId), (q) => q.where(inSubtree(f.rootId!, sql.ref('ca.client_id'))))
     .$if(Boolean(f.projectId), (q) => q.where('ca.project_id', '=', f.projectId!))
     .$if(Boolean(f.clientId), (q) => q.where('ca.client_id', '=', f.clientId!))
-    .$if(Boolean(f.personInChargeId), (q) => q.where('c.parent_id', '=', f.personInChargeId!))
+    .$if(Boolean(f.personInChargeId), (q) => q.where(accountParentId(sql.ref('ca.client_id')), '=', f.personInChargeId!))
     .$if(Boolean(f.campaignId), (q) => q.where('ca.id', '=', f.campaignId!))
     .orderBy('ca.created_at', 'desc')
     .limit(1000)
@@ -219,7 +212,7 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
     const client = (await findAccountById(tx, project.client_id))!;
     if (!client.active) throw ruleViolation('wallet_inactive', {}, 'projectId');
     if (!isUrlOnDomain(input.targetUrl, project.domain)) throw ruleViolation('target_off_domain', { domain: project.domain }, 'targetUrl');
-    const offer = await findOffer(tx, input.offerId);
+    const offer = await offerForOrder(tx, input.offerId);
     if (!offer || offer.site_status !== 'approved' || offer.price_cents === null) throw notFound();
     const price = Number(offer.price_cents);
     if (input.campaignId) {
@@ -241,8 +234,7 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
         }
       }
     }
-    const wallet = await tx.selectFrom('wallets').select(['posted_cents', 'pending_cents']).where('account_id', '=', client.id).executeTakeFirstOrThrow();
-    const missing = price - (Number(wallet.posted_cents) - Number(wallet.pending_cents));
+    const missing = price - (await availableOf(tx, client.id));
     if (missing > 0) {
       if (!input.fundFromAccountId) {
         throw new AppError('insufficient_funds', 409, 'order_insufficient_funds', { name: client.name, missing: euros(missing) });
@@ -257,10 +249,12 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
         memo: 'Complément pour une commande',
       });
     }
-    const { holdId } = await holdCredits(tx, actor, { accountId: client.id, amountCents: price, reference: 'order' });
+    const orderId = randomUUID();
+    const { holdId } = await holdCredits(tx, actor, { accountId: client.id, amountCents: price, reference: `order:${orderId}` });
     const order = await tx
       .insertInto('orders')
       .values({
+        id: orderId,
         client_id: client.id,
         agency_id: client.agency_id,
         project_id: project.id,
@@ -282,7 +276,6 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await tx.updateTable('ledger_holds').set({ reference: `order:${order.id}` }).where('id', '=', holdId).execute();
     await addOrderEvent(tx, order.id, 'placed', who(actor), missing > 0 ? `+${euros(missing)} attribués depuis un autre portefeuille` : null);
     await recordAudit(tx, actor, 'order.place', { type: 'order', id: order.id }, { priceCents: price, clientId: client.id });
     return toOrderSummary((await findOrderRow(tx, order.id))!);
@@ -305,8 +298,7 @@ async function resolveFilters(actor: Actor, f: OrderViewFilters, ctx: Ctx): Prom
   if (f.accountId) await findReachableAccount(ctx.db, actor, f.accountId);
   if (!f.personInChargeId) return f;
   await findReachableAccount(ctx.db, actor, f.personInChargeId);
-  const clients = await ctx.db.selectFrom('accounts').select('id').where('parent_id', '=', f.personInChargeId).where('role', '=', 'client').execute();
-  return { ...f, clientIds: clients.map((c) => c.id) };
+  return { ...f, clientIds: await clientIdsOf(ctx.db, f.personInChargeId) };
 }
 
 export async function listOrders(actor: Actor, view: OrderViewFilters & { limit: number; cursor?: string }, ctx: Ctx) {
@@ -335,7 +327,7 @@ export async function getOrder(actor: Actor, id: string, ctx: Ctx) {
   if (!order) throw notFound();
   await findReachableAccount(ctx.db, actor, order.client_id);
   const row = (await findOrderRow(ctx.db, id))!;
-  const site = await ctx.db.selectFrom('sites').select(['theme', 'site_kind']).where('id', '=', order.site_id).executeTakeFirstOrThrow();
+  const site = await siteOf(ctx.db, order.site_id);
   const check = order.last_check as (CheckRecord & { messages?: Record<string, string> }) | null;
   return {
     ...toOrderSummary(row),
@@ -385,14 +377,12 @@ async function lockPublisherOrder(tx: Tx, actor: Actor, id: string) {
 export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatus; limit: number; cursor?: string }, ctx: Ctx) {
   const rows = await ctx.db
     .selectFrom('orders as o')
-    .innerJoin('sites as s', 's.id', 'o.site_id')
-    .innerJoin('articles as a', 'a.id', 'o.article_id')
     .select([
       'o.id',
       'o.status',
       'o.site_id',
-      's.domain',
-      'a.url as article_url',
+      siteDomain(sql.ref('o.site_id')).as('domain'),
+      articleUrl(sql.ref('o.article_id')).as('article_url'),
       'o.keyword',
       'o.target_url',
       'o.anchor',
@@ -467,7 +457,7 @@ export async function submitLiveUrl(actor: Actor, id: string, liveUrl: string, c
   return ctx.db.transaction().execute(async (tx) => {
     const order = await lockPublisherOrder(tx, actor, id);
     assertMove(order.status, 'link_placed');
-    const site = await tx.selectFrom('sites').select('domain').where('id', '=', order.site_id).executeTakeFirstOrThrow();
+    const site = await siteOf(tx, order.site_id);
     if (!isUrlOnDomain(liveUrl, site.domain)) throw ruleViolation('live_url_off_domain', { domain: site.domain }, 'liveUrl');
     await tx.updateTable('orders').set({ status: 'link_placed', live_url: liveUrl, last_check: null }).where('id', '=', id).execute();
     await addOrderEvent(tx, id, 'link_placed', who(actor), liveUrl);
