@@ -21,6 +21,7 @@ import {
   recordFailure,
   touchSession,
 } from './queries.js';
+import { deleteEndedLoginFailures, deleteExpiredSessions } from './queries.js';
 
 export type RequestMeta = {
   ip: string | null;
@@ -346,3 +347,26 @@ export async function acceptInvitation(input: { token: string; password: string 
   });
 }
 
+
+/**
+ * Housekeeping (run by the background worker): expired sessions and ended sign-in failure
+ * windows go, `batch` rows per statement, at most `maxBatches` statements per table per call.
+ */
+export async function purgeExpiredAuthState(ctx: Ctx, options: { now?: Date; batch?: number; maxBatches?: number } = {}) {
+  const now = options.now ?? new Date();
+  const batch = options.batch ?? 1_000;
+  const maxBatches = options.maxBatches ?? 20;
+  let sessions = 0;
+  let loginFailures = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await deleteExpiredSessions(ctx.db, now, ctx.config.sessionIdleMs, batch);
+    sessions += n;
+    if (n < batch) break;
+  }
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await deleteEndedLoginFailures(ctx.db, now, ctx.config.loginWindowMs, batch);
+    loginFailures += n;
+    if (n < batch) break;
+  }
+  return { sessions, loginFailures };
+}
