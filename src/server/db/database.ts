@@ -62,8 +62,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return { db, engine: 'pglite', pglite, close: () => db.destroy() };
 }
 
-export async function migrateToLatest(db: Kysely<DB>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrations() });
+/** `schema`: where the migrator keeps its own tables, when the connection's search_path is not `public` (tests). */
+export async function migrateToLatest(db: Kysely<DB>, options: { schema?: string } = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrations(), migrationTableSchema: options.schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -53,7 +53,8 @@ let env: TestEnv;
 const smtp = new FakeSmtp();
 beforeAll(async () => {
   await smtp.start();
-  env = await startTestEnv({ MAILLON_SMTP_URL: smtp.url });
+  // its own schema on PostgreSQL: delivery takes every due message, so other files' e-mails stay out of it
+  env = await startTestEnv({ MAILLON_SMTP_URL: smtp.url }, { ownSchema: true });
 });
 afterAll(async () => {
   closeSmtpTransport();
