@@ -7,7 +7,8 @@ import { purgeFinishedJobs } from './queue.js';
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await startTestEnv();
+  // its own schema on PostgreSQL: the sweep acts on whole tables, other files' rows stay out of it
+  env = await startTestEnv({}, { ownSchema: true });
 });
 afterAll(async () => env?.close());
 
@@ -25,12 +26,15 @@ describe('housekeeping', () => {
     const live = await signUp(env);
     const expired = await signUp(env);
     const idle = await signUp(env);
-    await env.database.db.updateTable('sessions').set({ expires_at: ago(HOUR) }).where('person_id', '=', expired.account.id).execute();
+    const justExpired = await signUp(env);
+    await env.database.db.updateTable('sessions').set({ expires_at: ago(2 * HOUR) }).where('person_id', '=', expired.account.id).execute();
     await env.database.db
       .updateTable('sessions')
-      .set({ last_seen_at: ago(env.config.sessionIdleMs + HOUR) })
+      .set({ last_seen_at: ago(env.config.sessionIdleMs + 2 * HOUR) })
       .where('person_id', '=', idle.account.id)
       .execute();
+    // expired a minute ago: kept a while, so that its owner is told the session expired
+    await env.database.db.updateTable('sessions').set({ expires_at: ago(60_000) }).where('person_id', '=', justExpired.account.id).execute();
 
     const report = await runHousekeeping(ctx(), { force: true });
     expect(report!.sessions).toBeGreaterThanOrEqual(2);
@@ -38,6 +42,10 @@ describe('housekeeping', () => {
     expect(await sessionsOf(idle.account.id)).toHaveLength(0);
     expect(await sessionsOf(live.account.id)).toHaveLength(1);
     expect((await live.client.get('/api/me')).status).toBe(200);
+    expect(await sessionsOf(justExpired.account.id)).toHaveLength(1);
+    const told = await justExpired.client.get('/api/me');
+    expect(told.status).toBe(401);
+    expect(told.body.error.message).toContain('expiré');
   });
 
   it('clears sign-in failure counters whose window has ended, keeps the current ones', async () => {
@@ -102,9 +110,8 @@ describe('housekeeping', () => {
       .execute();
     const count = async () =>
       (await sql<{ n: number }>`select count(*)::int as n from jobs where kind = ${kind}`.execute(env.database.db)).rows[0].n;
-    // other test files may have old finished jobs too (shared PostgreSQL): at most batch × maxBatches go per call
-    expect(await purgeFinishedJobs(ctx(), { batch: 2, maxBatches: 1 })).toBeLessThanOrEqual(2);
-    expect(await count()).toBeGreaterThanOrEqual(3);
+    expect(await purgeFinishedJobs(ctx(), { batch: 2, maxBatches: 1 })).toBe(2);
+    expect(await count()).toBe(3);
     await purgeFinishedJobs(ctx(), { batch: 2, maxBatches: 10 });
     expect(await count()).toBe(0);
   });

@@ -349,9 +349,13 @@ export async function acceptInvitation(input: { token: string; password: string 
 
 
 /**
- * Housekeeping (run by the background worker): expired sessions and ended sign-in failure
- * windows go, `batch` rows per statement, at most `maxBatches` statements per table per call.
+ * Housekeeping (run by the background worker): sessions expired (absolute or idle) for more than
+ * `SESSION_PURGE_GRACE_MS` go — until then the owner coming back is told the session expired
+ * rather than asked to sign in — and so do sign-in failure counters whose window has ended;
+ * `batch` rows per statement, at most `maxBatches` statements per table per call.
  */
+export const SESSION_PURGE_GRACE_MS = 3_600_000;
+
 export async function purgeExpiredAuthState(ctx: Ctx, options: { now?: Date; batch?: number; maxBatches?: number } = {}) {
   const now = options.now ?? new Date();
   const batch = options.batch ?? 1_000;
@@ -359,7 +363,7 @@ export async function purgeExpiredAuthState(ctx: Ctx, options: { now?: Date; bat
   let sessions = 0;
   let loginFailures = 0;
   for (let i = 0; i < maxBatches; i++) {
-    const n = await deleteExpiredSessions(ctx.db, now, ctx.config.sessionIdleMs, batch);
+    const n = await deleteExpiredSessions(ctx.db, new Date(now.getTime() - SESSION_PURGE_GRACE_MS), ctx.config.sessionIdleMs, batch);
     sessions += n;
     if (n < batch) break;
   }
