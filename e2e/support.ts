@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 import { buildApp } from '../src/server/app';
 import { loadConfig, type Config } from '../src/server/config';
 import { migrateToLatest, openDatabase, type Database } from '../src/server/db/database';
@@ -80,8 +81,45 @@ export async function newContext(browser: Browser, baseURL: string): Promise<Bro
     viewport: { width: 1366, height: 900 },
   });
   context.setDefaultTimeout(15_000);
+  await watchContentSecurityPolicy(context);
   return context;
 }
+
+/**
+ * Every Content-Security-Policy violation seen by any page of any context opened with
+ * `newContext` since the current test started. The `afterEach` below fails the test (the
+ * journey) when one appeared: the SPA must run under its CSP without a single refusal.
+ */
+const cspViolations: string[] = [];
+
+async function watchContentSecurityPolicy(context: BrowserContext) {
+  await context.exposeBinding('__maillonCspViolation', ({ page }, description: string) => {
+    cspViolations.push(`${page.url()}: ${description}`);
+  });
+  // Injected by the browser itself (not a page script), so the policy under test does not block it.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __maillonCspViolation: (d: string) => void }).__maillonCspViolation;
+      void report(
+        `${event.effectiveDirective} refused ${event.blockedURI || 'an inline resource'}` +
+          (event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : ''),
+      );
+    });
+  });
+  // Refusals the event does not reach (e.g. before the document exists) still reach the console.
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      cspViolations.push(`${message.page()?.url() ?? '(no page)'}: ${message.text()}`);
+    }
+  });
+}
+
+afterEach(() => {
+  const seen = cspViolations.splice(0);
+  if (seen.length > 0) {
+    throw new Error(`Content-Security-Policy violations during this journey:\n${[...new Set(seen)].join('\n')}`);
+  }
+});
 
 /** A full-page screenshot kept as the test artefact in test-results/e2e/. */
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Ctx } from './http/actor.js';
 import { registerErrorHandling, registerRequestHooks } from './http/hooks.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { agencyRoutes } from './modules/agency/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -58,6 +59,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
 
   const ctx: Ctx = { db: database.db, config };
 
+  await registerSecurityHeaders(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

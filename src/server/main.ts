@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { DEMO_PASSWORD, ensureSupportAccount, isDatabaseEmpty, seedDemo } from './db/seed.js';
 import { seedDemoMarketplace } from './db/demo-marketplace.js';
-import { deliverQueuedEmails } from './modules/notifications/service.js';
+import { closeSmtpTransport } from './modules/notifications/service.js';
 import { startBackgroundWorker } from './jobs/handlers.js';
 
 const config = loadConfig();
@@ -40,20 +40,13 @@ if (seeded) {
 if (config.supportEmail) lines.push(`Support account: ${config.supportEmail}`);
 console.log(lines.join('\n') + '\n');
 
+// The worker also delivers the outbox when MAILLON_SMTP_URL is set (one pooled transport per process).
 const stopWorker = startBackgroundWorker({ db: database.db, config }, (e) => app.log.error(e, 'background work failed'));
-
-let mailTimer: NodeJS.Timeout | null = null;
-if (config.smtpUrl) {
-  const smtpUrl = config.smtpUrl;
-  mailTimer = setInterval(() => {
-    deliverQueuedEmails(database.db, smtpUrl, config.mailFrom).catch((e) => app.log.error(e, 'e-mail delivery failed'));
-  }, 5_000);
-}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
-    if (mailTimer) clearInterval(mailTimer);
     await stopWorker();
+    closeSmtpTransport();
     await app.close();
     await database.close();
     process.exit(0);

@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002_ledger.js';
 import * as m0003 from './migrations/0003_credits.js';
 import * as m0004 from './migrations/0004_marketplace.js';
 import * as m0005 from './migrations/0005_ledger_transfer_function.js';
+import * as m0009 from './migrations/0009_email_delivery.js';
 import * as m0010 from './migrations/0010_wallet_per_account.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0003_credits': m0003,
   '0004_marketplace': m0004,
   '0005_ledger_transfer_function': m0005,
+  '0009_email_delivery': m0009,
   '0010_wallet_per_account': m0010,
 };
 
@@ -62,8 +64,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return { db, engine: 'pglite', pglite, close: () => db.destroy() };
 }
 
-export async function migrateToLatest(db: Kysely<DB>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrations() });
+/** `schema`: where the migrator keeps its own tables, when the connection's search_path is not `public` (tests). */
+export async function migrateToLatest(db: Kysely<DB>, options: { schema?: string } = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrations(), migrationTableSchema: options.schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

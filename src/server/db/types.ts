@@ -115,7 +115,15 @@ export interface OutboxEmailsTable {
   text_body: string;
   created_at: Generated<Date>;
   sent_at: NullableTimestamp;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  locked_until: NullableTimestamp;
+  last_attempt_at: NullableTimestamp;
+  last_error: string | null;
 }
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
 
 export interface LedgerTransfersTable {
   id: Generated<string>;

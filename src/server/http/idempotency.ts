@@ -57,3 +57,29 @@ export async function runIdempotent<T>(ctx: Ctx, actor: Actor, idem: Idempotency
     return outcome;
   });
 }
+
+/** How long a stored answer stays replayable; housekeeping never goes below 24 hours. */
+export const IDEMPOTENCY_KEEP_MS = 48 * 3_600_000;
+
+/**
+ * Housekeeping (run by the background worker): deletes idempotency keys older than `keepMs`
+ * (at least 24 h), `batch` rows per statement, at most `maxBatches` statements. Returns how many went.
+ */
+export async function purgeOldIdempotencyKeys(
+  ctx: Ctx,
+  options: { now?: Date; keepMs?: number; batch?: number; maxBatches?: number } = {},
+): Promise<number> {
+  const keepMs = Math.max(options.keepMs ?? IDEMPOTENCY_KEEP_MS, 24 * 3_600_000);
+  const before = new Date((options.now ?? new Date()).getTime() - keepMs);
+  const batch = options.batch ?? 1_000;
+  let deleted = 0;
+  for (let i = 0; i < (options.maxBatches ?? 20); i++) {
+    const result = await sql`
+      delete from idempotency_keys where ctid in (
+        select ctid from idempotency_keys where created_at < ${before} limit ${batch})`.execute(ctx.db);
+    const n = Number(result.numAffectedRows ?? 0);
+    deleted += n;
+    if (n < batch) break;
+  }
+  return deleted;
+}

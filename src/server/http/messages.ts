@@ -187,6 +187,15 @@ export const messages = {
     fr: 'Raison sociale, adresse, code postal, ville et pays sont obligatoires.',
     en: 'Legal name, address, postal code, city and country are required.',
   },
+  // e-mail delivery, links with credentials (issue 7, items 8 and 12)
+  email_already_sent: {
+    fr: 'Cet e-mail est déjà parti : il ne peut pas être renvoyé.',
+    en: 'This e-mail has already been sent: it cannot be retried.',
+  },
+  live_url_credentials: {
+    fr: "L'URL de l'article ne doit pas contenir d'identifiant ni de mot de passe (user:pass@…).",
+    en: 'The article URL must not carry a user name or password (user:pass@…).',
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;

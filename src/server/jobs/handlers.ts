@@ -3,6 +3,8 @@ import { IMPORT_JOB, runImport } from '../modules/catalog/service.js';
 import { verifyOrderLink } from '../modules/links/service.js';
 import { completePayableOrders, expireOverdueOrders, VERIFY_JOB } from '../modules/orders/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
+import { runHousekeeping } from './housekeeping.js';
+import { deliverQueuedEmails, smtpTransport } from '../modules/notifications/service.js';
 
 /** Which feature runs which kind of job. */
 export const jobHandlers: JobHandlers = {
@@ -15,6 +17,8 @@ export async function runBackgroundWork(ctx: Ctx): Promise<void> {
   await runDueJobs(ctx, jobHandlers);
   await expireOverdueOrders(ctx);
   await completePayableOrders(ctx);
+  if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);
+  await runHousekeeping(ctx);
 }
 
 /** Polls for background work until stopped; several app processes can run it side by side. */

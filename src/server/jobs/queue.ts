@@ -67,3 +67,37 @@ export async function runDueJobs(ctx: Ctx, handlers: JobHandlers, max = 100): Pr
   }
   return ran;
 }
+
+/** How long finished jobs stay readable: done ones a week, given-up ones (with their error) a month. */
+export const FINISHED_JOBS_KEEP = { doneMs: 7 * 86_400_000, givenUpMs: 30 * 86_400_000 };
+
+/** Housekeeping: deletes finished jobs past their keeping time, `batch` rows per statement. Returns how many went. */
+export async function purgeFinishedJobs(ctx: Ctx, options: { now?: Date; batch?: number; maxBatches?: number } = {}): Promise<number> {
+  const now = (options.now ?? new Date()).getTime();
+  const doneBefore = new Date(now - FINISHED_JOBS_KEEP.doneMs);
+  const givenUpBefore = new Date(now - FINISHED_JOBS_KEEP.givenUpMs);
+  const batch = options.batch ?? 1_000;
+  let deleted = 0;
+  for (let i = 0; i < (options.maxBatches ?? 20); i++) {
+    const result = await ctx.db
+      .deleteFrom('jobs')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('jobs')
+          .select('id')
+          .where('done_at', 'is not', null)
+          .where((w) =>
+            w.or([
+              w.and([w('last_error', 'is', null), w('done_at', '<', doneBefore)]),
+              w('done_at', '<', givenUpBefore),
+            ]),
+          )
+          .limit(batch),
+      )
+      .executeTakeFirst();
+    const n = Number(result.numDeletedRows);
+    deleted += n;
+    if (n < batch) break;
+  }
+  return deleted;
+}

@@ -4,7 +4,8 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
-import { openDatabase, type Database } from '../db/database.js';
+import { sql } from 'kysely';
+import { migrateToLatest, openDatabase, type Database } from '../db/database.js';
 import { ensureSupportAccount } from '../db/seed.js';
 
 export type TestEnv = {
@@ -18,13 +19,21 @@ export type TestEnv = {
 
 export const PASSWORD = 'correct horse battery';
 
-/** One app per test file, on PGlite (loaded from the migrated template) or on DATABASE_URL. */
-export async function startTestEnv(env: Record<string, string> = {}): Promise<TestEnv> {
+/**
+ * One app per test file, on PGlite (loaded from the migrated template) or on DATABASE_URL.
+ * `ownSchema`: on PostgreSQL, the file gets a freshly migrated schema of its own (dropped at close)
+ * instead of sharing `public` with the other files, for tests that act on whole tables (e.g.
+ * delivering every queued e-mail). PGlite files are isolated anyway.
+ */
+export async function startTestEnv(env: Record<string, string> = {}, options: { ownSchema?: boolean } = {}): Promise<TestEnv> {
   const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none', ...env });
   const template = inject('pgliteTemplate');
-  const database = process.env.DATABASE_URL
-    ? await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 10 })
-    : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(template!)]) });
+  const own = process.env.DATABASE_URL && options.ownSchema ? await createOwnSchema(process.env.DATABASE_URL) : null;
+  const database = own
+    ? own.database
+    : process.env.DATABASE_URL
+      ? await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 10 })
+      : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(template!)]) });
   const app = await buildApp({ config, database, webRoot: null });
   const support = { email: `support-${randomUUID()}@test.maillon`, password: PASSWORD };
   await ensureSupportAccount(database.db, support.email, support.password);
@@ -36,6 +45,24 @@ export async function startTestEnv(env: Record<string, string> = {}): Promise<Te
     close: async () => {
       await app.close();
       await database.close();
+      await own?.drop();
+    },
+  };
+}
+
+async function createOwnSchema(databaseUrl: string) {
+  const schema = `test_${process.pid}_${randomUUID().slice(0, 8)}`;
+  const admin = await openDatabase({ databaseUrl, poolSize: 1 });
+  await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 10 });
+  await migrateToLatest(database.db, { schema });
+  return {
+    database,
+    drop: async () => {
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db);
+      await admin.close();
     },
   };
 }

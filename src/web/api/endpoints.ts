@@ -61,7 +61,9 @@ export const endpoints = {
   approveRequest: (id: string) => api.post<AgencyRequest>(`/api/support/agency-requests/${id}/approve`),
   rejectRequest: (id: string, note?: string) =>
     api.post<AgencyRequest>(`/api/support/agency-requests/${id}/reject`, note ? { note } : {}),
-  outbox: () => api.get<{ items: OutboxEmail[]; nextCursor: string | null }>('/api/support/outbox', { limit: 100 }),
+  outbox: (status?: OutboxEmail['status']) =>
+    api.get<{ items: OutboxEmail[]; nextCursor: string | null }>('/api/support/outbox', { limit: 100, status }),
+  retryEmail: (id: string) => api.post<{ id: string; status: 'pending' }>(`/api/support/outbox/${id}/retry`),
 };
 
 /** Every page of a list: the agency tree needs the whole subtree to build itself. */

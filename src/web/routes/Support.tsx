@@ -337,18 +337,43 @@ function Linkified({ text }: { text: string }) {
   );
 }
 
+type OutboxStatus = 'all' | 'pending' | 'sent' | 'dead';
+
+const outboxColor = { pending: 'yellow', sent: 'teal', dead: 'red' } as const;
+
 function OutboxTab() {
   const { t } = useTranslation();
-  const outbox = useQuery({ queryKey: keys.outbox, queryFn: endpoints.outbox });
+  const [status, setStatus] = useState<OutboxStatus>('all');
+  const outbox = useQuery({
+    queryKey: [...keys.outbox, status],
+    queryFn: () => endpoints.outbox(status === 'all' ? undefined : status),
+  });
+  const retry = useMutation({
+    mutationFn: (id: string) => endpoints.retryEmail(id),
+    onSuccess: async () => {
+      notifySuccess(t('support.retried'));
+      await queryClient.invalidateQueries({ queryKey: keys.outbox });
+    },
+    onError: notifyError,
+  });
   return (
     <Stack>
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
           {t('support.outboxHelp')}
         </Text>
-        <Button variant="default" size="compact-sm" onClick={() => void outbox.refetch()} loading={outbox.isFetching}>
-          {t('common.refresh')}
-        </Button>
+        <Group gap="xs">
+          <SegmentedControl
+            size="xs"
+            value={status}
+            onChange={(v) => setStatus(v as OutboxStatus)}
+            data={(['all', 'pending', 'sent', 'dead'] as const).map((s) => ({ value: s, label: t(`support.emailStatusFilter.${s}`) }))}
+            data-testid="outbox-status-filter"
+          />
+          <Button variant="default" size="compact-sm" onClick={() => void outbox.refetch()} loading={outbox.isFetching}>
+            {t('common.refresh')}
+          </Button>
+        </Group>
       </Group>
       {outbox.isPending || outbox.error ? (
         <QueryStatus query={outbox} />
@@ -370,11 +395,35 @@ function OutboxTab() {
                 <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                   {formatDateTime(m.createdAt)}
                 </Text>
-                <Badge size="xs" variant="light" color={m.sentAt ? 'teal' : 'gray'}>
-                  {m.sentAt ? t('support.sent') : t('support.notSent')}
+                <Badge size="xs" variant="light" color={outboxColor[m.status]} data-testid="outbox-status">
+                  {t(`support.emailStatus.${m.status}`)}
                 </Badge>
+                {m.attempts > 0 && (
+                  <Text size="xs" c="dimmed" data-testid="outbox-attempts">
+                    {t('support.attempts', { count: m.attempts })}
+                  </Text>
+                )}
               </Stack>
             </Group>
+            {m.lastError && m.status !== 'sent' && (
+              <Text size="sm" c="red" mb={6} data-testid="outbox-error">
+                {t('support.lastError', { error: m.lastError })}
+                {m.nextAttemptAt && m.status === 'pending' ? ` ${t('support.nextAttempt', { at: formatDateTime(m.nextAttemptAt) })}` : ''}
+              </Text>
+            )}
+            {m.status !== 'sent' && m.attempts > 0 && (
+              <Group mb={6}>
+                <Button
+                  size="compact-sm"
+                  variant="light"
+                  onClick={() => retry.mutate(m.id)}
+                  loading={retry.isPending && retry.variables === m.id}
+                  data-testid="outbox-retry"
+                >
+                  {t('support.retryEmail')}
+                </Button>
+              </Group>
+            )}
             <Code block style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit', fontSize: 'var(--mantine-font-size-sm)' }}>
               <Linkified text={m.text} />
             </Code>

@@ -132,3 +132,29 @@ export async function recordFailure(db: Tx, key: string, windowMs: number) {
 export async function clearFailures(db: Tx, key: string) {
   await db.deleteFrom('login_failures').where('key', '=', key).execute();
 }
+
+/** Housekeeping: deletes up to `limit` sessions past their absolute or idle expiry; returns how many went. */
+export async function deleteExpiredSessions(db: Tx, now: Date, idleMs: number, limit: number): Promise<number> {
+  const idleBefore = new Date(now.getTime() - idleMs);
+  const result = await db
+    .deleteFrom('sessions')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('sessions')
+        .select('id')
+        .where((w) => w.or([w('expires_at', '<=', now), w('last_seen_at', '<=', idleBefore)]))
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Housekeeping: deletes up to `limit` failure counters whose window has ended (they no longer count). */
+export async function deleteEndedLoginFailures(db: Tx, now: Date, windowMs: number, limit: number): Promise<number> {
+  const endedBefore = new Date(now.getTime() - windowMs);
+  const result = await db
+    .deleteFrom('login_failures')
+    .where('key', 'in', (eb) => eb.selectFrom('login_failures').select('key').where('window_started_at', '<=', endedBefore).limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -30,6 +30,7 @@ import {
   recordFailure,
   touchSession,
 } from './queries.js';
+import { deleteEndedLoginFailures, deleteExpiredSessions } from './queries.js';
 
 export type RequestMeta = {
   ip: string | null;
@@ -351,3 +352,30 @@ export async function acceptInvitation(input: { token: string; password: string 
   });
 }
 
+
+/**
+ * Housekeeping (run by the background worker): sessions expired (absolute or idle) for more than
+ * `SESSION_PURGE_GRACE_MS` go — until then the owner coming back is told the session expired
+ * rather than asked to sign in — and so do sign-in failure counters whose window has ended;
+ * `batch` rows per statement, at most `maxBatches` statements per table per call.
+ */
+export const SESSION_PURGE_GRACE_MS = 3_600_000;
+
+export async function purgeExpiredAuthState(ctx: Ctx, options: { now?: Date; batch?: number; maxBatches?: number } = {}) {
+  const now = options.now ?? new Date();
+  const batch = options.batch ?? 1_000;
+  const maxBatches = options.maxBatches ?? 20;
+  let sessions = 0;
+  let loginFailures = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await deleteExpiredSessions(ctx.db, new Date(now.getTime() - SESSION_PURGE_GRACE_MS), ctx.config.sessionIdleMs, batch);
+    sessions += n;
+    if (n < batch) break;
+  }
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await deleteEndedLoginFailures(ctx.db, now, ctx.config.loginWindowMs, batch);
+    loginFailures += n;
+    if (n < batch) break;
+  }
+  return { sessions, loginFailures };
+}

@@ -62,6 +62,7 @@ export async function fetchPage(startUrl: string, options: FetchOptions): Promis
   try {
     let url = parseHttpUrl(startUrl);
     if (!url) throw new Failure('invalid_url', `Not an http(s) URL: ${startUrl}`);
+    refuseCredentials(url);
     for (let redirects = 0; ; redirects++) {
       const addresses = await resolve(url, options.allowPrivate, controller.signal);
       const response = await get(url, addresses, options.userAgent, controller.signal);
@@ -77,6 +78,7 @@ export async function fetchPage(startUrl: string, options: FetchOptions): Promis
         }
         const next = parseHttpUrl(location, url);
         if (!next) throw new Failure('invalid_url', `${url.href} redirects to a URL that is not http(s): ${location}`);
+        refuseCredentials(next, url);
         url = next;
         continue;
       }
@@ -99,6 +101,24 @@ export async function fetchPage(startUrl: string, options: FetchOptions): Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A URL with `user:pass@` would be sent as Basic auth (Node's http client does that): the crawler
+ * never sends credentials anywhere, so such a URL (or a redirect to one) is refused outright.
+ * The detail names the URL without its credentials (it is shown to the users of the order).
+ */
+function refuseCredentials(url: URL, from?: URL): void {
+  if (!url.username && !url.password) return;
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  throw new Failure(
+    'invalid_url',
+    from
+      ? `${from.href} redirects to a URL with a user name or password (${shown.href}): refused`
+      : `The URL carries a user name or password (${shown.href}): refused`,
+  );
 }
 
 /** The addresses the connection may use: all of them checked, or the request refused. */

@@ -60,6 +60,7 @@ const routes: Record<string, Handler> = {
   '/chain/1': redirect(301, '/chain/2'),
   '/chain/2': redirect(302, '/good'),
   '/to-ftp': redirect(302, 'ftp://example.com/file'),
+  '/to-credentials': (req, res) => redirect(302, `http://admin:secret@${req.headers.host}/good`)(req, res),
   '/not-found': (_req, res) => {
     res.writeHead(404, { 'Content-Type': 'text/html' });
     res.end('<h1>Not found</h1>');
@@ -96,10 +97,12 @@ const routes: Record<string, Handler> = {
 let server: http.Server;
 let origin: string;
 let requestsSeen = 0;
+let authorizationsSeen = 0;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     requestsSeen++;
+    if (req.headers.authorization) authorizationsSeen++;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const loop = /^\/loop\/(\d+)$/.exec(path);
     if (loop) return redirect(302, `/loop/${Number(loop[1]) + 1}`)(req, res);
@@ -266,6 +269,18 @@ describe('verifyLink', () => {
     );
     expectFailure(result, 'private_address');
     expect(requestsSeen).toBe(0);
+  });
+
+  it('refuses a URL with credentials instead of sending them as Basic auth', async () => {
+    const withCredentials = origin.replace('http://', 'http://admin:secret@');
+    const result = await verifyLink({ liveUrl: `${withCredentials}/good`, targetUrl: TARGET, anchor: ANCHOR }, local);
+    expectFailure(result, 'invalid_url');
+    expect(result.ok ? '' : result.detail).not.toContain('secret');
+    expect(requestsSeen).toBe(0);
+    const redirected = await check('/to-credentials');
+    expectFailure(redirected, 'invalid_url');
+    expect(requestsSeen).toBe(1);
+    expect(authorizationsSeen).toBe(0);
   });
 
   it('refuses an ftp:// URL', async () => {

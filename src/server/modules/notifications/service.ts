@@ -1,7 +1,7 @@
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
-import type { Language } from '../../db/types.js';
+import type { Language, OutboxStatus } from '../../db/types.js';
 
 export type Email = { to: string; subject: string; text: string };
 
@@ -16,12 +16,16 @@ export async function queueEmail(tx: Tx, email: Email): Promise<void> {
     .execute();
 }
 
-export async function listOutbox(db: Tx, page: { limit: number; to?: string }) {
+export type OutboxFilter = { limit: number; to?: string; status?: OutboxStatus };
+
+export async function listOutbox(db: Tx, page: OutboxFilter) {
   const rows = await db
     .selectFrom('outbox_emails')
     .selectAll()
     .$if(Boolean(page.to), (q) => q.where('to_address', '=', page.to!.toLowerCase()))
+    .$if(Boolean(page.status), (q) => q.where('status', '=', page.status!))
     .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
     .limit(page.limit)
     .execute();
   return rows.map((r) => ({
@@ -31,30 +35,186 @@ export async function listOutbox(db: Tx, page: { limit: number; to?: string }) {
     text: r.text_body,
     createdAt: new Date(r.created_at).toISOString(),
     sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.status === 'pending' ? new Date(r.next_attempt_at).toISOString() : null,
+    lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at).toISOString() : null,
+    lastError: r.last_error,
   }));
 }
 
-/** Sends what the outbox holds through SMTP; several app processes can run it at once. */
-export async function deliverQueuedEmails(db: Tx, smtpUrl: string, from: string): Promise<number> {
-  const transport = nodemailer.createTransport(smtpUrl);
-  let sent = 0;
-  await db.transaction().execute(async (tx) => {
-    const batch = await tx
+/** How delivery retries: after `maxAttempts` failed attempts a message is dead until support retries it. */
+export const DELIVERY = {
+  maxAttempts: 5,
+  /** delay before attempt n+1 after n failures: base · 2^(n−1), capped */
+  retryBaseMs: 60_000,
+  retryMaxMs: 6 * 3_600_000,
+  /** how long a process owns the messages it claimed; a crashed sender's messages come back after it */
+  leaseMs: 2 * 60_000,
+  batch: 20,
+} as const;
+
+export function retryDelayMs(failedAttempts: number): number {
+  return Math.min(DELIVERY.retryBaseMs * 2 ** Math.max(0, failedAttempts - 1), DELIVERY.retryMaxMs);
+}
+
+/** What sends one message; the SMTP transport below in production, anything with the same shape in tests. */
+export type MailSender = { sendMail: (message: { from: string; to: string; subject: string; text: string }) => Promise<unknown> };
+
+let pooled: { url: string; transport: Transporter } | null = null;
+
+/**
+ * The process's one SMTP transport: pooled connections reused for the life of the process
+ * (`closeSmtpTransport` at shutdown), instead of a new transport and connection per pass.
+ */
+export function smtpTransport(url: string): Transporter {
+  if (pooled?.url !== url) {
+    pooled?.transport.close();
+    pooled = { url, transport: nodemailer.createTransport({
+        url,
+        pool: true,
+        maxConnections: 2,
+        maxMessages: 100,
+        // well inside the claim's lease, so a hung server cannot make two processes send one message
+        connectionTimeout: 20_000,
+        greetingTimeout: 20_000,
+        socketTimeout: 60_000,
+      }) };
+  }
+  return pooled.transport;
+}
+
+export function closeSmtpTransport(): void {
+  pooled?.transport.close();
+  pooled = null;
+}
+
+type ClaimedEmail = { id: string; to_address: string; subject: string; text_body: string; attempts: number };
+
+/**
+ * Claims up to `limit` due messages in a short transaction of its own: FOR UPDATE SKIP LOCKED so
+ * concurrent processes take different rows, then a lease (`locked_until`) so that no other process
+ * takes them while they are being sent outside any transaction. The attempt is counted here: a
+ * process that dies while sending has used it, and the message comes back when the lease ends.
+ */
+async function claimDueEmails(db: Tx, now: Date, limit: number): Promise<ClaimedEmail[]> {
+  return db.transaction().execute(async (tx) => {
+    const due = await tx
       .selectFrom('outbox_emails')
-      .selectAll()
-      .where('sent_at', 'is', null)
-      .orderBy('created_at')
-      .limit(20)
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .orderBy('next_attempt_at')
+      .limit(limit)
       .forUpdate()
       .skipLocked()
       .execute();
-    for (const mail of batch) {
-      await transport.sendMail({ from, to: mail.to_address, subject: mail.subject, text: mail.text_body });
-      await tx.updateTable('outbox_emails').set({ sent_at: sql`now()` }).where('id', '=', mail.id).execute();
-      sent++;
-    }
+    if (due.length === 0) return [];
+    return tx
+      .updateTable('outbox_emails')
+      .set({ locked_until: new Date(now.getTime() + DELIVERY.leaseMs), attempts: sql`attempts + 1`, last_attempt_at: now })
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
+      .returning(['id', 'to_address', 'subject', 'text_body', 'attempts'])
+      .execute();
   });
-  return sent;
+}
+
+/**
+ * The one place where a message becomes sent. Anything that must happen to the stored copy once
+ * it has left (e.g. redacting live links) belongs here.
+ */
+export async function markEmailSent(db: Tx, id: string): Promise<void> {
+  await db
+    .updateTable('outbox_emails')
+    .set({ status: 'sent', sent_at: sql`now()`, locked_until: null, last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** A failed attempt: retried later with a growing delay, or dead after the last attempt. */
+async function markEmailFailed(db: Tx, mail: ClaimedEmail, error: unknown, now: Date): Promise<'retry' | 'dead'> {
+  const dead = mail.attempts >= DELIVERY.maxAttempts;
+  await db
+    .updateTable('outbox_emails')
+    .set({
+      status: dead ? 'dead' : 'pending',
+      locked_until: null,
+      next_attempt_at: new Date(now.getTime() + retryDelayMs(mail.attempts)),
+      last_error: describeError(error),
+    })
+    .where('id', '=', mail.id)
+    .where('status', '=', 'pending')
+    .execute();
+  return dead ? 'dead' : 'retry';
+}
+
+function describeError(error: unknown): string {
+  const e = error as { message?: string; responseCode?: number; response?: string; code?: string };
+  const text = e?.response ?? e?.message ?? String(error);
+  const code = e?.responseCode ?? e?.code;
+  return (code !== undefined && !text.startsWith(String(code)) ? `${code} ${text}` : text).slice(0, 1000);
+}
+
+export type DeliveryReport = { sent: number; retried: number; dead: number };
+
+/**
+ * Sends the due messages of the outbox, message by message, outside any transaction: each one is
+ * marked sent or failed on its own, so a failing recipient neither resends nor blocks the others.
+ * Safe with several app processes (claims with SKIP LOCKED and a lease). Stops when nothing is due
+ * or after `maxBatches` claims (the next pass goes on).
+ */
+export async function deliverQueuedEmails(
+  db: Tx,
+  sender: MailSender,
+  from: string,
+  options: { now?: () => Date; maxBatches?: number } = {},
+): Promise<DeliveryReport> {
+  const now = options.now ?? (() => new Date());
+  const report: DeliveryReport = { sent: 0, retried: 0, dead: 0 };
+  for (let batch = 0; batch < (options.maxBatches ?? 10); batch++) {
+    const claimed = await claimDueEmails(db, now(), DELIVERY.batch);
+    for (const mail of claimed) {
+      try {
+        await sender.sendMail({ from, to: mail.to_address, subject: mail.subject, text: mail.text_body });
+      } catch (error) {
+        const outcome = await markEmailFailed(db, mail, error, now());
+        if (outcome === 'dead') report.dead++;
+        else report.retried++;
+        continue;
+      }
+      await markEmailSent(db, mail.id);
+      report.sent++;
+    }
+    if (claimed.length < DELIVERY.batch) break;
+  }
+  return report;
+}
+
+/**
+ * Puts a dead (or waiting) message back in the queue for a fresh series of attempts, due now.
+ * Returns null when the message does not exist or was already sent. The caller audits it.
+ */
+export async function requeueEmail(tx: Tx, id: string): Promise<{ id: string; to: string } | null> {
+  const row = await tx
+    .updateTable('outbox_emails')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: sql`now()`, locked_until: null })
+    .where('id', '=', id)
+    .where('status', 'in', ['dead', 'pending'])
+    .returning(['id', 'to_address'])
+    .executeTakeFirst();
+  return row ? { id: row.id, to: row.to_address } : null;
+}
+
+/** Whether an outbox message exists (for a 404 before a 409). */
+export async function findEmailStatus(tx: Tx, id: string): Promise<OutboxStatus | null> {
+  const row = await tx.selectFrom('outbox_emails').select('status').where('id', '=', id).executeTakeFirst();
+  return row?.status ?? null;
 }
 
 type Template = (p: Record<string, string>) => { subject: string; text: string };

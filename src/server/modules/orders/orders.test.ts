@@ -218,6 +218,25 @@ describe('lifecycle', () => {
     expect((await wallet(fx.agency, fx.ids.Boulangerie)).pendingCents).toBe(0);
   });
 
+  it('refuses a live URL carrying a user name or password (it would be sent as Basic auth)', async () => {
+    const { fx, project } = await setup();
+    const offer = await makeOffer(env);
+    const o = await fx.agency.post('/api/orders', orderBody(project.id, offer.offerId));
+    await offer.publisher.post(`/api/publisher/orders/${o.body.id}/accept`);
+    offer.publisher.lang = 'en';
+    for (const credentials of ['admin:secret@', 'admin@', ':secret@']) {
+      const refused = await offer.publisher.post(`/api/publisher/orders/${o.body.id}/placed`, { liveUrl: `https://${credentials}${offer.domain}/blog/x` });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error).toMatchObject({ field: 'liveUrl', message: expect.stringContaining('user name or password') });
+    }
+    offer.publisher.lang = 'fr';
+    const fr = await offer.publisher.post(`/api/publisher/orders/${o.body.id}/placed`, { liveUrl: `https://a:b@${offer.domain}/x` });
+    expect(fr.body.error.message).toContain('mot de passe');
+    expect((await fx.agency.get(`/api/orders/${o.body.id}`)).body.status).toBe('accepted');
+    const accepted = await offer.publisher.post(`/api/publisher/orders/${o.body.id}/placed`, { liveUrl: `https://${offer.domain}/blog/x` });
+    expect(accepted.status).toBe(200);
+  });
+
   it('verifies a placed link, captures the hold, then pays the publisher after the control period', async () => {
     const { fx, project } = await setup();
     const offer = await makeOffer(env, { domain: origin, url: `${origin}/blog/pain` });

@@ -452,12 +452,20 @@ export async function refuseOrder(actor: Actor, id: string, reason: string, ctx:
   });
 }
 
+/** `https://user:pass@site/…`: the crawler would send them as Basic auth, so such a live URL is refused. */
+function hasCredentials(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return parsed.username !== '' || parsed.password !== '';
+}
+
 /** The publisher gives the live URL (again, after a failed check): the verification is queued. */
 export async function submitLiveUrl(actor: Actor, id: string, liveUrl: string, ctx: Ctx) {
   return ctx.db.transaction().execute(async (tx) => {
     const order = await lockPublisherOrder(tx, actor, id);
     assertMove(order.status, 'link_placed');
     const site = await siteOf(tx, order.site_id);
+    if (hasCredentials(liveUrl)) throw ruleViolation('live_url_credentials', {}, 'liveUrl');
     if (!isUrlOnDomain(liveUrl, site.domain)) throw ruleViolation('live_url_off_domain', { domain: site.domain }, 'liveUrl');
     await tx.updateTable('orders').set({ status: 'link_placed', live_url: liveUrl, last_check: null }).where('id', '=', id).execute();
     await addOrderEvent(tx, id, 'link_placed', who(actor), liveUrl);

@@ -5,9 +5,11 @@ import { forbidden } from '../../http/errors.js';
 import { listOutbox } from '../notifications/service.js';
 import { ZAgencyRequest } from '../agency/schema.js';
 import * as agency from '../agency/service.js';
+import * as support from './service.js';
 
 const tags = ['support'];
 const ZIdParams = z.object({ id: z.uuid() });
+const ZOutboxStatus = z.enum(['pending', 'sent', 'dead']);
 
 export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
   app.get(
@@ -50,11 +52,27 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags,
-        querystring: z.object({ to: z.string().max(254).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        querystring: z.object({
+          to: z.string().max(254).optional(),
+          status: ZOutboxStatus.optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
         response: {
           200: z.object({
             items: z.array(
-              z.object({ id: z.string(), to: z.string(), subject: z.string(), text: z.string(), createdAt: z.string(), sentAt: z.string().nullable() }),
+              z.object({
+                id: z.string(),
+                to: z.string(),
+                subject: z.string(),
+                text: z.string(),
+                createdAt: z.string(),
+                sentAt: z.string().nullable(),
+                status: ZOutboxStatus,
+                attempts: z.number().int(),
+                nextAttemptAt: z.string().nullable(),
+                lastAttemptAt: z.string().nullable(),
+                lastError: z.string().nullable(),
+              }),
             ),
             nextCursor: z.string().nullable(),
           }),
@@ -66,5 +84,18 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
       if (actor.account.role !== 'support') throw forbidden('support_only');
       return { items: await listOutbox(ctx.db, request.query), nextCursor: null };
     },
+  );
+
+  // A message that failed (dead after its last attempt, or waiting) is queued again now. Audited.
+  app.post(
+    '/api/support/outbox/:id/retry',
+    {
+      schema: {
+        tags,
+        params: ZIdParams,
+        response: { 200: z.object({ id: z.string(), status: z.literal('pending') }) },
+      },
+    },
+    async (request) => support.retryOutboxEmail(actorOf(request), request.params.id, ctx),
   );
 };

@@ -1,0 +1,44 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * The Content-Security-Policy of everything the app serves. The SPA (a Vite build: module scripts
+ * and stylesheets from /assets, no inline script) runs with scripts from its own origin only;
+ * Mantine injects <style> elements at run time (its CSS variables, the scroll lock), so styles
+ * also allow 'unsafe-inline' (style injection cannot run script). Nothing may frame the app
+ * (the reset token sits in a URL), no plugin, no <base> or form target elsewhere.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** One year, subdomains included; sent only on requests that arrived over HTTPS. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Security headers on every answer (API, SPA, errors) through @fastify/helmet: the CSP above,
+ * X-Frame-Options DENY, nosniff, Referrer-Policy no-referrer (a reset link must not leak its
+ * token to another site), and HSTS only when the request came over HTTPS (behind a trusted
+ * proxy: its X-Forwarded-Proto), so that a plain-HTTP development server never pins itself.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
+  });
+}
