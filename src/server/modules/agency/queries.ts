@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { AgencyMode, Role } from '../../db/types.js';
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 
 export type Member = {
   id: string;
@@ -79,7 +80,12 @@ export async function deactivateAccountRow(tx: Tx, id: string) {
   await tx.deleteFrom('sessions').where('person_id', '=', id).execute();
 }
 
-export async function listAgencyRequests(db: Tx, status: 'pending' | 'approved' | 'rejected' | undefined) {
+/** Support's list of requests, newest first, a page at a time on (created_at, id). */
+export async function listAgencyRequests(
+  db: Tx,
+  f: { status?: 'pending' | 'approved' | 'rejected'; limit: number; cursor?: string },
+) {
+  const after = decodeCursor(f.cursor);
   const rows = await db
     .selectFrom('agency_requests as r')
     .innerJoin('accounts as a', 'a.id', 'r.account_id')
@@ -92,12 +98,19 @@ export async function listAgencyRequests(db: Tx, status: 'pending' | 'approved' 
       'r.decided_at',
       'a.name as account_name',
       'a.email as account_email',
+      sql<string>`r.created_at::text`.as('sort_key'),
     ])
-    .$if(status !== undefined, (q) => q.where('r.status', '=', status!))
+    .$if(f.status !== undefined, (q) => q.where('r.status', '=', f.status!))
+    .$if(after !== null && after.length === 2, (q) =>
+      q.where(sql<boolean>`(r.created_at, r.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
+    )
     .orderBy('r.created_at', 'desc')
-    .limit(500)
+    .orderBy('r.id', 'desc')
+    .limit(f.limit + 1)
     .execute();
-  return rows.map(toAgencyRequest);
+  const page = rows.slice(0, f.limit);
+  const last = rows.length > f.limit ? page[page.length - 1] : null;
+  return { items: page.map(toAgencyRequest), nextCursor: last ? encodeCursor([last.sort_key, last.id]) : null };
 }
 
 export async function findAgencyRequest(tx: Tx, id: string, lock: boolean) {
