@@ -75,6 +75,16 @@ describe('lists that page on a unique tie-breaker', () => {
     expect((await walk(fx.agency, '/api/campaigns', 500)).ids).toEqual(byId(campaignIds, 'desc'));
     expect((await walk(fx.agency, `/api/campaigns?projectId=${projectIds[0]}`, 97)).ids).toEqual(byId(campaignIds, 'desc'));
     expect((await fx.agency.get('/api/campaigns')).body.items).toHaveLength(50);
+
+    // The pickers search as the user types: ?q= on the name (or the project's domain).
+    await sql`update projects set name = 'Boutique 100%_bio' where id = ${projectIds[700]}`.execute(db());
+    await sql`update campaigns set name = 'Soldes d''été' where id = ${campaignIds[900]}`.execute(db());
+    const found = (res: { body: { items: { id: string }[] } }) => res.body.items.map((i) => i.id);
+    expect(found(await fx.agency.get('/api/projects?q=BOUTIQUE'))).toEqual([projectIds[700]]);
+    expect(found(await fx.agency.get('/api/projects?q=100%25_'))).toEqual([projectIds[700]]);
+    expect(found(await fx.agency.get('/api/projects?q=p1004.fr'))).toEqual([projectIds[1003]]);
+    expect(found(await fx.agency.get('/api/campaigns?q=soldes'))).toEqual([campaignIds[900]]);
+    expect(found(await fx.agency.get('/api/projects?q=%25x'))).toEqual([]);
   });
 
   it("support's agency requests: past 500 rows, with equal times", async () => {

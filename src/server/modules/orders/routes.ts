@@ -42,7 +42,7 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
 
   app.get(
     '/api/projects',
-    { schema: { tags, querystring: ZPageQuery.extend({ clientId: z.uuid().optional() }), response: { 200: ZPageOf(ZProject) } } },
+    { schema: { tags, querystring: ZPageQuery.extend({ clientId: z.uuid().optional(), q: z.string().trim().max(100).optional() }), response: { 200: ZPageOf(ZProject) } } },
     async (request) => orders.listProjects(actorOf(request), request.query, ctx),
   );
 
@@ -59,6 +59,7 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
           projectId: z.uuid().optional(),
           clientId: z.uuid().optional(),
           personInChargeId: z.uuid().optional(),
+          q: z.string().trim().max(100).optional(),
         }),
         response: { 200: ZPageOf(ZCampaign) },
       },

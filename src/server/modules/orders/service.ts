@@ -59,7 +59,10 @@ export async function createProject(actor: Actor, input: { clientId: string; nam
 type Page = { limit: number; cursor?: string };
 
 /** Projects sorted by client name, project name and id (the tie-breaker), a page at a time. */
-async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: string; projectId?: string } & Page) {
+/** `q` as a pattern for `ilike`: contained anywhere, its own % and _ taken literally. */
+const containing = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+
+async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: string; projectId?: string; q?: string } & Page) {
   const after = decodeCursor(f.cursor);
   const rows = await db
     .selectFrom('projects as p')
@@ -80,6 +83,7 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
     )
     .$if(Boolean(f.clientId), (q) => q.where('p.client_id', '=', f.clientId!))
     .$if(Boolean(f.projectId), (q) => q.where('p.id', '=', f.projectId!))
+    .$if(Boolean(f.q), (q) => q.where((w) => w.or([w('p.name', 'ilike', containing(f.q!)), w('p.domain', 'ilike', containing(f.q!))])))
     .$if(after !== null && after.length === 3, (q) =>
       q.where(sql<boolean>`(c.name, p.name, p.id) > (${String(after![0])}, ${String(after![1])}, ${String(after![2])}::uuid)`),
     )
@@ -103,7 +107,7 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
   return { items, nextCursor: page.nextCursor };
 }
 
-export async function listProjects(actor: Actor, f: { clientId?: string } & Page, ctx: Ctx) {
+export async function listProjects(actor: Actor, f: { clientId?: string; q?: string } & Page, ctx: Ctx) {
   if (f.clientId) await findReachableAccount(ctx.db, actor, f.clientId);
   return listProjectRows(ctx.db, { ...f, rootId: actor.account.role === 'support' ? null : actor.account.id });
 }
@@ -144,7 +148,7 @@ export async function createCampaign(
   });
 }
 
-type CampaignFilters = { projectId?: string; clientId?: string; personInChargeId?: string };
+type CampaignFilters = { projectId?: string; clientId?: string; personInChargeId?: string; q?: string };
 
 /** Campaigns newest first on (created_at, id), a page at a time. */
 async function listCampaignRows(db: Tx, f: CampaignFilters & Page & { rootId?: string | null; campaignId?: string }) {
@@ -180,6 +184,7 @@ async function listCampaignRows(db: Tx, f: CampaignFilters & Page & { rootId?: s
     .$if(Boolean(f.clientId), (q) => q.where('ca.client_id', '=', f.clientId!))
     .$if(Boolean(f.personInChargeId), (q) => q.where('c.parent_id', '=', f.personInChargeId!))
     .$if(Boolean(f.campaignId), (q) => q.where('ca.id', '=', f.campaignId!))
+    .$if(Boolean(f.q), (q) => q.where('ca.name', 'ilike', containing(f.q!)))
     .$if(after !== null && after.length === 2, (q) =>
       q.where(sql<boolean>`(ca.created_at, ca.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
     )
