@@ -31,11 +31,19 @@ const started = performance.now();
 await db.connection().execute(async (conn) => {
   const run = (q: ReturnType<typeof sql>) => q.execute(conn);
   // Agency 0 has 20 managers, 200 consultants and 9,779 clients; agencies 1..99 have 99 clients each.
-  await run(sql`create temp table nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int, agency_seq int not null)`);
-  await run(sql`insert into nodes (seq, role, parent_seq, agency_seq) select g * 100000, 'agency', null, g * 100000 from generate_series(0, 99) g`);
+  await run(
+    sql`create temp table nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int, agency_seq int not null)`,
+  );
+  await run(
+    sql`insert into nodes (seq, role, parent_seq, agency_seq) select g * 100000, 'agency', null, g * 100000 from generate_series(0, 99) g`,
+  );
   await run(sql`insert into nodes (seq, role, parent_seq, agency_seq) select g, 'manager', 0, 0 from generate_series(1, 20) g`);
-  await run(sql`insert into nodes (seq, role, parent_seq, agency_seq) select 20 + g, 'consultant', 1 + (g - 1) % 20, 0 from generate_series(1, 200) g`);
-  await run(sql`insert into nodes (seq, role, parent_seq, agency_seq) select 220 + g, 'client', 21 + g % 200, 0 from generate_series(1, 9779) g`);
+  await run(
+    sql`insert into nodes (seq, role, parent_seq, agency_seq) select 20 + g, 'consultant', 1 + (g - 1) % 20, 0 from generate_series(1, 200) g`,
+  );
+  await run(
+    sql`insert into nodes (seq, role, parent_seq, agency_seq) select 220 + g, 'client', 21 + g % 200, 0 from generate_series(1, 9779) g`,
+  );
   await run(sql`insert into nodes (seq, role, parent_seq, agency_seq)
     select a * 100000 + g, 'client', a * 100000, a * 100000 from generate_series(1, 99) a cross join generate_series(1, 99) g`);
   await run(sql`insert into nodes (seq, role, parent_seq, agency_seq) values (-1, 'support', null, -1)`);
@@ -48,7 +56,9 @@ await db.connection().execute(async (conn) => {
       union all
       select up.seq, n.parent_seq, up.depth + 1 from up join nodes n on n.seq = up.anc where n.parent_seq is not null)
     select a.id, d.id, up.depth, ag.id from up join nodes d on d.seq = up.seq join nodes a on a.seq = up.anc join nodes ag on ag.seq = d.agency_seq`);
-  await run(sql`create temp table actors as select row_number() over (order by seq) - 1 as n, id, agency_seq from nodes where role <> 'support'`);
+  await run(
+    sql`create temp table actors as select row_number() over (order by seq) - 1 as n, id, agency_seq from nodes where role <> 'support'`,
+  );
   await run(sql`create unique index on actors (n)`);
   await run(sql`analyze actors`);
   // Lines by random members (half of them on an account of their agency), and 1 % by support on any account.
@@ -69,9 +79,18 @@ await db.connection().execute(async (conn) => {
     where g % 100 = 0`);
   await run(sql`analyze`);
 });
-console.log(`data: ${LINES.toLocaleString('en')} audit lines, ${(await sql<{ n: number }>`select count(*)::int as n from accounts`.execute(db)).rows[0].n} accounts, built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `data: ${LINES.toLocaleString('en')} audit lines, ${(await sql<{ n: number }>`select count(*)::int as n from accounts`.execute(db)).rows[0].n} accounts, built in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 
-const idOf = async (seq: number) => (await sql<{ id: string }>`select a.id from accounts a where a.search_text = ${`${seq === 0 ? 'agency' : seq <= 20 ? 'manager' : seq <= 220 ? 'consultant' : 'client'} ${seq}`}`.execute(db)).rows[0].id;
+const idOf = async (seq: number) =>
+  (
+    await sql<{
+      id: string;
+    }>`select a.id from accounts a where a.search_text = ${`${seq === 0 ? 'agency' : seq <= 20 ? 'manager' : seq <= 220 ? 'consultant' : 'client'} ${seq}`}`.execute(
+      db,
+    )
+  ).rows[0].id;
 const roots = [
   { label: 'agency of 10,000 accounts', id: await idOf(0) },
   { label: 'manager (~490 clients)', id: await idOf(1) },
@@ -84,7 +103,10 @@ for (const root of roots) {
   // A page deep in the trail: after walking 10 pages.
   let cursor: string | null = first.nextCursor;
   for (let i = 0; i < 9 && cursor; i++) cursor = (await listAuditForSubtree(db, root.id, { limit: 50, cursor })).nextCursor;
-  for (const [label, at] of [['first page', null], ['11th page', cursor]] as const) {
+  for (const [label, at] of [
+    ['first page', null],
+    ['11th page', cursor],
+  ] as const) {
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
@@ -92,7 +114,9 @@ for (const root of roots) {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    console.log(`${root.label.padEnd(28)} ${label.padEnd(10)}  median ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms`);
+    console.log(
+      `${root.label.padEnd(28)} ${label.padEnd(10)}  median ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms`,
+    );
   }
 }
 await database.close();

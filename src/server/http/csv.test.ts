@@ -7,7 +7,8 @@ const cells = (csv: string) => parse(csv.replace(/^\uFEFF/, ''), { delimiter: ';
 
 describe('CSV formula injection (OWASP)', () => {
   it('prefixes a single quote to cells starting with =, +, -, @, tab or carriage return', () => {
-    for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(neutralizeFormula(`${start}HYPERLINK("http://x","y")`)).toBe(`'${start}HYPERLINK("http://x","y")`);
+    for (const start of ['=', '+', '-', '@', '\t', '\r'])
+      expect(neutralizeFormula(`${start}HYPERLINK("http://x","y")`)).toBe(`'${start}HYPERLINK("http://x","y")`);
     expect(neutralizeFormula('Boulangerie = pain')).toBe('Boulangerie = pain');
     expect(neutralizeFormula('')).toBe('');
     // Numbers are not formulas: amounts stay numbers for the spreadsheet.
@@ -17,7 +18,13 @@ describe('CSV formula injection (OWASP)', () => {
   });
 
   it('an account named =HYPERLINK(...) is a text cell, and a separator cannot open a new cell', () => {
-    const csv = frenchExcelCsv(['Client', 'Mémo'], [['=HYPERLINK("http://x","y")', 'a;=1+2'], ['x', '"; @SUM(A1)']]);
+    const csv = frenchExcelCsv(
+      ['Client', 'Mémo'],
+      [
+        ['=HYPERLINK("http://x","y")', 'a;=1+2'],
+        ['x', '"; @SUM(A1)'],
+      ],
+    );
     expect(cells(csv)).toEqual([
       ['Client', 'Mémo'],
       [`'=HYPERLINK("http://x","y")`, 'a;=1+2'],

@@ -48,7 +48,8 @@ async function walk(client: Client, path: string, limit: number): Promise<{ ids:
 }
 
 /** `ids` sorted as a list ordered on a uuid tie-breaker sorts them (PostgreSQL compares uuids bytewise, like their hex text). */
-const byId = (ids: string[], dir: 'asc' | 'desc') => [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0) * (dir === 'asc' ? 1 : -1));
+const byId = (ids: string[], dir: 'asc' | 'desc') =>
+  [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0) * (dir === 'asc' ? 1 : -1));
 
 /** Keeps only `mine`, in the order walked (lists of support are global and other test files add rows). */
 const only = (walked: string[], mine: string[]) => walked.filter((id) => mine.includes(id));
@@ -94,7 +95,9 @@ describe('lists that page on a unique tie-breaker', () => {
       select ${account.id}, 'rejected', ${SAME_TIME} from generate_series(1, 520) g returning id`.execute(db());
     const mine = rows.rows.map((r) => r.id);
     const support = await supportClient(env);
-    expect(only((await walk(support, '/api/support/agency-requests?status=rejected', 200)).ids, mine)).toEqual(byId(mine, 'desc'));
+    expect(only((await walk(support, '/api/support/agency-requests?status=rejected', 200)).ids, mine)).toEqual(
+      byId(mine, 'desc'),
+    );
     expect(only((await walk(support, '/api/support/agency-requests', 500)).ids, mine)).toEqual(byId(mine, 'desc'));
   });
 
@@ -102,10 +105,19 @@ describe('lists that page on a unique tie-breaker', () => {
     const fx = await makeAgency(env, 'simple', [['Client', 'client', 'agency']]);
     const offer = await makeOffer(env);
     await fundWallet(env, fx.agency, fx.ids.Client, 12 * offer.priceCents);
-    const project = await fx.agency.post('/api/projects', { clientId: fx.ids.Client, name: 'Site', url: 'https://client-liste.fr' });
+    const project = await fx.agency.post('/api/projects', {
+      clientId: fx.ids.Client,
+      name: 'Site',
+      url: 'https://client-liste.fr',
+    });
     const placed: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const res = await fx.agency.post('/api/orders', { projectId: project.body.id, offerId: offer.offerId, targetUrl: 'https://client-liste.fr/', anchor: `ancre ${i}` });
+      const res = await fx.agency.post('/api/orders', {
+        projectId: project.body.id,
+        offerId: offer.offerId,
+        targetUrl: 'https://client-liste.fr/',
+        anchor: `ancre ${i}`,
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       placed.push(res.body.id);
     }
@@ -144,13 +156,14 @@ describe('lists that page on a unique tie-breaker', () => {
   it('accounts and the clients overview, with equal names', async () => {
     const fx = await makeAgency(env, 'simple');
     const ids: string[] = [];
-    for (let i = 0; i < 9; i++) ids.push((await fx.agency.post('/api/accounts', { role: 'client', name: 'Homonyme', parentId: fx.agencyId })).body.id);
+    for (let i = 0; i < 9; i++)
+      ids.push((await fx.agency.post('/api/accounts', { role: 'client', name: 'Homonyme', parentId: fx.agencyId })).body.id);
     expect((await walk(fx.agency, '/api/accounts?role=client', 2)).ids).toEqual(byId(ids, 'asc'));
     expect((await walk(fx.agency, '/api/agency/clients', 2)).ids).toEqual(byId(ids, 'asc'));
     expect((await walk(fx.agency, '/api/agency/clients?q=homonyme', 4)).ids).toEqual(byId(ids, 'asc'));
   });
 
-  it("the audit trail: what the subtree did and what was done to it, each line once", async () => {
+  it('the audit trail: what the subtree did and what was done to it, each line once', async () => {
     const fx = await makeAgency(env, 'simple', [['Client', 'client', 'agency']]);
     // Lines made by the client, and lines made by support *on* the client (target only).
     const support = await supportClient(env);

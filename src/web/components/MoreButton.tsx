@@ -13,7 +13,12 @@ export function MoreButton({
   if (!query.hasNextPage) return null;
   return (
     <Center mt="md">
-      <Button variant="default" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage} data-testid={testId}>
+      <Button
+        variant="default"
+        onClick={() => void query.fetchNextPage()}
+        loading={query.isFetchingNextPage}
+        data-testid={testId}
+      >
         {t('common.loadMore')}
       </Button>
     </Center>

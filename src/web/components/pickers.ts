@@ -30,7 +30,10 @@ export async function allPages<T>(page: (cursor?: string) => Promise<{ items: T[
 }
 
 /** The first 50 projects (of a client, when given) whose name or domain contains `q`. */
-export function searchProjects(clientId: string | undefined, label: (p: { name: string; domain: string; clientName: string }) => string) {
+export function searchProjects(
+  clientId: string | undefined,
+  label: (p: { name: string; domain: string; clientName: string }) => string,
+) {
   return async (q: string): Promise<SearchOption[]> =>
     (await marketplace.projects({ clientId, q: q || undefined, limit: 50 })).items.map((p) => ({ value: p.id, label: label(p) }));
 }
@@ -38,5 +41,8 @@ export function searchProjects(clientId: string | undefined, label: (p: { name: 
 /** The first 50 campaigns of the filters whose name contains `q`. */
 export function searchCampaigns(filters: { projectId?: string; clientId?: string }) {
   return async (q: string): Promise<SearchOption[]> =>
-    (await marketplace.campaigns({ ...filters, q: q || undefined, limit: 50 })).items.map((c) => ({ value: c.id, label: c.name }));
+    (await marketplace.campaigns({ ...filters, q: q || undefined, limit: 50 })).items.map((c) => ({
+      value: c.id,
+      label: c.name,
+    }));
 }

@@ -18,7 +18,11 @@ const EVIL = '=HYPERLINK("http://x","y")';
 
 async function download(client: Client, url: string) {
   const res = await env.app.inject({ method: 'GET', url, headers: { cookie: `maillon_session=${client.cookie}` } });
-  return { status: res.statusCode, type: String(res.headers['content-type']), rows: res.statusCode === 200 ? (parse(res.body.replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][]) : [] };
+  return {
+    status: res.statusCode,
+    type: String(res.headers['content-type']),
+    rows: res.statusCode === 200 ? (parse(res.body.replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][]) : [],
+  };
 }
 
 /** An agency whose client (renamed to a formula by itself) has an order and some credits moved. */
@@ -26,9 +30,23 @@ async function setup() {
   const fx = await makeAgency(env, 'simple', [['Client', 'client', 'agency']]);
   const offer = await makeOffer(env);
   await fundWallet(env, fx.agency, fx.agencyId, 10 * offer.priceCents);
-  await fx.agency.post('/api/transfers', { fromAccountId: fx.agencyId, toAccountId: fx.ids.Client, amountCents: 2 * offer.priceCents, memo: '@SUM(A1:A9)' });
-  const project = await fx.agency.post('/api/projects', { clientId: fx.ids.Client, name: '+Projet', url: 'https://export-test.fr' });
-  const order = await fx.agency.post('/api/orders', { projectId: project.body.id, offerId: offer.offerId, targetUrl: 'https://export-test.fr/', anchor: '-ancre' });
+  await fx.agency.post('/api/transfers', {
+    fromAccountId: fx.agencyId,
+    toAccountId: fx.ids.Client,
+    amountCents: 2 * offer.priceCents,
+    memo: '@SUM(A1:A9)',
+  });
+  const project = await fx.agency.post('/api/projects', {
+    clientId: fx.ids.Client,
+    name: '+Projet',
+    url: 'https://export-test.fr',
+  });
+  const order = await fx.agency.post('/api/orders', {
+    projectId: project.body.id,
+    offerId: offer.offerId,
+    targetUrl: 'https://export-test.fr/',
+    anchor: '-ancre',
+  });
   expect(order.status).toBe(201);
   const renamed = await fx.agency.patch(`/api/accounts/${fx.ids.Client}`, { name: EVIL });
   expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
@@ -74,7 +92,10 @@ describe('CSV exports', () => {
                              ${support.rows[0].id}::uuid, ${fx.agencyId}::uuid, null::text)
       from generate_series(1, 1100) g`.execute(env.database.db);
     const ledger = await download(fx.agency, `/api/accounts/${fx.agencyId}/ledger.csv`);
-    const memos = ledger.rows.slice(1).map((r) => r[6]).filter((m) => m.startsWith('lot '));
+    const memos = ledger.rows
+      .slice(1)
+      .map((r) => r[6])
+      .filter((m) => m.startsWith('lot '));
     expect(memos).toHaveLength(1100);
     expect(new Set(memos).size).toBe(1100);
     expect(memos[0]).toBe('lot 1100');

@@ -58,10 +58,10 @@ export async function createProject(actor: Actor, input: { clientId: string; nam
 
 type Page = { limit: number; cursor?: string };
 
-/** Projects sorted by client name, project name and id (the tie-breaker), a page at a time. */
 /** `q` as a pattern for `ilike`: contained anywhere, its own % and _ taken literally. */
 const containing = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 
+/** Projects sorted by client name, project name and id (the tie-breaker), a page at a time. */
 async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: string; projectId?: string; q?: string } & Page) {
   const after = decodeCursor(f.cursor);
   const rows = await db
