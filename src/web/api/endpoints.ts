@@ -56,13 +56,13 @@ export const endpoints = {
   requestAgencyMode: (body: ActivationRequestBody) => api.post<AgencyRequest>('/api/agency/activation-request', body),
   audit: (cursor?: string) => api.get<AuditPage>('/api/audit', { limit: 50, cursor }),
 
-  supportRequests: (status?: 'pending' | 'approved' | 'rejected') =>
-    api.get<{ items: AgencyRequest[]; nextCursor: string | null }>('/api/support/agency-requests', { status }),
+  supportRequests: (status?: 'pending' | 'approved' | 'rejected', cursor?: string) =>
+    api.get<{ items: AgencyRequest[]; nextCursor: string | null }>('/api/support/agency-requests', { status, limit: 50, cursor }),
   approveRequest: (id: string) => api.post<AgencyRequest>(`/api/support/agency-requests/${id}/approve`),
   rejectRequest: (id: string, note?: string) =>
     api.post<AgencyRequest>(`/api/support/agency-requests/${id}/reject`, note ? { note } : {}),
-  outbox: (status?: OutboxEmail['status']) =>
-    api.get<{ items: OutboxEmail[]; nextCursor: string | null }>('/api/support/outbox', { limit: 100, status }),
+  outbox: (status?: OutboxEmail['status'], cursor?: string) =>
+    api.get<{ items: OutboxEmail[]; nextCursor: string | null }>('/api/support/outbox', { limit: 50, status, cursor }),
   retryEmail: (id: string) => api.post<{ id: string; status: 'pending' }>(`/api/support/outbox/${id}/retry`),
 };
 

@@ -66,9 +66,9 @@ export const marketplace = {
   priceGrid: () => api.get<PriceGrid>('/api/catalog/price-grid'),
   savePriceGrid: (grid: PriceGrid) => api.put<PriceGrid>('/api/support/price-grid', grid),
 
-  projects: (clientId?: string) => api.get<Page<Project>>('/api/projects', { clientId }),
+  projects: (query: { clientId?: string; q?: string; limit?: number; cursor?: string }) => api.get<Page<Project>>('/api/projects', query),
   createProject: (body: ProjectBody) => api.post<Project>('/api/projects', body),
-  campaigns: (query: { projectId?: string; clientId?: string; personInChargeId?: string }) =>
+  campaigns: (query: { projectId?: string; clientId?: string; personInChargeId?: string; q?: string; limit?: number; cursor?: string }) =>
     api.get<Page<Campaign>>('/api/campaigns', query),
   createCampaign: (body: CampaignBody) => api.post<Campaign>('/api/campaigns', body),
 
@@ -82,7 +82,8 @@ export const marketplace = {
   clientsOverview: (query: { q?: string; personInChargeId?: string; cursor?: string; limit?: number }) =>
     api.get<Page<ClientOverview>>('/api/agency/clients', query),
 
-  ownSites: () => api.get<Page<Site>>('/api/publisher/sites'),
+  ownSites: (cursor?: string) => api.get<Page<Site>>('/api/publisher/sites', { limit: 50, cursor }),
+  ownSite: (id: string) => api.get<Site>(`/api/publisher/sites/${id}`),
   createSite: (body: CreateSiteBody) => api.post<Site>('/api/publisher/sites', body),
   articles: (siteId: string, cursor?: string) =>
     api.get<Page<Article>>(`/api/publisher/sites/${siteId}/articles`, { limit: 50, cursor }),
@@ -101,7 +102,7 @@ export const marketplace = {
   submitLiveUrl: (id: string, liveUrl: string) =>
     api.post<{ id: string; status: OrderStatus }>(`/api/publisher/orders/${id}/placed`, { liveUrl }),
 
-  sitesForReview: (status?: SiteStatus) => api.get<Page<Site>>('/api/support/sites', { status }),
+  sitesForReview: (status?: SiteStatus, cursor?: string) => api.get<Page<Site>>('/api/support/sites', { status, limit: 50, cursor }),
   approveSite: (id: string) => api.post<Site>(`/api/support/sites/${id}/approve`),
   refuseSite: (id: string, reason: string) => api.post<Site>(`/api/support/sites/${id}/refuse`, { reason }),
 };
@@ -117,6 +118,7 @@ export const marketKeys = {
   order: (id: string) => ['orders', 'one', id] as const,
   clientsOverview: (q: object) => ['clients-overview', q] as const,
   ownSites: ['publisher', 'sites'] as const,
+  ownSite: (id: string) => ['publisher', 'sites', id] as const,
   articles: (siteId: string) => ['publisher', 'articles', siteId] as const,
   keywordImport: (id: string) => ['publisher', 'import', id] as const,
   publisherOrders: (status: string | null) => ['publisher', 'orders', status] as const,

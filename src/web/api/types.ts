@@ -77,4 +77,4 @@ export type DeactivateResult = z.infer<typeof ZDeactivateResult> & { applied: bo
 
 export type AuditPage = Awaited<ReturnType<typeof listAuditForSubtree>>;
 export type AuditEntry = AuditPage['items'][number];
-export type OutboxEmail = Awaited<ReturnType<typeof listOutbox>>[number];
+export type OutboxEmail = Awaited<ReturnType<typeof listOutbox>>['items'][number];

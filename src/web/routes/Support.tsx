@@ -18,7 +18,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
@@ -31,6 +31,7 @@ import { PriceGridEditor } from './support/PriceGridEditor';
 import { SitesReview } from './support/SitesReview';
 import { notifyError, notifySuccess } from '../components/serverErrors';
 import { SupportTransfersTab } from './credits/SupportTransfers';
+import { MoreButton } from '../components/MoreButton';
 import { QueryStatus } from '../components/QueryStatus';
 
 const TABS = [
@@ -103,7 +104,12 @@ function RequestsTab() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<Status>('pending');
   const [rejecting, setRejecting] = useState<AgencyRequest | null>(null);
-  const requests = useQuery({ queryKey: [...keys.supportRequests, status], queryFn: () => endpoints.supportRequests(status) });
+  const requests = useInfiniteQuery({
+    queryKey: [...keys.supportRequests, status],
+    queryFn: ({ pageParam }) => endpoints.supportRequests(status, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
   const approve = useMutation({
     mutationFn: (r: AgencyRequest) => endpoints.approveRequest(r.id),
     onSuccess: async (r) => {
@@ -112,7 +118,7 @@ function RequestsTab() {
     },
     onError: notifyError,
   });
-  const items = requests.data?.items ?? [];
+  const items = requests.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Card withBorder radius="md" padding="lg">
       <Group justify="space-between" mb="md">
@@ -186,6 +192,7 @@ function RequestsTab() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <MoreButton query={requests} testId="requests-more" />
       <Modal
         opened={rejecting !== null}
         onClose={() => setRejecting(null)}
@@ -344,10 +351,13 @@ const outboxColor = { pending: 'yellow', sent: 'teal', dead: 'red' } as const;
 function OutboxTab() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<OutboxStatus>('all');
-  const outbox = useQuery({
+  const outbox = useInfiniteQuery({
     queryKey: [...keys.outbox, status],
-    queryFn: () => endpoints.outbox(status === 'all' ? undefined : status),
+    queryFn: ({ pageParam }) => endpoints.outbox(status === 'all' ? undefined : status, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  const emails = outbox.data?.pages.flatMap((p) => p.items) ?? [];
   const retry = useMutation({
     mutationFn: (id: string) => endpoints.retryEmail(id),
     onSuccess: async () => {
@@ -377,12 +387,12 @@ function OutboxTab() {
       </Group>
       {outbox.isPending || outbox.error ? (
         <QueryStatus query={outbox} />
-      ) : outbox.data.items.length === 0 ? (
+      ) : emails.length === 0 ? (
         <Text c="dimmed" ta="center" py="lg">
           {t('support.noEmails')}
         </Text>
       ) : (
-        outbox.data.items.map((m) => (
+        emails.map((m) => (
           <Card key={m.id} withBorder radius="md" padding="md" data-testid="outbox-email">
             <Group justify="space-between" align="flex-start" mb={6} wrap="nowrap">
               <div style={{ minWidth: 0 }}>
@@ -430,6 +440,7 @@ function OutboxTab() {
           </Card>
         ))
       )}
+      <MoreButton query={outbox} testId="outbox-more" />
     </Stack>
   );
 }

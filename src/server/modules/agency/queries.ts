@@ -1,5 +1,7 @@
 import type { Tx } from '../../http/actor.js';
 import type { AgencyMode, Role } from '../../db/types.js';
+import { sql } from 'kysely';
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { accountLabels, accountsOfAgency, countActiveBelowByRole, lockAgencyRow, makeAgencyRoot, setInactive } from '../accounts/service.js';
 import { endSessionsOf } from '../auth/service.js';
 import { balancesOf, setWalletAgency } from '../ledger/service.js';
@@ -51,16 +53,38 @@ export async function deactivateAccountRow(tx: Tx, id: string) {
   await endSessionsOf(tx, [id]);
 }
 
-export async function listAgencyRequests(db: Tx, status: 'pending' | 'approved' | 'rejected' | undefined) {
+/** Support's list of requests, newest first, a page at a time on (created_at, id). */
+export async function listAgencyRequests(
+  db: Tx,
+  f: { status?: 'pending' | 'approved' | 'rejected'; limit: number; cursor?: string },
+) {
+  const after = decodeCursor(f.cursor);
   const rows = await db
     .selectFrom('agency_requests as r')
-    .select(['r.id', 'r.account_id', 'r.message', 'r.status', 'r.created_at', 'r.decided_at'])
-    .$if(status !== undefined, (q) => q.where('r.status', '=', status!))
+    .select([
+      'r.id',
+      'r.account_id',
+      'r.message',
+      'r.status',
+      'r.created_at',
+      'r.decided_at',
+      sql<string>`r.created_at::text`.as('sort_key'),
+    ])
+    .$if(f.status !== undefined, (q) => q.where('r.status', '=', f.status!))
+    .$if(after !== null && after.length === 2, (q) =>
+      q.where(sql<boolean>`(r.created_at, r.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
+    )
     .orderBy('r.created_at', 'desc')
-    .limit(500)
+    .orderBy('r.id', 'desc')
+    .limit(f.limit + 1)
     .execute();
-  const labels = await accountLabels(db, rows.map((r) => r.account_id));
-  return rows.map((r) => toAgencyRequest(r, labels.get(r.account_id)));
+  const page = rows.slice(0, f.limit);
+  const last = rows.length > f.limit ? page[page.length - 1] : null;
+  const labels = await accountLabels(db, page.map((r) => r.account_id));
+  return {
+    items: page.map((r) => toAgencyRequest(r, labels.get(r.account_id))),
+    nextCursor: last ? encodeCursor([last.sort_key, last.id]) : null,
+  };
 }
 
 export async function findAgencyRequest(tx: Tx, id: string, lock: boolean) {

@@ -55,9 +55,13 @@ export async function requestAgencyMode(actor: Actor, input: { message?: string 
   });
 }
 
-export async function listAgencyRequests(actor: Actor, input: { status?: 'pending' | 'approved' | 'rejected' }, ctx: Ctx) {
+export async function listAgencyRequests(
+  actor: Actor,
+  input: { status?: 'pending' | 'approved' | 'rejected'; limit: number; cursor?: string },
+  ctx: Ctx,
+) {
   assertPolicy(agencyPolicy.mayDecideAgencyRequests(actor), 'support_only');
-  return queryAgencyRequests(ctx.db, input.status);
+  return queryAgencyRequests(ctx.db, input);
 }
 
 /** Latest request of the caller's own account, so its page can say "pending". */

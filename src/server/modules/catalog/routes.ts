@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
-import { ZPageOf } from '../../http/pagination.js';
+import { ZPageOf, ZPageQuery } from '../../http/pagination.js';
 import {
   ZArticle,
   ZArticleBody,
@@ -17,7 +17,6 @@ import * as catalog from './service.js';
 
 const tags = ['catalog'];
 const ZIdParams = z.object({ id: z.uuid() });
-const ZList = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
   // Keyword exports arrive as the raw file.
@@ -29,10 +28,13 @@ export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
     reply.status(201).send(await catalog.createSite(actorOf(request), request.body, ctx)),
   );
 
-  app.get('/api/publisher/sites', { schema: { tags, response: { 200: ZList(ZSite) } } }, async (request) => ({
-    items: await catalog.listOwnSites(actorOf(request), ctx),
-    nextCursor: null,
-  }));
+  app.get('/api/publisher/sites', { schema: { tags, querystring: ZPageQuery, response: { 200: ZPageOf(ZSite) } } }, async (request) =>
+    catalog.listOwnSites(actorOf(request), request.query, ctx),
+  );
+
+  app.get('/api/publisher/sites/:id', { schema: { tags, params: ZIdParams, response: { 200: ZSite } } }, async (request) =>
+    catalog.getOwnSite(actorOf(request), request.params.id, ctx),
+  );
 
   app.get(
     '/api/publisher/sites/:id/articles',
@@ -91,11 +93,11 @@ export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags: ['support', ...tags],
-        querystring: z.object({ status: z.enum(['pending_review', 'approved', 'refused']).optional() }),
-        response: { 200: ZList(ZSite) },
+        querystring: ZPageQuery.extend({ status: z.enum(['pending_review', 'approved', 'refused']).optional() }),
+        response: { 200: ZPageOf(ZSite) },
       },
     },
-    async (request) => ({ items: await catalog.listSitesForReview(actorOf(request), request.query.status, ctx), nextCursor: null }),
+    async (request) => catalog.listSitesForReview(actorOf(request), request.query, ctx),
   );
 
   app.post(

@@ -3,6 +3,7 @@ import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { Language, SiteKind } from '../../db/types.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
+import { decodeCursor, pageOf } from '../../http/pagination.js';
 import { recordAudit } from '../audit/service.js';
 import { accountName } from '../accounts/service.js';
 import { isUrlOnDomain, normalizeDomain } from './domain.js';
@@ -83,19 +84,44 @@ export async function createSite(actor: Actor, input: { domain: string; theme: s
   });
 }
 
-export async function listOwnSites(actor: Actor, ctx: Ctx) {
-  const rows = await siteList(ctx.db).where('s.publisher_id', '=', actor.account.id).orderBy('s.created_at', 'desc').execute();
-  return rows.map(toSite);
+type SiteStatus = 'pending_review' | 'approved' | 'refused';
+
+/** A page of sites on (created_at, id), newest first (the publisher) or oldest first (support's queue). */
+async function pageOfSites(db: Tx, f: { publisherId?: string; status?: SiteStatus; newestFirst: boolean; limit: number; cursor?: string }) {
+  const after = decodeCursor(f.cursor);
+  const dir = f.newestFirst ? 'desc' : 'asc';
+  const rows = await siteList(db)
+    .select(sql<string>`s.created_at::text`.as('sort_key'))
+    .$if(f.publisherId !== undefined, (q) => q.where('s.publisher_id', '=', f.publisherId!))
+    .$if(f.status !== undefined, (q) => q.where('s.status', '=', f.status!))
+    .$if(after !== null && after.length === 2, (q) =>
+      q.where(
+        f.newestFirst
+          ? sql<boolean>`(s.created_at, s.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`
+          : sql<boolean>`(s.created_at, s.id) > (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`,
+      ),
+    )
+    .orderBy('s.created_at', dir)
+    .orderBy('s.id', dir)
+    .limit(f.limit + 1)
+    .execute();
+  const page = pageOf(rows, f.limit, (r) => [r.sort_key, r.id]);
+  return { items: page.items.map(toSite), nextCursor: page.nextCursor };
 }
 
-export async function listSitesForReview(actor: Actor, status: 'pending_review' | 'approved' | 'refused' | undefined, ctx: Ctx) {
+export async function listOwnSites(actor: Actor, page: { limit: number; cursor?: string }, ctx: Ctx) {
+  return pageOfSites(ctx.db, { ...page, publisherId: actor.account.id, newestFirst: true });
+}
+
+/** One of the publisher's sites (support sees every site), else 404. */
+export async function getOwnSite(actor: Actor, id: string, ctx: Ctx) {
+  await findOwnSite(ctx.db, actor, id);
+  return toSite((await siteList(ctx.db).where('s.id', '=', id).executeTakeFirstOrThrow()));
+}
+
+export async function listSitesForReview(actor: Actor, f: { status?: SiteStatus; limit: number; cursor?: string }, ctx: Ctx) {
   if (!catalogPolicy.mayReview(actor)) throw forbidden('support_only');
-  const rows = await siteList(ctx.db)
-    .$if(status !== undefined, (q) => q.where('s.status', '=', status!))
-    .orderBy('s.created_at')
-    .limit(500)
-    .execute();
-  return rows.map(toSite);
+  return pageOfSites(ctx.db, { ...f, newestFirst: false });
 }
 
 /** Support validates or refuses a site by hand; a refusal says why. Approval puts its articles in the catalog. */

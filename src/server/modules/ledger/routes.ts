@@ -1,6 +1,6 @@
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
-import { decimalEuros, frenchExcelCsv } from '../../http/csv.js';
+import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { idempotencyOf } from '../../http/idempotency.js';
 import { ZPageOf } from '../../http/pagination.js';
 import { ZAccountIdParams } from '../accounts/schema.js';
@@ -35,13 +35,10 @@ export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {
     '/api/accounts/:id/ledger.csv',
     { schema: { tags, params: ZAccountIdParams, querystring: ZLedgerQuery.omit({ limit: true, cursor: true }) } },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const rows: string[][] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await ledger.listLedger(actor, request.params.id, { ...request.query, limit: 500, cursor }, ctx);
-        for (const e of page.items) {
-          rows.push([
+      const entries = ledger.iterateLedger(actorOf(request), request.params.id, request.query, ctx);
+      async function* rows() {
+        for await (const e of entries) {
+          yield [
             e.at,
             kindLabels[e.kind] ?? e.kind,
             decimalEuros(e.amountCents),
@@ -49,11 +46,10 @@ export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {
             e.counterpartyName ?? '',
             e.personName ?? '',
             e.memo ?? '',
-          ]);
+          ];
         }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      const csv = frenchExcelCsv(['Date', 'Type', 'Montant (€)', 'Solde après (€)', 'Contrepartie', 'Par', 'Mémo'], rows);
+      }
+      const csv = await frenchExcelCsvStream(['Date', 'Type', 'Montant (€)', 'Solde après (€)', 'Contrepartie', 'Par', 'Mémo'], rows());
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="mouvements-${request.params.id}.csv"`)

@@ -2,6 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { Language, OutboxStatus } from '../../db/types.js';
+import { decodeCursor, pageOf } from '../../http/pagination.js';
 
 export type Email = { to: string; subject: string; text: string };
 
@@ -16,31 +17,41 @@ export async function queueEmail(tx: Tx, email: Email): Promise<void> {
     .execute();
 }
 
-export type OutboxFilter = { limit: number; to?: string; status?: OutboxStatus };
+export type OutboxFilter = { limit: number; cursor?: string; to?: string; status?: OutboxStatus };
 
+/** The outbox, newest first on (created_at, id), a page at a time. */
 export async function listOutbox(db: Tx, page: OutboxFilter) {
+  const after = decodeCursor(page.cursor);
   const rows = await db
     .selectFrom('outbox_emails')
     .selectAll()
+    .select(sql<string>`created_at::text`.as('sort_key'))
     .$if(Boolean(page.to), (q) => q.where('to_address', '=', page.to!.toLowerCase()))
     .$if(Boolean(page.status), (q) => q.where('status', '=', page.status!))
+    .$if(after !== null && after.length === 2, (q) =>
+      q.where(sql<boolean>`(created_at, id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
+    )
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(page.limit)
+    .limit(page.limit + 1)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    to: r.to_address,
-    subject: r.subject,
-    text: r.text_body,
-    createdAt: new Date(r.created_at).toISOString(),
-    sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
-    status: r.status,
-    attempts: r.attempts,
-    nextAttemptAt: r.status === 'pending' ? new Date(r.next_attempt_at).toISOString() : null,
-    lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at).toISOString() : null,
-    lastError: r.last_error,
-  }));
+  const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.sort_key, r.id]);
+  return {
+    items: items.map((r) => ({
+      id: r.id,
+      to: r.to_address,
+      subject: r.subject,
+      text: r.text_body,
+      createdAt: new Date(r.created_at).toISOString(),
+      sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+      status: r.status,
+      attempts: r.attempts,
+      nextAttemptAt: r.status === 'pending' ? new Date(r.next_attempt_at).toISOString() : null,
+      lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at).toISOString() : null,
+      lastError: r.last_error,
+    })),
+    nextCursor,
+  };
 }
 
 /** How delivery retries: after `maxAttempts` failed attempts a message is dead until support retries it. */

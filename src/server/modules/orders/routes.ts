@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
-import { decimalEuros, frenchExcelCsv } from '../../http/csv.js';
+import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { idempotencyOf } from '../../http/idempotency.js';
-import { ZPageOf } from '../../http/pagination.js';
+import { ZPageOf, ZPageQuery } from '../../http/pagination.js';
 import {
   ZCampaign,
   ZCampaignBody,
@@ -22,7 +22,6 @@ import * as orders from './service.js';
 
 const tags = ['orders'];
 const ZIdParams = z.object({ id: z.uuid() });
-const ZList = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 const statusLabels: Record<string, string> = {
   placed: 'Commandée',
@@ -43,8 +42,8 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
 
   app.get(
     '/api/projects',
-    { schema: { tags, querystring: z.object({ clientId: z.uuid().optional() }), response: { 200: ZList(ZProject) } } },
-    async (request) => ({ items: await orders.listProjects(actorOf(request), request.query, ctx), nextCursor: null }),
+    { schema: { tags, querystring: ZPageQuery.extend({ clientId: z.uuid().optional(), q: z.string().trim().max(100).optional() }), response: { 200: ZPageOf(ZProject) } } },
+    async (request) => orders.listProjects(actorOf(request), request.query, ctx),
   );
 
   app.post('/api/campaigns', { schema: { tags, body: ZCampaignBody, response: { 201: ZCampaign } } }, async (request, reply) =>
@@ -56,15 +55,16 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags,
-        querystring: z.object({
+        querystring: ZPageQuery.extend({
           projectId: z.uuid().optional(),
           clientId: z.uuid().optional(),
           personInChargeId: z.uuid().optional(),
+          q: z.string().trim().max(100).optional(),
         }),
-        response: { 200: ZList(ZCampaign) },
+        response: { 200: ZPageOf(ZCampaign) },
       },
     },
-    async (request) => ({ items: await orders.listCampaigns(actorOf(request), request.query, ctx), nextCursor: null }),
+    async (request) => orders.listCampaigns(actorOf(request), request.query, ctx),
   );
 
   app.post('/api/orders', { schema: { tags, body: ZOrderBody, response: { 201: ZOrderSummary } } }, async (request, reply) =>
@@ -81,23 +81,25 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
     '/api/orders.csv',
     { schema: { tags, querystring: ZOrdersQuery.omit({ limit: true, cursor: true }) } },
     async (request, reply) => {
-      const rows: string[][] = [];
-      for await (const o of orders.iterateOrders(actorOf(request), request.query, ctx)) {
-        rows.push([
-          o.createdAt.slice(0, 10),
-          statusLabels[o.status],
-          o.clientName,
-          o.personInChargeName ?? '',
-          o.projectName,
-          o.campaignName ?? '',
-          o.keyword ?? '',
-          o.anchor,
-          o.targetUrl,
-          o.liveUrl ?? '',
-          decimalEuros(o.priceCents),
-        ]);
+      const found = orders.iterateOrders(actorOf(request), request.query, ctx);
+      async function* rows() {
+        for await (const o of found) {
+          yield [
+            o.createdAt.slice(0, 10),
+            statusLabels[o.status],
+            o.clientName,
+            o.personInChargeName ?? '',
+            o.projectName,
+            o.campaignName ?? '',
+            o.keyword ?? '',
+            o.anchor,
+            o.targetUrl,
+            o.liveUrl ?? '',
+            decimalEuros(o.priceCents),
+          ];
+        }
       }
-      const csv = frenchExcelCsv(
+      const csv = await frenchExcelCsvStream(
         [
           'Date',
           'Statut',
@@ -111,7 +113,7 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
           'URL du lien',
           'Prix (€ HT)',
         ],
-        rows,
+        rows(),
       );
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
@@ -133,11 +135,7 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags: ['publisher', ...tags],
-        querystring: z.object({
-          status: ZOrderStatus.optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-          cursor: z.string().max(100).optional(),
-        }),
+        querystring: ZPageQuery.extend({ status: ZOrderStatus.optional() }),
         response: { 200: ZPageOf(ZPublisherOrder) },
       },
     },

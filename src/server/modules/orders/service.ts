@@ -6,6 +6,7 @@ import { AppError, forbidden, notFound, ruleViolation } from '../../http/errors.
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { todayInParis } from '../../http/dates.js';
+import { decodeCursor, encodeCursor, pageOf } from '../../http/pagination.js';
 import { recordAudit } from '../audit/service.js';
 import { accountName, accountParentId, clientIdsOf, findAccountById, findReachableAccount, inSubtree } from '../accounts/service.js';
 import { formatEuros as euros } from '../../http/money.js';
@@ -51,11 +52,18 @@ export async function createProject(actor: Actor, input: { clientId: string; nam
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, actor, 'project.create', { type: 'project', id: row.id }, { domain });
-    return (await listProjectRows(tx, { projectId: row.id }))[0];
+    return (await listProjectRows(tx, { projectId: row.id, limit: 1 })).items[0];
   });
 }
 
-async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: string; projectId?: string }) {
+type Page = { limit: number; cursor?: string };
+
+/** `q` as a pattern for `ilike`: contained anywhere, its own % and _ taken literally. */
+const containing = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** Projects sorted by client name, project name and id (the tie-breaker), a page at a time. */
+async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: string; projectId?: string; q?: string } & Page) {
+  const after = decodeCursor(f.cursor);
   const rows = await db
     .selectFrom('projects as p')
     .select([
@@ -72,11 +80,19 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
     .$if(Boolean(f.rootId), (q) => q.where(inSubtree(f.rootId!, sql.ref('p.client_id'))))
     .$if(Boolean(f.clientId), (q) => q.where('p.client_id', '=', f.clientId!))
     .$if(Boolean(f.projectId), (q) => q.where('p.id', '=', f.projectId!))
+    .$if(Boolean(f.q), (q) => q.where((w) => w.or([w('p.name', 'ilike', containing(f.q!)), w('p.domain', 'ilike', containing(f.q!))])))
+    .$if(after !== null && after.length === 3, (q) =>
+      q.where(
+        sql<boolean>`(${accountName(sql.ref('p.client_id'))}, p.name, p.id) > (${String(after![0])}, ${String(after![1])}, ${String(after![2])}::uuid)`,
+      ),
+    )
     .orderBy('client_name')
     .orderBy('p.name')
-    .limit(1000)
+    .orderBy('p.id')
+    .limit(f.limit + 1)
     .execute();
-  return rows.map((r) => ({
+  const page = pageOf(rows, f.limit, (r) => [r.client_name, r.name, r.id]);
+  const items = page.items.map((r) => ({
     id: r.id,
     clientId: r.client_id,
     clientName: r.client_name,
@@ -87,11 +103,12 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
     campaignCount: Number(r.campaigns),
     orderCount: Number(r.orders),
   }));
+  return { items, nextCursor: page.nextCursor };
 }
 
-export async function listProjects(actor: Actor, f: { clientId?: string }, ctx: Ctx) {
+export async function listProjects(actor: Actor, f: { clientId?: string; q?: string } & Page, ctx: Ctx) {
   if (f.clientId) await findReachableAccount(ctx.db, actor, f.clientId);
-  return listProjectRows(ctx.db, { rootId: actor.account.role === 'support' ? null : actor.account.id, clientId: f.clientId });
+  return listProjectRows(ctx.db, { ...f, rootId: actor.account.role === 'support' ? null : actor.account.id });
 }
 
 /** The project `id` if its client is the actor or below it, else 404. */
@@ -126,11 +143,15 @@ export async function createCampaign(
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordAudit(tx, actor, 'campaign.create', { type: 'campaign', id: row.id });
-    return (await listCampaignRows(tx, { campaignId: row.id }))[0];
+    return (await listCampaignRows(tx, { campaignId: row.id, limit: 1 })).items[0];
   });
 }
 
-async function listCampaignRows(db: Tx, f: { rootId?: string | null; projectId?: string; clientId?: string; personInChargeId?: string; campaignId?: string }) {
+type CampaignFilters = { projectId?: string; clientId?: string; personInChargeId?: string; q?: string };
+
+/** Campaigns newest first on (created_at, id), a page at a time. */
+async function listCampaignRows(db: Tx, f: CampaignFilters & Page & { rootId?: string | null; campaignId?: string }) {
+  const after = decodeCursor(f.cursor);
   const rows = await db
     .selectFrom('campaigns as ca')
     .innerJoin('projects as p', 'p.id', 'ca.project_id')
@@ -148,6 +169,7 @@ async function listCampaignRows(db: Tx, f: { rootId?: string | null; projectId?:
       sql<string | null>`ca.starts_on::text`.as('starts_on'),
       sql<string | null>`ca.ends_on::text`.as('ends_on'),
       'ca.created_at',
+      sql<string>`ca.created_at::text`.as('sort_key'),
       sql<number>`(select count(*)::int from orders o where o.campaign_id = ca.id)`.as('orders'),
       sql<number>`(select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.campaign_id = ca.id
         and o.status in (${sql.join(committedStatuses.map((s) => sql.lit(s)))}))`.as('committed'),
@@ -157,10 +179,16 @@ async function listCampaignRows(db: Tx, f: { rootId?: string | null; projectId?:
     .$if(Boolean(f.clientId), (q) => q.where('ca.client_id', '=', f.clientId!))
     .$if(Boolean(f.personInChargeId), (q) => q.where(accountParentId(sql.ref('ca.client_id')), '=', f.personInChargeId!))
     .$if(Boolean(f.campaignId), (q) => q.where('ca.id', '=', f.campaignId!))
+    .$if(Boolean(f.q), (q) => q.where('ca.name', 'ilike', containing(f.q!)))
+    .$if(after !== null && after.length === 2, (q) =>
+      q.where(sql<boolean>`(ca.created_at, ca.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
+    )
     .orderBy('ca.created_at', 'desc')
-    .limit(1000)
+    .orderBy('ca.id', 'desc')
+    .limit(f.limit + 1)
     .execute();
-  return rows.map((r) => ({
+  const page = pageOf(rows, f.limit, (r) => [r.sort_key, r.id]);
+  const items = page.items.map((r) => ({
     id: r.id,
     projectId: r.project_id,
     projectName: r.project_name,
@@ -177,9 +205,10 @@ async function listCampaignRows(db: Tx, f: { rootId?: string | null; projectId?:
     orderCount: Number(r.orders),
     createdAt: new Date(r.created_at).toISOString(),
   }));
+  return { items, nextCursor: page.nextCursor };
 }
 
-export async function listCampaigns(actor: Actor, f: { projectId?: string; clientId?: string; personInChargeId?: string }, ctx: Ctx) {
+export async function listCampaigns(actor: Actor, f: CampaignFilters & Page, ctx: Ctx) {
   if (f.projectId) await findReachableProject(ctx.db, actor, f.projectId);
   if (f.clientId) await findReachableAccount(ctx.db, actor, f.clientId);
   if (f.personInChargeId) await findReachableAccount(ctx.db, actor, f.personInChargeId);
@@ -374,7 +403,9 @@ async function lockPublisherOrder(tx: Tx, actor: Actor, id: string) {
   return order;
 }
 
+/** The publisher's incoming orders, newest first on (created_at, id): equal times never lose a row. */
 export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatus; limit: number; cursor?: string }, ctx: Ctx) {
+  const after = decodeCursor(f.cursor);
   const rows = await ctx.db
     .selectFrom('orders as o')
     .select([
@@ -397,8 +428,11 @@ export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatu
     ])
     .where('o.publisher_id', '=', actor.account.id)
     .$if(Boolean(f.status), (q) => q.where('o.status', '=', f.status!))
-    .$if(Boolean(f.cursor), (q) => q.where(sql<boolean>`o.created_at < ${f.cursor!}::timestamptz`))
+    .$if(after !== null && after.length === 2, (q) =>
+      q.where(sql<boolean>`(o.created_at, o.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
+    )
     .orderBy('o.created_at', 'desc')
+    .orderBy('o.id', 'desc')
     .limit(f.limit + 1)
     .execute();
   const page = rows.slice(0, f.limit);
@@ -424,7 +458,7 @@ export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatu
         lastCheck: check ? { ok: check.ok, rule: check.rule, message: check.messages?.[actor.lang] ?? check.message, at: check.at } : null,
       };
     }),
-    nextCursor: rows.length > f.limit ? page[page.length - 1].sort_key : null,
+    nextCursor: rows.length > f.limit ? encodeCursor([page[page.length - 1].sort_key, page[page.length - 1].id]) : null,
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
 import { forbidden } from '../../http/errors.js';
+import { ZPageOf, ZPageQuery } from '../../http/pagination.js';
 import { listOutbox } from '../notifications/service.js';
 import { ZAgencyRequest } from '../agency/schema.js';
 import * as agency from '../agency/service.js';
@@ -17,14 +18,11 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags,
-        querystring: z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() }),
-        response: { 200: z.object({ items: z.array(ZAgencyRequest), nextCursor: z.string().nullable() }) },
+        querystring: ZPageQuery.extend({ status: z.enum(['pending', 'approved', 'rejected']).optional() }),
+        response: { 200: ZPageOf(ZAgencyRequest) },
       },
     },
-    async (request) => ({
-      items: await agency.listAgencyRequests(actorOf(request), request.query, ctx),
-      nextCursor: null,
-    }),
+    async (request) => agency.listAgencyRequests(actorOf(request), request.query, ctx),
   );
 
   app.post(
@@ -52,11 +50,7 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags,
-        querystring: z.object({
-          to: z.string().max(254).optional(),
-          status: ZOutboxStatus.optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-        }),
+        querystring: ZPageQuery.extend({ to: z.string().max(254).optional(), status: ZOutboxStatus.optional() }),
         response: {
           200: z.object({
             items: z.array(
@@ -82,7 +76,7 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
     async (request) => {
       const actor = actorOf(request);
       if (actor.account.role !== 'support') throw forbidden('support_only');
-      return { items: await listOutbox(ctx.db, request.query), nextCursor: null };
+      return listOutbox(ctx.db, request.query);
     },
   );
 

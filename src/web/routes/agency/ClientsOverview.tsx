@@ -16,7 +16,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../api/queries';
@@ -24,6 +24,7 @@ import { marketKeys, marketplace } from '../../api/marketplace';
 import { formatDate, formatEuros } from '../../components/format';
 import { useCollaborators } from '../../components/hierarchy';
 import { numeric, ORDER_STATUSES, statusColors, statusLabel } from '../../components/market';
+import { MoreButton } from '../../components/MoreButton';
 import { QueryStatus } from '../../components/QueryStatus';
 
 /**
@@ -164,15 +165,17 @@ function CampaignsTable() {
   const me = useSession();
   const collaborators = useCollaborators();
   const [person, setPerson] = useState<string | null>(null);
-  const campaigns = useQuery({
+  const campaigns = useInfiniteQuery({
     queryKey: marketKeys.campaigns({ personInChargeId: person }),
-    queryFn: () => marketplace.campaigns({ personInChargeId: person ?? undefined }),
+    queryFn: ({ pageParam }) => marketplace.campaigns({ personInChargeId: person ?? undefined, limit: 50, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const people = [
     { value: me.account.id, label: t('orderForm.you', { name: me.account.name }) },
     ...(collaborators.data ?? []).filter((c) => c.active).map((c) => ({ value: c.id, label: `${c.name} (${t(`roles.${c.role}`)})` })),
   ];
-  const items = campaigns.data?.items ?? [];
+  const items = campaigns.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack gap="sm">
       <Group justify="space-between" align="flex-end" wrap="wrap">
@@ -256,6 +259,7 @@ function CampaignsTable() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <MoreButton query={campaigns} testId="campaigns-more" />
     </Stack>
   );
 }

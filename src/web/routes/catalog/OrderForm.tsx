@@ -21,7 +21,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
-import { endpoints } from '../../api/endpoints';
+import { allAccounts, endpoints } from '../../api/endpoints';
 import { keys, queryClient, useSession } from '../../api/queries';
 import { marketKeys, marketplace, type Offer, type OrderBody } from '../../api/marketplace';
 import { formatDate, formatEuros } from '../../components/format';
@@ -29,6 +29,8 @@ import { kindLabel, languageLabel, newIdempotencyKey, numeric, themeLabel } from
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { NewCampaignModal, NewProjectModal } from './ProjectDialogs';
 import { QueryStatus } from '../../components/QueryStatus';
+import { SearchSelect } from '../../components/SearchSelect';
+import { allPages, searchAccounts } from '../../components/pickers';
 
 function OfferFact({ label, value, testId }: { label: string; value: React.ReactNode; testId?: string }) {
   return (
@@ -135,21 +137,20 @@ function OrderForm({ offer }: { offer: Offer }) {
   });
   const { clientId, projectId } = form.values;
 
-  const clients = useQuery({
-    queryKey: ['accounts', 'clients', 'order-form'],
-    queryFn: () => endpoints.accounts({ role: 'client', limit: 500 }),
+  // The client picker searches as the user types (an agency may have thousands of clients); the
+  // first two tell whether there is only one, which is then chosen for the user.
+  const firstClients = useQuery({
+    queryKey: ['accounts', 'clients', 'order-form', 'first'],
+    queryFn: () => endpoints.accounts({ role: 'client', limit: 2 }),
     enabled: !isClient,
   });
-  const clientOptions = isClient
-    ? [{ value: me.account.id, label: me.account.name }]
-    : (clients.data?.items ?? []).map((c) => ({
-        value: c.id,
-        // the person in charge, when it is not the caller, tells apart two clients of the same name
-        label: c.parentName && c.parentId !== me.account.id ? `${c.name} — ${c.parentName}` : c.name,
-      }));
-  const client = clients.data?.items.find((c) => c.id === clientId);
+  const youAsClient = useMemo(() => (isClient ? [{ value: me.account.id, label: me.account.name }] : []), [isClient, me.account]);
+  // the person in charge, when it is not the caller, tells apart two clients of the same name
+  const clientLabel = (c: { name: string; parentId: string | null; parentName: string | null }) =>
+    c.parentName && c.parentId !== me.account.id ? `${c.name} — ${c.parentName}` : c.name;
   // A single choice is made for the user (one client, then one project).
-  const onlyClient = clientOptions.length === 1 ? clientOptions[0].value : null;
+  const first = firstClients.data;
+  const onlyClient = isClient ? me.account.id : first && first.items.length === 1 && !first.nextCursor ? first.items[0].id : null;
   useEffect(() => {
     if (onlyClient && !form.values.clientId) form.setFieldValue('clientId', onlyClient);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -157,7 +158,8 @@ function OrderForm({ offer }: { offer: Offer }) {
 
   const projects = useQuery({
     queryKey: marketKeys.projects(clientId || null),
-    queryFn: () => marketplace.projects(clientId),
+    // a client's projects, every page of them
+    queryFn: async () => ({ items: await allPages((cursor) => marketplace.projects({ clientId, limit: 500, cursor })) }),
     enabled: Boolean(clientId),
   });
   const project = projects.data?.items.find((p) => p.id === projectId);
@@ -168,7 +170,7 @@ function OrderForm({ offer }: { offer: Offer }) {
   }, [onlyProject]);
   const campaigns = useQuery({
     queryKey: marketKeys.campaigns({ projectId }),
-    queryFn: () => marketplace.campaigns({ projectId }),
+    queryFn: async () => ({ items: await allPages((cursor) => marketplace.campaigns({ projectId, limit: 500, cursor })) }),
     enabled: Boolean(projectId),
   });
   const campaign = campaigns.data?.items.find((c) => c.id === form.values.campaignId);
@@ -180,11 +182,13 @@ function OrderForm({ offer }: { offer: Offer }) {
     enabled: Boolean(clientId),
   });
 
+  const client = isClient ? undefined : clientWallet.data;
+
   // Wallets that may top up the difference: the caller's own and those in its reach (not the client's).
   const own = useQuery({ queryKey: keys.account(me.account.id), queryFn: () => endpoints.account(me.account.id), enabled: shortfall !== null });
   const reach = useQuery({
     queryKey: ['accounts', 'wallets', 'order-form'],
-    queryFn: () => endpoints.accounts({ limit: 500 }),
+    queryFn: async () => ({ items: await allAccounts() }),
     enabled: shortfall !== null,
   });
   const fundOptions = useMemo(() => {
@@ -252,17 +256,22 @@ function OrderForm({ offer }: { offer: Offer }) {
     <Card withBorder radius="md" padding="lg">
       <form noValidate onSubmit={submit(false)} data-testid="order-form">
         <Stack>
-          <Select
+          <SearchSelect
             label={t('orderForm.client')}
-            data={clientOptions}
-            searchable
+            queryKey={['accounts', 'clients', 'order-form']}
+            search={searchAccounts(['client'], clientLabel)}
+            resolve={async (id) => {
+              const c = await endpoints.account(id);
+              return { value: c.id, label: clientLabel(c) };
+            }}
+            extra={youAsClient}
+            enabled={!isClient}
             allowDeselect={false}
             disabled={isClient}
             required
-            nothingFoundMessage={t('common.nothingFound')}
-            rightSection={clients.isFetching ? <Loader size={14} /> : undefined}
             data-testid="order-client"
             {...form.getInputProps('clientId')}
+            value={clientId || null}
             onChange={changeClient}
           />
           {clientWallet.data && (

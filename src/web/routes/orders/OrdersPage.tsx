@@ -14,16 +14,17 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { endpoints } from '../../api/endpoints';
 import { useSession } from '../../api/queries';
 import { marketKeys, marketplace, ordersCsvUrl, type OrdersQuery, type OrderStatus } from '../../api/marketplace';
 import { formatDateTime, formatEuros } from '../../components/format';
 import { isAgencyMember } from '../../components/Shell';
 import { numeric, ORDER_STATUSES, OrderStatusBadge, statusColors, statusLabel, useStatusOptions } from '../../components/market';
 import { QueryStatus } from '../../components/QueryStatus';
+import { SearchSelect } from '../../components/SearchSelect';
+import { resolveAccount, searchAccounts, searchCampaigns, searchProjects } from '../../components/pickers';
 
 const FILTERS = ['accountId', 'personInChargeId', 'projectId', 'campaignId', 'status', 'from', 'to'] as const;
 type FilterName = (typeof FILTERS)[number];
@@ -51,30 +52,6 @@ export function OrdersPage() {
     setParams(next, { replace: true });
   };
 
-  const clients = useQuery({
-    queryKey: ['accounts', 'clients', 'orders-filter'],
-    queryFn: () => endpoints.accounts({ role: 'client', limit: 500 }),
-    enabled: member,
-  });
-  const people = useQuery({
-    queryKey: ['accounts', 'people', 'orders-filter'],
-    queryFn: async () => {
-      const [managers, consultants] = await Promise.all([
-        endpoints.accounts({ role: 'manager', limit: 500 }),
-        endpoints.accounts({ role: 'consultant', limit: 500 }),
-      ]);
-      return [...managers.items, ...consultants.items];
-    },
-    enabled: member,
-  });
-  const projects = useQuery({
-    queryKey: marketKeys.projects(query.accountId ?? null),
-    queryFn: () => marketplace.projects(query.accountId),
-  });
-  const campaigns = useQuery({
-    queryKey: marketKeys.campaigns({ projectId: query.projectId, clientId: query.accountId }),
-    queryFn: () => marketplace.campaigns({ projectId: query.projectId, clientId: query.accountId }),
-  });
   const statusOptions = useStatusOptions();
 
   const orders = useInfiniteQuery({
@@ -87,10 +64,7 @@ export function OrdersPage() {
   const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
   const totals = orders.data?.pages[0]?.totals;
 
-  const personOptions = [
-    ...(member ? [{ value: me.account.id, label: t('orderForm.you', { name: me.account.name }) }] : []),
-    ...(people.data ?? []).map((p) => ({ value: p.id, label: `${p.name} (${t(`roles.${p.role}`)})` })),
-  ];
+  const you = useMemo(() => (member ? [{ value: me.account.id, label: t('orderForm.you', { name: me.account.name }) }] : []), [member, me.account, t]);
 
   return (
     <Stack gap="lg" maw={1300}>
@@ -111,47 +85,49 @@ export function OrdersPage() {
       <Card withBorder radius="md" padding="lg" data-testid="orders-filters">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
           {member && (
-            <Select
+            <SearchSelect
               label={t('orders.client')}
               placeholder={t('market.all')}
-              data={(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              queryKey={['accounts', 'clients', 'orders-filter']}
+              search={searchAccounts(['client'])}
+              resolve={resolveAccount}
               value={value('accountId') || null}
               onChange={(v) => set('accountId', v)}
-              searchable
               clearable
-              nothingFoundMessage={t('common.nothingFound')}
               data-testid="orders-client"
             />
           )}
           {member && (
-            <Select
+            <SearchSelect
               label={t('orders.personInCharge')}
               placeholder={t('market.all')}
-              data={personOptions}
+              queryKey={['accounts', 'people', 'orders-filter']}
+              search={searchAccounts(['manager', 'consultant'], (p) => `${p.name} (${t(`roles.${p.role}`)})`)}
+              resolve={resolveAccount}
+              extra={you}
               value={value('personInChargeId') || null}
               onChange={(v) => set('personInChargeId', v)}
-              searchable
               clearable
               data-testid="orders-person"
             />
           )}
-          <Select
+          <SearchSelect
             label={t('orders.project')}
             placeholder={t('market.all')}
-            data={(projects.data?.items ?? []).map((p) => ({ value: p.id, label: member ? `${p.name} — ${p.clientName}` : p.name }))}
+            queryKey={marketKeys.projects(query.accountId ?? null)}
+            search={searchProjects(query.accountId, (p) => (member ? `${p.name} — ${p.clientName}` : p.name))}
             value={value('projectId') || null}
             onChange={(v) => set('projectId', v)}
-            searchable
             clearable
             data-testid="orders-project"
           />
-          <Select
+          <SearchSelect
             label={t('orders.campaign')}
             placeholder={t('market.allFeminine')}
-            data={(campaigns.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+            queryKey={marketKeys.campaigns({ projectId: query.projectId, clientId: query.accountId })}
+            search={searchCampaigns({ projectId: query.projectId, clientId: query.accountId })}
             value={value('campaignId') || null}
             onChange={(v) => set('campaignId', v)}
-            searchable
             clearable
             data-testid="orders-campaign"
           />

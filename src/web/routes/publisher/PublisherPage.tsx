@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Anchor, Button, Card, Group, Modal, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { queryClient } from '../../api/queries';
@@ -10,6 +10,7 @@ import { formatDateTime } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel, useKindOptions, useLanguageOptions, useThemeOptions } from '../../components/market';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { ReceivedOrders } from './ReceivedOrders';
+import { MoreButton } from '../../components/MoreButton';
 import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/editeur" (tab "Sites") and "/editeur/commandes" (tab "Commandes reçues"). */
@@ -46,8 +47,13 @@ export function PublisherPage() {
 function SitesTab() {
   const { t } = useTranslation();
   const [adding, setAdding] = useState(false);
-  const sites = useQuery({ queryKey: marketKeys.ownSites, queryFn: marketplace.ownSites });
-  const items = sites.data?.items ?? [];
+  const sites = useInfiniteQuery({
+    queryKey: marketKeys.ownSites,
+    queryFn: ({ pageParam }) => marketplace.ownSites(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = sites.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Card withBorder radius="md" padding="lg">
       <Group justify="space-between" mb="md" wrap="wrap">
@@ -118,6 +124,7 @@ function SitesTab() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <MoreButton query={sites} testId="sites-more" />
       <Modal opened={adding} onClose={() => setAdding(false)} title={t('publisher.addSite')} centered>
         <NewSiteForm onClose={() => setAdding(false)} />
       </Modal>

@@ -30,14 +30,14 @@ import { QueryStatus } from '../../components/QueryStatus';
 export function SitePage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const sites = useQuery({ queryKey: marketKeys.ownSites, queryFn: marketplace.ownSites });
-  const site = sites.data?.items.find((s) => s.id === id);
+  const sites = useQuery({ queryKey: marketKeys.ownSite(id), queryFn: () => marketplace.ownSite(id), retry: false });
+  const site = sites.data;
   return (
     <Stack gap="lg" maw={1300}>
       <Anchor component={Link} to="/editeur" size="sm">
         ← {t('publisher.backToSites')}
       </Anchor>
-      {sites.isPending || sites.error ? (
+      {sites.isPending ? (
         <QueryStatus query={sites} />
       ) : !site ? (
         <Alert color="red">{t('notFound.text')}</Alert>

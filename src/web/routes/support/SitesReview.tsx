@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Group, Modal, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type Site, type SiteStatus } from '../../api/marketplace';
 import { formatDateTime } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel } from '../../components/market';
 import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
+import { MoreButton } from '../../components/MoreButton';
 import { QueryStatus } from '../../components/QueryStatus';
 
 const refresh = () => queryClient.invalidateQueries({ queryKey: ['support', 'sites'] });
@@ -17,7 +18,12 @@ export function SitesReview() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<SiteStatus>('pending_review');
   const [refusing, setRefusing] = useState<Site | null>(null);
-  const sites = useQuery({ queryKey: marketKeys.sitesForReview(status), queryFn: () => marketplace.sitesForReview(status) });
+  const sites = useInfiniteQuery({
+    queryKey: marketKeys.sitesForReview(status),
+    queryFn: ({ pageParam }) => marketplace.sitesForReview(status, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
   const approve = useMutation({
     mutationFn: (s: Site) => marketplace.approveSite(s.id),
     onSuccess: async (s) => {
@@ -26,7 +32,7 @@ export function SitesReview() {
     },
     onError: notifyError,
   });
-  const items = sites.data?.items ?? [];
+  const items = sites.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Card withBorder radius="md" padding="lg">
       <Group justify="space-between" mb="md" wrap="wrap">
@@ -109,6 +115,7 @@ export function SitesReview() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <MoreButton query={sites} testId="review-more" />
       <Modal
         opened={refusing !== null}
         onClose={() => setRefusing(null)}
