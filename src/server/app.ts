@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Ctx } from './http/actor.js';
-import { registerErrorHandling, registerRequestHooks } from './http/hooks.js';
+import { answerFrameworkError, registerErrorHandling, registerRequestHooks } from './http/hooks.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { agencyRoutes } from './modules/agency/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -42,6 +42,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
     logger: logger ? { level: 'info' } : false,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   const routes: RegisteredRoute[] = [];
   routeTables.set(app, routes);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { AccountRow, NewAccount, PublicRole, Role } from '../../db/types.js';
-import { decodeCursor, pageOf } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
 
 /** Lower-cased and stripped of accents, so that "Élodie" is found by "elodie". */
 export function searchTextOf(...parts: (string | null | undefined)[]): string {
@@ -92,7 +92,7 @@ export type AccountListFilters = {
  * with their balance, sorted by name.
  */
 export async function listAccountsBelow(db: Tx, rootId: string | null, f: AccountListFilters) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.text, cursorPart.uuid]);
   let q = db
     .selectFrom('accounts as a')
     .innerJoin('account_tree as t', (j) =>

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor, Tx } from '../../http/actor.js';
+import { invalidInput } from '../../http/errors.js';
 
 export type AuditTarget = { type: string; id: string };
 
@@ -51,7 +52,8 @@ export async function listAuditForSubtree(
   rootId: string,
   page: { limit: number; cursor: string | null },
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
-  const before = page.cursor ? Number(page.cursor) : null;
+  if (page.cursor && !/^\d{1,18}$/.test(page.cursor)) throw invalidInput('cursor_invalid', 'cursor');
+  const before = page.cursor || null;
   const rows = await db
     .selectFrom('audit_log as l')
     .where((eb) =>

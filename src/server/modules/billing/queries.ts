@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 
 /** Next number of a per-year series, allocated in the issuing transaction: a rollback leaves no gap. */
 export async function allocateInvoiceNumber(tx: Tx, series: 'F' | 'AV', year: number) {
@@ -24,7 +24,7 @@ export type Scope = { rootId: string | null; accountId?: string };
 
 /** Top-ups of the accounts in scope (the root's subtree, the root included; everything for support). */
 export async function listTopUpRows(db: Tx, scope: Scope, f: { status?: string; limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   let q = db
     .selectFrom('top_ups as u')
     .innerJoin('accounts as a', 'a.id', 'u.account_id')
@@ -79,7 +79,7 @@ export async function listTopUpRows(db: Tx, scope: Scope, f: { status?: string; 
 }
 
 export async function listInvoiceRows(db: Tx, scope: Scope, f: { limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   let q = db
     .selectFrom('invoices as i')
     .innerJoin('accounts as a', 'a.id', 'i.account_id')

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { OrderStatus } from '../../db/types.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { endOfDay, startOfDay } from '../../http/dates.js';
 
 /** Whose orders a caller sees: a subtree root (the agency's own id takes the agency_id index), or everyone (support). */
@@ -94,7 +94,7 @@ export function toOrderSummary(r: OrderRow) {
 
 /** The newest orders first, filtered, in the caller's scope. */
 export async function listOrderRows(db: Tx, scope: OrderScope, f: OrderFilters & { limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const clauses = whereClauses(scope, f);
   if (after && after.length === 2) clauses.push(sql`(o.created_at, o.id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)`);
   const rows = await sql<OrderRow>`
@@ -175,7 +175,7 @@ export async function listOrderEvents(db: Tx, orderId: string) {
 
 /** Per client of the scope: person in charge, balance, projects, campaigns, orders by status, spend this month. */
 export async function listClientRows(db: Tx, rootId: string | null, f: { q?: string; personInChargeId?: string; limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.text, cursorPart.uuid]);
   const rows = await sql<{
     id: string;
     name: string;

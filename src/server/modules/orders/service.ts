@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { OrderStatus } from '../../db/types.js';
-import { AppError, forbidden, notFound, ruleViolation } from '../../http/errors.js';
+import { AppError, forbidden, invalidInput, notFound, ruleViolation } from '../../http/errors.js';
+import { isTimestampText } from '../../http/validation.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { todayInParis } from '../../http/dates.js';
@@ -383,6 +384,7 @@ async function lockPublisherOrder(tx: Tx, actor: Actor, id: string) {
 }
 
 export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatus; limit: number; cursor?: string }, ctx: Ctx) {
+  if (f.cursor && !isTimestampText(f.cursor)) throw invalidInput('cursor_invalid', 'cursor');
   const rows = await ctx.db
     .selectFrom('orders as o')
     .innerJoin('sites as s', 's.id', 'o.site_id')
