@@ -120,6 +120,8 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       't.depth',
     ]);
   q = q.where('a.role', '!=', 'system');
+  // Support's list (no root) holds every customer account, not the support people's own.
+  if (!rootId) q = q.where('a.role', '!=', 'support');
   if (f.role) q = q.where('a.role', '=', f.role);
   if (f.parentId) q = q.where('a.parent_id', '=', f.parentId);
   if (!f.includeInactive) q = q.where('a.active', '=', true);

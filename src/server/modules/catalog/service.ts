@@ -100,10 +100,10 @@ export async function listSitesForReview(actor: Actor, status: 'pending_review' 
 /** Support validates or refuses a site by hand; a refusal says why. Approval puts its articles in the catalog. */
 export async function reviewSite(actor: Actor, id: string, decision: 'approve' | 'refuse', reason: string | undefined, ctx: Ctx) {
   if (!catalogPolicy.mayReview(actor)) throw forbidden('support_only');
-  if (decision === 'refuse' && !reason) throw ruleViolation('refusal_reason_required', {}, 'reason');
   return ctx.db.transaction().execute(async (tx) => {
     const site = await tx.selectFrom('sites').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!site) throw notFound();
+    if (decision === 'refuse' && !reason) throw ruleViolation('refusal_reason_required', {}, 'reason');
     if (site.status !== 'pending_review') throw invalidState();
     const row = await tx
       .updateTable('sites')
