@@ -148,6 +148,8 @@ type Req = {
   method: string;
   path: string;
   query: Record<string, string | string[]>;
+  /** appended to the query string as written (bytes URLSearchParams would not send: `%ED%A0%80`) */
+  rawQuery?: string;
   /** a JSON value, or a raw text with its content type */
   body: { json: unknown } | { raw: string; type: string } | null;
   headers: Record<string, string>;
@@ -388,6 +390,12 @@ function mutationsFor(route: RegisteredRoute, base: Req): fc.Arbitrary<Mutation>
         apply: (req: Req) => ({ ...req, query: { ...req.query, [k]: [String(req.query[k] ?? 'a'), v] } }),
       })),
     );
+    arbs.push(
+      fc.tuple(fc.constantFrom(...keys), fc.constantFrom('%00', 'a%00b', '%ED%A0%80', '%ED%B0%80x', '%C0%80', '%FF', '%zz', '%', '%2', 'a%26b%3Dc')).map(([k, v]) => ({
+        label: `query.${k} raw ${v}`,
+        apply: (req: Req) => ({ ...req, rawQuery: `${encodeURIComponent(k)}=${v}` }),
+      })),
+    );
     if (queryKeys.length) {
       arbs.push(
         fc.constantFrom(...queryKeys).map((k) => ({
@@ -458,10 +466,10 @@ function encodeURIComponentLoose(v: string): string {
 // ---------------------------------------------------------------------------------------------
 // Sending and judging
 
-function queryString(query: Record<string, string | string[]>): string {
+function queryString(query: Record<string, string | string[]>, raw?: string): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) for (const one of [v].flat()) params.append(k, one);
-  const s = params.toString();
+  const s = [params.toString(), raw].filter(Boolean).join('&');
   return s ? `?${s}` : '';
 }
 
@@ -481,7 +489,7 @@ async function send(client: Client, req: Req) {
   }
   const res = await env.app.inject({
     method: req.method as 'GET',
-    url: req.path + queryString(req.query),
+    url: req.path + queryString(req.query, req.rawQuery),
     payload,
     remoteAddress: client.address,
     headers: { ...headers, ...req.headers },
@@ -626,7 +634,7 @@ describe('fuzzing every route from its schemas', () => {
         const res = await send(caller.client, req);
         sent++;
         const wrong = judge(req.method, res);
-        if (wrong) failures.push(`${route.method} ${route.url} [${label}] ${req.path}${queryString(req.query)} -> ${wrong}`);
+        if (wrong) failures.push(`${route.method} ${route.url} [${label}] ${req.path}${queryString(req.query, req.rawQuery)} -> ${wrong}`);
         if (UNSAFE.has(req.method) && res.statusCode < 400) await restore(caller);
       }
     }
