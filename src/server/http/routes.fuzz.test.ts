@@ -667,6 +667,33 @@ describe('fuzzing every route from its schemas', () => {
   });
 });
 
+describe('encoded paths with the web app served', () => {
+  it('an encoded unknown API path is a JSON 404, not the web page; an encoded known one keeps its checks', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildApp } = await import('../app.js');
+    const webRoot = mkdtempSync(join(tmpdir(), 'maillon-web-'));
+    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Maillon</title>');
+    const app = await buildApp({ config: env.config, database: env.database, webRoot });
+    try {
+      const page = await app.inject({ method: 'GET', url: '/campagnes/123' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<title>Maillon</title>');
+      for (const url of ['/%61pi/nothing-here', '/api/nothing-here', '/%61%70%69/nothing-here']) {
+        const res = await app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBe(404);
+        expect(res.json().error.code, url).toBe('not_found');
+      }
+      const me = await app.inject({ method: 'GET', url: '/%61pi/me' });
+      expect(me.statusCode).toBe(401);
+      expect(me.json().error.code).toBe('unauthenticated');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('what PostgreSQL refuses is a 400 naming the field', () => {
   it('NUL bytes and lone surrogates in a body, a query and a path param', async () => {
     const { client, account } = await signUp(env);
