@@ -583,7 +583,8 @@ describe('(b) as another tenant, with agency A ids', () => {
     expect((await a.agency.get('/api/me')).body.person.id).toBe(a.agencyId);
     expect((await aManager.get(`/api/accounts/${a.ids['Client A3']}`)).status).toBe(200);
     expect((await pendingCustomer.get('/api/agency/activation-request')).body.request.status).toBe('pending');
-  });
+    // thousands of requests (every flag both ways): more than the default minute on a busy machine
+  }, 300_000);
 });
 
 describe('(b) support as the caller', () => {
@@ -638,7 +639,7 @@ describe('(b) support as the caller', () => {
     expect((await support.patch(`/api/accounts/${customer.account.id}`, { dryRun: true })).status).toBe(200);
     expect([403, 404]).toContain((await support.put('/api/agency/mode', { mode: 'complete', dryRun: true })).status);
     expect([403, 404]).toContain((await support.post('/api/publisher/sites', { domain: 'support-site.fr', theme: 'cuisine', siteKind: 'thematic', language: 'fr' })).status);
-  });
+  }, 300_000);
 });
 
 async function emailOf(accountId: string): Promise<string> {
