@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Ctx } from './http/actor.js';
-import { registerErrorHandling, registerRequestHooks } from './http/hooks.js';
+import { answerFrameworkError, registerErrorHandling, registerRequestHooks } from './http/hooks.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { agencyRoutes } from './modules/agency/routes.js';
@@ -37,6 +37,16 @@ export function listRoutes(app: FastifyInstance): RegisteredRoute[] {
   return [...routes];
 }
 
+/** The path of `url` as the router reads it (percent-decoded), or the raw path when it cannot be decoded. */
+function decodedPath(url: string): string {
+  const path = url.split('?')[0];
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 /** Builds the whole HTTP app from the modules; tests call it with `inject()`, main.ts listens. */
@@ -45,6 +55,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
     logger: logger ? { level: 'info' } : false,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   const routes: RegisteredRoute[] = [];
   routeTables.set(app, routes);
@@ -101,7 +112,8 @@ export async function buildApp({ config, database, logger = false, webRoot = def
     await app.register(fastifyStatic, { root: webRoot, wildcard: false });
     // The SPA owns every non-API path: serve its shell so that deep links survive a reload.
     app.get('/*', { config: { public: true }, schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/api/')) {
+      // decoded as the router decodes it: `/%61pi/nothing` is an unknown API path too, not a page
+      if (decodedPath(request.url).startsWith('/api/')) {
         return reply.status(404).send({ error: { code: 'not_found', message: 'Not found.' } });
       }
       return reply.sendFile('index.html');

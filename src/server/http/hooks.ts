@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Language } from '../db/types.js';
 import type { Actor, Ctx } from './actor.js';
 import { AppError } from './errors.js';
+import { registerInputGuard, toStorableText } from './validation.js';
 import { translate, translateParams, type MessageKey } from './messages.js';
 import { resolveSession, type RequestMeta, type ResolvedSession, type SessionGrant } from '../modules/auth/service.js';
 
@@ -31,7 +32,8 @@ export function languageOf(header: string | undefined): Language {
 export function metaOf(request: FastifyRequest): RequestMeta {
   return {
     ip: request.ip ?? null,
-    userAgent: request.headers['user-agent'] ?? null,
+    // stored with the session: what PostgreSQL text cannot hold is replaced
+    userAgent: toStorableText(request.headers['user-agent']) ?? null,
     lang: request.lang,
     previousSessionId: request.session?.actor.sessionId ?? null,
   };
@@ -74,12 +76,15 @@ export function registerRequestHooks(app: FastifyInstance, ctx: Ctx) {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
     request.lang = languageOf(request.headers['accept-language']);
-    if (!request.url.startsWith('/api/')) return;
+    // The route the router matched (it decodes the path: `/%61pi/me` is `/api/me`), not the raw URL,
+    // so that an encoded path cannot skip the session and CSRF checks.
+    const path = request.routeOptions.url ?? request.url;
+    if (!path.startsWith('/api/')) return;
     const token = request.cookies[SESSION_COOKIE];
     request.session = token ? await resolveSession(token, metaOf(request), ctx) : null;
     const config = request.routeOptions.config;
     if (!request.session) {
-      if (config.public || !request.routeOptions.url || request.url === '/api/docs' || request.url.startsWith('/api/docs/')) return;
+      if (config.public || !request.routeOptions.url || path === '/api/docs' || path.startsWith('/api/docs/')) return;
       throw new AppError('unauthenticated', 401, token ? 'session_expired' : 'unauthenticated');
     }
     if (UNSAFE.has(request.method) && !config.public) {
@@ -92,6 +97,7 @@ export function registerRequestHooks(app: FastifyInstance, ctx: Ctx) {
       throw new AppError('acting_ended', 403, 'acting_ended', { name: request.session.actingEnded });
     }
   });
+  registerInputGuard(app);
 }
 
 type ErrorBody = { error: { code: string; message: string; field?: string } };
@@ -124,7 +130,14 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
-      return reply.status(status === 413 ? 413 : 400).send(body(lang, 'validation_failed', 'validation_failed'));
+      // Fastify's own refusals: an unreadable or unsupported body, a malformed URL.
+      const code = String((error as { code?: string }).code ?? '');
+      const [key, field]: [MessageKey, string | undefined] = code.startsWith('FST_ERR_CTP')
+        ? ['body_invalid', 'body']
+        : code === 'FST_ERR_BAD_URL'
+          ? ['url_invalid', 'url']
+          : ['validation_failed', undefined];
+      return reply.status(status === 413 ? 413 : 400).send(body(lang, 'validation_failed', key, {}, field));
     }
     request.log.error(error);
     return reply.status(500).send(body(lang, 'internal_error', 'internal_error'));
@@ -132,6 +145,16 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(body(request.lang ?? 'fr', 'not_found', 'route_not_found'));
   });
+}
+
+/**
+ * The router's own refusals, before any hook runs (Fastify's `frameworkErrors`): a malformed
+ * percent-encoding in the path is a 400 on `url`; a path parameter longer than any id is an unknown id.
+ */
+export function answerFrameworkError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply) {
+  const lang = languageOf(request.headers['accept-language']);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(404).send(body(lang, 'not_found', 'not_found'));
+  return reply.status(400).send(body(lang, 'validation_failed', 'url_invalid', {}, 'url'));
 }
 
 /** Custom zod messages are written "français / English". */

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { FastifyRequest } from 'fastify';
 import type { Actor, Ctx, Tx } from './actor.js';
 import { AppError, invalidInput } from './errors.js';
+import { isStorableText } from './validation.js';
 
 /** The idempotency key a money-moving request came with, and a fingerprint of what it asked. */
 export type Idempotency = { key: string; hash: string } | null;
@@ -11,7 +12,7 @@ export function idempotencyOf(request: FastifyRequest): Idempotency {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return null;
   const key = String(header).trim();
-  if (key.length < 8 || key.length > 200) throw invalidInput('idempotency_key_invalid', 'idempotency-key');
+  if (key.length < 8 || key.length > 200 || !isStorableText(key)) throw invalidInput('idempotency_key_invalid', 'idempotency-key');
   const hash = createHash('sha256')
     .update(
       `${request.method} ${request.routeOptions.url} ${JSON.stringify(request.params)} ${JSON.stringify(request.body ?? null)}`,

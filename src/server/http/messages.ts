@@ -196,6 +196,17 @@ export const messages = {
     fr: "L'URL de l'article ne doit pas contenir d'identifiant ni de mot de passe (user:pass@…).",
     en: 'The article URL must not carry a user name or password (user:pass@…).',
   },
+  // Input the database could not store (http/validation.ts, http/pagination.ts)
+  text_invalid_characters: {
+    fr: '{field} : caractère interdit (octet nul ou caractère Unicode incomplet).',
+    en: '{field}: forbidden character (NUL byte or incomplete Unicode character).',
+  },
+  cursor_invalid: {
+    fr: 'cursor : curseur de pagination invalide, reprenez la liste depuis le début.',
+    en: 'cursor: invalid page cursor, start the list again from the beginning.',
+  },
+  body_invalid: { fr: 'body : corps de requête illisible ou de type non accepté.', en: 'body: unreadable request body or unsupported type.' },
+  url_invalid: { fr: 'url : adresse mal encodée.', en: 'url: malformed address.' },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;

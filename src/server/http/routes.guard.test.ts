@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { listRoutes, type RegisteredRoute } from '../app.js';
+import { ensureSupportAccount } from '../db/seed.js';
 import {
   acceptInvitation,
   Client,
@@ -26,7 +27,11 @@ import {
  *     is in the path, and its raw answer never contains a victim id; after the walk, the victims'
  *     accounts, tree, wallets, mode, requests, tokens, money, marketplace rows and audit trail are
  *     unchanged. A check first proves that every GET route with an id has a victim id its owner
- *     can read, so that a 404 there means "not yours" and not "no such thing".
+ *     can read, so that a 404 there means "not yours" and not "no such thing". Every boolean flag
+ *     of a route's schema is walked both ways (`dryRun` true and false), and each body also
+ *     without its optional fields (a dry run changing neither role nor parent took another path);
+ * (b) support, who reaches every customer account by design, gets 403/404 and never the id of
+ *     another support person's account, which stays unchanged.
  *
  * Bodies and queries are derived from each route's zod schema so that they pass validation: a 400
  * (or 422) proves nothing about the id check, so it fails this test (teach `sampleString` the
@@ -107,12 +112,20 @@ function sampleString(key: string, def: Record<string, any>): string | undefined
 }
 
 /**
+ * How to fill a request: each boolean flag as `flag(path)` says (false by default: dry runs off,
+ * real attempts), and, when `minimal`, the body without its optional fields (flags kept), so that
+ * a path taken only when a field is absent (a dry run that changes neither role nor parent) is walked.
+ */
+type Shape = { flag: (path: string) => boolean; minimal: boolean };
+const PLAIN: Shape = { flag: () => false, minimal: false };
+
+/**
  * A value that passes `schema`, with every uuid field taken from `slot` (so the request carries the
  * victim's ids where ids go), enums at their last value (the least privileged choice that still
- * reaches the id check, e.g. role "client"), booleans false (dry runs off: real attempts), lists at
- * their largest page. `undefined` when it cannot build one (only acceptable for optional fields).
+ * reaches the id check, e.g. role "client"), booleans as `shape` says, lists at their largest page.
+ * `undefined` when it cannot build one (only acceptable for optional fields).
  */
-function sample(schema: ZodLike, key: string, path: string, slot: Slot, asQuery: boolean): unknown {
+function sample(schema: ZodLike, key: string, path: string, slot: Slot, asQuery: boolean, shape: Shape = PLAIN): unknown {
   const def = schema._zod.def;
   switch (def.type) {
     case 'object': {
@@ -121,7 +134,8 @@ function sample(schema: ZodLike, key: string, path: string, slot: Slot, asQuery:
         // An optional query filter (q=, role=, status=…) would only hide rows: leave it out, unless it
         // is an id (a slot) or widens the answer.
         if (asQuery && isOptional(v) && !WIDENING_QUERY_KEYS.has(k) && baseOf(v).format !== 'uuid') continue;
-        const value = sample(v, k, path ? `${path}.${k}` : k, slot, asQuery);
+        if (!asQuery && shape.minimal && isOptional(v) && baseOf(v).type !== 'boolean') continue;
+        const value = sample(v, k, path ? `${path}.${k}` : k, slot, asQuery, shape);
         if (value !== undefined) out[k] = value;
         else if (!['optional', 'default'].includes(v._zod.def.type)) return undefined;
       }
@@ -133,9 +147,9 @@ function sample(schema: ZodLike, key: string, path: string, slot: Slot, asQuery:
     case 'prefault':
     case 'readonly':
     case 'catch':
-      return sample(def.innerType, key, path, slot, asQuery);
+      return sample(def.innerType, key, path, slot, asQuery, shape);
     case 'pipe':
-      return sample(def.in, key, path, slot, asQuery);
+      return sample(def.in, key, path, slot, asQuery, shape);
     case 'string':
       if (def.format === 'uuid' || def.format === 'guid') return slot(path);
       return sampleString(key, def);
@@ -146,25 +160,56 @@ function sample(schema: ZodLike, key: string, path: string, slot: Slot, asQuery:
     case 'literal':
       return def.values[0];
     case 'boolean':
-      return asQuery ? 'false' : false;
+      return asQuery ? String(shape.flag(path)) : shape.flag(path);
     case 'number': {
       // the largest page; else a round amount (100 €) or the smallest value the schema accepts
       const candidates = [key === 'limit' ? 500 : 10_000, 1_000, 100, 1, 0].map((n) => (asQuery ? String(n) : n));
       return candidates.find((c) => (schema as unknown as Parseable).safeParse(asQuery ? Number(c) : c).success);
     }
     case 'array': {
-      const item = sample(def.element, key, `${path}[]`, slot, asQuery);
+      const item = sample(def.element, key, `${path}[]`, slot, asQuery, shape);
       return item === undefined ? [] : [item];
     }
     case 'union':
       for (const option of def.options as ZodLike[]) {
-        const v = sample(option, key, path, slot, asQuery);
+        const v = sample(option, key, path, slot, asQuery, shape);
         if (v !== undefined) return v;
       }
       return undefined;
     default:
       return undefined;
   }
+}
+
+/** The boolean flags of a schema (`dryRun`, `restore`…), found by sampling it once with a recording shape. */
+function booleanFields(schema: ZodLike | undefined, asQuery: boolean): string[] {
+  if (!schema?._zod) return [];
+  const seen: string[] = [];
+  sample(schema, '', '', () => randomUUID(), asQuery, { flag: (p) => (seen.push(p), false), minimal: false });
+  return seen;
+}
+
+/**
+ * The ways to fill a route's flags and optional fields: everything off and present first, then
+ * every flag on, each flag alone on, and the minimal body with its flags off and on. Each boolean
+ * is thus walked both ways (`dryRun` true and false).
+ */
+type Fill = { body: Shape; query: Shape };
+
+function shapesOf(route: RegisteredRoute): Fill[] {
+  const schema = (route.schema ?? {}) as Record<string, ZodLike | undefined>;
+  const flags = [...booleanFields(schema.body, false).map((f) => `body:${f}`), ...booleanFields(schema.querystring, true).map((f) => `query:${f}`)];
+  const on = (names: string[], where: 'body' | 'query') => (p: string) => names.includes(`${where}:${p}`);
+  const shapes: Fill[] = [{ body: PLAIN, query: PLAIN }];
+  if (flags.length) shapes.push({ body: { flag: on(flags, 'body'), minimal: false }, query: { flag: on(flags, 'query'), minimal: false } });
+  if (flags.length > 1) {
+    for (const f of flags) shapes.push({ body: { flag: on([f], 'body'), minimal: false }, query: { flag: on([f], 'query'), minimal: false } });
+  }
+  if (schema.body?._zod) {
+    shapes.push({ body: { flag: () => false, minimal: true }, query: PLAIN });
+    if (flags.length) shapes.push({ body: { flag: on(flags, 'body'), minimal: true }, query: { flag: on(flags, 'query'), minimal: false } });
+  }
+  return shapes;
 }
 
 /** The uuid fields of a schema, found by sampling it once with a recording slot. */
@@ -175,7 +220,8 @@ function uuidFields(schema: ZodLike | undefined, asQuery: boolean): string[] {
   return seen;
 }
 
-type Built = { url: string; payload?: unknown; headers: Record<string, string>; inPath: boolean };
+/** `minimal`: built without the optional body fields, so a 400/422 on a missing one is fair. */
+type Built = { url: string; payload?: unknown; headers: Record<string, string>; inPath: boolean; minimal: boolean };
 
 /** Bodies for routes that take a raw file instead of JSON (`consumes` in their schema). */
 const RAW_BODIES: Record<string, string> = {
@@ -196,16 +242,16 @@ function buildRequests(route: RegisteredRoute, victimIds: string[], own: { self:
   const bodyFields = uuidFields(schema.body, false).map((f) => `body:${f}`);
   const queryFields = uuidFields(schema.querystring, true).map((f) => `query:${f}`);
   const slots = [...params.map((p) => `param:${p}`), ...bodyFields, ...queryFields];
-  const make = (valueOf: (slot: string) => string): Built => {
+  const make = (valueOf: (slot: string) => string, fill: Fill = { body: PLAIN, query: PLAIN }): Built => {
     const url = fillPath(route.url, (p) => valueOf(`param:${p}`));
     const query = schema.querystring?._zod
-      ? (sample(schema.querystring, '', '', (p) => valueOf(`query:${p}`), true) as Record<string, string> | undefined)
+      ? (sample(schema.querystring, '', '', (p) => valueOf(`query:${p}`), true, fill.query) as Record<string, string> | undefined)
       : undefined;
     const raw = ((route.schema?.consumes as string[] | undefined) ?? []).find((t) => t in RAW_BODIES);
     const payload = raw
       ? RAW_BODIES[raw]
       : schema.body?._zod
-        ? sample(schema.body, '', '', (p) => valueOf(`body:${p}`), false)
+        ? sample(schema.body, '', '', (p) => valueOf(`body:${p}`), false, fill.body)
         : undefined;
     const qs = query && Object.keys(query).length ? `?${new URLSearchParams(query)}` : '';
     return {
@@ -217,16 +263,30 @@ function buildRequests(route: RegisteredRoute, victimIds: string[], own: { self:
         ...(raw ? { 'content-type': raw } : {}),
       },
       inPath: params.some((p) => victimIds.includes(valueOf(`param:${p}`))),
+      minimal: fill.body.minimal,
     };
   };
   if (slots.length === 0) return [make(ownId)];
   const out: Built[] = [];
+  const seen = new Set<string>();
+  const push = (built: Built) => {
+    const key = `${built.url} ${JSON.stringify(built.payload)}`;
+    if (!seen.has(key)) out.push(built), seen.add(key);
+  };
+  const [plain, ...others] = shapesOf(route);
   victimIds.forEach((victim, k) => {
     // every slot a victim id (distinct ones, so that "from" and "to" differ)…
-    out.push(make((s) => victimIds[(k + slots.indexOf(s)) % victimIds.length]));
+    push(make((s) => victimIds[(k + slots.indexOf(s)) % victimIds.length], plain));
     // …then each path or body slot alone (a query filter alone only narrows a list: nothing to add)
     if (slots.length > 1) {
-      for (const alone of slots.filter((s) => !s.startsWith('query:'))) out.push(make((s) => (s === alone ? victim : ownId(s))));
+      for (const alone of slots.filter((s) => !s.startsWith('query:'))) push(make((s) => (s === alone ? victim : ownId(s)), plain));
+    }
+    // …and the same victim with every flag both ways and with the optional fields left out
+    for (const shape of others) {
+      push(make((s) => victimIds[(k + slots.indexOf(s)) % victimIds.length], shape));
+      if (slots.length > 1) {
+        for (const alone of slots.filter((s) => !s.startsWith('query:'))) push(make((s) => (s === alone ? victim : ownId(s)), shape));
+      }
     }
   });
   return out;
@@ -504,7 +564,7 @@ describe('(b) as another tenant, with agency A ids', () => {
           if (leaked.length) failures.push(`${what} returned A ids ${leaked.join(', ')}`);
           if (tenantInPath && res.status !== 403 && res.status !== 404) failures.push(`${what}: expected 403 or 404`);
           // A victim id in the body or query must reach the id check: a validation error proves nothing.
-          if (tenantElsewhere && (res.status === 400 || res.status === 422)) {
+          if (tenantElsewhere && !built.minimal && (res.status === 400 || res.status === 422)) {
             failures.push(`${what} ${res.text}: a ${res.status} does not prove the id check`);
           }
           if (res.status >= 500) failures.push(`${what}: server error`);
@@ -523,7 +583,63 @@ describe('(b) as another tenant, with agency A ids', () => {
     expect((await a.agency.get('/api/me')).body.person.id).toBe(a.agencyId);
     expect((await aManager.get(`/api/accounts/${a.ids['Client A3']}`)).status).toBe(200);
     expect((await pendingCustomer.get('/api/agency/activation-request')).body.request.status).toBe('pending');
-  });
+    // thousands of requests (every flag both ways): more than the default minute on a busy machine
+  }, 300_000);
+});
+
+describe('(b) support as the caller', () => {
+  it("support reaches customers by design, but no route reaches another support person's account: 403/404, no id, unchanged", async () => {
+    // Another support person is the victim: their account, wallet, sessions and trail are theirs alone.
+    const otherEmail = uniqueEmail('support-victim');
+    await ensureSupportAccount(env.database.db, otherEmail, 'another support password 1');
+    const victim = (await env.database.db.selectFrom('accounts').select('id').where('email', '=', otherEmail).executeTakeFirstOrThrow()).id;
+    const victimClient = new Client(env.app);
+    await victimClient.login(otherEmail, 'another support password 1');
+    const snapshot = () => snapshotOf(env, randomUUID(), [victim]);
+    const sessions = async () =>
+      (await env.database.db.selectFrom('sessions').select(sql<number>`count(*)::int`.as('n')).where('person_id', '=', victim).executeTakeFirstOrThrow()).n;
+    const before = { data: await snapshot(), sessions: await sessions() };
+
+    const support = await supportClient(env);
+    const self = (await support.get('/api/me')).body.person.id as string;
+    const failures: string[] = [];
+    let walked = 0;
+    const gets = new Set(routes.filter((r) => r.method === 'GET').map((r) => r.url));
+    for (const route of routes) {
+      if (PUBLIC_ROUTES.has(keyOf(route)) || (route.method === 'HEAD' && gets.has(route.url))) continue;
+      for (const built of buildRequests(route, [victim], { self, below: self })) {
+        // A request that names no victim id proves nothing here, and support may really act on it
+        // (e.g. replace the price grid): leave it to the feature tests.
+        if (!built.url.includes(victim) && !JSON.stringify(built.payload ?? '').includes(victim)) continue;
+        const res = await rawRequest(support, route.method, built);
+        walked++;
+        const what = `support: ${route.method} ${built.url} ${built.payload ? JSON.stringify(built.payload) : ''} -> ${res.status}`;
+        if (res.text.includes(victim)) failures.push(`${what} returned the other support person's id`);
+        if (built.inPath && res.status !== 403 && res.status !== 404) failures.push(`${what}: expected 403 or 404`);
+        if (!built.inPath && !built.minimal && (res.status === 400 || res.status === 422)) failures.push(`${what} ${res.text}: a ${res.status} does not prove the id check`);
+        if (res.status >= 500) failures.push(`${what}: server error`);
+        if (UNSAFE.has(route.method) && res.status < 400) {
+          const me = await support.get('/api/me');
+          if (me.status === 401) await support.login(env.support.email, env.support.password);
+          else if (me.body.actingAs) await support.post('/api/act-as/stop');
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(walked).toBeGreaterThan(20);
+    expect({ data: await snapshot(), sessions: await sessions() }).toEqual(before);
+    expect((await victimClient.get('/api/me')).body.person.id).toBe(victim);
+    // Support's list of accounts holds customers, not the support people.
+    const listed = await support.get(`/api/accounts?includeInactive=true&limit=500&q=${encodeURIComponent('support maillon')}`);
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(victim);
+    // …while support still reaches a customer, and still may not do what only an agency may.
+    const customer = await signUp(env, 'customer', 'Client du support');
+    expect((await support.get(`/api/accounts/${customer.account.id}`)).status).toBe(200);
+    expect((await support.patch(`/api/accounts/${customer.account.id}`, { dryRun: true })).status).toBe(200);
+    expect([403, 404]).toContain((await support.put('/api/agency/mode', { mode: 'complete', dryRun: true })).status);
+    expect([403, 404]).toContain((await support.post('/api/publisher/sites', { domain: 'support-site.fr', theme: 'cuisine', siteKind: 'thematic', language: 'fr' })).status);
+  }, 300_000);
 });
 
 async function emailOf(accountId: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { AccountRow, AgencyMode, NewAccount, PublicRole, Role } from '../../db/types.js';
-import { decodeCursor, pageOf } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
 
 /** Lower-cased and stripped of accents, so that "Élodie" is found by "elodie". */
 export function searchTextOf(...parts: (string | null | undefined)[]): string {
@@ -234,7 +234,7 @@ export type AccountListFilters = {
  * with their balance (from `balancesOf`, the ledger's), sorted by name.
  */
 export async function listAccountsBelow(db: Tx, rootId: string | null, f: AccountListFilters, balancesOf: BalanceReader) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.text, cursorPart.uuid]);
   let q = db
     .selectFrom('accounts as a')
     .innerJoin('account_tree as t', (j) =>
@@ -258,11 +258,13 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       't.depth',
     ]);
   q = q.where('a.role', '!=', 'system');
+  // Support's list (no root) holds every customer account, not the support people's own.
+  if (!rootId) q = q.where('a.role', '!=', 'support');
   if (f.role) q = q.where('a.role', '=', f.role);
   if (f.parentId) q = q.where('a.parent_id', '=', f.parentId);
   if (!f.includeInactive) q = q.where('a.active', '=', true);
   if (f.q) q = q.where('a.search_text', 'like', `%${searchTextOf(f.q).replace(/[\\%_]/g, '\\$&')}%`);
-  if (after && after.length === 2) {
+  if (after) {
     q = q.where(sql<boolean>`(a.search_text, a.id) > (${String(after[0])}, ${String(after[1])}::uuid)`);
   }
   const rows = await q
@@ -299,7 +301,7 @@ export type BalanceReader = (db: Tx, accountIds: string[]) => Promise<Map<string
 
 /** The active clients strictly below `rootId` (every one for support), sorted by name, with their parent's name. */
 export async function listClientsBelow(db: Tx, rootId: string | null, f: { q?: string; personInChargeId?: string; limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.text, cursorPart.uuid]);
   const rows = await sql<{ id: string; name: string; active: boolean; search_text: string; parent_id: string | null; parent_name: string | null }>`
     select a.id, a.name, a.active, a.search_text, a.parent_id, p.name as parent_name
     from accounts a
@@ -308,7 +310,7 @@ export async function listClientsBelow(db: Tx, rootId: string | null, f: { q?: s
     where a.role = 'client' and a.active
       ${f.personInChargeId ? sql`and a.parent_id = ${f.personInChargeId}` : sql``}
       ${f.q ? sql`and a.search_text like ${`%${f.q}%`}` : sql``}
-      ${after && after.length === 2 ? sql`and (a.search_text, a.id) > (${String(after[0])}, ${String(after[1])}::uuid)` : sql``}
+      ${after ? sql`and (a.search_text, a.id) > (${String(after[0])}, ${String(after[1])}::uuid)` : sql``}
     order by a.search_text, a.id
     limit ${f.limit + 1}`.execute(db);
   return rows.rows;

@@ -74,8 +74,8 @@ export function toActorAccount(row: AccountRow): ActorAccount {
 }
 
 /**
- * The accounts `ids` if the actor may see them all (itself, anything below it, anything for
- * support), in the order asked, else 404: a foreign id and an unknown id look the same. One query.
+ * The accounts `ids` if the actor may see them all (itself, anything below it, any account but
+ * another support person's for support), in the order asked, else 404: a foreign id and an unknown id look the same. One query.
  */
 export async function findReachableAccounts(
   db: Tx,
@@ -105,6 +105,8 @@ export async function findReachableAccounts(
       ),
     )
     .$if(actor.account.role === 'support' && !options.includeSelf, (q) => q.where('a.id', '!=', self))
+    // Support reaches every customer account, but another support person's account is theirs alone.
+    .$if(actor.account.role === 'support', (q) => q.where((eb) => eb.or([eb('a.role', '!=', 'support'), eb('a.id', '=', self)])))
     .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureSupportAccount } from '../../db/seed.js';
 import { Client, makeAgency, signUp, startTestEnv, supportClient, uniqueEmail, type TestEnv } from '../../testing/harness.js';
 
 let env: TestEnv;
@@ -373,6 +375,36 @@ describe('scoping', () => {
     expect(page2.body.nextCursor).toBeNull();
     const names = [...page1.body.items, ...page2.body.items].map((a: { name: string }) => a.name);
     expect(names).toEqual(['Boulangerie', 'Cave', 'Élodie Fleurs']);
+  });
+
+  it('checks reach before anything else on PATCH /api/accounts/:id, dry run included (404, nothing of the account)', async () => {
+    const victim = await makeAgency(env, 'complete', [['Client victime', 'client', 'agency', uniqueEmail('victim')]]);
+    const caller = await signUp(env, 'customer', 'Curieux');
+    const support = await supportClient(env);
+    // Another support person: their account is private to them, even for support.
+    const otherSupportEmail = uniqueEmail('support-other');
+    await ensureSupportAccount(env.database.db, otherSupportEmail, 'another support password');
+    const otherSupport = await env.database.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('email', '=', otherSupportEmail)
+      .executeTakeFirstOrThrow();
+    const targets = [victim.ids['Client victime'], victim.agencyId, randomUUID(), otherSupport.id];
+    for (const id of targets) {
+      for (const body of [{ dryRun: true }, { dryRun: true, name: 'Renommé' }, { dryRun: false }, {}]) {
+        const res = await caller.client.patch(`/api/accounts/${id}`, body);
+        expect(res.status, `${id} ${JSON.stringify(body)}`).toBe(404);
+        expect(res.body.error.code).toBe('not_found');
+        expect(JSON.stringify(res.body)).not.toContain('victim');
+      }
+    }
+    // Support reaches the agency's accounts, but not another support person's account.
+    expect((await support.patch(`/api/accounts/${victim.ids['Client victime']}`, { dryRun: true })).status).toBe(200);
+    expect((await support.patch(`/api/accounts/${otherSupport.id}`, { dryRun: true })).status).toBe(404);
+    expect((await support.get(`/api/accounts/${otherSupport.id}`)).status).toBe(404);
+    // The owner's own account still answers its dry run.
+    expect((await caller.client.patch(`/api/accounts/${caller.account.id}`, { dryRun: true })).status).toBe(200);
+    expect((await victim.agency.get(`/api/accounts/${victim.ids['Client victime']}`)).body.name).toBe('Client victime');
   });
 
   it('shows support every account', async () => {

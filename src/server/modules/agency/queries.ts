@@ -1,7 +1,7 @@
 import type { Tx } from '../../http/actor.js';
 import type { AgencyMode, Role } from '../../db/types.js';
 import { sql } from 'kysely';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { accountLabels, accountsOfAgency, countActiveBelowByRole, lockAgencyRow, makeAgencyRoot, setInactive } from '../accounts/service.js';
 import { endSessionsOf } from '../auth/service.js';
 import { balancesOf, setWalletAgency } from '../ledger/service.js';
@@ -58,7 +58,7 @@ export async function listAgencyRequests(
   db: Tx,
   f: { status?: 'pending' | 'approved' | 'rejected'; limit: number; cursor?: string },
 ) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const rows = await db
     .selectFrom('agency_requests as r')
     .select([
@@ -71,7 +71,7 @@ export async function listAgencyRequests(
       sql<string>`r.created_at::text`.as('sort_key'),
     ])
     .$if(f.status !== undefined, (q) => q.where('r.status', '=', f.status!))
-    .$if(after !== null && after.length === 2, (q) =>
+    .$if(after !== null, (q) =>
       q.where(sql<boolean>`(r.created_at, r.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
     )
     .orderBy('r.created_at', 'desc')

@@ -226,6 +226,8 @@ export async function updateMember(
   const hierarchyChange = input.role !== undefined || input.parentId !== undefined;
   if (!hierarchyChange) {
     return ctx.db.transaction().execute(async (tx) => {
+      // Reach first, on every path (dry run included): a foreign or unknown id is a 404 before anything is read.
+      await findReachableAccount(tx, actor, id);
       if (!input.dryRun) await updateAccountProfile(actor, id, { name: input.name, company: input.company }, tx);
       const row = await findAccountById(tx, id);
       return { ...toAccount(row!), applied: !input.dryRun, plan: { deactivated: [], moved: [], returnedCents: [] } };

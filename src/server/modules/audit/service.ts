@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Actor, Tx } from '../../http/actor.js';
 import type { DB } from '../../db/types.js';
+import { invalidInput } from '../../http/errors.js';
 
 export type AuditTarget = { type: string; id: string };
 
@@ -72,7 +73,8 @@ export async function listAuditForSubtree(
   scope: AuditScope,
   page: { limit: number; cursor: string | null },
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
-  const before = page.cursor ? Number(page.cursor) : null;
+  if (page.cursor && !/^\d{1,18}$/.test(page.cursor)) throw invalidInput('cursor_invalid', 'cursor');
+  const before = page.cursor || null;
   const half = (match: 'account' | 'target') =>
     db
       .selectFrom('audit_log as l')

@@ -211,7 +211,8 @@ export async function startActingAs(
     const reachable =
       target !== undefined &&
       target.id !== actor.person.id &&
-      (actor.person.role === 'support' || (await isDescendant(tx, actor.person.id, target.id, true)));
+      // support acts for customers, never as another support person
+      ((actor.person.role === 'support' && target.role !== 'support') || (await isDescendant(tx, actor.person.id, target.id, true)));
     if (!target || !reachable) throw notFound();
     if (!target.active) throw forbidden('act_as_inactive');
     const session = await tx.selectFrom('sessions').selectAll().where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();

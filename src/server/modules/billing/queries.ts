@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { accountName, inSubtree } from '../accounts/service.js';
 
 /** Next number of a per-year series, allocated in the issuing transaction: a rollback leaves no gap. */
@@ -25,7 +25,7 @@ export type Scope = { rootId: string | null; accountId?: string };
 
 /** Top-ups of the accounts in scope (the root's subtree, the root included; everything for support). */
 export async function listTopUpRows(db: Tx, scope: Scope, f: { status?: string; limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   let q = db
     .selectFrom('top_ups as u')
     .leftJoin('invoices as i', (j) => j.onRef('i.top_up_id', '=', 'u.id').on('i.kind', '=', 'invoice'))
@@ -77,7 +77,7 @@ export async function listTopUpRows(db: Tx, scope: Scope, f: { status?: string; 
 }
 
 export async function listInvoiceRows(db: Tx, scope: Scope, f: { limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   let q = db
     .selectFrom('invoices as i')
     .select([

@@ -1,7 +1,7 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { SiteKind } from '../../db/types.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { normalizeKeyword, toPrefixQuery } from './domain.js';
 
 export type KeywordInput = { keyword: string; position: number; volume: number };
@@ -150,7 +150,7 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
       volume_desc: [[t.volume, 'desc'], [t.position, 'asc']],
     } as Record<OfferFilters['sort'], Sort>
   )[f.sort];
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.int, cursorPart.int, byKeyword ? cursorPart.bigint : cursorPart.uuid]);
   const conditions = [
     t.offered,
     ...(byKeyword ? [sql`to_tsvector('simple', k.keyword_norm) @@ to_tsquery('simple', ${query})`] : []),

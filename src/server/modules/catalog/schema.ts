@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zInt, zQueryInt } from '../../http/validation.js';
 
 export const ZSiteKind = z.enum(['generalist', 'thematic']);
 export const THEMES = [
@@ -75,9 +76,9 @@ export const ZOfferQuery = z.object({
   keyword: z.string().trim().max(100).optional(),
   theme: ZTheme.optional(),
   language: ZLanguage.optional(),
-  minVolume: z.coerce.number().int().min(0).optional(),
+  minVolume: zQueryInt({ min: 0 }).optional(),
   maxPosition: z.coerce.number().int().min(1).max(1000).optional(),
-  maxPriceCents: z.coerce.number().int().min(0).optional(),
+  maxPriceCents: zQueryInt({ min: 0 }).optional(),
   siteKind: ZSiteKind.optional(),
   sort: z.enum(['relevance', 'price_asc', 'price_desc', 'volume_desc']).default('relevance'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -99,7 +100,7 @@ export const ZOffer = z.object({
 export const ZGridCell = z.object({
   siteKind: ZSiteKind,
   maxPosition: z.number().int().min(1).max(1000),
-  minVolume: z.number().int().min(0),
+  minVolume: zInt({ min: 0 }),
   priceCents: z.number().int().min(100).max(10_000_000),
 });
 

@@ -3,7 +3,7 @@ import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { Language, SiteKind } from '../../db/types.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { enqueueJob } from '../../jobs/queue.js';
-import { decodeCursor, pageOf } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
 import { recordAudit } from '../audit/service.js';
 import { accountName } from '../accounts/service.js';
 import { isUrlOnDomain, normalizeDomain } from './domain.js';
@@ -88,13 +88,13 @@ type SiteStatus = 'pending_review' | 'approved' | 'refused';
 
 /** A page of sites on (created_at, id), newest first (the publisher) or oldest first (support's queue). */
 async function pageOfSites(db: Tx, f: { publisherId?: string; status?: SiteStatus; newestFirst: boolean; limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const dir = f.newestFirst ? 'desc' : 'asc';
   const rows = await siteList(db)
     .select(sql<string>`s.created_at::text`.as('sort_key'))
     .$if(f.publisherId !== undefined, (q) => q.where('s.publisher_id', '=', f.publisherId!))
     .$if(f.status !== undefined, (q) => q.where('s.status', '=', f.status!))
-    .$if(after !== null && after.length === 2, (q) =>
+    .$if(after !== null, (q) =>
       q.where(
         f.newestFirst
           ? sql<boolean>`(s.created_at, s.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`
@@ -127,10 +127,10 @@ export async function listSitesForReview(actor: Actor, f: { status?: SiteStatus;
 /** Support validates or refuses a site by hand; a refusal says why. Approval puts its articles in the catalog. */
 export async function reviewSite(actor: Actor, id: string, decision: 'approve' | 'refuse', reason: string | undefined, ctx: Ctx) {
   if (!catalogPolicy.mayReview(actor)) throw forbidden('support_only');
-  if (decision === 'refuse' && !reason) throw ruleViolation('refusal_reason_required', {}, 'reason');
   return ctx.db.transaction().execute(async (tx) => {
     const site = await tx.selectFrom('sites').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!site) throw notFound();
+    if (decision === 'refuse' && !reason) throw ruleViolation('refusal_reason_required', {}, 'reason');
     if (site.status !== 'pending_review') throw invalidState();
     const row = await tx
       .updateTable('sites')

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { endOfDay, startOfDay } from '../../http/dates.js';
 import { accountLabels } from '../accounts/service.js';
 
@@ -22,7 +22,7 @@ export type LedgerEntry = {
 
 /** A wallet's entries, newest first, filtered by kind and by days in Paris (both inclusive). */
 export async function listEntries(db: Tx, accountId: string, f: EntryFilters) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.bigint]);
   const rows = await db
     .selectFrom('ledger_entries as e')
     .select([

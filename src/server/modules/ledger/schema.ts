@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZDay } from '../../http/validation.js';
 
 export const ZTransferBody = z.object({
   fromAccountId: z.uuid(),
@@ -23,7 +24,6 @@ export const ZTransfer = z.object({
 
 export const ZEntryKind = z.enum(['allocation', 'return', 'top_up', 'top_up_refund', 'order_capture', 'publisher_earning', 'commission']);
 
-const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date au format AAAA-MM-JJ / date as YYYY-MM-DD' });
 
 export const ZLedgerQuery = z.object({
   kind: ZEntryKind.optional(),

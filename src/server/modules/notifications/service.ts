@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { Language, OutboxStatus } from '../../db/types.js';
-import { decodeCursor, pageOf } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
 
 export type Email = { to: string; subject: string; text: string };
 
@@ -21,14 +21,14 @@ export type OutboxFilter = { limit: number; cursor?: string; to?: string; status
 
 /** The outbox, newest first on (created_at, id), a page at a time. */
 export async function listOutbox(db: Tx, page: OutboxFilter) {
-  const after = decodeCursor(page.cursor);
+  const after = decodeCursor(page.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const rows = await db
     .selectFrom('outbox_emails')
     .selectAll()
     .select(sql<string>`created_at::text`.as('sort_key'))
     .$if(Boolean(page.to), (q) => q.where('to_address', '=', page.to!.toLowerCase()))
     .$if(Boolean(page.status), (q) => q.where('status', '=', page.status!))
-    .$if(after !== null && after.length === 2, (q) =>
+    .$if(after !== null, (q) =>
       q.where(sql<boolean>`(created_at, id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
     )
     .orderBy('created_at', 'desc')

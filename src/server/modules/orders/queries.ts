@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { OrderStatus } from '../../db/types.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { endOfDay, startOfDay } from '../../http/dates.js';
 import { accountName, clientAndPersonInCharge, inSubtree, listClientsBelow } from '../accounts/service.js';
 import { balancesOf } from '../ledger/service.js';
@@ -95,7 +95,7 @@ export function toOrderSummary(r: OrderRow) {
 
 /** The newest orders first, filtered, in the caller's scope. */
 export async function listOrderRows(db: Tx, scope: OrderScope, f: OrderFilters & { limit: number; cursor?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const clauses = whereClauses(scope, f);
   if (after && after.length === 2) clauses.push(sql`(o.created_at, o.id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)`);
   const rows = await sql<OrderRow>`

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { ZDay } from '../../http/validation.js';
 
 export const ZOrderStatus = z.enum(['placed', 'accepted', 'link_placed', 'verified', 'completed', 'refused', 'cancelled', 'expired', 'lost']);
-const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date au format AAAA-MM-JJ / date as YYYY-MM-DD' });
 
 export const ZProjectBody = z.object({ clientId: z.uuid(), name: z.string().trim().min(1).max(200), url: z.string().trim().min(3).max(2000) });
 export const ZProject = z.object({

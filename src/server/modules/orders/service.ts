@@ -6,7 +6,7 @@ import { AppError, forbidden, notFound, ruleViolation } from '../../http/errors.
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { todayInParis } from '../../http/dates.js';
-import { decodeCursor, encodeCursor, pageOf } from '../../http/pagination.js';
+import { cursorPart, decodeCursor, encodeCursor, pageOf } from '../../http/pagination.js';
 import { recordAudit } from '../audit/service.js';
 import { accountName, accountParentId, clientIdsOf, findAccountById, findReachableAccount, inSubtree } from '../accounts/service.js';
 import { formatEuros as euros } from '../../http/money.js';
@@ -63,7 +63,7 @@ const containing = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 
 /** Projects sorted by client name, project name and id (the tie-breaker), a page at a time. */
 async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: string; projectId?: string; q?: string } & Page) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.text, cursorPart.text, cursorPart.uuid]);
   const rows = await db
     .selectFrom('projects as p')
     .select([
@@ -81,7 +81,7 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
     .$if(Boolean(f.clientId), (q) => q.where('p.client_id', '=', f.clientId!))
     .$if(Boolean(f.projectId), (q) => q.where('p.id', '=', f.projectId!))
     .$if(Boolean(f.q), (q) => q.where((w) => w.or([w('p.name', 'ilike', containing(f.q!)), w('p.domain', 'ilike', containing(f.q!))])))
-    .$if(after !== null && after.length === 3, (q) =>
+    .$if(after !== null, (q) =>
       q.where(
         sql<boolean>`(${accountName(sql.ref('p.client_id'))}, p.name, p.id) > (${String(after![0])}, ${String(after![1])}, ${String(after![2])}::uuid)`,
       ),
@@ -151,7 +151,7 @@ type CampaignFilters = { projectId?: string; clientId?: string; personInChargeId
 
 /** Campaigns newest first on (created_at, id), a page at a time. */
 async function listCampaignRows(db: Tx, f: CampaignFilters & Page & { rootId?: string | null; campaignId?: string }) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const rows = await db
     .selectFrom('campaigns as ca')
     .innerJoin('projects as p', 'p.id', 'ca.project_id')
@@ -180,7 +180,7 @@ async function listCampaignRows(db: Tx, f: CampaignFilters & Page & { rootId?: s
     .$if(Boolean(f.personInChargeId), (q) => q.where(accountParentId(sql.ref('ca.client_id')), '=', f.personInChargeId!))
     .$if(Boolean(f.campaignId), (q) => q.where('ca.id', '=', f.campaignId!))
     .$if(Boolean(f.q), (q) => q.where('ca.name', 'ilike', containing(f.q!)))
-    .$if(after !== null && after.length === 2, (q) =>
+    .$if(after !== null, (q) =>
       q.where(sql<boolean>`(ca.created_at, ca.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
     )
     .orderBy('ca.created_at', 'desc')
@@ -405,7 +405,7 @@ async function lockPublisherOrder(tx: Tx, actor: Actor, id: string) {
 
 /** The publisher's incoming orders, newest first on (created_at, id): equal times never lose a row. */
 export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatus; limit: number; cursor?: string }, ctx: Ctx) {
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const rows = await ctx.db
     .selectFrom('orders as o')
     .select([
@@ -428,7 +428,7 @@ export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatu
     ])
     .where('o.publisher_id', '=', actor.account.id)
     .$if(Boolean(f.status), (q) => q.where('o.status', '=', f.status!))
-    .$if(after !== null && after.length === 2, (q) =>
+    .$if(after !== null, (q) =>
       q.where(sql<boolean>`(o.created_at, o.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
     )
     .orderBy('o.created_at', 'desc')
