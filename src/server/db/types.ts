@@ -71,11 +71,13 @@ export interface SessionsTable {
 export interface AuthTokensTable {
   id: Generated<string>;
   token_hash: string;
-  kind: 'invitation' | 'password_reset';
+  kind: 'invitation' | 'password_reset' | 'email_change';
   account_id: string;
   created_at: Generated<Date>;
   expires_at: Timestamp;
   used_at: NullableTimestamp;
+  /** the address an `email_change` token confirms (migration 0006) */
+  new_email: Generated<string | null>;
 }
 
 export interface LoginFailuresTable {
@@ -115,6 +117,9 @@ export interface OutboxEmailsTable {
   text_body: string;
   created_at: Generated<Date>;
   sent_at: NullableTimestamp;
+  /** the variant without its live link, stored at enqueue time (migration 0006); null: nothing to hide */
+  redacted_subject: Generated<string | null>;
+  redacted_text: Generated<string | null>;
 }
 
 export interface LedgerTransfersTable {

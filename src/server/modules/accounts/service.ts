@@ -116,3 +116,18 @@ export async function updateAccountProfile(
   await tx.updateTable('accounts').set(set).where('id', '=', id).execute();
   await recordAudit(tx, actor, 'account.update', { type: 'account', id }, { fields: Object.keys(input) });
 }
+
+/**
+ * Gives an account a new (already verified) e-mail address and refreshes its search text, so that
+ * the accounts list `?q=` finds the new address. For auth's confirmed e-mail change.
+ */
+export async function setAccountEmail(tx: Tx, accountId: string, email: string): Promise<AccountRow> {
+  const row = await findAccountById(tx, accountId);
+  if (!row) throw notFound();
+  return tx
+    .updateTable('accounts')
+    .set({ email, search_text: searchTextOf(row.name, email) })
+    .where('id', '=', accountId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -93,7 +93,7 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
       const root = request.query.accountId
         ? (await findReachableAccount(ctx.db, actor, request.query.accountId)).id
         : actor.account.id;
-      return listAuditForSubtree(ctx.db, root, { limit: request.query.limit, cursor: request.query.cursor ?? null });
+      return listAuditForSubtree(ctx.db, actor, root, { limit: request.query.limit, cursor: request.query.cursor ?? null });
     },
   );
 };

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
-import { forbidden } from '../../http/errors.js';
-import { listOutbox } from '../notifications/service.js';
+import { readOutbox } from './service.js';
 import { ZAgencyRequest } from '../agency/schema.js';
 import * as agency from '../agency/service.js';
 
@@ -44,7 +43,8 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
     async (request) => agency.decideAgencyRequest(actorOf(request), request.params.id, 'reject', request.body?.note, ctx),
   );
 
-  // The e-mails the app has sent (or, without SMTP, would have sent). Support only: they hold sign-in links.
+  // The e-mails the app has sent (or, without SMTP, would have sent). Support only, audited; live links
+  // only in development without SMTP (support/service.ts).
   app.get(
     '/api/support/outbox',
     {
@@ -54,17 +54,22 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
         response: {
           200: z.object({
             items: z.array(
-              z.object({ id: z.string(), to: z.string(), subject: z.string(), text: z.string(), createdAt: z.string(), sentAt: z.string().nullable() }),
+              z.object({
+                id: z.string(),
+                to: z.string(),
+                subject: z.string(),
+                text: z.string(),
+                /** true when the e-mail carried a live link that this view leaves out */
+                linkHidden: z.boolean(),
+                createdAt: z.string(),
+                sentAt: z.string().nullable(),
+              }),
             ),
             nextCursor: z.string().nullable(),
           }),
         },
       },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      if (actor.account.role !== 'support') throw forbidden('support_only');
-      return { items: await listOutbox(ctx.db, request.query), nextCursor: null };
-    },
+    async (request) => ({ items: await readOutbox(actorOf(request), request.query, ctx), nextCursor: null }),
   );
 };
