@@ -373,6 +373,11 @@ function OutboxTab() {
                 <Badge size="xs" variant="light" color={m.sentAt ? 'teal' : 'gray'}>
                   {m.sentAt ? t('support.sent') : t('support.notSent')}
                 </Badge>
+                {m.linkHidden && (
+                  <Badge size="xs" variant="light" color="orange" data-testid="outbox-link-hidden">
+                    {t('support.linkHidden')}
+                  </Badge>
+                )}
               </Stack>
             </Group>
             <Code block style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit', fontSize: 'var(--mantine-font-size-sm)' }}>

@@ -112,6 +112,13 @@ const en: typeof fr = {
     done: 'Your password has changed. You can sign in.',
     noToken: 'This link is incomplete. Open the link from the e-mail again.',
   },
+  confirmEmail: {
+    title: 'Confirm your new address',
+    subtitle: 'Your account takes this e-mail address as soon as you confirm. You will then sign in with it.',
+    submit: 'Confirm this address',
+    done: 'Done: your account now uses the address {{email}}.',
+    noToken: 'This link is incomplete. Open the link from the e-mail again.',
+  },
   invitation: {
     title: 'Welcome to Maillon',
     subtitle: 'Choose your password to open your account.',
@@ -173,6 +180,7 @@ const en: typeof fr = {
     currentEmail: 'Current address: {{email}}',
     changeEmail: 'Change the address',
     emailChanged: 'E-mail address changed to {{email}}.',
+    emailPending: 'A confirmation link went to {{email}}. Your address changes when you open it; until then it stays the same.',
     actingNote: 'You are acting for {{name}}: its password and e-mail address cannot be changed during this access.',
   },
   agencyRequest: {
@@ -313,7 +321,8 @@ const en: typeof fr = {
     accountsTitle: 'Every account',
     searchAccounts: 'Search by name or e-mail…',
     noLogin: 'no sign-in',
-    outboxHelp: 'The e-mails the application sent (in development, they stay here).',
+    outboxHelp: 'The e-mails the application sent (in development, they stay here). Outside development, sign-in links (invitations, resets) never show here.',
+    linkHidden: 'link hidden',
     noEmails: 'No e-mails.',
     to: 'To: {{to}}',
     sent: 'sent',

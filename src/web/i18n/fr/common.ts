@@ -111,6 +111,13 @@ const fr = {
     done: 'Votre mot de passe est changé. Vous pouvez vous connecter.',
     noToken: 'Ce lien est incomplet. Ouvrez à nouveau le lien reçu par e-mail.',
   },
+  confirmEmail: {
+    title: 'Confirmer votre nouvelle adresse',
+    subtitle: 'Votre compte prendra cette adresse e-mail dès que vous aurez confirmé. Vous vous connecterez ensuite avec elle.',
+    submit: 'Confirmer cette adresse',
+    done: 'C’est fait\u00a0: votre compte utilise maintenant l’adresse {{email}}.',
+    noToken: 'Ce lien est incomplet. Ouvrez à nouveau le lien reçu par e-mail.',
+  },
   invitation: {
     title: 'Bienvenue sur Maillon',
     subtitle: 'Choisissez votre mot de passe pour accéder à votre compte.',
@@ -172,6 +179,7 @@ const fr = {
     currentEmail: 'Adresse actuelle\u00a0: {{email}}',
     changeEmail: 'Changer l’adresse',
     emailChanged: 'Adresse e-mail changée pour {{email}}.',
+    emailPending: 'Un lien de confirmation est parti vers {{email}}. Votre adresse changera quand vous l’ouvrirez\u00a0; d’ici là, elle reste la même.',
     actingNote:
       'Vous agissez pour {{name}}\u00a0: son mot de passe et son adresse e-mail ne peuvent pas être modifiés pendant cet accès.',
   },
@@ -313,7 +321,8 @@ const fr = {
     accountsTitle: 'Tous les comptes',
     searchAccounts: 'Rechercher par nom ou e-mail…',
     noLogin: 'sans connexion',
-    outboxHelp: 'Les e-mails envoyés par l’application (en développement, ils restent ici).',
+    outboxHelp: 'Les e-mails envoyés par l’application (en développement, ils restent ici). Hors développement, les liens de connexion (invitations, réinitialisations) n’y apparaissent jamais.',
+    linkHidden: 'lien masqué',
     noEmails: 'Aucun e-mail.',
     to: 'À\u00a0: {{to}}',
     sent: 'envoyé',
