@@ -326,14 +326,15 @@ export async function confirmEmailChange(input: { token: string }, meta: Request
 export async function requestPasswordReset(input: { email: string }, meta: RequestMeta, ctx: Ctx): Promise<void> {
   const email = input.email.trim().toLowerCase();
   const { loginWindowMs: windowMs, loginMaxFailuresPerPair, loginMaxFailuresPerAddress } = ctx.config;
-  for (const [key, limit] of [
-    [`reset:${email}`, loginMaxFailuresPerPair],
-    [`reset-address:${meta.ip ?? 'unknown'}`, loginMaxFailuresPerAddress],
-  ] as const) {
-    if ((await reserveAttempt(ctx.db, key, windowMs)).count > limit) return;
-  }
   const { token, hash } = newToken();
+  // One transaction that writes either way (the counters), so that both commits cost the same.
   await ctx.db.transaction().execute(async (tx) => {
+    for (const [key, limit] of [
+      [`reset:${email}`, loginMaxFailuresPerPair],
+      [`reset-address:${meta.ip ?? 'unknown'}`, loginMaxFailuresPerAddress],
+    ] as const) {
+      if ((await reserveAttempt(tx, key, windowMs)).count > limit) return;
+    }
     const row = await findAccountByEmail(tx, email);
     const target = row && row.active && row.email ? row : null;
     await storeAuthToken(tx, 'password_reset', hash, target?.id ?? null, RESET_TTL_MS);
