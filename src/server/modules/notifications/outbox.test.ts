@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, makeAgency, signUp, startTestEnv, supportClient, uniqueEmail, type TestEnv } from '../../testing/harness.js';
+import { DEMO_SELLER } from '../../config.js';
 import { deliverQueuedEmails, redactDelivered, REDACTED_LINK } from './service.js';
 
 /** The smallest SMTP server nodemailer talks to: it keeps every message it is given. */
@@ -126,5 +127,30 @@ describe('the outbox with SMTP configured', () => {
     const approved = await env.database.db.selectFrom('outbox_emails').selectAll().where('id', '=', queued.id).executeTakeFirstOrThrow();
     expect(approved).toMatchObject({ redacted_text: null, text_body: queued.text_body });
     expect(approved.text_body).toContain(env.config.publicUrl);
+  });
+});
+
+describe('the outbox in production without SMTP', () => {
+  it('shows support no live link either', async () => {
+    const seller = {
+      ...DEMO_SELLER,
+      MAILLON_SELLER_SIRET: '73282932000074',
+      MAILLON_SELLER_VAT_NUMBER: 'FR44732829320',
+      MAILLON_SELLER_IBAN: 'FR14 2004 1010 0505 0001 3M02 606',
+      MAILLON_SELLER_BIC: 'PSSTFRPPPAR',
+    };
+    const prod = await startTestEnv({ NODE_ENV: 'production', ...seller });
+    try {
+      expect(prod.config.production).toBe(true);
+      const { email } = await signUp(prod);
+      expect((await new Client(prod.app).post('/api/auth/password-reset', { email })).status).toBe(204);
+      const support = await supportClient(prod);
+      const { body } = await support.get(`/api/support/outbox?to=${encodeURIComponent(email)}`);
+      expect(body.items).toHaveLength(1);
+      expect(body.items[0].linkHidden).toBe(true);
+      expect(tokenIn(body.items[0].text)).toBeUndefined();
+    } finally {
+      await prod.close();
+    }
   });
 });
