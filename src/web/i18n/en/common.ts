@@ -283,6 +283,8 @@ const en: typeof fr = {
       auth_password_reset: 'Password reset',
       auth_password_reset_request: 'Password reset request',
       auth_email_change: 'E-mail change',
+      auth_email_change_request: 'E-mail change request',
+      support_outbox_read: 'Sent e-mails read (support)',
       auth_invitation_accept: 'Invitation accepted',
       act_as_start: 'Started acting as an account',
       act_as_stop: 'Stopped acting as an account',

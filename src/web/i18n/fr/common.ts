@@ -283,6 +283,8 @@ const fr = {
       auth_password_reset: 'Réinitialisation du mot de passe',
       auth_password_reset_request: 'Demande de réinitialisation du mot de passe',
       auth_email_change: 'Changement d’adresse e-mail',
+      auth_email_change_request: 'Demande de changement d’adresse e-mail',
+      support_outbox_read: 'Lecture des e-mails envoyés (support)',
       auth_invitation_accept: 'Invitation acceptée',
       act_as_start: 'Début d’accès à un compte',
       act_as_stop: 'Fin d’accès à un compte',
