@@ -102,10 +102,10 @@ const roots = [
 const scopeOf = (id: string) => ({ accountIds: subtreeIds(db, id), namesOf: (ids: string[]) => accountLabels(db, ids) });
 
 for (const root of roots) {
-  const first = await listAuditForSubtree(db, scopeOf(root.id), { limit: 50, cursor: null });
+  const first = await listAuditForSubtree(db, { person: { role: "agency" } } as never, scopeOf(root.id), { limit: 50, cursor: null });
   // A page deep in the trail: after walking 10 pages.
   let cursor: string | null = first.nextCursor;
-  for (let i = 0; i < 9 && cursor; i++) cursor = (await listAuditForSubtree(db, scopeOf(root.id), { limit: 50, cursor })).nextCursor;
+  for (let i = 0; i < 9 && cursor; i++) cursor = (await listAuditForSubtree(db, { person: { role: "agency" } } as never, scopeOf(root.id), { limit: 50, cursor })).nextCursor;
   for (const [label, at] of [
     ['first page', null],
     ['11th page', cursor],
@@ -113,7 +113,7 @@ for (const root of roots) {
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
-      await listAuditForSubtree(db, scopeOf(root.id), { limit: 50, cursor: at });
+      await listAuditForSubtree(db, { person: { role: "agency" } } as never, scopeOf(root.id), { limit: 50, cursor: at });
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);

@@ -18,7 +18,7 @@ const WALLETS = 200;
 
 const { database } = await openBenchDatabase('maillon_bench_ledger', CONNECTIONS);
 const db = database.db;
-const config = loadConfig({ NODE_ENV: 'production', MAILLON_SEED: 'none' });
+const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none' });
 const ctx: Ctx = { db, config };
 
 // An agency with 200 clients, each wallet funded from the bank.

@@ -22,7 +22,7 @@ const CONSULTANTS = 200;
 
 const { database } = await openBenchDatabase('maillon_bench_orders', 4);
 const db = database.db;
-const ctx: Ctx = { db, config: loadConfig({ NODE_ENV: 'production', MAILLON_SEED: 'none' }) };
+const ctx: Ctx = { db, config: loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none' }) };
 const started = performance.now();
 
 await db.connection().execute(async (conn) => {

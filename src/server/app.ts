@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Config } from './config.js';
+import { fastifyTrustProxy, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Ctx } from './http/actor.js';
 import { answerFrameworkError, registerErrorHandling, registerRequestHooks } from './http/hooks.js';
@@ -53,7 +53,7 @@ const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.meta.url))
 export async function buildApp({ config, database, logger = false, webRoot = defaultWebRoot }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? { level: 'info' } : false,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1_048_576,
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const ZFlag = z
@@ -5,12 +6,87 @@ const ZFlag = z
   .default('0')
   .transform((v) => v === '1' || v === 'true');
 
+/** The issuer printed on invoices: every one of these must be set in production. */
+const SELLER_VARIABLES = [
+  'MAILLON_SELLER_NAME',
+  'MAILLON_SELLER_ADDRESS',
+  'MAILLON_SELLER_POSTAL_CODE',
+  'MAILLON_SELLER_CITY',
+  'MAILLON_SELLER_COUNTRY',
+  'MAILLON_SELLER_SIRET',
+  'MAILLON_SELLER_VAT_NUMBER',
+  'MAILLON_SELLER_RCS',
+  'MAILLON_SELLER_CAPITAL',
+  'MAILLON_SELLER_IBAN',
+  'MAILLON_SELLER_BIC',
+  'MAILLON_SELLER_BANK',
+] as const;
+type SellerVariable = (typeof SELLER_VARIABLES)[number];
+
+/** A made-up issuer for development and tests only: production refuses to start with any of it. */
+export const DEMO_SELLER: Record<SellerVariable, string> = {
+  MAILLON_SELLER_NAME: 'Maillon SAS',
+  MAILLON_SELLER_ADDRESS: '10 rue du Faubourg Montmartre',
+  MAILLON_SELLER_POSTAL_CODE: '75009',
+  MAILLON_SELLER_CITY: 'Paris',
+  MAILLON_SELLER_COUNTRY: 'FR',
+  MAILLON_SELLER_SIRET: '91234567800018',
+  MAILLON_SELLER_VAT_NUMBER: 'FR32912345678',
+  MAILLON_SELLER_RCS: 'RCS Paris 912 345 678',
+  MAILLON_SELLER_CAPITAL: 'SAS au capital de 10 000 €',
+  MAILLON_SELLER_IBAN: 'FR76 3000 6000 0112 3456 7890 189',
+  MAILLON_SELLER_BIC: 'AGRIFRPPXXX',
+  MAILLON_SELLER_BANK: 'Crédit Agricole Île-de-France',
+};
+
+/** Identifiers a real invoice must never carry (the demo ones), compared without spaces and case. */
+const DEMO_IDENTIFIERS: SellerVariable[] = ['MAILLON_SELLER_SIRET', 'MAILLON_SELLER_VAT_NUMBER', 'MAILLON_SELLER_IBAN', 'MAILLON_SELLER_BIC'];
+const compact = (v: string) => v.replace(/\s+/g, '').toUpperCase();
+
+/**
+ * `MAILLON_TRUST_PROXY`: `0`/`false`/empty trusts nobody; a number is how many proxies stand in
+ * front of the app (`1`: the right-most X-Forwarded-For address is the client, as our proxy saw
+ * it; `true` means `1`); otherwise a comma list of the proxies' addresses or CIDR ranges
+ * (or proxy-addr's names `loopback`, `linklocal`, `uniquelocal`). Fastify's `trustProxy` takes
+ * both forms.
+ */
+export function parseTrustProxy(raw: string): false | number | string[] | null {
+  const v = raw.trim().toLowerCase();
+  if (v === '' || v === '0' || v === 'false') return false;
+  if (v === 'true') return 1;
+  if (/^\d+$/.test(v)) return Number(v) <= 32 ? Number(v) : null;
+  const parts = v.split(',').map((p) => p.trim());
+  const valid = (p: string) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+    const [address, bits, ...rest] = p.split('/');
+    const family = isIP(address);
+    if (!family || rest.length > 0) return false;
+    if (bits === undefined) return true;
+    return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  };
+  return parts.every(valid) ? parts : null;
+}
+
+/**
+ * The value handed to Fastify. A hop count becomes a function (this Fastify trusts nobody for a
+ * bare number): the socket address and the next `hops - 1` X-Forwarded-For entries from the right
+ * are our proxies, the entry after them is the client.
+ */
+export function fastifyTrustProxy(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') {
+    const hops = trust;
+    return (_address: string, hop: number) => hop < hops;
+  }
+  return trust;
+}
+
 const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
   MAILLON_DATA_DIR: z.string().default('./data'),
-  MAILLON_SEED: z.enum(['demo', 'none']).default('demo'),
+  // No default here: it depends on NODE_ENV (demo in development, none in production).
+  MAILLON_SEED: z.enum(['demo', 'none']).optional(),
   MAILLON_SUPPORT_EMAIL: z.string().email().optional(),
   MAILLON_SUPPORT_PASSWORD: z.string().min(10).optional(),
   MAILLON_CRAWLER_ALLOW_PRIVATE: ZFlag,
@@ -20,22 +96,14 @@ const ZEnv = z.object({
   MAILLON_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(8 * 60),
   MAILLON_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(7 * 24),
   MAILLON_ACT_AS_MINUTES: z.coerce.number().int().positive().default(60),
-  MAILLON_LOGIN_MAX_FAILURES_ACCOUNT: z.coerce.number().int().positive().default(5),
+  // The ceiling per e-mail alone (from any address); kept high so that strangers cannot lock an owner out.
+  MAILLON_LOGIN_MAX_FAILURES_ACCOUNT: z.coerce.number().int().positive().default(50),
   MAILLON_LOGIN_MAX_FAILURES_ADDRESS: z.coerce.number().int().positive().default(20),
+  MAILLON_LOGIN_MAX_FAILURES_PAIR: z.coerce.number().int().positive().default(5),
   MAILLON_LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
-  MAILLON_TRUST_PROXY: ZFlag,
-  MAILLON_SELLER_NAME: z.string().default('Maillon SAS'),
-  MAILLON_SELLER_ADDRESS: z.string().default('10 rue du Faubourg Montmartre'),
-  MAILLON_SELLER_POSTAL_CODE: z.string().default('75009'),
-  MAILLON_SELLER_CITY: z.string().default('Paris'),
-  MAILLON_SELLER_COUNTRY: z.string().length(2).default('FR'),
-  MAILLON_SELLER_SIRET: z.string().default('91234567800018'),
-  MAILLON_SELLER_VAT_NUMBER: z.string().default('FR32912345678'),
-  MAILLON_SELLER_RCS: z.string().default('RCS Paris 912 345 678'),
-  MAILLON_SELLER_CAPITAL: z.string().default('SAS au capital de 10 000 €'),
-  MAILLON_SELLER_IBAN: z.string().default('FR76 3000 6000 0112 3456 7890 189'),
-  MAILLON_SELLER_BIC: z.string().default('AGRIFRPPXXX'),
-  MAILLON_SELLER_BANK: z.string().default('Crédit Agricole Île-de-France'),
+  MAILLON_TRUST_PROXY: z.string().default('0'),
+  // An empty value counts as missing (checked below, with the names of every missing one).
+  ...Object.fromEntries(SELLER_VARIABLES.map((name) => [name, z.string().trim().optional()])),
   MAILLON_ACCEPTANCE_DAYS: z.coerce.number().positive().default(7),
   MAILLON_CONTROL_DAYS: z.coerce.number().nonnegative().default(30),
   MAILLON_COMMISSION_PERCENT: z.coerce.number().min(0).max(100).default(25),
@@ -73,11 +141,21 @@ export type Config = {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   actAsMs: number;
+  /** sign-in failures allowed per window: per e-mail alone (a high ceiling), per address, per (e-mail, address) */
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
+  loginMaxFailuresPerPair: number;
   loginWindowMs: number;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: false, a number of hops, or the proxies' addresses/CIDRs */
+  trustProxy: false | number | string[];
   development: boolean;
+  /** NODE_ENV=production: no demo seed, no demo seller, no readable links in the outbox */
+  production: boolean;
+  /**
+   * Whether support's outbox may show the live links of invitations and resets: only in
+   * development without SMTP (that is how the demo signs people in).
+   */
+  outboxShowsLinks: boolean;
   /** the issuer printed on invoices and pro-formas */
   seller: Seller;
   /** a publisher must accept an order within this delay, or it expires */
@@ -96,12 +174,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production && e.MAILLON_SEED === 'demo') {
+    problems.push('  MAILLON_SEED: "demo" is refused in production (demo accounts with a published password)');
+  }
+  const seller = {} as Record<SellerVariable, string>;
+  const missing: string[] = [];
+  for (const name of SELLER_VARIABLES) {
+    const value = (e as Record<string, unknown>)[name] as string | undefined;
+    if (value) seller[name] = value;
+    else if (production) missing.push(name);
+    else seller[name] = DEMO_SELLER[name];
+  }
+  if (seller.MAILLON_SELLER_COUNTRY && !/^[A-Za-z]{2}$/.test(seller.MAILLON_SELLER_COUNTRY)) {
+    problems.push('  MAILLON_SELLER_COUNTRY: expected a two-letter country code (FR)');
+  }
+  if (seller.MAILLON_SELLER_SIRET && !/^\d{14}$/.test(compact(seller.MAILLON_SELLER_SIRET))) {
+    problems.push('  MAILLON_SELLER_SIRET: expected 14 digits');
+  }
+  if (missing.length > 0) {
+    problems.push(`  the seller printed on invoices is required in production; missing: ${missing.join(', ')}`);
+  }
+  if (production) {
+    const demo = DEMO_IDENTIFIERS.filter((name) => seller[name] && compact(seller[name]) === compact(DEMO_SELLER[name]));
+    if (demo.length > 0) problems.push(`  demo values are refused in production: ${demo.join(', ')}`);
+  }
+  const trustProxy = parseTrustProxy(e.MAILLON_TRUST_PROXY);
+  if (trustProxy === null) {
+    problems.push('  MAILLON_TRUST_PROXY: expected 0, a number of proxies (1, 2...) or a comma list of proxy addresses/CIDRs');
+  }
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.MAILLON_DATA_DIR,
-    seed: e.MAILLON_SEED,
+    seed: e.MAILLON_SEED ?? (production ? 'none' : 'demo'),
     supportEmail: e.MAILLON_SUPPORT_EMAIL,
     supportPassword: e.MAILLON_SUPPORT_PASSWORD,
     crawlerAllowPrivate: e.MAILLON_CRAWLER_ALLOW_PRIVATE,
@@ -113,26 +222,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     actAsMs: e.MAILLON_ACT_AS_MINUTES * 60_000,
     loginMaxFailuresPerAccount: e.MAILLON_LOGIN_MAX_FAILURES_ACCOUNT,
     loginMaxFailuresPerAddress: e.MAILLON_LOGIN_MAX_FAILURES_ADDRESS,
+    loginMaxFailuresPerPair: e.MAILLON_LOGIN_MAX_FAILURES_PAIR,
     loginWindowMs: e.MAILLON_LOGIN_WINDOW_MINUTES * 60_000,
-    trustProxy: e.MAILLON_TRUST_PROXY,
-    development: e.NODE_ENV !== 'production',
+    trustProxy: trustProxy ?? false,
+    development: !production,
+    production,
+    outboxShowsLinks: !production && !e.MAILLON_SMTP_URL,
     acceptanceMs: e.MAILLON_ACCEPTANCE_DAYS * 86_400_000,
     controlMs: e.MAILLON_CONTROL_DAYS * 86_400_000,
     commissionBp: Math.round(e.MAILLON_COMMISSION_PERCENT * 100),
     seller: {
-      name: e.MAILLON_SELLER_NAME,
-      legalName: e.MAILLON_SELLER_NAME,
-      address: e.MAILLON_SELLER_ADDRESS,
-      postalCode: e.MAILLON_SELLER_POSTAL_CODE,
-      city: e.MAILLON_SELLER_CITY,
-      country: e.MAILLON_SELLER_COUNTRY.toUpperCase(),
-      siret: e.MAILLON_SELLER_SIRET,
-      vatNumber: e.MAILLON_SELLER_VAT_NUMBER,
-      rcs: e.MAILLON_SELLER_RCS,
-      capital: e.MAILLON_SELLER_CAPITAL,
-      iban: e.MAILLON_SELLER_IBAN,
-      bic: e.MAILLON_SELLER_BIC,
-      bank: e.MAILLON_SELLER_BANK,
+      name: seller.MAILLON_SELLER_NAME,
+      legalName: seller.MAILLON_SELLER_NAME,
+      address: seller.MAILLON_SELLER_ADDRESS,
+      postalCode: seller.MAILLON_SELLER_POSTAL_CODE,
+      city: seller.MAILLON_SELLER_CITY,
+      country: seller.MAILLON_SELLER_COUNTRY.toUpperCase(),
+      siret: seller.MAILLON_SELLER_SIRET,
+      vatNumber: seller.MAILLON_SELLER_VAT_NUMBER,
+      rcs: seller.MAILLON_SELLER_RCS,
+      capital: seller.MAILLON_SELLER_CAPITAL,
+      iban: seller.MAILLON_SELLER_IBAN,
+      bic: seller.MAILLON_SELLER_BIC,
+      bank: seller.MAILLON_SELLER_BANK,
     },
   };
 }

@@ -38,6 +38,12 @@ if (seeded) {
   lines.push(`Demo accounts exist from an earlier start (e.g. agence@maillon.test / ${DEMO_PASSWORD}).`);
 }
 if (config.supportEmail) lines.push(`Support account: ${config.supportEmail}`);
+if (config.production && !config.smtpUrl) {
+  lines.push('Warning: NODE_ENV=production without MAILLON_SMTP_URL: e-mails stay in the outbox, and support sees their links redacted.');
+}
+if (config.production && database.engine === 'pglite') {
+  lines.push('Warning: NODE_ENV=production on the embedded PGlite, which is not crash-safe: set DATABASE_URL.');
+}
 console.log(lines.join('\n') + '\n');
 
 // The worker also delivers the outbox when MAILLON_SMTP_URL is set (one pooled transport per process).

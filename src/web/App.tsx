@@ -26,6 +26,7 @@ import { Invitation } from './routes/Invitation';
 import { MyAccount } from './routes/MyAccount';
 import { NotFound } from './routes/NotFound';
 import { ResetPassword } from './routes/ResetPassword';
+import { ConfirmEmail } from './routes/ConfirmEmail';
 import { SignIn } from './routes/SignIn';
 import { SignUp } from './routes/SignUp';
 import { SupportPage } from './routes/Support';
@@ -103,6 +104,7 @@ export function App() {
               <Route path="/mot-de-passe-oublie" element={<ForgotPassword />} />
               <Route path="/reset-password" element={<ResetPassword />} />
               <Route path="/invitation" element={<Invitation />} />
+              <Route path="/confirm-email" element={<ConfirmEmail />} />
             </Route>
             <Route
               element={

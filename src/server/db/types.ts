@@ -71,11 +71,13 @@ export interface SessionsTable {
 export interface AuthTokensTable {
   id: Generated<string>;
   token_hash: string;
-  kind: 'invitation' | 'password_reset';
+  kind: 'invitation' | 'password_reset' | 'email_change';
   account_id: string;
   created_at: Generated<Date>;
   expires_at: Timestamp;
   used_at: NullableTimestamp;
+  /** the address an `email_change` token confirms (migration 0006) */
+  new_email: Generated<string | null>;
 }
 
 export interface LoginFailuresTable {
@@ -121,6 +123,9 @@ export interface OutboxEmailsTable {
   locked_until: NullableTimestamp;
   last_attempt_at: NullableTimestamp;
   last_error: string | null;
+  /** the variant without its live link, stored at enqueue time (migration 0006); null: nothing to hide */
+  redacted_subject: Generated<string | null>;
+  redacted_text: Generated<string | null>;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'dead';

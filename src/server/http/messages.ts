@@ -27,6 +27,7 @@ export const messages = {
     fr: 'Le mot de passe doit contenir au moins 10 caractères.',
     en: 'The password must be at least 10 characters long.',
   },
+  email_unchanged: { fr: "C'est déjà l'adresse de ce compte.", en: 'This is already the address of this account.' },
   token_invalid: {
     fr: 'Ce lien est invalide ou a expiré. Demandez-en un nouveau.',
     en: 'This link is invalid or has expired. Ask for a new one.',

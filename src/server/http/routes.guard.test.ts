@@ -50,6 +50,7 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/auth/invitations/:token',
   'HEAD /api/auth/invitations/:token',
   'POST /api/auth/invitations/accept',
+  'POST /api/auth/email/confirm',
   // the OpenAPI page and its assets (@fastify/swagger-ui)
   'GET /api/docs',
   'HEAD /api/docs',

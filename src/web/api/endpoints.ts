@@ -13,6 +13,8 @@ import type {
   CreateMemberBody,
   DeactivateResult,
   EmailBody,
+  EmailChangeResult,
+  EmailConfirmBody,
   Invitation,
   ListAccountsQuery,
   LoginBody,
@@ -40,7 +42,8 @@ export const endpoints = {
   invitation: (token: string) => api.get<Invitation>(`/api/auth/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: (body: AcceptInvitationBody) => api.post<SessionResult>('/api/auth/invitations/accept', body),
   changePassword: (body: PasswordBody) => api.post<void>('/api/auth/password', body),
-  changeEmail: (body: EmailBody) => api.post<Account>('/api/auth/email', body),
+  changeEmail: (body: EmailBody) => api.post<EmailChangeResult>('/api/auth/email', body),
+  confirmEmailChange: (body: EmailConfirmBody) => api.post<{ email: string }>('/api/auth/email/confirm', body),
   actAs: (body: ActAsBody) => api.post<Me>('/api/act-as', body),
   stopActing: () => api.post<Me>('/api/act-as/stop'),
 

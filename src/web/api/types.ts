@@ -5,6 +5,8 @@ import type {
   ZAcceptInvitationBody,
   ZActAsBody,
   ZEmailBody,
+  ZEmailChangeResult,
+  ZEmailConfirmBody,
   ZInvitation,
   ZLoginBody,
   ZMe,
@@ -48,6 +50,8 @@ export type LoginBody = z.input<typeof ZLoginBody>;
 export type ActAsBody = z.input<typeof ZActAsBody>;
 export type PasswordBody = z.input<typeof ZPasswordBody>;
 export type EmailBody = z.input<typeof ZEmailBody>;
+export type EmailChangeResult = z.infer<typeof ZEmailChangeResult>;
+export type EmailConfirmBody = z.input<typeof ZEmailConfirmBody>;
 export type ResetRequestBody = z.input<typeof ZResetRequestBody>;
 export type ResetBody = z.input<typeof ZResetBody>;
 export type AcceptInvitationBody = z.input<typeof ZAcceptInvitationBody>;

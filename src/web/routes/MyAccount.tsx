@@ -166,7 +166,7 @@ function EmailCard({ currentEmail }: { currentEmail: string | null }) {
     mutationFn: endpoints.changeEmail,
     onSuccess: async (account) => {
       form.reset();
-      notifySuccess(t('myAccount.emailChanged', { email: account.email ?? '' }));
+      notifySuccess(t('myAccount.emailPending', { email: account.pendingEmail }));
       await queryClient.invalidateQueries({ queryKey: keys.me });
       await queryClient.invalidateQueries({ queryKey: ['account'] });
     },

@@ -413,6 +413,11 @@ function OutboxTab() {
                     {t('support.attempts', { count: m.attempts })}
                   </Text>
                 )}
+                {m.linkHidden && (
+                  <Badge size="xs" variant="light" color="orange" data-testid="outbox-link-hidden">
+                    {t('support.linkHidden')}
+                  </Badge>
+                )}
               </Stack>
             </Group>
             {m.lastError && m.status !== 'sent' && (

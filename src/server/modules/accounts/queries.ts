@@ -99,8 +99,14 @@ export async function recordSignIn(tx: Tx, id: string): Promise<void> {
   await tx.updateTable('accounts').set({ last_sign_in_at: new Date() }).where('id', '=', id).execute();
 }
 
-export async function setEmail(tx: Tx, id: string, email: string): Promise<AccountRow> {
-  return tx.updateTable('accounts').set({ email }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+/** A new e-mail address, and the search text that finds the account by it. */
+export async function setEmail(tx: Tx, id: string, email: string, name: string): Promise<AccountRow> {
+  return tx
+    .updateTable('accounts')
+    .set({ email, search_text: searchTextOf(name, email) })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function setRole(tx: Tx, id: string, role: Role): Promise<void> {

@@ -6,6 +6,7 @@ import {
   findAccountById,
   listAccountsBelow,
   searchTextOf,
+  setEmail,
   type AccountListFilters,
   type BalanceReader,
 } from './queries.js';
@@ -34,7 +35,6 @@ export {
   moveSubtree as setParent,
   recordSignIn,
   setAgencyMode,
-  setEmail,
   setInactive,
   setPasswordHash,
   setRole,
@@ -167,4 +167,14 @@ export async function updateAccountProfile(
   if (Object.keys(set).length === 0) return;
   await tx.updateTable('accounts').set(set).where('id', '=', id).execute();
   await recordAudit(tx, actor, 'account.update', { type: 'account', id }, { fields: Object.keys(input) });
+}
+
+/**
+ * Gives an account a new (already verified) e-mail address and refreshes its search text, so that
+ * the accounts list `?q=` finds the new address. For auth's confirmed e-mail change.
+ */
+export async function setAccountEmail(tx: Tx, accountId: string, email: string): Promise<AccountRow> {
+  const row = await findAccountById(tx, accountId);
+  if (!row) throw notFound();
+  return setEmail(tx, accountId, email, row.name);
 }

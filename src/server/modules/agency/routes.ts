@@ -94,7 +94,7 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
         ? (await findReachableAccount(ctx.db, actor, request.query.accountId)).id
         : actor.account.id;
       const scope = { accountIds: subtreeIds(ctx.db, root), namesOf: (ids: string[]) => accountLabels(ctx.db, ids) };
-      return listAuditForSubtree(ctx.db, scope, { limit: request.query.limit, cursor: request.query.cursor ?? null });
+      return listAuditForSubtree(ctx.db, actor, scope, { limit: request.query.limit, cursor: request.query.cursor ?? null });
     },
   );
 };

@@ -31,6 +31,26 @@ export async function recordAudit(
     .execute();
 }
 
+/**
+ * `recordAudit` as one statement that writes only when `when` holds: a caller that must do the
+ * same work whatever the outcome (a password reset for an unknown e-mail) runs it either way.
+ */
+export async function recordAuditIf(
+  tx: Tx,
+  when: boolean,
+  actor: Pick<Actor, 'person' | 'account' | 'ip'> | null,
+  action: string,
+  target: AuditTarget | null,
+  details: Record<string, unknown> | null = null,
+): Promise<void> {
+  await sql`
+    insert into audit_log (person_id, account_id, agency_id, action, target_type, target_id, ip, details)
+    select ${actor?.person.id ?? null}::uuid, ${actor?.account.id ?? null}::uuid, ${actor?.account.agencyId ?? null}::uuid,
+      ${action}, ${target?.type ?? null}::text, ${target?.id ?? null}::text, ${actor?.ip ?? null}::text,
+      ${details ? JSON.stringify(details) : null}::jsonb
+    where ${when && actor !== null}::boolean`.execute(tx);
+}
+
 export type AuditEntry = {
   id: string;
   at: string;
@@ -42,6 +62,21 @@ export type AuditEntry = {
   person: { id: string; name: string } | null;
   account: { id: string; name: string } | null;
 };
+
+/**
+ * Who may see the staff-side details of a line written by someone else (the address it came from,
+ * support's reason for acting-as): support and the agency side (agency, manager, consultant). A
+ * customer (client, publisher) sees its own lines whole, and the others' without them.
+ */
+export function seesStaffDetails(viewer: Pick<Actor, 'person'>): boolean {
+  return viewer.person.role !== 'client' && viewer.person.role !== 'publisher';
+}
+
+function withoutStaffDetails(entry: AuditEntry): AuditEntry {
+  const details = entry.details && typeof entry.details === 'object' && !Array.isArray(entry.details) ? { ...(entry.details as Record<string, unknown>) } : entry.details;
+  if (details && typeof details === 'object' && 'reason' in details) delete (details as Record<string, unknown>).reason;
+  return { ...entry, ip: null, details };
+}
 
 /**
  * Which accounts a trail covers, given by the caller (audit knows no other feature): a subquery of
@@ -61,7 +96,8 @@ const targetAccount = sql<string>`(case when l.target_type = 'account' and l.tar
 /**
  * The trail of every write made for an account of the given subtree (the root included), or
  * made by anyone (support) on one of those accounts, newest first. The scope's root must already
- * be an account the caller may read.
+ * be an account the caller may read. `viewer` decides what of the others' lines is shown
+ * (`seesStaffDetails`).
  *
  * Two halves, each answered by an index and cut at a page before they are merged: the lines made
  * for an account of the subtree (`audit_log_account_idx`), and the lines whose target is one of
@@ -70,6 +106,7 @@ const targetAccount = sql<string>`(case when l.target_type = 'account' and l.tar
  */
 export async function listAuditForSubtree(
   db: Tx,
+  viewer: Pick<Actor, 'person'>,
   scope: AuditScope,
   page: { limit: number; cursor: string | null },
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
@@ -104,7 +141,8 @@ export async function listAuditForSubtree(
     const name = id ? names.get(id)?.name : undefined;
     return id && name !== undefined ? { id, name } : null;
   };
-  const items = pageRows.map((r) => ({
+  const staff = seesStaffDetails(viewer);
+  const items = pageRows.map((r): AuditEntry => ({
     id: r.id,
     at: new Date(r.at).toISOString(),
     action: r.action,
@@ -115,5 +153,6 @@ export async function listAuditForSubtree(
     person: named(r.person_id),
     account: named(r.account_id),
   }));
-  return { items, nextCursor: rows.length > page.limit ? items[items.length - 1].id : null };
+  const shown = staff ? items : items.map((e) => (e.person?.id === viewer.person.id ? e : withoutStaffDetails(e)));
+  return { items: shown, nextCursor: rows.length > page.limit ? items[items.length - 1].id : null };
 }

@@ -68,30 +68,52 @@ export async function touchSession(db: Tx, sessionId: string) {
   await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', sessionId).execute();
 }
 
-export async function insertAuthToken(
+export type AuthTokenKind = 'invitation' | 'password_reset' | 'email_change';
+
+/** No account has this id: revoking its tokens touches nothing (see `storeAuthToken`). */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Stores a token (hashed) for an account, replacing the older ones of the same kind. With
+ * `accountId: null` it runs the very same two statements and writes nothing, so that a request for
+ * an unknown e-mail costs what a known one does.
+ */
+export async function storeAuthToken(
   tx: Tx,
-  kind: 'invitation' | 'password_reset',
-  accountId: string,
+  kind: AuthTokenKind,
+  hash: string,
+  accountId: string | null,
   ttlMs: number,
-): Promise<string> {
-  const { token, hash } = newToken();
+  newEmail: string | null = null,
+): Promise<void> {
   // A new link replaces the older ones of the same kind.
   await tx
     .updateTable('auth_tokens')
     .set({ used_at: sql`now()` })
-    .where('account_id', '=', accountId)
+    .where('account_id', '=', accountId ?? NO_ACCOUNT)
     .where('kind', '=', kind)
     .where('used_at', 'is', null)
     .execute();
-  await tx
-    .insertInto('auth_tokens')
-    .values({ token_hash: hash, kind, account_id: accountId, expires_at: new Date(Date.now() + ttlMs) })
-    .execute();
+  await sql`
+    insert into auth_tokens (token_hash, kind, account_id, expires_at, new_email)
+    select ${hash}, ${kind}, ${accountId}::uuid, ${new Date(Date.now() + ttlMs)}::timestamptz, ${newEmail}::text
+    where ${accountId !== null}::boolean`.execute(tx);
+}
+
+export async function insertAuthToken(
+  tx: Tx,
+  kind: AuthTokenKind,
+  accountId: string,
+  ttlMs: number,
+  newEmail: string | null = null,
+): Promise<string> {
+  const { token, hash } = newToken();
+  await storeAuthToken(tx, kind, hash, accountId, ttlMs, newEmail);
   return token;
 }
 
 /** The unused, unexpired token of that kind, locked for the transaction that consumes it. */
-export async function findLiveAuthToken(tx: Tx, kind: 'invitation' | 'password_reset', token: string, lock: boolean) {
+export async function findLiveAuthToken(tx: Tx, kind: AuthTokenKind, token: string, lock: boolean) {
   return tx
     .selectFrom('auth_tokens')
     .selectAll()
@@ -107,26 +129,28 @@ export async function markAuthTokenUsed(tx: Tx, id: string) {
   await tx.updateTable('auth_tokens').set({ used_at: sql`now()` }).where('id', '=', id).execute();
 }
 
-/** Failures counted in the database, so that every app process sees the same limit. */
-export async function countRecentFailures(db: Tx, key: string, windowMs: number): Promise<number> {
-  const row = await db
-    .selectFrom('login_failures')
-    .select('failures')
-    .where('key', '=', key)
-    .where('window_started_at', '>', new Date(Date.now() - windowMs))
-    .executeTakeFirst();
-  return row?.failures ?? 0;
-}
-
-export async function recordFailure(db: Tx, key: string, windowMs: number) {
-  const windowStart = new Date(Date.now() - windowMs);
-  await sql`
+/**
+ * Reserves one attempt on a limit counter kept in the database (so that every app process sees
+ * it), atomically: one upsert that bumps the counter (or starts a new window) and returns the new
+ * count with the seconds left in the window. Concurrent attempts each get their own number, so
+ * with a limit of 5 only 5 of 50 simultaneous ones go on. A success gives its reservation back
+ * (`releaseAttempt`), so the counters hold failures (and attempts still running).
+ */
+export async function reserveAttempt(db: Tx, key: string, windowMs: number): Promise<{ count: number; retryAfterSeconds: number }> {
+  const window = sql`(now() - ${windowMs} * interval '1 millisecond')`;
+  const { rows } = await sql<{ failures: number; retry_after: number }>`
     insert into login_failures (key, window_started_at, failures) values (${key}, now(), 1)
     on conflict (key) do update set
-      failures = case when login_failures.window_started_at <= ${windowStart} then 1 else login_failures.failures + 1 end,
-      window_started_at = case when login_failures.window_started_at <= ${windowStart} then now() else login_failures.window_started_at end`.execute(
-    db,
-  );
+      failures = case when login_failures.window_started_at <= ${window} then 1 else login_failures.failures + 1 end,
+      window_started_at = case when login_failures.window_started_at <= ${window} then now() else login_failures.window_started_at end
+    returning failures,
+      greatest(1, ceil(extract(epoch from (window_started_at + ${windowMs} * interval '1 millisecond' - now()))))::int as retry_after`.execute(db);
+  return { count: rows[0].failures, retryAfterSeconds: rows[0].retry_after };
+}
+
+/** Gives back an attempt reserved by `reserveAttempt` (the attempt succeeded). */
+export async function releaseAttempt(db: Tx, key: string): Promise<void> {
+  await sql`update login_failures set failures = greatest(failures - 1, 0) where key = ${key}`.execute(db);
 }
 
 export async function clearFailures(db: Tx, key: string) {

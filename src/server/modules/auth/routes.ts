@@ -4,6 +4,9 @@ import {
   ZAcceptInvitationBody,
   ZActAsBody,
   ZEmailBody,
+  ZEmailChangeResult,
+  ZEmailConfirmBody,
+  ZEmailConfirmResult,
   ZInvitation,
   ZInvitationParams,
   ZLoginBody,
@@ -14,7 +17,6 @@ import {
   ZSessionResult,
   ZSignupBody,
 } from './schema.js';
-import { ZAccount } from '../accounts/schema.js';
 import * as auth from './service.js';
 
 const tags = ['auth'];
@@ -87,8 +89,15 @@ export const authRoutes: RoutesPlugin = async (app, { ctx }) => {
     return reply.status(204).send();
   });
 
-  app.post('/api/auth/email', { schema: { tags, body: ZEmailBody, response: { 200: ZAccount } } }, async (request) =>
+  // Asks for a new address: it takes effect when the link sent to it is followed (below).
+  app.post('/api/auth/email', { schema: { tags, body: ZEmailBody, response: { 200: ZEmailChangeResult } } }, async (request) =>
     auth.changeEmail(actorOf(request), request.body, ctx),
+  );
+
+  app.post(
+    '/api/auth/email/confirm',
+    { config: { public: true }, schema: { tags, body: ZEmailConfirmBody, response: { 200: ZEmailConfirmResult } } },
+    async (request) => auth.confirmEmailChange(request.body, metaOf(request), ctx),
   );
 
   app.post(

@@ -35,6 +35,10 @@ export const ZMe = z.object({
 export const ZActAsBody = z.object({ accountId: z.uuid(), reason: z.string().trim().max(500).optional() });
 export const ZPasswordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: ZPassword });
 export const ZEmailBody = z.object({ currentPassword: z.string().min(1).max(200), email: ZEmail });
+/** The account as it is (its e-mail unchanged until confirmed) and the address awaiting confirmation. */
+export const ZEmailChangeResult = ZAccount.extend({ pendingEmail: z.string() });
+export const ZEmailConfirmBody = z.object({ token: z.string().min(10).max(200) });
+export const ZEmailConfirmResult = z.object({ email: z.string() });
 export const ZResetRequestBody = z.object({ email: z.string().trim().min(1).max(254) });
 export const ZResetBody = z.object({ token: z.string().min(10).max(200), newPassword: ZPassword });
 export const ZInvitationParams = z.object({ token: z.string().min(10).max(200) });

@@ -1,7 +1,7 @@
 import type { Actor, ActorAccount, Ctx, Tx } from '../../http/actor.js';
 import type { AccountRow, Company, Language } from '../../db/types.js';
 import { AppError, forbidden, invalidInput, invalidState, notFound } from '../../http/errors.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, recordAuditIf } from '../audit/service.js';
 import { queueEmail, renderEmail } from '../notifications/service.js';
 import {
   createAccount,
@@ -9,7 +9,7 @@ import {
   findAccountById,
   isDescendant,
   recordSignIn,
-  setEmail,
+  setAccountEmail,
   setPasswordHash,
   toAccount,
   toActorAccount,
@@ -19,7 +19,6 @@ import { hashPassword, verifyPassword } from './password.js';
 import {
   clearActing,
   clearFailures,
-  countRecentFailures,
   deleteSession,
   deleteSessionsOfPerson,
   findLiveAuthToken,
@@ -27,7 +26,10 @@ import {
   insertAuthToken,
   insertSession,
   markAuthTokenUsed,
-  recordFailure,
+  newToken,
+  storeAuthToken,
+  releaseAttempt,
+  reserveAttempt,
   touchSession,
 } from './queries.js';
 import { deleteEndedLoginFailures, deleteExpiredSessions } from './queries.js';
@@ -45,6 +47,7 @@ export type SessionGrant = { token: string; csrfToken: string; expiresAt: Date }
 
 const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
 const RESET_TTL_MS = 3_600_000;
+const EMAIL_CHANGE_TTL_MS = 24 * 3_600_000;
 
 async function openSession(
   tx: Tx,
@@ -98,31 +101,48 @@ export async function signUp(
   });
 }
 
+function rateLimited(windowMs: number, retryAfterSeconds: number): AppError {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return new AppError('rate_limited', 429, 'rate_limited', { minutes }, undefined, { 'retry-after': String(retryAfterSeconds || Math.ceil(windowMs / 1000)) });
+}
+
+/** The three sign-in counters: the (e-mail, address) pair, the address, and the e-mail alone (a higher ceiling). */
+function signInKeys(email: string, ip: string | null) {
+  const address = ip ?? 'unknown';
+  return { pair: `pair:${email}|${address}`, address: `address:${address}`, account: `account:${email}` };
+}
+
+/**
+ * Reserves the attempt on each counter in turn, before any password is checked, and stops at the
+ * first one past its limit: a caller blocked on its pair or its address adds nothing to the
+ * e-mail's ceiling, so a stranger elsewhere cannot lock the owner out (the ceiling needs many addresses).
+ */
+async function reserveSignIn(ctx: Ctx, keys: ReturnType<typeof signInKeys>): Promise<void> {
+  const { loginWindowMs: windowMs, loginMaxFailuresPerPair, loginMaxFailuresPerAddress, loginMaxFailuresPerAccount } = ctx.config;
+  for (const [key, limit] of [
+    [keys.pair, loginMaxFailuresPerPair],
+    [keys.address, loginMaxFailuresPerAddress],
+    [keys.account, loginMaxFailuresPerAccount],
+  ] as const) {
+    const { count, retryAfterSeconds } = await reserveAttempt(ctx.db, key, windowMs);
+    if (count > limit) throw rateLimited(windowMs, retryAfterSeconds);
+  }
+}
+
 export async function logIn(input: { email: string; password: string }, meta: RequestMeta, ctx: Ctx) {
   const email = input.email.trim().toLowerCase();
-  const { loginWindowMs: windowMs } = ctx.config;
-  const accountKey = `account:${email}`;
-  const addressKey = `address:${meta.ip ?? 'unknown'}`;
-  const [byAccount, byAddress] = await Promise.all([
-    countRecentFailures(ctx.db, accountKey, windowMs),
-    countRecentFailures(ctx.db, addressKey, windowMs),
-  ]);
-  if (byAccount >= ctx.config.loginMaxFailuresPerAccount || byAddress >= ctx.config.loginMaxFailuresPerAddress) {
-    const minutes = Math.ceil(windowMs / 60_000);
-    throw new AppError('rate_limited', 429, 'rate_limited', { minutes }, undefined, {
-      'retry-after': String(Math.ceil(windowMs / 1000)),
-    });
-  }
+  const keys = signInKeys(email, meta.ip);
+  // Counted before argon2 runs: concurrent wrong passwords cannot all be evaluated.
+  await reserveSignIn(ctx, keys);
   const row = await findAccountByEmail(ctx.db, email);
   const ok = await verifyPassword(row?.password_hash ?? null, input.password);
-  if (!row || !ok) {
-    await recordFailure(ctx.db, accountKey, windowMs);
-    await recordFailure(ctx.db, addressKey, windowMs);
-    throw new AppError('invalid_credentials', 401, 'invalid_credentials');
-  }
+  if (!row || !ok) throw new AppError('invalid_credentials', 401, 'invalid_credentials');
   if (!row.active) throw forbidden('account_inactive');
   return ctx.db.transaction().execute(async (tx) => {
-    await clearFailures(tx, accountKey);
+    // A success gives its reservations back and clears the pair's failures.
+    await clearFailures(tx, keys.pair);
+    await releaseAttempt(tx, keys.address);
+    await releaseAttempt(tx, keys.account);
     await recordSignIn(tx, row.id);
     await recordAudit(tx, actorOf(row, meta), 'auth.login', { type: 'account', id: row.id });
     const grant = await openSession(tx, ctx, row.id, meta);
@@ -266,6 +286,11 @@ export async function changePassword(
   });
 }
 
+/**
+ * Asks for a new e-mail address: nothing changes yet. The new address receives a confirmation
+ * link (`confirmEmailChange`); the current one is told of the request. Needs the current password
+ * and an own session (not while acting).
+ */
 export async function changeEmail(actor: Actor, input: { currentPassword: string; email: string }, ctx: Ctx) {
   assertNotActing(actor);
   const row = await findAccountById(ctx.db, actor.person.id);
@@ -273,30 +298,64 @@ export async function changeEmail(actor: Actor, input: { currentPassword: string
     throw new AppError('forbidden', 403, 'wrong_current_password', {}, 'currentPassword');
   }
   const email = input.email.trim().toLowerCase();
+  if (email === row.email) throw invalidInput('email_unchanged', 'email');
   return ctx.db.transaction().execute(async (tx) => {
     const other = await findAccountByEmail(tx, email);
     if (other && other.id !== row.id) throw new AppError('email_taken', 409, 'email_taken', {}, 'email');
-    const updated = await setEmail(tx, row.id, email);
-    await recordAudit(tx, actor, 'auth.email_change', { type: 'account', id: row.id });
-    return toAccount(updated);
+    const token = await insertAuthToken(tx, 'email_change', row.id, EMAIL_CHANGE_TTL_MS, email);
+    const link = `${ctx.config.publicUrl}/confirm-email?token=${token}`;
+    await queueEmail(tx, renderEmail('email_change_confirm', row.language, email, { name: row.name, link }));
+    if (row.email) {
+      await queueEmail(tx, renderEmail('email_change_notice', row.language, row.email, { name: row.name, newEmail: email }));
+    }
+    await recordAudit(tx, actor, 'auth.email_change_request', { type: 'account', id: row.id });
+    return { ...toAccount(row), pendingEmail: email };
   });
 }
 
-/** Always answers the same, known e-mail or not; a known one receives a one-hour link. */
+/** Follows the link sent to the new address: the account takes it now (once; 409 if it was taken meanwhile). */
+export async function confirmEmailChange(input: { token: string }, meta: RequestMeta, ctx: Ctx) {
+  return ctx.db.transaction().execute(async (tx) => {
+    const token = await findLiveAuthToken(tx, 'email_change', input.token, true);
+    const row = token ? await findAccountById(tx, token.account_id) : undefined;
+    if (!token || !token.new_email || !row || !row.active) throw invalidInput('token_invalid', 'token');
+    const other = await findAccountByEmail(tx, token.new_email);
+    if (other && other.id !== row.id) throw new AppError('email_taken', 409, 'email_taken', {}, 'token');
+    await markAuthTokenUsed(tx, token.id);
+    const updated = await setAccountEmail(tx, row.id, token.new_email);
+    await recordAudit(tx, actorOf(updated, meta), 'auth.email_change', { type: 'account', id: row.id }, { from: row.email, to: updated.email });
+    return { email: updated.email! };
+  });
+}
+
+/**
+ * Always answers the same, known e-mail or not, and does the same work either way (the same
+ * limit counters, a token drawn and hashed, the same statements, which write nothing for an
+ * unknown e-mail), so that neither the answer nor its time tells whether the address has an
+ * account. A known, active one receives a one-hour link. Limited per e-mail and per address.
+ */
 export async function requestPasswordReset(input: { email: string }, meta: RequestMeta, ctx: Ctx): Promise<void> {
   const email = input.email.trim().toLowerCase();
-  const key = `reset:${email}`;
-  if ((await countRecentFailures(ctx.db, key, ctx.config.loginWindowMs)) >= ctx.config.loginMaxFailuresPerAccount) {
-    return;
-  }
-  await recordFailure(ctx.db, key, ctx.config.loginWindowMs);
+  const { loginWindowMs: windowMs, loginMaxFailuresPerPair, loginMaxFailuresPerAddress } = ctx.config;
+  const { token, hash } = newToken();
+  // One transaction that writes either way (the counters), so that both commits cost the same.
   await ctx.db.transaction().execute(async (tx) => {
+    for (const [key, limit] of [
+      [`reset:${email}`, loginMaxFailuresPerPair],
+      [`reset-address:${meta.ip ?? 'unknown'}`, loginMaxFailuresPerAddress],
+    ] as const) {
+      if ((await reserveAttempt(tx, key, windowMs)).count > limit) return;
+    }
     const row = await findAccountByEmail(tx, email);
-    if (!row || !row.active || !row.email) return;
-    const token = await insertAuthToken(tx, 'password_reset', row.id, RESET_TTL_MS);
+    const target = row && row.active && row.email ? row : null;
+    await storeAuthToken(tx, 'password_reset', hash, target?.id ?? null, RESET_TTL_MS);
     const link = `${ctx.config.publicUrl}/reset-password?token=${token}`;
-    await queueEmail(tx, renderEmail('password_reset', row.language, row.email, { name: row.name, link }));
-    await recordAudit(tx, actorOf(row, meta), 'auth.password_reset_request', { type: 'account', id: row.id });
+    const mail = renderEmail('password_reset', target?.language ?? meta.lang, target?.email ?? email, { name: target?.name ?? email, link });
+    await queueEmail(tx, mail, { onlyIf: target !== null });
+    await recordAuditIf(tx, target !== null, target ? actorOf(target, meta) : null, 'auth.password_reset_request', {
+      type: 'account',
+      id: target?.id ?? email,
+    });
   });
 }
 

@@ -4,22 +4,36 @@ import type { Tx } from '../../http/actor.js';
 import type { Language, OutboxStatus } from '../../db/types.js';
 import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
 
-export type Email = { to: string; subject: string; text: string };
+/** An e-mail; `redacted` is its variant without the live link, for e-mails that carry one. */
+export type Email = { to: string; subject: string; text: string; redacted?: { subject: string; text: string } };
+
+/** What replaces a live link in the stored copy of a delivered e-mail and in support's view. */
+export const REDACTED_LINK = '[lien retiré / link removed]';
 
 /**
  * Queues an e-mail in the outbox, in the caller's transaction: it leaves only if the change that
  * caused it commits. Without SMTP configured the outbox is where development reads its e-mails.
+ * An e-mail with a live link stores its redacted variant too: the live text is kept only until it
+ * is delivered (`markEmailSent`).
+ *
+ * `onlyIf: false` runs the very same statement but writes nothing: a caller that must take the
+ * same time whether or not it sends (a password reset for an unknown e-mail) passes its condition.
  */
-export async function queueEmail(tx: Tx, email: Email): Promise<void> {
-  await tx
-    .insertInto('outbox_emails')
-    .values({ to_address: email.to, subject: email.subject, text_body: email.text })
-    .execute();
+export async function queueEmail(tx: Tx, email: Email, options: { onlyIf?: boolean } = {}): Promise<void> {
+  const when = options.onlyIf ?? true;
+  await sql`
+    insert into outbox_emails (to_address, subject, text_body, redacted_subject, redacted_text)
+    select ${email.to}, ${email.subject}, ${email.text}, ${email.redacted?.subject ?? null}::text, ${email.redacted?.text ?? null}::text
+    where ${when}::boolean`.execute(tx);
 }
 
-export type OutboxFilter = { limit: number; cursor?: string; to?: string; status?: OutboxStatus };
+export type OutboxFilter = { limit: number; cursor?: string; to?: string; status?: OutboxStatus; showLinks: boolean };
 
-/** The outbox, newest first on (created_at, id), a page at a time. */
+/**
+ * The outbox, newest first on (created_at, id), a page at a time. Unless `showLinks` (development
+ * without SMTP), an e-mail that carried a live link shows only its redacted variant, whether it is
+ * delivered yet or not.
+ */
 export async function listOutbox(db: Tx, page: OutboxFilter) {
   const after = decodeCursor(page.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const rows = await db
@@ -37,22 +51,27 @@ export async function listOutbox(db: Tx, page: OutboxFilter) {
     .execute();
   const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.sort_key, r.id]);
   return {
-    items: items.map((r) => ({
-      id: r.id,
-      to: r.to_address,
-      subject: r.subject,
-      text: r.text_body,
-      createdAt: new Date(r.created_at).toISOString(),
-      sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
-      status: r.status,
-      attempts: r.attempts,
-      nextAttemptAt: r.status === 'pending' ? new Date(r.next_attempt_at).toISOString() : null,
-      lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at).toISOString() : null,
-      lastError: r.last_error,
-    })),
+    items: items.map((r) => {
+      const hide = !page.showLinks && r.redacted_text !== null;
+      return {
+        id: r.id,
+        to: r.to_address,
+        subject: hide ? (r.redacted_subject ?? r.subject) : r.subject,
+        text: hide ? r.redacted_text! : r.text_body,
+        linkHidden: hide,
+        createdAt: new Date(r.created_at).toISOString(),
+        sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+        status: r.status,
+        attempts: r.attempts,
+        nextAttemptAt: r.status === 'pending' ? new Date(r.next_attempt_at).toISOString() : null,
+        lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at).toISOString() : null,
+        lastError: r.last_error,
+      };
+    }),
     nextCursor,
   };
 }
+
 
 /** How delivery retries: after `maxAttempts` failed attempts a message is dead until support retries it. */
 export const DELIVERY = {
@@ -136,13 +155,21 @@ async function claimDueEmails(db: Tx, now: Date, limit: number): Promise<Claimed
 }
 
 /**
- * The one place where a message becomes sent. Anything that must happen to the stored copy once
- * it has left (e.g. redacting live links) belongs here.
+ * The one place where a message becomes sent. In the same statement the stored copy of an e-mail
+ * that carried a live link becomes its redacted variant: the live token now exists only in the
+ * recipient's mailbox.
  */
 export async function markEmailSent(db: Tx, id: string): Promise<void> {
   await db
     .updateTable('outbox_emails')
-    .set({ status: 'sent', sent_at: sql`now()`, locked_until: null, last_error: null })
+    .set({
+      status: 'sent',
+      sent_at: sql`now()`,
+      locked_until: null,
+      last_error: null,
+      subject: sql`coalesce(redacted_subject, subject)`,
+      text_body: sql`coalesce(redacted_text, text_body)`,
+    })
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .execute();
@@ -229,8 +256,12 @@ export async function findEmailStatus(tx: Tx, id: string): Promise<OutboxStatus 
 }
 
 type Template = (p: Record<string, string>) => { subject: string; text: string };
+type TemplateName = 'invitation' | 'password_reset' | 'agency_approved' | 'email_change_confirm' | 'email_change_notice';
 
-const templates: Record<'invitation' | 'password_reset' | 'agency_approved', Record<Language, Template>> = {
+/** Templates whose `link` holds a live token: their stored copy is redacted. */
+const SENSITIVE: ReadonlySet<TemplateName> = new Set(['invitation', 'password_reset', 'email_change_confirm']);
+
+const templates: Record<TemplateName, Record<Language, Template>> = {
   invitation: {
     fr: (p) => ({
       subject: `${p.inviter} vous invite sur Maillon`,
@@ -251,6 +282,26 @@ const templates: Record<'invitation' | 'password_reset' | 'agency_approved', Rec
       text: `Hello ${p.name},\n\nTo choose a new password, open this link (valid for 1 hour):\n${p.link}\n\nIf you did not ask for it, ignore this message.\n\nThe Maillon team`,
     }),
   },
+  email_change_confirm: {
+    fr: (p) => ({
+      subject: 'Confirmez votre nouvelle adresse e-mail Maillon',
+      text: `Bonjour ${p.name},\n\nVous avez demandé à utiliser cette adresse pour votre compte Maillon. Confirmez-la en ouvrant ce lien (valable 24 heures) :\n${p.link}\n\nTant que vous ne l'avez pas ouvert, votre compte garde son ancienne adresse. Si vous n'avez rien demandé, ignorez ce message.\n\nL'équipe Maillon`,
+    }),
+    en: (p) => ({
+      subject: 'Confirm your new Maillon e-mail address',
+      text: `Hello ${p.name},\n\nYou asked to use this address for your Maillon account. Confirm it by opening this link (valid for 24 hours):\n${p.link}\n\nUntil you open it, your account keeps its former address. If you did not ask for it, ignore this message.\n\nThe Maillon team`,
+    }),
+  },
+  email_change_notice: {
+    fr: (p) => ({
+      subject: 'Changement de votre adresse e-mail Maillon',
+      text: `Bonjour ${p.name},\n\nUn changement de l'adresse e-mail de votre compte Maillon vers ${p.newEmail} a été demandé. Il prendra effet quand le lien envoyé à cette nouvelle adresse sera ouvert.\n\nSi vous n'êtes pas à l'origine de cette demande, changez votre mot de passe et prévenez le support.\n\nL'équipe Maillon`,
+    }),
+    en: (p) => ({
+      subject: 'Your Maillon e-mail address is changing',
+      text: `Hello ${p.name},\n\nA change of your Maillon account's e-mail address to ${p.newEmail} was requested. It takes effect when the link sent to that new address is opened.\n\nIf you did not ask for it, change your password and tell support.\n\nThe Maillon team`,
+    }),
+  },
   agency_approved: {
     fr: (p) => ({
       subject: 'Le mode agence est activé',
@@ -269,5 +320,7 @@ export function renderEmail(
   to: string,
   params: Record<string, string>,
 ): Email {
-  return { to, ...templates[template][lang](params) };
+  const live = templates[template][lang](params);
+  if (!SENSITIVE.has(template)) return { to, ...live };
+  return { to, ...live, redacted: templates[template][lang]({ ...params, link: REDACTED_LINK }) };
 }

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
-import { forbidden } from '../../http/errors.js';
 import { ZPageOf, ZPageQuery } from '../../http/pagination.js';
-import { listOutbox } from '../notifications/service.js';
 import { ZAgencyRequest } from '../agency/schema.js';
 import * as agency from '../agency/service.js';
 import * as support from './service.js';
@@ -44,7 +42,8 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
     async (request) => agency.decideAgencyRequest(actorOf(request), request.params.id, 'reject', request.body?.note, ctx),
   );
 
-  // The e-mails the app has sent (or, without SMTP, would have sent). Support only: they hold sign-in links.
+  // The e-mails the app has sent (or, without SMTP, would have sent). Support only, audited; live links
+  // only in development without SMTP (support/service.ts).
   app.get(
     '/api/support/outbox',
     {
@@ -66,6 +65,8 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
                 nextAttemptAt: z.string().nullable(),
                 lastAttemptAt: z.string().nullable(),
                 lastError: z.string().nullable(),
+                /** true when the e-mail carried a live link that this view leaves out */
+                linkHidden: z.boolean(),
               }),
             ),
             nextCursor: z.string().nullable(),
@@ -73,11 +74,7 @@ export const supportRoutes: RoutesPlugin = async (app, { ctx }) => {
         },
       },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      if (actor.account.role !== 'support') throw forbidden('support_only');
-      return listOutbox(ctx.db, request.query);
-    },
+    async (request) => support.readOutbox(actorOf(request), request.query, ctx),
   );
 
   // A message that failed (dead after its last attempt, or waiting) is queued again now. Audited.
