@@ -10,7 +10,9 @@ export default defineConfig({
           name: 'server',
           include: ['src/**/*.test.ts'],
           globalSetup: ['src/server/testing/global-setup.ts'],
-          testTimeout: 60_000,
+          // a safety net against hangs, not a speed check: the route-table guard walk takes about a
+          // minute on its own and longer when several suites share the machine's two cores
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           pool: 'forks',
         },

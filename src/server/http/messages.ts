@@ -193,6 +193,10 @@ export const messages = {
     fr: 'Cet e-mail est déjà parti : il ne peut pas être renvoyé.',
     en: 'This e-mail has already been sent: it cannot be retried.',
   },
+  email_being_sent: {
+    fr: 'Cet e-mail est en cours d’envoi : réessayez dans quelques minutes.',
+    en: 'This e-mail is being sent right now: try again in a few minutes.',
+  },
   live_url_credentials: {
     fr: "L'URL de l'article ne doit pas contenir d'identifiant ni de mot de passe (user:pass@…).",
     en: 'The article URL must not carry a user name or password (user:pass@…).',

@@ -152,6 +152,15 @@ describe('e-mail delivery', () => {
     const again = await support.post(`/api/support/outbox/${dead.id}/retry`);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('invalid_state');
+
+    // a message a process is sending right now (its lease runs) is not put back: it would leave twice
+    const leased = address('leased');
+    await queue(leased);
+    const row = await rowOf(leased);
+    await env.database.db.updateTable('outbox_emails').set({ locked_until: new Date(Date.now() + 60_000), attempts: 1 }).where('id', '=', row.id).execute();
+    const busy = await support.post(`/api/support/outbox/${row.id}/retry`);
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.message).toContain('en cours d’envoi');
   });
 
   it('is safe with several senders at once: each message leaves once', async () => {

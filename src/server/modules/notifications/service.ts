@@ -236,14 +236,20 @@ export async function deliverQueuedEmails(
 
 /**
  * Puts a dead (or waiting) message back in the queue for a fresh series of attempts, due now.
- * Returns null when the message does not exist or was already sent. The caller audits it.
+ * Returns null when the message does not exist, was already sent or is being sent. The caller audits it.
  */
 export async function requeueEmail(tx: Tx, id: string): Promise<{ id: string; to: string } | null> {
   const row = await tx
     .updateTable('outbox_emails')
     .set({ status: 'pending', attempts: 0, next_attempt_at: sql`now()`, locked_until: null })
     .where('id', '=', id)
-    .where('status', 'in', ['dead', 'pending'])
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'dead'),
+        // a waiting message, unless a process is sending it right now (its lease runs)
+        eb.and([eb('status', '=', 'pending'), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', new Date())])]),
+      ]),
+    )
     .returning(['id', 'to_address'])
     .executeTakeFirst();
   return row ? { id: row.id, to: row.to_address } : null;

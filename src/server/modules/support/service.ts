@@ -17,7 +17,7 @@ export async function retryOutboxEmail(actor: Actor, id: string, ctx: Ctx) {
     const status = await findEmailStatus(tx, id);
     if (!status) throw notFound();
     const requeued = await requeueEmail(tx, id);
-    if (!requeued) throw new AppError('invalid_state', 409, 'email_already_sent');
+    if (!requeued) throw new AppError('invalid_state', 409, status === 'sent' ? 'email_already_sent' : 'email_being_sent');
     await recordAudit(tx, actor, 'support.email_retry', { type: 'email', id }, { previousStatus: status, to: requeued.to });
     return { id, status: 'pending' as const };
   });
