@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002_ledger.js';
 import * as m0003 from './migrations/0003_credits.js';
 import * as m0004 from './migrations/0004_marketplace.js';
 import * as m0005 from './migrations/0005_ledger_transfer_function.js';
+import * as m0007 from './migrations/0007_import_checkpoint.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0003_credits': m0003,
   '0004_marketplace': m0004,
   '0005_ledger_transfer_function': m0005,
+  '0007_import_checkpoint': m0007,
 };
 
 class StaticMigrations implements MigrationProvider {
