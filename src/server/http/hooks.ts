@@ -123,8 +123,13 @@ export function registerErrorHandling(app: FastifyInstance) {
       });
     }
     const status = (error as { statusCode?: number }).statusCode;
+    if (status === 415) {
+      const type = String(request.headers['content-type'] ?? '-').split(';')[0].slice(0, 100);
+      return reply.status(415).send(body(lang, 'unsupported_media_type', 'unsupported_media_type', { type }));
+    }
+    if (status === 413) return reply.status(413).send(body(lang, 'body_too_large', 'body_too_large'));
     if (status && status >= 400 && status < 500) {
-      return reply.status(status === 413 ? 413 : 400).send(body(lang, 'validation_failed', 'validation_failed'));
+      return reply.status(400).send(body(lang, 'validation_failed', 'validation_failed'));
     }
     request.log.error(error);
     return reply.status(500).send(body(lang, 'internal_error', 'internal_error'));
