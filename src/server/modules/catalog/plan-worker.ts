@@ -46,7 +46,7 @@ type Message =
  * ran out of memory).
  */
 export function openPlanWorker(input: PlanWorkerInput): Promise<PlanHandle> {
-  const content = new Uint8Array(input.content); // a copy the worker may own
+  const content = input.content; // the worker owns it from here (transferred, not copied)
   const worker = new Worker(bootstrap, {
     eval: true,
     workerData: { ...input, content },

@@ -301,19 +301,19 @@ async function failImport(db: Tx, importId: string, reason: LocalizedText): Prom
 export async function runImport(payload: { importId: string }, ctx: Ctx, run?: JobRun): Promise<void> {
   const job = await ctx.db
     .selectFrom('keyword_imports')
-    .select(['id', 'site_id', 'status', 'written_chunks', 'content'])
+    .select(['id', 'site_id', 'status', 'written_chunks', sql<number | null>`octet_length(content)`.as('bytes')])
     .where('id', '=', payload.importId)
     .executeTakeFirst();
   if (!job || job.status === 'done' || job.status === 'failed') return;
   const site = await ctx.db.selectFrom('sites').select(['id', 'domain']).where('id', '=', job.site_id).executeTakeFirstOrThrow();
-  if (!job.content || job.content.length === 0) {
+  if (!job.bytes) {
     await failImport(ctx.db, job.id, { fr: translate('fr', 'import_empty'), en: translate('en', 'import_empty') });
     return;
   }
   let plan: PlanHandle;
   try {
     plan = await openPlanWorker({
-      content: job.content,
+      content: await readContent(ctx.db, job.id, job.bytes),
       siteDomain: site.domain,
       limits: { maxLines: ctx.config.importMaxLines, maxKeywordsPerUrl: ctx.config.importMaxKeywordsPerUrl },
       chunkRows: IMPORT_CHUNK_ROWS,
@@ -385,6 +385,22 @@ export async function runImport(payload: { importId: string }, ctx: Ctx, run?: J
   } finally {
     await plan.close();
   }
+}
+
+const CONTENT_PIECE = 1024 * 1024;
+
+/**
+ * The stored file, read a mebibyte at a time into one buffer the worker thread then owns: a
+ * 30 MiB bytea read in one go costs the event loop a long parse of its hex text at once.
+ */
+async function readContent(db: Tx, importId: string, bytes: number): Promise<Uint8Array> {
+  const content = new Uint8Array(bytes);
+  for (let offset = 0; offset < bytes; offset += CONTENT_PIECE) {
+    const piece = await sql<{ piece: Buffer }>`
+      select substring(content from ${offset + 1}::int for ${CONTENT_PIECE}::int) as piece from keyword_imports where id = ${importId}`.execute(db);
+    content.set(piece.rows[0].piece, offset);
+  }
+  return content;
 }
 
 /** The queue gave the import job up (its attempts spent, or it never finished one): the import ends failed with why. */
