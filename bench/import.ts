@@ -41,6 +41,8 @@ const publisher = await sql<{ id: string }>`
 const publisherId = publisher.rows[0].id;
 
 async function run(label: string, urls: number, perUrl: number) {
+  // Fresh statistics, as autovacuum keeps them in production (the local test server runs without it).
+  await sql`analyze`.execute(db);
   const domain = `bench-${urls}x${perUrl}.fr`;
   const site = await sql<{ id: string }>`
     insert into sites (publisher_id, domain, theme, site_kind, language, status)
