@@ -50,7 +50,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  [server, browser] = await Promise.all([startServer({ env: { MAILLON_CRAWLER_ALLOW_PRIVATE: '1' } }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({ env: { MAILLON_CRAWLER_ALLOW_PRIVATE: '1', MAILLON_IMPORT_MAX_KEYWORDS_PER_URL: '50' } }), launchBrowser()]);
 });
 
 afterAll(async () => {
@@ -250,10 +250,22 @@ describe('marketplace journey', () => {
     expect(await contentOf(siteRow.getByTestId('site-status'))).toBe('Validé');
     await screenshot(page, 'm4a-publisher-sites');
 
-    // A keyword export: one good line, one off the site's domain.
     await siteRow.getByTestId('open-site').click();
     await page.getByTestId('articles-table').waitFor();
     await page.getByTestId('import-csv').click();
+
+    // An export over the stated limit of keywords per URL (50 on this server): the import fails and says why.
+    const tooMany = `Keyword,Position,Search Volume,URL\n${Array.from({ length: 51 }, (_, i) => `pain ${i},${1 + i},100,${origin}/pain\n`).join('')}`;
+    await page.locator('input[type="file"]').setInputFiles({ name: 'trop.csv', mimeType: 'text/csv', buffer: Buffer.from(tooMany) });
+    await page.getByTestId('import-start').click();
+    await page.locator('[data-testid="import-progress"][data-status="queued"]').waitFor();
+    await backgroundWork();
+    await page.getByTestId('import-failed').waitFor();
+    expect(normalize(await textOf(page.getByTestId('import-failed')))).toContain('au plus 50 par URL');
+    await screenshot(page, 'm4b-publisher-import-failed');
+    await page.getByTestId('import-again').click();
+
+    // A keyword export: one good line, one off the site's domain.
     const csv = `Keyword,Position,Search Volume,URL\nbaguette tradition,5,880,${origin}/baguette\ncroissant,2,5400,https://ailleurs.fr/croissant\n`;
     await page.locator('input[type="file"]').setInputFiles({ name: 'semrush.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByTestId('import-start').click();

@@ -107,6 +107,9 @@ const ZEnv = z.object({
   MAILLON_ACCEPTANCE_DAYS: z.coerce.number().positive().default(7),
   MAILLON_CONTROL_DAYS: z.coerce.number().nonnegative().default(30),
   MAILLON_COMMISSION_PERCENT: z.coerce.number().min(0).max(100).default(25),
+  MAILLON_IMPORT_MAX_MB: z.coerce.number().positive().max(1024).default(32),
+  MAILLON_IMPORT_MAX_LINES: z.coerce.number().int().positive().default(500_000),
+  MAILLON_IMPORT_MAX_KEYWORDS_PER_URL: z.coerce.number().int().positive().default(50_000),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -164,6 +167,10 @@ export type Config = {
   controlMs: number;
   /** the platform's share of an order's price, in basis points */
   commissionBp: number;
+  /** keyword imports (CSV): the largest file, its most data lines, the most keywords per article URL */
+  importMaxBytes: number;
+  importMaxLines: number;
+  importMaxKeywordsPerUrl: number;
 };
 
 /** Reads every setting from the environment once; a bad value stops the start with its name. */
@@ -231,6 +238,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acceptanceMs: e.MAILLON_ACCEPTANCE_DAYS * 86_400_000,
     controlMs: e.MAILLON_CONTROL_DAYS * 86_400_000,
     commissionBp: Math.round(e.MAILLON_COMMISSION_PERCENT * 100),
+    importMaxBytes: Math.round(e.MAILLON_IMPORT_MAX_MB * 1024 * 1024),
+    importMaxLines: e.MAILLON_IMPORT_MAX_LINES,
+    importMaxKeywordsPerUrl: e.MAILLON_IMPORT_MAX_KEYWORDS_PER_URL,
     seller: {
       name: seller.MAILLON_SELLER_NAME,
       legalName: seller.MAILLON_SELLER_NAME,

@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003_credits.js';
 import * as m0004 from './migrations/0004_marketplace.js';
 import * as m0005 from './migrations/0005_ledger_transfer_function.js';
 import * as m0006 from './migrations/0006_security.js';
+import * as m0007 from './migrations/0007_import_checkpoint.js';
 import * as m0008 from './migrations/0008_list_indexes.js';
 import * as m0009 from './migrations/0009_email_delivery.js';
 import * as m0010 from './migrations/0010_wallet_per_account.js';
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0004_marketplace': m0004,
   '0005_ledger_transfer_function': m0005,
   '0006_security': m0006,
+  '0007_import_checkpoint': m0007,
   '0008_list_indexes': m0008,
   '0009_email_delivery': m0009,
   '0010_wallet_per_account': m0010,

@@ -327,6 +327,8 @@ export interface KeywordImportsTable {
   failure: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   finished_at: NullableTimestamp;
+  /** chunks committed so far: where an interrupted import resumes (migration 0007) */
+  written_chunks: Generated<number>;
 }
 
 export interface ProjectsTable {

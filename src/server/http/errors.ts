@@ -2,6 +2,7 @@ import type { MessageKey } from './messages.js';
 
 export type ErrorCode =
   | 'validation_failed'
+  | 'unsupported_media_type'
   | 'unauthenticated'
   | 'forbidden'
   | 'forbidden_while_acting'

@@ -129,6 +129,11 @@ export function registerErrorHandling(app: FastifyInstance) {
       });
     }
     const status = (error as { statusCode?: number }).statusCode;
+    if (status === 415) {
+      const type = String(request.headers['content-type'] ?? '-').split(';')[0].slice(0, 100);
+      return reply.status(415).send(body(lang, 'unsupported_media_type', 'unsupported_media_type', { type }));
+    }
+    if (status === 413) return reply.status(413).send(body(lang, 'body_too_large', 'body_too_large'));
     if (status && status >= 400 && status < 500) {
       // Fastify's own refusals: an unreadable or unsupported body, a malformed URL.
       const code = String((error as { code?: string }).code ?? '');
@@ -137,7 +142,7 @@ export function registerErrorHandling(app: FastifyInstance) {
         : code === 'FST_ERR_BAD_URL'
           ? ['url_invalid', 'url']
           : ['validation_failed', undefined];
-      return reply.status(status === 413 ? 413 : 400).send(body(lang, 'validation_failed', key, {}, field));
+      return reply.status(400).send(body(lang, 'validation_failed', key, {}, field));
     }
     request.log.error(error);
     return reply.status(500).send(body(lang, 'internal_error', 'internal_error'));

@@ -132,6 +132,27 @@ export const messages = {
   },
   import_empty: { fr: 'Le fichier est vide.', en: 'The file is empty.' },
   import_too_large: { fr: 'Fichier trop volumineux (maximum {mb} Mo).', en: 'File too large (at most {mb} MB).' },
+  import_content_type: {
+    fr: 'Envoyez le fichier CSV tel quel, avec le type text/csv (reçu : {type}).',
+    en: 'Send the CSV file as is, with the type text/csv (received: {type}).',
+  },
+  import_too_many_keywords_per_url: {
+    fr: 'Trop de mots-clés pour une seule URL : au plus {max} par URL et par import ({url}). Découpez le fichier.',
+    en: 'Too many keywords for one URL: at most {max} per URL and per import ({url}). Split the file.',
+  },
+  import_gave_up: {
+    fr: "L'import n'a pas pu être enregistré après {attempts} tentatives. Réessayez plus tard ou contactez le support.",
+    en: 'The import could not be saved after {attempts} attempts. Try again later or contact support.',
+  },
+  import_parse_crashed: {
+    fr: "Le fichier n'a pas pu être analysé (trop gros ou illisible pour le serveur). Découpez-le en plusieurs fichiers.",
+    en: 'The file could not be parsed (too big or unreadable for the server). Split it into several files.',
+  },
+  unsupported_media_type: {
+    fr: 'Type de contenu non accepté ici : {type}.',
+    en: 'Content type not accepted here: {type}.',
+  },
+  body_too_large: { fr: 'Requête trop volumineuse.', en: 'Request body too large.' },
   grid_duplicate_cell: {
     fr: 'La grille contient deux fois la même case (type de site, position, volume).',
     en: 'The grid has the same cell twice (site kind, position, volume).',

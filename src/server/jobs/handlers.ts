@@ -1,5 +1,5 @@
 import type { Ctx } from '../http/actor.js';
-import { IMPORT_JOB, runImport } from '../modules/catalog/service.js';
+import { giveUpImport, IMPORT_JOB, runImport } from '../modules/catalog/service.js';
 import { verifyOrderLink } from '../modules/links/service.js';
 import { completePayableOrders, expireOverdueOrders, VERIFY_JOB } from '../modules/orders/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
@@ -8,7 +8,7 @@ import { deliverQueuedEmails, smtpTransport } from '../modules/notifications/ser
 
 /** Which feature runs which kind of job. */
 export const jobHandlers: JobHandlers = {
-  [IMPORT_JOB]: runImport,
+  [IMPORT_JOB]: { run: runImport, giveUp: giveUpImport },
   [VERIFY_JOB]: verifyOrderLink,
 };
 

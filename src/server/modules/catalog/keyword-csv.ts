@@ -52,9 +52,18 @@ export type ParseOptions = {
   defaultUrl?: string;
   /** When given, a row whose URL is not on this domain (or a subdomain of it) is a line error. */
   siteDomain?: string;
+  /** When given, a file with more data lines than this is refused as a whole (`too_many_lines`). */
+  maxLines?: number;
 };
 
-export type CsvFormatErrorCode = 'empty' | 'binary' | 'no_header' | 'missing_columns' | 'invalid_default_url';
+export type CsvFormatErrorCode =
+  | 'empty'
+  | 'binary'
+  | 'no_header'
+  | 'missing_columns'
+  | 'invalid_default_url'
+  | 'too_many_lines'
+  | 'too_many_keywords';
 
 /** The file as a whole cannot be used. `fr` and `en` are ready to show; `message` is `en`. */
 export class CsvFormatError extends Error {
@@ -436,6 +445,13 @@ function findHeader(text: string): Header {
   return { offset: first.offset, line: first.line, delimiter, headers, map: {} };
 }
 
+function tooManyLines(max: number): CsvFormatError {
+  return new CsvFormatError('too_many_lines', {
+    fr: `Fichier trop long : au plus ${max.toLocaleString('fr-FR')} lignes de données par import. Découpez-le en plusieurs fichiers.`,
+    en: `File too long: at most ${max.toLocaleString('en-GB')} data lines per import. Split it into several files.`,
+  });
+}
+
 function missingColumnsError(missing: KeywordField[], headers: string[]): CsvFormatError {
   const found = headers.filter((h) => h !== '').slice(0, 40);
   const foundFr = found.length ? found.map((h) => `« ${clip(h, 50)} »`).join(', ') : '(aucun)';
@@ -569,6 +585,8 @@ export function parseKeywordCsv(input: Buffer | string, options: ParseOptions = 
   const urlChecks = new Map<string, string>(); // URL as written → normalized href, 'invalid' or 'off_site'
   let recordEnd = 0; // byte offset just past the previous record
   let isHeader = true;
+  let dataLines = 0;
+  const maxLines = options.maxLines ?? Infinity;
 
   const rawAt = (start: number, end: number) =>
     clip(
@@ -587,6 +605,7 @@ export function parseKeywordCsv(input: Buffer | string, options: ParseOptions = 
       return;
     }
     if (record.every((cell) => cell.trim() === '')) return;
+    if (++dataLines > maxLines) throw tooManyLines(maxLines);
     const line = lines.lineAt(start);
     const cell = (field: KeywordField) => (map[field] === undefined ? '' : (record[map[field]] ?? '').trim());
     const fr: string[] = [];

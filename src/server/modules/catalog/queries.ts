@@ -34,6 +34,50 @@ export async function upsertKeywords(tx: Tx, articleId: string, keywords: Keywor
   return { created, updated: result.length - created };
 }
 
+/**
+ * The articles of `urls` on a site, created when missing: one INSERT and at most one SELECT,
+ * whatever the number of URLs. Returns each URL's article id and whether it was created.
+ */
+export async function ensureArticles(tx: Tx, siteId: string, urls: string[]): Promise<Map<string, { id: string; created: boolean }>> {
+  const found = new Map<string, { id: string; created: boolean }>();
+  if (urls.length === 0) return found;
+  const inserted = await sql<{ id: string; url: string }>`
+    insert into articles (site_id, url) select ${siteId}::uuid, u from unnest(${urls}::text[]) as u
+    on conflict (site_id, url) do nothing returning id, url`.execute(tx);
+  for (const r of inserted.rows) found.set(r.url, { id: r.id, created: true });
+  const missing = urls.filter((u) => !found.has(u));
+  if (missing.length > 0) {
+    const existing = await sql<{ id: string; url: string }>`
+      select id, url from articles where site_id = ${siteId} and url = any(${missing}::text[])`.execute(tx);
+    for (const r of existing.rows) found.set(r.url, { id: r.id, created: false });
+  }
+  return found;
+}
+
+/**
+ * Upserts positioned keywords of several articles in one statement of five array parameters
+ * (unnest), so no number of rows can reach PostgreSQL's bind-parameter limit. The rows must hold
+ * each (article, keyword_norm) once.
+ */
+export async function upsertKeywordRows(
+  tx: Tx,
+  rows: { articleId: string; keyword: string; norm: string; position: number; volume: number }[],
+): Promise<{ created: number; updated: number }> {
+  if (rows.length === 0) return { created: 0, updated: 0 };
+  const result = await sql<{ created: number; total: number }>`
+    with up as (
+      insert into article_keywords (article_id, keyword, keyword_norm, position, volume)
+      select * from unnest(${rows.map((r) => r.articleId)}::uuid[], ${rows.map((r) => r.keyword)}::text[],
+        ${rows.map((r) => r.norm)}::text[], ${rows.map((r) => r.position)}::int[], ${rows.map((r) => r.volume)}::int[])
+      on conflict (article_id, keyword_norm) do update
+        set position = excluded.position, volume = excluded.volume, keyword = excluded.keyword
+      returning (xmax = 0) as inserted
+    )
+    select (count(*) filter (where inserted))::int as created, count(*)::int as total from up`.execute(tx);
+  const { created, total } = result.rows[0];
+  return { created: Number(created), updated: Number(total) - Number(created) };
+}
+
 export type ArticleScope = string[] | { siteId: string } | 'all';
 
 /**

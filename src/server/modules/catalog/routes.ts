@@ -1,5 +1,7 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
+import { AppError } from '../../http/errors.js';
 import { actorOf } from '../../http/hooks.js';
 import { ZPageOf, ZPageQuery } from '../../http/pagination.js';
 import {
@@ -16,14 +18,11 @@ import {
 import * as catalog from './service.js';
 
 const tags = ['catalog'];
+/** What a browser or an SEO tool may call a CSV file. */
+const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel'];
 const ZIdParams = z.object({ id: z.uuid() });
 
 export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
-  // Keyword exports arrive as the raw file.
-  app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) =>
-    done(null, body),
-  );
-
   app.post('/api/publisher/sites', { schema: { tags, body: ZCreateSiteBody, response: { 201: ZSite } } }, async (request, reply) =>
     reply.status(201).send(await catalog.createSite(actorOf(request), request.body, ctx)),
   );
@@ -55,18 +54,36 @@ export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
     async (request, reply) => reply.status(201).send(await catalog.addArticle(actorOf(request), request.params.id, request.body, ctx)),
   );
 
-  app.post(
-    '/api/publisher/sites/:id/imports',
-    {
-      schema: {
-        tags,
-        params: ZIdParams,
-        consumes: ['text/csv'],
-        response: { 202: z.object({ importId: z.string() }) },
+  // Keyword exports arrive as the raw file, on this route only (its own context): every other
+  // catalog route takes JSON under the app's small body limit and refuses another type (415)
+  // before reading the body.
+  await app.register(async (plain) => {
+    const csv = plain.withTypeProvider<ZodTypeProvider>();
+    csv.addContentTypeParser(CSV_TYPES, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    csv.setErrorHandler((error: Error & { code?: string }) => {
+      // Thrown again, so the app's error handler answers it (in the caller's language).
+      throw error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? catalog.importTooLarge(ctx) : error;
+    });
+    csv.post(
+      '/api/publisher/sites/:id/imports',
+      {
+        bodyLimit: ctx.config.importMaxBytes,
+        // Before a byte of the body is read: the type, and the announced size against the stated limit.
+        onRequest: async (request) => {
+          const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+          if (!CSV_TYPES.includes(type)) throw new AppError('unsupported_media_type', 415, 'import_content_type', { type: type || '-' }, 'file');
+          if (Number(request.headers['content-length'] ?? 0) > ctx.config.importMaxBytes) throw catalog.importTooLarge(ctx);
+        },
+        schema: {
+          tags,
+          params: ZIdParams,
+          consumes: ['text/csv'],
+          response: { 202: z.object({ importId: z.string() }) },
+        },
       },
-    },
-    async (request, reply) => reply.status(202).send(await catalog.startImport(actorOf(request), request.params.id, request.body, ctx)),
-  );
+      async (request, reply) => reply.status(202).send(await catalog.startImport(actorOf(request), request.params.id, request.body, ctx)),
+    );
+  });
 
   app.get('/api/publisher/imports/:id', { schema: { tags, params: ZIdParams, response: { 200: ZImport } } }, async (request) =>
     catalog.getImport(actorOf(request), request.params.id, request.lang, ctx),

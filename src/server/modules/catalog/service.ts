@@ -2,18 +2,33 @@ import { sql } from 'kysely';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { Language, SiteKind } from '../../db/types.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
-import { enqueueJob } from '../../jobs/queue.js';
+import { enqueueJob, type JobGiveUpReason, type JobRun } from '../../jobs/queue.js';
 import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
+import { translate } from '../../http/messages.js';
 import { recordAudit } from '../audit/service.js';
 import { accountName } from '../accounts/service.js';
 import { isUrlOnDomain, normalizeDomain } from './domain.js';
-import { CsvFormatError, parseKeywordCsv } from './keyword-csv.js';
+import type { LocalizedText } from './keyword-csv.js';
+import { ImportRefused, openPlanWorker, type PlanHandle } from './plan-worker.js';
 import { catalogPolicy } from './policy.js';
 export { articleUrl, findOffer as offerForOrder, refreshArticles, siteDomain, siteOf } from './queries.js';
-import { findOffer, refreshArticles, searchOfferRows, upsertKeywords, type KeywordInput, type OfferFilters } from './queries.js';
+import {
+  ensureArticles,
+  findOffer,
+  refreshArticles,
+  searchOfferRows,
+  upsertKeywordRows,
+  upsertKeywords,
+  type KeywordInput,
+  type OfferFilters,
+} from './queries.js';
 
 export const IMPORT_JOB = 'catalog.keyword_import';
-const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+/** 413 naming the stated limit (the route's body limit is the same number, so this is the fallback for a body already read). */
+export function importTooLarge(ctx: Ctx) {
+  return new AppError('rule_violation', 413, 'import_too_large', { mb: Math.round((ctx.config.importMaxBytes / 1024 / 1024) * 10) / 10 }, 'file');
+}
 
 type SiteRow = {
   id: string;
@@ -181,15 +196,18 @@ export async function addArticle(actor: Actor, siteId: string, input: { url: str
   });
 }
 
-async function getArticleRow(db: Tx, id: string) {
-  const a = await db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const keywords = await db
-    .selectFrom('article_keywords')
-    .select(['keyword', 'position', 'volume'])
-    .where('article_id', '=', id)
-    .orderBy('position')
-    .orderBy('volume', 'desc')
-    .execute();
+type ArticleRow = {
+  id: string;
+  site_id: string;
+  url: string;
+  best_keyword: string | null;
+  best_position: number | null;
+  best_volume: number | null;
+  top10_count: number;
+  price_cents: number | string | null;
+};
+
+function toArticle(a: ArticleRow, keywords: { keyword: string; position: number; volume: number }[]) {
   return {
     id: a.id,
     siteId: a.site_id,
@@ -203,17 +221,43 @@ async function getArticleRow(db: Tx, id: string) {
   };
 }
 
+/** Articles with their keywords, in two queries whatever their number (the keywords of all of them at once). */
+async function withKeywords(db: Tx, articles: ArticleRow[]) {
+  if (articles.length === 0) return [];
+  const keywords = await db
+    .selectFrom('article_keywords')
+    .select(['article_id', 'keyword', 'position', 'volume'])
+    .where(
+      'article_id',
+      'in',
+      articles.map((a) => a.id),
+    )
+    .orderBy('article_id')
+    .orderBy('position')
+    .orderBy('volume', 'desc')
+    .orderBy('id')
+    .execute();
+  const byArticle = new Map<string, { keyword: string; position: number; volume: number }[]>(articles.map((a) => [a.id, []]));
+  for (const k of keywords) byArticle.get(k.article_id)!.push({ keyword: k.keyword, position: k.position, volume: k.volume });
+  return articles.map((a) => toArticle(a, byArticle.get(a.id)!));
+}
+
+async function getArticleRow(db: Tx, id: string) {
+  const a = await db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  return (await withKeywords(db, [a]))[0];
+}
+
 export async function listArticles(actor: Actor, siteId: string, page: { limit: number; cursor?: string }, ctx: Ctx) {
   const site = await findOwnSite(ctx.db, actor, siteId);
   const rows = await ctx.db
     .selectFrom('articles')
-    .select('id')
+    .selectAll()
     .where('site_id', '=', site.id)
     .$if(Boolean(page.cursor), (q) => q.where('url', '>', page.cursor!))
     .orderBy('url')
     .limit(page.limit + 1)
     .execute();
-  const items = await Promise.all(rows.slice(0, page.limit).map((r) => getArticleRow(ctx.db, r.id)));
+  const items = await withKeywords(ctx.db, rows.slice(0, page.limit));
   return { items, nextCursor: rows.length > page.limit ? items[items.length - 1].url : null };
 }
 
@@ -223,7 +267,7 @@ export async function startImport(actor: Actor, siteId: string, content: unknown
     const site = await findOwnSite(tx, actor, siteId);
     if (site.publisher_id !== actor.account.id) throw forbidden();
     if (!Buffer.isBuffer(content) || content.length === 0) throw ruleViolation('import_empty', {}, 'file');
-    if (content.length > MAX_IMPORT_BYTES) throw ruleViolation('import_too_large', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }, 'file');
+    if (content.length > ctx.config.importMaxBytes) throw importTooLarge(ctx);
     const row = await tx
       .insertInto('keyword_imports')
       .values({ site_id: site.id, publisher_id: actor.account.id, content })
@@ -261,81 +305,135 @@ export async function getImport(actor: Actor, importId: string, lang: Language, 
   };
 }
 
-const URLS_PER_BATCH = 200;
+/** Keywords per chunk: one INSERT statement and one transaction each (array parameters, so no bind-parameter limit). */
+export const IMPORT_CHUNK_ROWS = 2000;
+const LEASE_RENEW_MS = 30_000;
 
-/** The import job: parse, then write article by article in batches, recording progress as it goes. */
-export async function runImport(payload: { importId: string }, ctx: Ctx): Promise<void> {
-  const job = await ctx.db.selectFrom('keyword_imports').selectAll().where('id', '=', payload.importId).executeTakeFirst();
+async function failImport(db: Tx, importId: string, reason: LocalizedText): Promise<void> {
+  await db
+    .updateTable('keyword_imports')
+    .set({ status: 'failed', failure: JSON.stringify(reason), finished_at: new Date(), content: null })
+    .where('id', '=', importId)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}
+
+/**
+ * The import job. The file is parsed and grouped per URL in a worker thread; its chunks are then
+ * written one transaction each, with the progress and the checkpoint (`written_chunks`) in the same
+ * transaction, so an interrupted import resumes where it stopped. An unusable file (format, a stated
+ * limit) ends the import `failed` with its reason at once; any other error is retried by the queue,
+ * and `giveUpImport` marks it failed when the attempts are spent.
+ */
+export async function runImport(payload: { importId: string }, ctx: Ctx, run?: JobRun): Promise<void> {
+  const job = await ctx.db
+    .selectFrom('keyword_imports')
+    .select(['id', 'site_id', 'status', 'written_chunks', sql<number | null>`octet_length(content)`.as('bytes')])
+    .where('id', '=', payload.importId)
+    .executeTakeFirst();
   if (!job || job.status === 'done' || job.status === 'failed') return;
-  const site = await ctx.db.selectFrom('sites').selectAll().where('id', '=', job.site_id).executeTakeFirstOrThrow();
-  let parsed: ReturnType<typeof parseKeywordCsv>;
-  try {
-    parsed = parseKeywordCsv(job.content ?? Buffer.alloc(0));
-  } catch (e) {
-    if (!(e instanceof CsvFormatError)) throw e;
-    await ctx.db
-      .updateTable('keyword_imports')
-      .set({ status: 'failed', failure: JSON.stringify({ fr: e.fr, en: e.en }), finished_at: new Date() })
-      .where('id', '=', job.id)
-      .execute();
+  const site = await ctx.db.selectFrom('sites').select(['id', 'domain']).where('id', '=', job.site_id).executeTakeFirstOrThrow();
+  if (!job.bytes) {
+    await failImport(ctx.db, job.id, { fr: translate('fr', 'import_empty'), en: translate('en', 'import_empty') });
     return;
   }
-  const errors = [...parsed.errors];
-  const byUrl = new Map<string, { line: number; keyword: string; position: number; volume: number }[]>();
-  for (const row of parsed.rows) {
-    if (!isUrlOnDomain(row.url, site.domain)) {
-      errors.push({
-        line: row.line,
-        reason: { fr: `URL hors du domaine ${site.domain} : ${row.url}`, en: `URL not on ${site.domain}: ${row.url}` },
-        raw: row.url,
-      });
-      continue;
-    }
-    const url = canonicalArticleUrl(row.url);
-    byUrl.set(url, [...(byUrl.get(url) ?? []), row]);
-  }
-  errors.sort((a, b) => a.line - b.line);
-  await ctx.db
-    .updateTable('keyword_imports')
-    .set({ status: 'running', format: parsed.format, total_lines: parsed.totalLines, errors: JSON.stringify(errors.slice(0, 1000)) })
-    .where('id', '=', job.id)
-    .execute();
-  const urls = [...byUrl.keys()];
-  let processed = errors.length;
-  for (let i = 0; i < urls.length; i += URLS_PER_BATCH) {
-    const batch = urls.slice(i, i + URLS_PER_BATCH);
-    await ctx.db.transaction().execute(async (tx) => {
-      let created = 0;
-      let updated = 0;
-      let createdArticles = 0;
-      const touched: string[] = [];
-      for (const url of batch) {
-        const article = await findOrCreateArticle(tx, site.id, url);
-        if (article.created) createdArticles++;
-        const counts = await upsertKeywords(tx, article.id, byUrl.get(url)!);
-        created += counts.created;
-        updated += counts.updated;
-        processed += byUrl.get(url)!.length;
-        touched.push(article.id);
-      }
-      await refreshArticles(tx, touched);
-      await tx
-        .updateTable('keyword_imports')
-        .set((eb) => ({
-          processed_lines: processed,
-          created_keywords: eb('created_keywords', '+', created),
-          updated_keywords: eb('updated_keywords', '+', updated),
-          created_articles: eb('created_articles', '+', createdArticles),
-        }))
-        .where('id', '=', job.id)
-        .execute();
+  let plan: PlanHandle;
+  try {
+    plan = await openPlanWorker({
+      content: await readContent(ctx.db, job.id, job.bytes),
+      siteDomain: site.domain,
+      limits: { maxLines: ctx.config.importMaxLines, maxKeywordsPerUrl: ctx.config.importMaxKeywordsPerUrl },
+      chunkRows: IMPORT_CHUNK_ROWS,
+      skipChunks: job.written_chunks,
     });
+  } catch (e) {
+    if (!(e instanceof ImportRefused)) throw e;
+    await failImport(ctx.db, job.id, e.text);
+    return;
   }
-  await ctx.db
-    .updateTable('keyword_imports')
-    .set({ status: 'done', processed_lines: parsed.rows.length + parsed.errors.length, finished_at: new Date(), content: null })
-    .where('id', '=', job.id)
-    .execute();
+  try {
+    const { summary } = plan;
+    await ctx.db
+      .updateTable('keyword_imports')
+      .set((eb) => ({
+        status: 'running',
+        format: summary.format,
+        total_lines: summary.totalLines,
+        errors: JSON.stringify(summary.errors),
+        processed_lines: job.written_chunks === 0 ? summary.errorCount : eb.ref('processed_lines'),
+      }))
+      .where('id', '=', job.id)
+      .execute();
+    let written = job.written_chunks;
+    let leaseRenewedAt = Date.now();
+    for (let chunk = await plan.next(); chunk; chunk = await plan.next()) {
+      const current = chunk;
+      await ctx.db.transaction().execute(async (tx) => {
+        const articles = await ensureArticles(tx, site.id, current.urls);
+        const rows = current.urls.flatMap((url, i) => {
+          const articleId = articles.get(url)!.id;
+          return current.rows[i].map(([keyword, norm, position, volume]) => ({ articleId, keyword, norm, position, volume }));
+        });
+        const counts = await upsertKeywordRows(tx, rows);
+        // An article is priced once all its keywords are in (a URL with many keywords spans chunks).
+        await refreshArticles(
+          tx,
+          current.complete.map((url) => articles.get(url)!.id),
+        );
+        const createdArticles = [...articles.values()].filter((a) => a.created).length;
+        const progressed = await tx
+          .updateTable('keyword_imports')
+          .set((eb) => ({
+            processed_lines: eb('processed_lines', '+', current.lines),
+            created_keywords: eb('created_keywords', '+', counts.created),
+            updated_keywords: eb('updated_keywords', '+', counts.updated),
+            created_articles: eb('created_articles', '+', createdArticles),
+            written_chunks: written + 1,
+          }))
+          .where('id', '=', job.id)
+          .where('written_chunks', '=', written)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        // Another run got ahead of this one (a lease that ran out): leave the import to it.
+        if (Number(progressed.numUpdatedRows) !== 1) throw new Error(`keyword import ${job.id} progressed elsewhere`);
+      });
+      written++;
+      if (run && Date.now() - leaseRenewedAt > LEASE_RENEW_MS) {
+        await run.renewLease();
+        leaseRenewedAt = Date.now();
+      }
+    }
+    await ctx.db
+      .updateTable('keyword_imports')
+      .set({ status: 'done', processed_lines: summary.totalLines, finished_at: new Date(), content: null })
+      .where('id', '=', job.id)
+      .where('status', '=', 'running')
+      .execute();
+  } finally {
+    await plan.close();
+  }
+}
+
+const CONTENT_PIECE = 1024 * 1024;
+
+/**
+ * The stored file, read a mebibyte at a time into one buffer the worker thread then owns: a
+ * 30 MiB bytea read in one go costs the event loop a long parse of its hex text at once.
+ */
+async function readContent(db: Tx, importId: string, bytes: number): Promise<Uint8Array> {
+  const content = new Uint8Array(bytes);
+  for (let offset = 0; offset < bytes; offset += CONTENT_PIECE) {
+    const piece = await sql<{ piece: Buffer }>`
+      select substring(content from ${offset + 1}::int for ${CONTENT_PIECE}::int) as piece from keyword_imports where id = ${importId}`.execute(db);
+    content.set(piece.rows[0].piece, offset);
+  }
+  return content;
+}
+
+/** The queue gave the import job up (its attempts spent, or it never finished one): the import ends failed with why. */
+export async function giveUpImport(payload: { importId: string }, reason: JobGiveUpReason, ctx: Ctx): Promise<void> {
+  const params = { attempts: reason.attempts };
+  await failImport(ctx.db, payload.importId, { fr: translate('fr', 'import_gave_up', params), en: translate('en', 'import_gave_up', params) });
 }
 
 export async function searchOffers(_actor: Actor, filters: OfferFilters, ctx: Ctx) {

@@ -105,6 +105,7 @@ function ImportFlow({ site, onClose }: { site: Site; onClose: () => void }) {
               setImportId(null);
               setFile(null);
             }}
+            data-testid="import-again"
           >
             {t('publisher.importAgain')}
           </Button>
