@@ -99,6 +99,14 @@ export async function refreshArticles(tx: Tx, scope: ArticleScope): Promise<void
         : sql`where k.article_id in (select id from articles where site_id = ${scope.siteId})`;
   const onArticles =
     scope === 'all' ? sql`` : Array.isArray(scope) ? sql`and a.id in (${sql.join(scope)})` : sql`and a.site_id = ${scope.siteId}`;
+  // Said of the keywords too: PostgreSQL does not carry `a.id in (…)` over the join to
+  // `k.article_id`, and would read the whole keywords table to update a few articles' rows.
+  const onTheirKeywords =
+    scope === 'all'
+      ? sql``
+      : Array.isArray(scope)
+        ? sql`and k.article_id in (${sql.join(scope)})`
+        : sql`and k.article_id in (select id from articles where site_id = ${scope.siteId})`;
   await sql`
     with best as (
       select distinct on (k.article_id) k.article_id, k.keyword, k.position, k.volume
@@ -139,7 +147,7 @@ export async function refreshArticles(tx: Tx, scope: ArticleScope): Promise<void
     update article_keywords k set offer_price_cents = case when a.offered then a.price_cents end,
       site_kind = a.site_kind, theme = a.theme, language = a.language
     from articles a
-    where a.id = k.article_id ${onArticles}
+    where a.id = k.article_id ${onArticles} ${onTheirKeywords}
       and (k.offer_price_cents, k.site_kind, k.theme, k.language) is distinct from
           (case when a.offered then a.price_cents end, a.site_kind, a.theme, a.language)`.execute(tx);
 }
