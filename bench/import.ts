@@ -18,7 +18,7 @@ import type { Ctx } from '../src/server/http/actor.js';
 import { jobHandlers } from '../src/server/jobs/handlers.js';
 import { enqueueJob, runDueJobs } from '../src/server/jobs/queue.js';
 import { planImport } from '../src/server/modules/catalog/import-plan.js';
-import { IMPORT_CHUNK_ROWS, IMPORT_JOB } from '../src/server/modules/catalog/service.js';
+import { IMPORT_JOB } from '../src/server/modules/catalog/service.js';
 import { openBenchDatabase, percentile } from './bench-db.js';
 
 const ONE_URL = Number(process.argv[2] ?? 400_000);
@@ -110,7 +110,7 @@ console.log('');
 for (const [label, urls, perUrl] of runs) {
   const file = await sql<{ content: Buffer }>`select (${fileSql('bench.fr', urls, perUrl)}) as content`.execute(db);
   const started = performance.now();
-  planImport(file.rows[0].content, 'bench.fr', { maxLines: Infinity, maxKeywordsPerUrl: Infinity }, IMPORT_CHUNK_ROWS);
+  planImport(file.rows[0].content, 'bench.fr', { maxLines: Infinity, maxKeywordsPerUrl: Infinity }, config.importChunkRows);
   console.log(`${label}: parsing and grouping the file on one thread would block it ${(performance.now() - started).toFixed(0)} ms`);
 }
 await app.close();

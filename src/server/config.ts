@@ -110,6 +110,7 @@ const ZEnv = z.object({
   MAILLON_IMPORT_MAX_MB: z.coerce.number().positive().max(1024).default(32),
   MAILLON_IMPORT_MAX_LINES: z.coerce.number().int().positive().default(500_000),
   MAILLON_IMPORT_MAX_KEYWORDS_PER_URL: z.coerce.number().int().positive().default(50_000),
+  MAILLON_IMPORT_CHUNK_ROWS: z.coerce.number().int().min(50).max(10_000).optional(),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -171,6 +172,11 @@ export type Config = {
   importMaxBytes: number;
   importMaxLines: number;
   importMaxKeywordsPerUrl: number;
+  /**
+   * keywords written per import transaction: PGlite is one session, so every other request waits
+   * for the chunk being written; smaller chunks there keep those waits short
+   */
+  importChunkRows: number;
 };
 
 /** Reads every setting from the environment once; a bad value stops the start with its name. */
@@ -241,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxBytes: Math.round(e.MAILLON_IMPORT_MAX_MB * 1024 * 1024),
     importMaxLines: e.MAILLON_IMPORT_MAX_LINES,
     importMaxKeywordsPerUrl: e.MAILLON_IMPORT_MAX_KEYWORDS_PER_URL,
+    importChunkRows: e.MAILLON_IMPORT_CHUNK_ROWS ?? (e.DATABASE_URL ? 2000 : 250),
     seller: {
       name: seller.MAILLON_SELLER_NAME,
       legalName: seller.MAILLON_SELLER_NAME,

@@ -9,7 +9,7 @@ import { listArticles } from './service.js';
 // Limits of this file: a 2 MiB file at most (20,000 keywords fit), the defaults otherwise.
 let env: TestEnv;
 beforeAll(async () => {
-  env = await startTestEnv({ MAILLON_IMPORT_MAX_MB: '2' });
+  env = await startTestEnv({ MAILLON_IMPORT_MAX_MB: '2', MAILLON_IMPORT_CHUNK_ROWS: '2000' });
 });
 afterAll(async () => env?.close());
 

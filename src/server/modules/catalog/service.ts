@@ -280,7 +280,27 @@ export async function startImport(actor: Actor, siteId: string, content: unknown
 }
 
 export async function getImport(actor: Actor, importId: string, lang: Language, ctx: Ctx) {
-  const row = await ctx.db.selectFrom('keyword_imports').selectAll().where('id', '=', importId).executeTakeFirst();
+  // Never the file itself: the page polls this while the import runs.
+  const row = await ctx.db
+    .selectFrom('keyword_imports')
+    .select([
+      'id',
+      'site_id',
+      'publisher_id',
+      'status',
+      'format',
+      'total_lines',
+      'processed_lines',
+      'created_keywords',
+      'updated_keywords',
+      'created_articles',
+      'errors',
+      'failure',
+      'created_at',
+      'finished_at',
+    ])
+    .where('id', '=', importId)
+    .executeTakeFirst();
   if (!row || (row.publisher_id !== actor.account.id && !catalogPolicy.mayReview(actor))) throw notFound();
   const errors = (row.errors as { line: number; reason: Record<Language, string>; raw: string }[]).map((e) => ({
     line: e.line,
@@ -305,8 +325,6 @@ export async function getImport(actor: Actor, importId: string, lang: Language, 
   };
 }
 
-/** Keywords per chunk: one INSERT statement and one transaction each (array parameters, so no bind-parameter limit). */
-export const IMPORT_CHUNK_ROWS = 2000;
 const LEASE_RENEW_MS = 30_000;
 
 async function failImport(db: Tx, importId: string, reason: LocalizedText): Promise<void> {
@@ -343,7 +361,8 @@ export async function runImport(payload: { importId: string }, ctx: Ctx, run?: J
       content: await readContent(ctx.db, job.id, job.bytes),
       siteDomain: site.domain,
       limits: { maxLines: ctx.config.importMaxLines, maxKeywordsPerUrl: ctx.config.importMaxKeywordsPerUrl },
-      chunkRows: IMPORT_CHUNK_ROWS,
+      // one INSERT statement and one transaction a chunk (array parameters, so no bind-parameter limit)
+      chunkRows: ctx.config.importChunkRows,
       skipChunks: job.written_chunks,
     });
   } catch (e) {
