@@ -130,11 +130,19 @@ describe('keyword imports at scale', () => {
     try {
       const started = await upload(client, siteId, Buffer.from(`Keyword,Position,Search Volume,URL\n${poison},3,100,https://${domain}/a\n`));
       const importId = started.body.importId;
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        expect((await client.get(`/api/publisher/imports/${importId}`)).body.status).not.toBe('failed');
+      // On PostgreSQL other test files run background work on the same jobs table, so an attempt
+      // may be theirs: drive the job until it is finished rather than counting our own runs.
+      for (let round = 0; round < 200; round++) {
+        const job = (await sql<{ attempts: number; done: boolean }>`
+          select attempts, done_at is not null as done from jobs where payload->>'importId' = ${importId}`.execute(env.database.db)).rows[0];
+        if (job.done) break;
+        if (job.attempts < MAX_ATTEMPTS) {
+          expect((await client.get(`/api/publisher/imports/${importId}`)).body.status).not.toBe('failed');
+        }
         // The retry is due now rather than after its growing delay.
         await sql`update jobs set run_at = now() where payload->>'importId' = ${importId} and done_at is null`.execute(env.database.db);
         await runBackgroundWork(ctx());
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const state = (await client.get(`/api/publisher/imports/${importId}`)).body;
       expect(state.status).toBe('failed');
