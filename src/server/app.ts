@@ -22,6 +22,9 @@ import { catalogRoutes } from './modules/catalog/routes.js';
 import { orderRoutes } from './modules/orders/routes.js';
 import { useBalanceReader } from './modules/accounts/service.js';
 import { balancesOf } from './modules/ledger/service.js';
+import { onAgencyPromotion } from './modules/agency/service.js';
+import { adoptIntoAgency as adoptTopUpsIntoAgency } from './modules/billing/service.js';
+import { adoptIntoAgency as adoptOrdersIntoAgency } from './modules/orders/service.js';
 
 export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
 
@@ -104,6 +107,9 @@ export async function buildApp({ config, database, logger = false, webRoot = def
 
   // accounts shows balances but sits above the ledger: the ledger's reader is handed in here.
   useBalanceReader(balancesOf);
+  // A promoted customer's top-ups and orders join its agency; their owners sit below agency.
+  onAgencyPromotion(adoptTopUpsIntoAgency);
+  onAgencyPromotion(adoptOrdersIntoAgency);
   for (const routes of [authRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, supportRoutes]) {
     await app.register(routes, { ctx });
   }

@@ -38,6 +38,8 @@ export const TABLE_OWNERS: Record<string, string> = {
   ledger_entries: 'ledger',
   ledger_holds: 'ledger',
   agency_requests: 'agency',
+  suspensions: 'agency',
+  suspension_moves: 'agency',
   top_ups: 'billing',
   invoices: 'billing',
   invoice_sequences: 'billing',

@@ -37,6 +37,34 @@ export interface AccountsTable {
   created_at: Generated<Date>;
   last_sign_in_at: NullableTimestamp;
   deactivated_at: NullableTimestamp;
+  closed_reason: ClosedReason | null;
+  /** the person who closed it (deactivated it, or switched the mode that suspended it) */
+  closed_by: string | null;
+}
+
+export type ClosedReason = 'deactivated' | 'suspended_by_mode';
+
+export interface SuspensionsTable {
+  id: Generated<string>;
+  seq: Generated<string | number>;
+  agency_id: string;
+  switch_id: string;
+  account_id: string;
+  role: Role;
+  former_parent_id: string | null;
+  from_mode: AgencyMode;
+  to_mode: AgencyMode;
+  suspended_at: Generated<Date>;
+  suspended_by: string;
+  ended_at: NullableTimestamp;
+  end_reason: 'restored' | 'reactivated' | null;
+}
+
+export interface SuspensionMovesTable {
+  suspension_id: string;
+  account_id: string;
+  agency_id: string;
+  to_parent_id: string;
 }
 
 export interface AccountTreeTable {
@@ -430,6 +458,8 @@ export interface DB {
   auth_tokens: AuthTokensTable;
   login_failures: LoginFailuresTable;
   agency_requests: AgencyRequestsTable;
+  suspensions: SuspensionsTable;
+  suspension_moves: SuspensionMovesTable;
   audit_log: AuditLogTable;
   outbox_emails: OutboxEmailsTable;
 }

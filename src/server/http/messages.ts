@@ -88,6 +88,27 @@ export const messages = {
     en: 'You cannot deactivate your own account or the agency account.',
   },
   already_inactive: { fr: 'Ce compte est déjà désactivé.', en: 'This account is already deactivated.' },
+  already_active: { fr: 'Ce compte est déjà actif.', en: 'This account is already active.' },
+  reactivation_no_parent: {
+    fr: 'Aucun compte actif de votre périmètre ne peut accueillir ce compte : choisissez un parent qui le surclasse.',
+    en: 'No active account within your reach can take this account: choose a parent that outranks it.',
+  },
+  plan_credits_not_returned: {
+    fr: "Les crédits ne sont pas rendus d'eux-mêmes : réallouez-les si besoin.",
+    en: 'Credits are not pushed back by themselves: allocate them again if needed.',
+  },
+  plan_held_credits_follow: {
+    fr: 'Les crédits bloqués sur des commandes en cours suivront : libérés plus tard, ils iront au compte qui reprend.',
+    en: 'Credits held on open orders will follow: released later, they go to the account that takes over.',
+  },
+  plan_invitation_sent: {
+    fr: "{count} personne(s) sans mot de passe recevront une nouvelle invitation.",
+    en: '{count} person(s) who never chose a password will receive a new invitation.',
+  },
+  plan_restorable: {
+    fr: '{count} collaborateur(s) suspendu(s) par un changement de mode peuvent être restaurés.',
+    en: '{count} collaborator(s) suspended by a mode switch can be restored.',
+  },
   not_in_agency: { fr: "Ce compte n'appartient à aucune agence.", en: 'This account belongs to no agency.' },
   role_not_creatable: {
     fr: 'Vous ne pouvez créer que des comptes de rang inférieur au vôtre.',

@@ -81,7 +81,9 @@ type ZodLike = { _zod: { def: Record<string, any> } };
 /** A uuid field is a slot: the walk fills it with one of agency A's ids. */
 type Slot = (path: string) => string;
 
-const WIDENING_QUERY_KEYS = new Set(['includeInactive', 'limit']);
+/** Optional query keys the walk still sets because they widen a list: `limit`, and a `status` that can say `all`. */
+const isWideningQueryKey = (key: string, schema: ZodLike) =>
+  key === 'limit' || (key === 'status' && Object.values(baseOf(schema).entries ?? {}).includes('all'));
 type Parseable = { safeParse: (v: unknown) => { success: boolean } };
 const isOptional = (schema: ZodLike) => (schema as unknown as Parseable).safeParse(undefined).success;
 function baseOf(schema: ZodLike): Record<string, any> {
@@ -104,7 +106,6 @@ function sampleString(key: string, def: Record<string, any>): string | undefined
     newPassword: 'not the password 2',
     currentPassword: 'not the password 3',
     token: 'not-a-real-token-0123456789',
-    includeInactive: 'true',
   };
   if (key in known) return known[key];
   if (def.format === 'email') return uniqueEmail('guard');
@@ -134,7 +135,7 @@ function sample(schema: ZodLike, key: string, path: string, slot: Slot, asQuery:
       for (const [k, v] of Object.entries(def.shape as Record<string, ZodLike>)) {
         // An optional query filter (q=, role=, status=…) would only hide rows: leave it out, unless it
         // is an id (a slot) or widens the answer.
-        if (asQuery && isOptional(v) && !WIDENING_QUERY_KEYS.has(k) && baseOf(v).format !== 'uuid') continue;
+        if (asQuery && isOptional(v) && !isWideningQueryKey(k, v) && baseOf(v).format !== 'uuid') continue;
         if (!asQuery && shape.minimal && isOptional(v) && baseOf(v).type !== 'boolean') continue;
         const value = sample(v, k, path ? `${path}.${k}` : k, slot, asQuery, shape);
         if (value !== undefined) out[k] = value;
@@ -156,7 +157,8 @@ function sample(schema: ZodLike, key: string, path: string, slot: Slot, asQuery:
       return sampleString(key, def);
     case 'enum': {
       const values = Object.values(def.entries as Record<string, string>);
-      return key === 'includeInactive' ? 'true' : values[values.length - 1];
+      // The last value of an enum is the widest where it matters (`status=all` lists closed accounts too).
+      return values[values.length - 1];
     }
     case 'literal':
       return def.values[0];
@@ -631,7 +633,7 @@ describe('(b) support as the caller', () => {
     expect({ data: await snapshot(), sessions: await sessions() }).toEqual(before);
     expect((await victimClient.get('/api/me')).body.person.id).toBe(victim);
     // Support's list of accounts holds customers, not the support people.
-    const listed = await support.get(`/api/accounts?includeInactive=true&limit=500&q=${encodeURIComponent('support maillon')}`);
+    const listed = await support.get(`/api/accounts?status=all&limit=500&q=${encodeURIComponent('support maillon')}`);
     expect(listed.status).toBe(200);
     expect(JSON.stringify(listed.body)).not.toContain(victim);
     // …while support still reaches a customer, and still may not do what only an agency may.

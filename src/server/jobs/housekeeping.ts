@@ -1,6 +1,8 @@
 import type { Ctx } from '../http/actor.js';
 import { purgeOldIdempotencyKeys } from '../http/idempotency.js';
 import { purgeExpiredAuthState } from '../modules/auth/service.js';
+import { forwardStrandedCredits } from '../modules/ledger/service.js';
+import { PLATFORM_ACTOR } from '../modules/ledger/system.js';
 import { purgeFinishedJobs } from './queue.js';
 
 /** How often one process sweeps (every process runs the worker; the deletes are idempotent). */
@@ -10,7 +12,9 @@ const lastSweep = new WeakMap<Ctx['db'], number>();
 
 /**
  * Clears what nothing else ever would: expired sessions and ended sign-in failure windows (auth),
- * idempotency keys past their replay time (kept at least 24 h), finished jobs past a few days.
+ * idempotency keys past their replay time (kept at least 24 h), finished jobs past a few days;
+ * and forwards credits still resting on closed wallets to the account that took over (the ledger's
+ * safety net: releases and payments already forward them in their own transaction).
  * Each owner deletes its own rows, in bounded batches. Runs at most every `HOUSEKEEPING_EVERY_MS`
  * per database handle unless `force` (tests, or a one-off from a script).
  */
@@ -22,5 +26,6 @@ export async function runHousekeeping(ctx: Ctx, options: { now?: Date; force?: b
   const auth = await purgeExpiredAuthState(ctx, { now });
   const idempotencyKeys = await purgeOldIdempotencyKeys(ctx, { now });
   const jobs = await purgeFinishedJobs(ctx, { now });
-  return { ...auth, idempotencyKeys, jobs };
+  const strandedCredits = await forwardStrandedCredits(ctx, PLATFORM_ACTOR);
+  return { ...auth, idempotencyKeys, jobs, strandedCredits };
 }

@@ -30,12 +30,12 @@ import type {
   ZAgency,
   ZAgencyRequest,
   ZCreateMemberBody,
-  ZDeactivateResult,
   ZModeBody,
   ZModeResult,
+  ZReactivateBody,
   ZPlan,
   ZUpdateAccountBody,
-  ZUpdateAccountResult,
+  ZAccountPlanResult,
 } from '../../server/modules/agency/schema';
 import type { ZPageOf } from '../../server/http/pagination';
 import type { listAuditForSubtree } from '../../server/modules/audit/service';
@@ -63,9 +63,7 @@ export type AccountListItem = z.infer<typeof ZAccountListItem>;
 export type AccountDetail = z.infer<typeof ZAccountDetail>;
 export type Company = z.infer<typeof ZCompany>;
 export type CompanyInput = z.input<typeof ZCompany>;
-export type ListAccountsQuery = Partial<Omit<z.infer<typeof ZListAccountsQuery>, 'includeInactive'>> & {
-  includeInactive?: 'true' | 'false';
-};
+export type ListAccountsQuery = Partial<z.infer<typeof ZListAccountsQuery>>;
 export type AccountPage = z.infer<ReturnType<typeof ZPageOf<typeof ZAccountListItem>>>;
 
 export type Agency = z.infer<typeof ZAgency>;
@@ -74,10 +72,13 @@ export type ActivationRequestBody = z.input<typeof ZActivationRequestBody>;
 export type Plan = z.infer<typeof ZPlan>;
 export type ModeBody = z.input<typeof ZModeBody>;
 export type ModeResult = z.infer<typeof ZModeResult>;
+export type ReactivateBody = z.input<typeof ZReactivateBody>;
 export type CreateMemberBody = z.input<typeof ZCreateMemberBody>;
 export type UpdateAccountBody = z.input<typeof ZUpdateAccountBody>;
-export type UpdateAccountResult = z.infer<typeof ZUpdateAccountResult>;
-export type DeactivateResult = z.infer<typeof ZDeactivateResult> & { applied: boolean };
+/** An account after a planned change (re-home, deactivation, reactivation) with its plan. */
+export type AccountPlanResult = z.infer<typeof ZAccountPlanResult>;
+export type UpdateAccountResult = AccountPlanResult;
+export type DeactivateResult = AccountPlanResult;
 
 export type AuditPage = Awaited<ReturnType<typeof listAuditForSubtree>>;
 export type AuditEntry = AuditPage['items'][number];

@@ -1,6 +1,6 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
-import type { AccountRow, AgencyMode, NewAccount, PublicRole, Role } from '../../db/types.js';
+import type { AccountRow, AgencyMode, ClosedReason, NewAccount, PublicRole, Role } from '../../db/types.js';
 import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
 
 /** Lower-cased and stripped of accents, so that "Élodie" is found by "elodie". */
@@ -117,8 +117,43 @@ export async function setAgencyMode(tx: Tx, id: string, mode: AgencyMode): Promi
   await tx.updateTable('accounts').set({ agency_mode: mode }).where('id', '=', id).execute();
 }
 
-export async function setInactive(tx: Tx, id: string): Promise<void> {
-  await tx.updateTable('accounts').set({ active: false, deactivated_at: sql`now()` }).where('id', '=', id).execute();
+/** Closes an account, saying why and who did it (the person who deactivated it or switched the mode). */
+export async function setInactive(tx: Tx, id: string, closed: { reason: ClosedReason; byPersonId: string }): Promise<void> {
+  await tx
+    .updateTable('accounts')
+    .set({ active: false, deactivated_at: sql`now()`, closed_reason: closed.reason, closed_by: closed.byPersonId })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Opens a closed account again. */
+export async function setActive(tx: Tx, id: string): Promise<void> {
+  await tx.updateTable('accounts').set({ active: true, deactivated_at: null, closed_reason: null, closed_by: null }).where('id', '=', id).execute();
+}
+
+/**
+ * The nearest active account strictly above `id` (closest first), or null for an account with no
+ * active ancestor (a standalone customer or a publisher). For a closed account of an agency that
+ * is the account that took over its children: every plan hands them to the nearest ancestor that
+ * stays open, and no active account ever hangs under a closed one.
+ */
+export async function nearestActiveAncestor(db: Tx, id: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('account_tree as t')
+    .innerJoin('accounts as a', 'a.id', 't.ancestor_id')
+    .select('a.id')
+    .where('t.descendant_id', '=', id)
+    .where('t.depth', '>', 0)
+    .where('a.active', '=', true)
+    .orderBy('t.depth')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** SQL: "the account `ref` is closed", for another feature's query (the ledger's sweep of closed wallets). */
+export function accountIsClosed(ref: Expression<unknown> | RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from accounts ca where ca.id = ${ref} and not ca.active)`;
 }
 
 /** Makes an account the root of its own agency (role, mode, and the agency id of its closure rows). */
@@ -147,7 +182,7 @@ export async function lockAgencyRow(tx: Tx, agencyId: string): Promise<{ id: str
 export async function accountsOfAgency(tx: Tx, agencyId: string) {
   return tx
     .selectFrom('accounts')
-    .select(['id', 'role', 'name', 'email', 'parent_id', 'active'])
+    .select(['id', 'role', 'name', 'email', 'parent_id', 'active', 'closed_reason', sql<boolean>`password_hash is not null`.as('has_login')])
     .where('agency_id', '=', agencyId)
     .execute();
 }
@@ -230,7 +265,8 @@ export type AccountListFilters = {
   role?: Role;
   parentId?: string;
   q?: string;
-  includeInactive?: boolean;
+  /** active (the default), inactive (closed: deactivated or suspended) or all */
+  status?: 'active' | 'inactive' | 'all';
   limit: number;
   cursor?: string;
 };
@@ -258,6 +294,10 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       'a.active',
       'a.search_text',
       'a.last_sign_in_at',
+      'a.deactivated_at',
+      'a.closed_reason',
+      'a.closed_by',
+      sql<string | null>`(select cb.name from accounts cb where cb.id = a.closed_by)`.as('closed_by_name'),
       sql<boolean>`a.password_hash is not null`.as('has_login'),
       'p.name as parent_name',
       sql<number>`(select count(*) from accounts c where c.parent_id = a.id and c.active)::int`.as('children_count'),
@@ -268,7 +308,8 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
   if (!rootId) q = q.where('a.role', '!=', 'support');
   if (f.role) q = q.where('a.role', '=', f.role);
   if (f.parentId) q = q.where('a.parent_id', '=', f.parentId);
-  if (!f.includeInactive) q = q.where('a.active', '=', true);
+  const status = f.status ?? 'active';
+  if (status !== 'all') q = q.where('a.active', '=', status === 'active');
   if (f.q) q = q.where('a.search_text', 'like', `%${searchTextOf(f.q).replace(/[\\%_]/g, '\\$&')}%`);
   if (after) {
     q = q.where(sql<boolean>`(a.search_text, a.id) > (${String(after[0])}, ${String(after[1])}::uuid)`);
@@ -289,6 +330,7 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       parentId: r.parent_id,
       agencyId: r.agency_id,
       active: r.active,
+      closed: closedOf(r),
       parentName: r.parent_name,
       depth: Number(r.depth),
       hasLogin: Boolean(r.has_login),
@@ -298,6 +340,23 @@ export async function listAccountsBelow(db: Tx, rootId: string | null, f: Accoun
       childrenCount: Number(r.children_count),
     })),
     nextCursor: page.nextCursor,
+  };
+}
+
+/** Why an account is closed, and since when and by whom; null for an open account. */
+export function closedOf(r: {
+  active: boolean;
+  closed_reason: ClosedReason | null;
+  deactivated_at: Date | string | null;
+  closed_by: string | null;
+  closed_by_name?: string | null;
+}) {
+  if (r.active) return null;
+  return {
+    reason: r.closed_reason ?? ('deactivated' as const),
+    at: r.deactivated_at ? new Date(r.deactivated_at).toISOString() : null,
+    byPersonId: r.closed_by,
+    byPersonName: r.closed_by_name ?? null,
   };
 }
 

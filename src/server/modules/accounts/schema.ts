@@ -28,6 +28,14 @@ export const ZCompany = z.object({
     .nullish(),
 });
 
+/** Why a closed account is closed: deactivated by someone, or suspended by a mode switch (and by whom, when). */
+export const ZClosed = z.object({
+  reason: z.enum(['deactivated', 'suspended_by_mode']),
+  at: z.string().nullable(),
+  byPersonId: z.string().nullable(),
+  byPersonName: z.string().nullable(),
+});
+
 export const ZAccount = z.object({
   id: z.string(),
   role: ZRole,
@@ -36,6 +44,8 @@ export const ZAccount = z.object({
   parentId: z.string().nullable(),
   agencyId: z.string().nullable(),
   active: z.boolean(),
+  /** null while the account is open */
+  closed: ZClosed.nullable(),
 });
 
 export const ZAccountListItem = ZAccount.extend({
@@ -65,10 +75,7 @@ export const ZListAccountsQuery = z.object({
   role: ZRole.optional(),
   parentId: z.uuid().optional(),
   q: z.string().trim().max(100).optional(),
-  includeInactive: z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((v) => v === 'true'),
+  status: z.enum(['active', 'inactive', 'all']).default('active'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });

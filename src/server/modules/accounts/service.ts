@@ -3,6 +3,7 @@ import type { AccountRow, Company, PublicRole } from '../../db/types.js';
 import { notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import {
+  closedOf,
   findAccountById,
   listAccountsBelow,
   searchTextOf,
@@ -17,6 +18,7 @@ import {
 export {
   accountLabels,
   accountName,
+  accountIsClosed,
   accountParentId,
   accountsOfAgency,
   clientAndPersonInCharge,
@@ -33,7 +35,9 @@ export {
   lockAgencyRow,
   makeAgencyRoot,
   moveSubtree as setParent,
+  nearestActiveAncestor,
   recordSignIn,
+  setActive,
   setAgencyMode,
   setInactive,
   setPasswordHash,
@@ -57,6 +61,7 @@ function balances(): BalanceReader {
 }
 import type { TAccount, TAccountDetail, TCompany } from './schema.js';
 
+/** The account as the API shows it, with why it is closed when it is (the closing person's name is looked up by `getAccount`). */
 export function toAccount(row: AccountRow): TAccount {
   return {
     id: row.id,
@@ -66,6 +71,7 @@ export function toAccount(row: AccountRow): TAccount {
     parentId: row.parent_id,
     agencyId: row.agency_id,
     active: row.active,
+    closed: closedOf(row),
   };
 }
 
@@ -142,8 +148,15 @@ export async function getAccount(actor: Actor, id: string, ctx: Ctx): Promise<TA
     lastSignInAt: row.last_sign_in_at ? new Date(row.last_sign_in_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
     parentName: parent?.name ?? null,
+    closed: await closedWithName(ctx.db, row),
     wallet: walletOf((await balances()(ctx.db, [row.id])).get(row.id)),
   };
+}
+
+async function closedWithName(db: Tx, row: AccountRow) {
+  const closed = closedOf(row);
+  if (!closed?.byPersonId) return closed;
+  return { ...closed, byPersonName: (await findAccountById(db, closed.byPersonId))?.name ?? null };
 }
 
 function walletOf(b: { postedCents: number; pendingCents: number; availableCents: number } | undefined) {

@@ -263,7 +263,7 @@ describe('deactivation', () => {
     expect(await parentOf(fx.ids.C2)).toBe(fx.ids.Manon);
     const list = await fx.agency.get('/api/accounts?limit=500');
     expect(list.body.items.map((a: { name: string }) => a.name).sort()).toEqual(['C1', 'C2', 'Manon']);
-    const withInactive = await fx.agency.get('/api/accounts?includeInactive=true');
+    const withInactive = await fx.agency.get('/api/accounts?status=all');
     expect(withInactive.body.items).toHaveLength(4);
     expect((await fx.agency.post(`/api/accounts/${fx.ids.Claire}/deactivate`)).status).toBe(409);
   });
@@ -325,8 +325,12 @@ describe('mode switch', () => {
     await fx.agency.put('/api/agency/mode', { mode: 'simple' });
     for (const c of ['C1', 'C2', 'C3']) expect(await parentOf(fx.ids[c])).toBe(fx.agencyId);
     expect((await fx.agency.get('/api/agency')).body.counts).toEqual({ managers: 0, consultants: 0, clients: 3 });
-    const back = await fx.agency.put('/api/agency/mode', { mode: 'complete' });
-    expect(back.body.plan).toEqual({ deactivated: [], moved: [], returnedCents: [] });
+    // Without restore, the way back up changes nobody and says who could come back.
+    const back = await fx.agency.put('/api/agency/mode', { mode: 'complete', restore: false });
+    expect(back.body.plan).toMatchObject({ deactivated: [], restored: [], moved: [], returnedCents: [] });
+    expect(back.body.plan.notes).toEqual([{ code: 'restorable', message: expect.stringContaining('3 collaborateur(s)') }]);
+    for (const c of ['C1', 'C2', 'C3']) expect(await parentOf(fx.ids[c])).toBe(fx.agencyId);
+    expect(await isActive(fx.ids.Manon)).toBe(false);
   });
 
   it('is for the agency account only, and refuses the current mode', async () => {

@@ -584,7 +584,7 @@ class Run {
         continue;
       }
       const below = this.model.below(x);
-      const all = await c.get('/api/accounts?includeInactive=true&limit=500');
+      const all = await c.get('/api/accounts?status=all&limit=500');
       if (all.status !== 200) this.fail(`GET /api/accounts as ${this.name(x)} -> ${all.status}`);
       const seen = (all.body.items as { id: string; role: string; parentId: string; active: boolean }[])
         .map((i) => `${this.name(i.id)} under ${this.name(i.parentId)}${i.active ? '' : ' inactive'}`)
@@ -666,7 +666,7 @@ class Run {
         if (act.body.account.id !== y || act.body.person.id !== x || act.body.actingAs !== true) {
           this.fail(`${what}: act-as answered ${JSON.stringify(act.body)}`);
         }
-        const seen = ((await c.get('/api/accounts?includeInactive=true&limit=500')).body.items as { id: string }[])
+        const seen = ((await c.get('/api/accounts?status=all&limit=500')).body.items as { id: string }[])
           .map((i) => i.id)
           .sort();
         const want = this.model

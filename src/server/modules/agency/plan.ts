@@ -1,15 +1,15 @@
 import type { AgencyMode, Role } from '../../db/types.js';
-import { outranks, rolesOfMode } from '../accounts/policy.js';
-import type { Member } from './queries.js';
-import type { TPlan } from './schema.js';
+import { modeUsesRole, outranks } from '../accounts/policy.js';
+import type { Member, OpenSuspension } from './queries.js';
+import type { Plan as TPlan } from './schema.js';
 
 /**
- * Re-homing plans: pure functions from the agency's members to "who is deactivated, who moves
- * where, whose credits go to whom". The service shows a plan (dry run) or applies it as is, so
- * what the user saw is exactly what happens.
+ * Re-homing plans: pure functions from the agency's members to "who is closed or restored, who
+ * moves where, whose credits go to whom". The service shows a plan (dry run) or applies it as is,
+ * so what the user saw is exactly what happens.
  */
 
-const emptyPlan = (): TPlan => ({ deactivated: [], moved: [], returnedCents: [] });
+export const emptyPlan = (): TPlan => ({ deactivated: [], restored: [], moved: [], returnedCents: [], heldCents: [], notes: [] });
 
 function nearestAncestor(members: Map<string, Member>, fromId: string | null, accept: (m: Member) => boolean): Member {
   let current = fromId ? members.get(fromId) : undefined;
@@ -20,28 +20,35 @@ function nearestAncestor(members: Map<string, Member>, fromId: string | null, ac
   throw new Error('re-homing found no ancestor to take over: the agency root must accept');
 }
 
-function addMove(plan: TPlan, members: Map<string, Member>, child: Member, to: Member) {
-  const from = child.parentId ? members.get(child.parentId) : undefined;
+function addMove(plan: TPlan, members: Map<string, Member>, child: Member, fromParentId: string | null, to: Member) {
+  const existing = plan.moved.find((m) => m.accountId === child.id);
+  if (existing) {
+    // Moved twice by one plan (a restore undoing two switches): one move, from where it was to where it ends.
+    existing.toParentId = to.id;
+    existing.toParentName = to.name;
+    if (existing.fromParentId === to.id) plan.moved.splice(plan.moved.indexOf(existing), 1);
+    return;
+  }
+  if (fromParentId === to.id) return;
+  const from = fromParentId ? members.get(fromParentId) : undefined;
   plan.moved.push({
     accountId: child.id,
     name: child.name,
     role: child.role,
-    fromParentId: child.parentId,
+    fromParentId,
     fromParentName: from?.name ?? null,
     toParentId: to.id,
     toParentName: to.name,
   });
 }
 
-function addReturn(plan: TPlan, from: Member, to: Member) {
+/** The credits a closed account hands over: what it may spend now, and what is held on its open orders (it follows once released). */
+function addHandOver(plan: TPlan, from: Member, to: Member) {
   if (from.availableCents > 0) {
-    plan.returnedCents.push({
-      fromAccountId: from.id,
-      fromName: from.name,
-      toAccountId: to.id,
-      toName: to.name,
-      amountCents: from.availableCents,
-    });
+    plan.returnedCents.push({ fromAccountId: from.id, fromName: from.name, toAccountId: to.id, toName: to.name, amountCents: from.availableCents });
+  }
+  if (from.pendingCents > 0) {
+    plan.heldCents.push({ accountId: from.id, name: from.name, toAccountId: to.id, toName: to.name, amountCents: from.pendingCents });
   }
 }
 
@@ -54,23 +61,119 @@ function allChildren(members: Map<string, Member>, parentId: string): Member[] {
   return [...members.values()].filter((m) => m.parentId === parentId).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Switching mode deactivates the members whose role the new mode drops; their accounts and credits go to the nearest kept ancestor. */
-export function planModeSwitch(members: Map<string, Member>, target: AgencyMode): TPlan {
+const byId = (a: { accountId: string }, b: { accountId: string }) => a.accountId.localeCompare(b.accountId);
+
+function finish(plan: TPlan): TPlan {
+  plan.moved.sort(byId);
+  if (plan.heldCents.length > 0) plan.notes.push({ code: 'plan_held_credits_follow' });
+  if (plan.restored.length > 0) plan.notes.push({ code: 'plan_credits_not_returned' });
+  const invited = plan.restored.filter((r) => r.invited).length;
+  if (invited > 0) plan.notes.push({ code: 'plan_invitation_sent', params: { count: invited } });
+  return plan;
+}
+
+/**
+ * Switching mode suspends the members whose role the new mode drops: their accounts and credits
+ * go to the nearest kept ancestor. Switching to a mode that uses a suspended role again restores
+ * those collaborators and their former clients (`restore`, see planRestore).
+ */
+export function planModeSwitch(
+  members: Map<string, Member>,
+  target: AgencyMode,
+  suspensions: OpenSuspension[],
+  options: { restore: boolean },
+): TPlan {
   const plan = emptyPlan();
-  const kept = (m: Member) => m.role === 'agency' || (rolesOfMode[target] as readonly Role[]).includes(m.role);
+  const kept = (m: Member) => modeUsesRole(target, m.role);
   const dropped = [...members.values()].filter((m) => m.active && !kept(m)).sort((a, b) => a.id.localeCompare(b.id));
   const droppedIds = new Set(dropped.map((m) => m.id));
   for (const m of dropped) {
     plan.deactivated.push({ accountId: m.id, name: m.name, role: m.role });
-    addReturn(plan, m, nearestAncestor(members, m.parentId, (a) => !droppedIds.has(a.id)));
+    addHandOver(plan, m, nearestAncestor(members, m.parentId, (a) => !droppedIds.has(a.id)));
   }
   for (const m of members.values()) {
     if (m.active && kept(m) && m.parentId && droppedIds.has(m.parentId)) {
-      addMove(plan, members, m, nearestAncestor(members, m.parentId, (a) => !droppedIds.has(a.id)));
+      addMove(plan, members, m, m.parentId, nearestAncestor(members, m.parentId, (a) => !droppedIds.has(a.id)));
     }
   }
-  plan.moved.sort((a, b) => a.accountId.localeCompare(b.accountId));
-  return plan;
+  const restorable = restorableSuspensions(members, target, suspensions);
+  if (options.restore) planRestore(plan, members, target, restorable);
+  else if (restorable.length > 0) plan.notes.push({ code: 'plan_restorable', params: { count: restorable.length } });
+  return finish(plan);
+}
+
+/** The open suspensions a mode would restore: collaborators still suspended, whose role the mode uses. */
+function restorableSuspensions(members: Map<string, Member>, mode: AgencyMode, suspensions: OpenSuspension[]): OpenSuspension[] {
+  return suspensions.filter((s) => {
+    const m = members.get(s.accountId);
+    return m !== undefined && !m.active && m.closedReason === 'suspended_by_mode' && modeUsesRole(mode, m.role);
+  });
+}
+
+/**
+ * Restores suspended collaborators, as the hierarchy stood before the switches that suspended them:
+ * each active again under its former parent, or the nearest ancestor of it that is open (or
+ * restored by this plan), outranks it and whose role the mode uses; then, undoing the switches from
+ * the latest, each account they moved away from it comes back under it, unless someone gave that
+ * account another parent in between. Credits are not pushed back.
+ * `limitTo` stops the climb at an actor's own account (a reactivation by someone below the agency).
+ */
+function planRestore(
+  plan: TPlan,
+  members: Map<string, Member>,
+  mode: AgencyMode,
+  suspensions: OpenSuspension[],
+  options: { parentOf?: (s: OpenSuspension) => Member | null } = {},
+) {
+  const active = new Map([...members.values()].map((m) => [m.id, m.active]));
+  const parent = new Map([...members.values()].map((m) => [m.id, m.parentId]));
+  const toRestore = [...suspensions].sort((a, b) => {
+    const byRank = rankOf(members, b) - rankOf(members, a);
+    return byRank !== 0 ? byRank : a.seq - b.seq;
+  });
+  for (const s of toRestore) {
+    const m = members.get(s.accountId)!;
+    const accept = (p: Member) => active.get(p.id) === true && outranks(p.role, m.role) && modeUsesRole(mode, p.role);
+    const target = options.parentOf?.(s) ?? climb(members, parent, s.formerParentId ?? m.parentId, accept);
+    if (!target) throw new Error('restore found no parent: the agency root must accept');
+    plan.restored.push({
+      accountId: m.id,
+      name: m.name,
+      role: m.role,
+      formerParentId: s.formerParentId,
+      formerParentName: s.formerParentId ? members.get(s.formerParentId)?.name ?? null : null,
+      toParentId: target.id,
+      toParentName: target.name,
+      invited: !m.hasLogin && m.email !== null,
+    });
+    active.set(m.id, true);
+    addMove(plan, members, m, parent.get(m.id) ?? null, target);
+    parent.set(m.id, target.id);
+  }
+  for (const s of [...toRestore].sort((a, b) => b.seq - a.seq)) {
+    const restoredAccount = members.get(s.accountId)!;
+    for (const move of [...s.moves].sort(byId)) {
+      const child = members.get(move.accountId);
+      if (!child || parent.get(child.id) !== move.toParentId || !outranks(restoredAccount.role, child.role)) continue;
+      addMove(plan, members, child, parent.get(child.id) ?? null, restoredAccount);
+      parent.set(child.id, restoredAccount.id);
+    }
+  }
+}
+
+function rankOf(members: Map<string, Member>, s: OpenSuspension): number {
+  return (['client', 'consultant', 'manager', 'agency'] as Role[]).indexOf(members.get(s.accountId)!.role);
+}
+
+/** From `startId` up the tree (as the plan has it so far), the first account `accept` takes. */
+function climb(members: Map<string, Member>, parent: Map<string, string | null>, startId: string | null, accept: (m: Member) => boolean): Member | null {
+  let current = startId ? members.get(startId) : undefined;
+  while (current) {
+    if (accept(current)) return current;
+    const up = parent.get(current.id);
+    current = up ? members.get(up) : undefined;
+  }
+  return null;
 }
 
 /** Deactivating an account hands its children and its credits to its parent. */
@@ -79,10 +182,45 @@ export function planDeactivation(members: Map<string, Member>, account: Member):
   plan.deactivated.push({ accountId: account.id, name: account.name, role: account.role });
   const parent = account.parentId ? members.get(account.parentId) : undefined;
   if (parent) {
-    for (const child of activeChildren(members, account.id)) addMove(plan, members, child, parent);
-    addReturn(plan, account, parent);
+    for (const child of activeChildren(members, account.id)) addMove(plan, members, child, account.id, parent);
+    addHandOver(plan, account, parent);
   }
-  return plan;
+  return finish(plan);
+}
+
+/**
+ * Reactivating a closed member of an agency: active again under `parent` (chosen by the caller, or
+ * found by `defaultReactivationParent`). A collaborator suspended by a mode switch also gets back
+ * the accounts that switch moved away from it, as a restore would.
+ */
+export function planReactivation(
+  members: Map<string, Member>,
+  mode: AgencyMode,
+  account: Member,
+  parent: Member,
+  suspension: OpenSuspension | null,
+): TPlan {
+  const plan = emptyPlan();
+  const s: OpenSuspension = suspension ?? { id: '', seq: 0, accountId: account.id, role: account.role, formerParentId: account.parentId, moves: [] };
+  planRestore(plan, members, mode, [s], { parentOf: () => parent });
+  return finish(plan);
+}
+
+/**
+ * Where a closed member goes back by default: its former parent (the one it had when a switch
+ * suspended it, else its parent), or the nearest ancestor of it that is open, outranks it and
+ * whose role the mode uses, no higher than `ceilingId` (the caller's own account).
+ */
+export function defaultReactivationParent(
+  members: Map<string, Member>,
+  mode: AgencyMode,
+  account: Member,
+  suspension: OpenSuspension | null,
+  withinReach: (m: Member) => boolean,
+): Member | null {
+  const parent = new Map([...members.values()].map((m) => [m.id, m.parentId]));
+  const accept = (p: Member) => p.active && outranks(p.role, account.role) && modeUsesRole(mode, p.role) && withinReach(p);
+  return climb(members, parent, suspension?.formerParentId ?? account.parentId, accept);
 }
 
 /**
@@ -99,13 +237,14 @@ export function planRoleChange(
 ): TPlan {
   const plan = emptyPlan();
   for (const child of allChildren(members, account.id)) {
-    if (!outranks(newRole, child.role)) addMove(plan, members, child, heir!);
+    if (!outranks(newRole, child.role)) addMove(plan, members, child, account.id, heir!);
   }
-  if (newParent.id !== account.parentId) addMove(plan, members, account, newParent);
-  return plan;
+  if (newParent.id !== account.parentId) addMove(plan, members, account, account.parentId, newParent);
+  return finish(plan);
 }
 
 /** The children a role would no longer outrank, deactivated ones included: they need an heir. */
 export function childrenOutrankedBy(members: Map<string, Member>, accountId: string, newRole: Role): Member[] {
   return allChildren(members, accountId).filter((c) => !outranks(newRole, c.role));
 }
+

@@ -1,8 +1,16 @@
 import type { Tx } from '../../http/actor.js';
-import type { AgencyMode, Role } from '../../db/types.js';
+import type { AgencyMode, ClosedReason, Role } from '../../db/types.js';
 import { sql } from 'kysely';
 import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
-import { accountLabels, accountsOfAgency, countActiveBelowByRole, lockAgencyRow, makeAgencyRoot, setInactive } from '../accounts/service.js';
+import {
+  accountLabels,
+  accountsOfAgency,
+  countActiveBelowByRole,
+  lockAgencyRow,
+  makeAgencyRoot,
+  setActive,
+  setInactive,
+} from '../accounts/service.js';
 import { endSessionsOf } from '../auth/service.js';
 import { balancesOf, setWalletAgency } from '../ledger/service.js';
 
@@ -13,7 +21,24 @@ export type Member = {
   email: string | null;
   parentId: string | null;
   active: boolean;
+  closedReason: ClosedReason | null;
+  hasLogin: boolean;
   availableCents: number;
+  /** held on its open orders */
+  pendingCents: number;
+};
+
+/** What a mode switch changed and a later switch (or a reactivation) undoes: one suspended collaborator. */
+export type OpenSuspension = {
+  id: string;
+  /** order of the suspensions: later switches have higher numbers */
+  seq: number;
+  accountId: string;
+  role: Role;
+  /** its parent when the switch suspended it */
+  formerParentId: string | null;
+  /** the accounts the switch moved away from it, and where to */
+  moves: { accountId: string; toParentId: string }[];
 };
 
 /** Locks the agency row: hierarchy changes inside one agency run one after the other. */
@@ -35,7 +60,10 @@ export async function loadMembers(tx: Tx, agencyId: string): Promise<Map<string,
         email: r.email,
         parentId: r.parent_id,
         active: r.active,
+        closedReason: r.closed_reason,
+        hasLogin: Boolean(r.has_login),
         availableCents: balances.get(r.id)?.availableCents ?? 0,
+        pendingCents: balances.get(r.id)?.pendingCents ?? 0,
       },
     ]),
   );
@@ -47,10 +75,81 @@ export async function countMembersBelow(db: Tx, rootId: string) {
   return { managers: n('manager'), consultants: n('consultant'), clients: n('client') };
 }
 
-/** Deactivates an account and ends its sessions. */
-export async function deactivateAccountRow(tx: Tx, id: string) {
-  await setInactive(tx, id);
+/** Closes an account (deactivated, or suspended by a mode switch) and ends its sessions. */
+export async function closeAccount(tx: Tx, id: string, closed: { reason: ClosedReason; byPersonId: string }) {
+  await setInactive(tx, id, closed);
   await endSessionsOf(tx, [id]);
+}
+
+export async function reopenAccount(tx: Tx, id: string) {
+  await setActive(tx, id);
+}
+
+/** The agency's suspensions still open, oldest first, each with the moves its switch made away from it. */
+export async function loadOpenSuspensions(tx: Tx, agencyId: string): Promise<OpenSuspension[]> {
+  const rows = await tx
+    .selectFrom('suspensions')
+    .select(['id', sql<number>`seq::int8`.as('seq'), 'account_id', 'role', 'former_parent_id'])
+    .where('agency_id', '=', agencyId)
+    .where('ended_at', 'is', null)
+    .orderBy('seq')
+    .execute();
+  if (rows.length === 0) return [];
+  const moves = await tx
+    .selectFrom('suspension_moves')
+    .select(['suspension_id', 'account_id', 'to_parent_id'])
+    .where('suspension_id', '=', sql<string>`any(${rows.map((r) => r.id)}::uuid[])`)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    seq: Number(r.seq),
+    accountId: r.account_id,
+    role: r.role,
+    formerParentId: r.former_parent_id,
+    moves: moves.filter((m) => m.suspension_id === r.id).map((m) => ({ accountId: m.account_id, toParentId: m.to_parent_id })),
+  }));
+}
+
+/** Remembers one collaborator a switch suspends, with its parent and the accounts moved away from it. */
+export async function recordSuspension(
+  tx: Tx,
+  s: {
+    agencyId: string;
+    switchId: string;
+    accountId: string;
+    role: Role;
+    formerParentId: string | null;
+    fromMode: AgencyMode;
+    toMode: AgencyMode;
+    byPersonId: string;
+    moves: { accountId: string; toParentId: string }[];
+  },
+): Promise<void> {
+  const row = await tx
+    .insertInto('suspensions')
+    .values({
+      agency_id: s.agencyId,
+      switch_id: s.switchId,
+      account_id: s.accountId,
+      role: s.role,
+      former_parent_id: s.formerParentId,
+      from_mode: s.fromMode,
+      to_mode: s.toMode,
+      suspended_by: s.byPersonId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (s.moves.length > 0) {
+    await tx
+      .insertInto('suspension_moves')
+      .values(s.moves.map((m) => ({ suspension_id: row.id, account_id: m.accountId, agency_id: s.agencyId, to_parent_id: m.toParentId })))
+      .execute();
+  }
+}
+
+export async function endSuspensions(tx: Tx, ids: string[], reason: 'restored' | 'reactivated'): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.updateTable('suspensions').set({ ended_at: sql`now()`, end_reason: reason }).where('id', 'in', ids).execute();
 }
 
 /** Support's list of requests, newest first, a page at a time on (created_at, id). */

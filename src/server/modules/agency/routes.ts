@@ -10,11 +10,11 @@ import {
   ZAgency,
   ZAgencyRequest,
   ZCreateMemberBody,
-  ZDeactivateResult,
   ZModeBody,
   ZModeResult,
+  ZReactivateBody,
   ZUpdateAccountBody,
-  ZUpdateAccountResult,
+  ZAccountPlanResult,
 } from './schema.js';
 import * as agency from './service.js';
 
@@ -61,7 +61,7 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
 
   app.patch(
     '/api/accounts/:id',
-    { schema: { tags, params: ZAccountIdParams, body: ZUpdateAccountBody, response: { 200: ZUpdateAccountResult } } },
+    { schema: { tags, params: ZAccountIdParams, body: ZUpdateAccountBody, response: { 200: ZAccountPlanResult } } },
     async (request) => agency.updateMember(actorOf(request), request.params.id, request.body, ctx),
   );
 
@@ -72,11 +72,30 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
         tags,
         params: ZAccountIdParams,
         body: z.object({ dryRun: z.boolean().optional().default(false) }).optional(),
-        response: { 200: ZDeactivateResult.extend({ applied: z.boolean() }) },
+        response: { 200: ZAccountPlanResult },
       },
     },
     async (request) =>
       agency.deactivateMember(actorOf(request), request.params.id, { dryRun: request.body?.dryRun ?? false }, ctx),
+  );
+
+  app.post(
+    '/api/accounts/:id/reactivate',
+    {
+      schema: {
+        tags,
+        params: ZAccountIdParams,
+        body: ZReactivateBody.optional(),
+        response: { 200: ZAccountPlanResult },
+      },
+    },
+    async (request) =>
+      agency.reactivateMember(
+        actorOf(request),
+        request.params.id,
+        { parentId: request.body?.parentId, dryRun: request.body?.dryRun ?? false },
+        ctx,
+      ),
   );
 
   app.get(

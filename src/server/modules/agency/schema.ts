@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MessageKey } from '../../http/messages.js';
 import { ZAccount, ZCompany, ZMode } from '../accounts/schema.js';
 
 export const ZAgencyRequest = z.object({
@@ -42,9 +43,37 @@ export const ZPlan = z.object({
       amountCents: z.number().int(),
     }),
   ),
+  /** collaborators active again (a switch back up with restore, or a reactivation), and under whom */
+  restored: z.array(
+    ZPlanAccount.extend({
+      formerParentId: z.string().nullable(),
+      formerParentName: z.string().nullable(),
+      toParentId: z.string().nullable(),
+      toParentName: z.string().nullable(),
+      /** never chose a password: a new invitation is sent */
+      invited: z.boolean(),
+    }),
+  ),
+  /** credits held on the open orders of a closed account: released later, they go to `toAccountId` */
+  heldCents: z.array(
+    z.object({ accountId: z.string(), name: z.string(), toAccountId: z.string(), toName: z.string(), amountCents: z.number().int() }),
+  ),
+  /** what the plan wants the reader to know, in the request's language */
+  notes: z.array(z.object({ code: z.string(), message: z.string() })),
 });
 
-export const ZModeBody = z.object({ mode: ZMode, dryRun: z.boolean().optional().default(false) });
+export const ZModeBody = z.object({
+  mode: ZMode,
+  dryRun: z.boolean().optional().default(false),
+  /** switching to a mode that uses a suspended role again restores those collaborators and their former clients */
+  restore: z.boolean().optional().default(true),
+});
+
+export const ZReactivateBody = z.object({
+  /** where it goes back; by default its former parent, or the nearest open ancestor that may hold it */
+  parentId: z.uuid().optional(),
+  dryRun: z.boolean().optional().default(false),
+});
 export const ZModeResult = z.object({ mode: ZMode, applied: z.boolean(), plan: ZPlan });
 
 export const ZCreateMemberBody = z.object({
@@ -65,7 +94,9 @@ export const ZUpdateAccountBody = z.object({
   dryRun: z.boolean().optional().default(false),
 });
 
-export const ZUpdateAccountResult = ZAccount.extend({ applied: z.boolean(), plan: ZPlan });
-export const ZDeactivateResult = ZAccount.extend({ plan: ZPlan });
+/** An account after a planned change (re-home, deactivation, reactivation), with the plan and whether it was applied. */
+export const ZAccountPlanResult = ZAccount.extend({ applied: z.boolean(), plan: ZPlan });
 
 export type TPlan = z.infer<typeof ZPlan>;
+/** A plan as the planner builds it: its notes are message keys, put in the reader's language by `localizePlan`. */
+export type Plan = Omit<TPlan, 'notes'> & { notes: { code: MessageKey; params?: Record<string, number> }[] };

@@ -17,7 +17,7 @@ export const ZSignupBody = z.object({
 
 export const ZLoginBody = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) });
 
-export const ZMeAccount = ZAccount.extend({ agencyMode: ZMode.nullable() });
+export const ZMeAccount = ZAccount.omit({ closed: true }).extend({ agencyMode: ZMode.nullable() });
 
 export const ZSessionResult = z.object({ account: ZAccount, csrfToken: z.string() });
 

@@ -5,7 +5,7 @@ import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../.
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { recordAudit } from '../audit/service.js';
 import { findReachableAccount } from '../accounts/service.js';
-import { transferCredits } from '../ledger/service.js';
+import { forwardFromClosedWallet, transferCredits } from '../ledger/service.js';
 import { SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { billingPolicy } from './policy.js';
 import { renderPdf } from './pdf.js';
@@ -193,6 +193,8 @@ export async function confirmTopUp(actor: Actor, id: string, idem: Idempotency, 
       kind: 'top_up',
       memo: topUp.payment_reference,
     });
+    // Paid after its account was closed: the credits follow whoever took over from it.
+    await forwardFromClosedWallet(tx, actor, topUp.account_id);
     const now = new Date();
     const vat = decideVat(topUp.buyer.country, topUp.buyer.vatNumber);
     const paidOn = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(now);
@@ -309,4 +311,13 @@ export async function renderInvoice(actor: Actor, id: string, ctx: Ctx): Promise
     ],
   });
   return { filename: `${invoice.number}.pdf`, pdf };
+}
+
+/**
+ * A customer promoted to an agency keeps its top-ups in its agency's tenant (run by agency's
+ * promotion, see app.ts). Its invoices are immutable and keep the tenant they were issued in; every
+ * view of them is scoped by account.
+ */
+export async function adoptIntoAgency(tx: Tx, accountId: string, agencyId: string): Promise<void> {
+  await tx.updateTable('top_ups').set({ agency_id: agencyId }).where('account_id', '=', accountId).execute();
 }

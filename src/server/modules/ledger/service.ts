@@ -3,7 +3,15 @@ import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { recordAudit } from '../audit/service.js';
-import { descendantsOf, findReachableAccount, findReachableAccounts, type Balance } from '../accounts/service.js';
+import {
+  accountIsClosed,
+  descendantsOf,
+  findAccountById,
+  findReachableAccount,
+  findReachableAccounts,
+  nearestActiveAncestor,
+  type Balance,
+} from '../accounts/service.js';
 import { ledgerPolicy } from './policy.js';
 import { listEntries, type EntryFilters } from './queries.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
@@ -154,11 +162,15 @@ export async function captureHold(
     .set({ status: 'captured', captured_cents: captured, settled_at: new Date() })
     .where('id', '=', hold.id)
     .execute();
+  if (released > 0) await forwardFromClosedWallet(tx, actor, hold.account_id);
   return { capturedCents: captured, releasedCents: released };
 }
 
-/** Gives the whole hold back to `available`. */
-export async function releaseHold(tx: Tx, _actor: Actor, input: { holdId: string }): Promise<{ releasedCents: number }> {
+/**
+ * Gives the whole hold back to `available`: to the wallet that held it, or, when that account has
+ * been closed since, on to the account that took over from it (see forwardFromClosedWallet).
+ */
+export async function releaseHold(tx: Tx, actor: Actor, input: { holdId: string }): Promise<{ releasedCents: number }> {
   const hold = await lockHeldHold(tx, input.holdId);
   await lockWallets(tx, [hold.account_id]);
   await tx
@@ -167,7 +179,56 @@ export async function releaseHold(tx: Tx, _actor: Actor, input: { holdId: string
     .where('account_id', '=', hold.account_id)
     .execute();
   await tx.updateTable('ledger_holds').set({ status: 'released', settled_at: new Date() }).where('id', '=', hold.id).execute();
+  await forwardFromClosedWallet(tx, actor, hold.account_id);
   return { releasedCents: hold.amount };
+}
+
+/**
+ * No cent rests on a closed wallet: what it may spend goes at once, in the caller's transaction,
+ * to the nearest open account above it, the one that took over its children when it was closed
+ * (a deactivation hands them to its parent, a mode switch to the nearest kept ancestor, and no
+ * open account hangs under a closed one). Called after anything credits a wallet that may be
+ * closed: a hold released (an order cancelled, refused or expired after its buyer was closed), a
+ * bank transfer confirmed. A closed account with nobody above it (a standalone customer) keeps its
+ * credits: they are its own, back when support reactivates it. Returns the cents forwarded.
+ */
+export async function forwardFromClosedWallet(tx: Tx, actor: Actor, accountId: string): Promise<number> {
+  const account = await findAccountById(tx, accountId);
+  if (!account || account.active || account.role === 'system') return 0;
+  const heir = await nearestActiveAncestor(tx, accountId);
+  if (!heir) return 0;
+  const wallet = (await lockWallets(tx, [accountId, heir])).get(accountId)!;
+  const amount = available(wallet);
+  if (amount <= 0) return 0;
+  await transferCredits(tx, actor, { fromAccountId: accountId, toAccountId: heir, amountCents: amount, kind: 'return', memo: null });
+  return amount;
+}
+
+/**
+ * Housekeeping's safety net: forwards what still rests on closed wallets of accounts that have an
+ * open ancestor (credits stranded before releases followed), `limit` wallets per call. Returns how
+ * many wallets were emptied and how many cents moved.
+ */
+export async function forwardStrandedCredits(ctx: Ctx, actor: Actor, limit = 200): Promise<{ wallets: number; cents: number }> {
+  const rows = await ctx.db
+    .selectFrom('wallets as w')
+    .select('w.account_id')
+    .where('w.kind', '=', 'user')
+    .where(sql<boolean>`w.posted_cents - w.pending_cents > 0`)
+    .where(accountIsClosed(sql.ref('w.account_id')))
+    .orderBy('w.account_id')
+    .limit(limit)
+    .execute();
+  let wallets = 0;
+  let cents = 0;
+  for (const row of rows) {
+    const moved = await ctx.db.transaction().execute((tx) => forwardFromClosedWallet(tx, actor, row.account_id));
+    if (moved > 0) {
+      wallets++;
+      cents += moved;
+    }
+  }
+  return { wallets, cents };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,9 +266,14 @@ export async function availableOf(db: Tx, accountId: string): Promise<number> {
   return Number(w.posted_cents) - Number(w.pending_cents);
 }
 
-/** Moves a wallet into an agency's tenant (an account promoted to the root of its own agency). */
+/**
+ * Moves a wallet and its holds into an agency's tenant (an account promoted to the root of its own
+ * agency). Its transfers and entries keep the tenant they were written in: they are append-only,
+ * and every view of them is scoped by account, not by tenant.
+ */
 export async function setWalletAgency(tx: Tx, accountId: string, agencyId: string): Promise<void> {
   await tx.updateTable('wallets').set({ agency_id: agencyId }).where('account_id', '=', accountId).execute();
+  await tx.updateTable('ledger_holds').set({ agency_id: agencyId }).where('account_id', '=', accountId).execute();
 }
 
 export type AllocationInput = { fromAccountId: string; toAccountId: string; amountCents: number; memo?: string };

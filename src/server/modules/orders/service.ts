@@ -624,3 +624,13 @@ export async function listClientsOverview(actor: Actor, f: { q?: string; personI
     : undefined;
   return listClientRows(ctx.db, actor.account.role === 'support' ? null : actor.account.id, { ...f, q });
 }
+
+/**
+ * A customer promoted to an agency keeps its projects, campaigns and orders in its agency's views
+ * and totals: they join the agency's tenant (run by agency's promotion, see app.ts).
+ */
+export async function adoptIntoAgency(tx: Tx, accountId: string, agencyId: string): Promise<void> {
+  await tx.updateTable('projects').set({ agency_id: agencyId }).where('client_id', '=', accountId).execute();
+  await tx.updateTable('campaigns').set({ agency_id: agencyId }).where('client_id', '=', accountId).execute();
+  await tx.updateTable('orders').set({ agency_id: agencyId }).where('client_id', '=', accountId).execute();
+}

@@ -107,6 +107,7 @@ export function TeamTab({ agency }: { agency: Agency }) {
       parentId: null,
       agencyId: me.account.agencyId,
       active: true,
+      closed: null,
       parentName: null,
       depth: 0,
       hasLogin: true,

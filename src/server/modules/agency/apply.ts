@@ -1,0 +1,42 @@
+import type { Actor, Ctx, Tx } from '../../http/actor.js';
+import type { ClosedReason, Language } from '../../db/types.js';
+import { notFound } from '../../http/errors.js';
+import { translate } from '../../http/messages.js';
+import { findAccountById, setParent } from '../accounts/service.js';
+import { inviteAccount } from '../auth/service.js';
+import { transferCredits } from '../ledger/service.js';
+import { closeAccount, reopenAccount } from './queries.js';
+import type { Plan, TPlan } from './schema.js';
+
+export function agencyIdOf(actor: Actor): string {
+  if (!actor.account.agencyId) throw notFound();
+  return actor.account.agencyId;
+}
+
+/**
+ * Applies a plan exactly as shown, inside the caller's transaction: accounts restored (a new
+ * invitation to those who never chose a password), moved, credits returned, accounts closed with
+ * their reason.
+ */
+export async function applyPlan(tx: Tx, actor: Actor, plan: Plan, ctx: Ctx, closeReason: ClosedReason = 'deactivated'): Promise<void> {
+  for (const r of plan.restored) await reopenAccount(tx, r.accountId);
+  for (const move of plan.moved) await setParent(tx, move.accountId, move.toParentId);
+  for (const credit of plan.returnedCents) {
+    await transferCredits(tx, actor, {
+      fromAccountId: credit.fromAccountId,
+      toAccountId: credit.toAccountId,
+      amountCents: credit.amountCents,
+      kind: 'return',
+      memo: null,
+    });
+  }
+  for (const d of plan.deactivated) await closeAccount(tx, d.accountId, { reason: closeReason, byPersonId: actor.person.id });
+  for (const r of plan.restored) {
+    if (r.invited) await inviteAccount(tx, actor, (await findAccountById(tx, r.accountId))!, ctx);
+  }
+}
+
+/** The plan as the API shows it: its notes in the reader's language. */
+export function localizePlan(plan: Plan, lang: Language): TPlan {
+  return { ...plan, notes: plan.notes.map((n) => ({ code: n.code.replace(/^plan_/, ''), message: translate(lang, n.code, n.params ?? {}) })) };
+}
