@@ -5,7 +5,7 @@ import { translate } from '../../http/messages.js';
 import { findAccountById, setParent } from '../accounts/service.js';
 import { inviteAccount } from '../auth/service.js';
 import { transferCredits } from '../ledger/service.js';
-import { closeAccount, reopenAccount } from './queries.js';
+import { closeAccount, followMovedAccounts, reopenAccount } from './queries.js';
 import type { Plan, TPlan } from './schema.js';
 
 export function agencyIdOf(actor: Actor): string {
@@ -16,11 +16,23 @@ export function agencyIdOf(actor: Actor): string {
 /**
  * Applies a plan exactly as shown, inside the caller's transaction: accounts restored (a new
  * invitation to those who never chose a password), moved, credits returned, accounts closed with
- * their reason.
+ * their reason. An account a switch moved away from a suspended collaborator that a plan moves on
+ * is still that collaborator's to get back: its record follows it (`followMovedAccounts`), unless
+ * the move is `explicitMoveOf`, someone giving that account another parent on purpose.
  */
-export async function applyPlan(tx: Tx, actor: Actor, plan: Plan, ctx: Ctx, closeReason: ClosedReason = 'deactivated'): Promise<void> {
+export async function applyPlan(
+  tx: Tx,
+  actor: Actor,
+  plan: Plan,
+  ctx: Ctx,
+  options: { closeReason?: ClosedReason; explicitMoveOf?: string } = {},
+): Promise<void> {
   for (const r of plan.restored) await reopenAccount(tx, r.accountId);
   for (const move of plan.moved) await setParent(tx, move.accountId, move.toParentId);
+  await followMovedAccounts(
+    tx,
+    plan.moved.filter((m) => m.accountId !== options.explicitMoveOf),
+  );
   for (const credit of plan.returnedCents) {
     await transferCredits(tx, actor, {
       fromAccountId: credit.fromAccountId,
@@ -30,7 +42,9 @@ export async function applyPlan(tx: Tx, actor: Actor, plan: Plan, ctx: Ctx, clos
       memo: null,
     });
   }
-  for (const d of plan.deactivated) await closeAccount(tx, d.accountId, { reason: closeReason, byPersonId: actor.person.id });
+  for (const d of plan.deactivated) {
+    await closeAccount(tx, d.accountId, { reason: options.closeReason ?? 'deactivated', byPersonId: actor.person.id });
+  }
   for (const r of plan.restored) {
     if (r.invited) await inviteAccount(tx, actor, (await findAccountById(tx, r.accountId))!, ctx);
   }

@@ -127,7 +127,7 @@ export async function updateMember(
     }
     const plan = planRoleChange(members, account, newRole, newParent, heir);
     if (!input.dryRun) {
-      await applyPlan(tx, actor, plan, ctx);
+      await applyPlan(tx, actor, plan, ctx, { explicitMoveOf: id });
       if (newRole !== account.role) {
         await setRole(tx, id, newRole);
       }
@@ -192,7 +192,8 @@ export async function reactivateMember(actor: Actor, id: string, input: { parent
       const account = members.get(id)!;
       if (account.active) throw invalidState('already_active');
       if (!modeUsesRole(agency.mode, account.role)) throw ruleViolation('mode_lacks_role', { mode: agency.mode, role: account.role }, 'role');
-      const suspension = (await loadOpenSuspensions(tx, agency.id)).find((s) => s.accountId === id) ?? null;
+      const suspensions = await loadOpenSuspensions(tx, agency.id);
+      const suspension = suspensions.find((s) => s.accountId === id) ?? null;
       suspensionId = suspension?.id ?? null;
       let parent: Member | null;
       if (input.parentId !== undefined) {
@@ -203,7 +204,7 @@ export async function reactivateMember(actor: Actor, id: string, input: { parent
         parent = defaultReactivationParent(members, agency.mode, account, suspension, withinReach);
         if (!parent) throw ruleViolation('reactivation_no_parent', {}, 'parentId');
       }
-      plan = planReactivation(members, agency.mode, account, parent, suspension);
+      plan = planReactivation(members, agency.mode, account, parent, suspensions);
     } else {
       const row = (await findAccountById(tx, id))!;
       if (row.active) throw invalidState('already_active');

@@ -24,8 +24,10 @@ export async function switchMode(actor: Actor, input: { mode: AgencyMode; dryRun
     const suspensions = await loadOpenSuspensions(tx, agency.id);
     const plan = planModeSwitch(members, input.mode, suspensions, { restore: input.restore ?? true });
     if (!input.dryRun) {
-      await applyPlan(tx, actor, plan, ctx, 'suspended_by_mode');
+      await applyPlan(tx, actor, plan, ctx, { closeReason: 'suspended_by_mode' });
       const switchId = randomUUID();
+      // One record per moved account: one an earlier switch moved already keeps that record (followed above).
+      const recorded = new Set(suspensions.flatMap((s) => s.moves.map((m) => m.accountId)));
       for (const d of plan.deactivated) {
         await recordSuspension(tx, {
           agencyId: agency.id,
@@ -36,7 +38,9 @@ export async function switchMode(actor: Actor, input: { mode: AgencyMode; dryRun
           fromMode: agency.mode,
           toMode: input.mode,
           byPersonId: actor.person.id,
-          moves: plan.moved.filter((m) => m.fromParentId === d.accountId).map((m) => ({ accountId: m.accountId, toParentId: m.toParentId })),
+          moves: plan.moved
+            .filter((m) => m.fromParentId === d.accountId && !recorded.has(m.accountId))
+            .map((m) => ({ accountId: m.accountId, toParentId: m.toParentId })),
         });
       }
       const restoredIds = new Set(plan.restored.map((r) => r.accountId));

@@ -97,7 +97,7 @@ export function planModeSwitch(
     }
   }
   const restorable = restorableSuspensions(members, target, suspensions);
-  if (options.restore) planRestore(plan, members, target, restorable);
+  if (options.restore) planRestore(plan, members, target, restorable, suspensions);
   else if (restorable.length > 0) plan.notes.push({ code: 'plan_restorable', params: { count: restorable.length } });
   return finish(plan);
 }
@@ -113,25 +113,26 @@ function restorableSuspensions(members: Map<string, Member>, mode: AgencyMode, s
 /**
  * Restores suspended collaborators, as the hierarchy stood before the switches that suspended them:
  * each active again under its former parent, or the nearest ancestor of it that is open (or
- * restored by this plan), outranks it and whose role the mode uses; then, undoing the switches from
- * the latest, each account they moved away from it comes back under it, unless someone gave that
- * account another parent in between. Credits are not pushed back.
- * `limitTo` stops the climb at an actor's own account (a reactivation by someone below the agency).
+ * restored by this plan), outranks it and whose role the mode uses. Then each account a switch
+ * moved away from a suspended collaborator (one record per account, kept up to date as plans move
+ * it on) goes back under it if it is restored, or under its nearest open ancestor if it stays
+ * suspended, unless someone gave that account another parent in between. Credits are not pushed back.
  */
 function planRestore(
   plan: TPlan,
   members: Map<string, Member>,
   mode: AgencyMode,
-  suspensions: OpenSuspension[],
+  toRestore: OpenSuspension[],
+  allOpen: OpenSuspension[],
   options: { parentOf?: (s: OpenSuspension) => Member | null } = {},
 ) {
   const active = new Map([...members.values()].map((m) => [m.id, m.active]));
   const parent = new Map([...members.values()].map((m) => [m.id, m.parentId]));
-  const toRestore = [...suspensions].sort((a, b) => {
+  const ordered = [...toRestore].sort((a, b) => {
     const byRank = rankOf(members, b) - rankOf(members, a);
     return byRank !== 0 ? byRank : a.seq - b.seq;
   });
-  for (const s of toRestore) {
+  for (const s of ordered) {
     const m = members.get(s.accountId)!;
     const accept = (p: Member) => active.get(p.id) === true && outranks(p.role, m.role) && modeUsesRole(mode, p.role);
     const target = options.parentOf?.(s) ?? climb(members, parent, s.formerParentId ?? m.parentId, accept);
@@ -150,14 +151,15 @@ function planRestore(
     addMove(plan, members, m, parent.get(m.id) ?? null, target);
     parent.set(m.id, target.id);
   }
-  for (const s of [...toRestore].sort((a, b) => b.seq - a.seq)) {
-    const restoredAccount = members.get(s.accountId)!;
-    for (const move of [...s.moves].sort(byId)) {
-      const child = members.get(move.accountId);
-      if (!child || parent.get(child.id) !== move.toParentId || !outranks(restoredAccount.role, child.role)) continue;
-      addMove(plan, members, child, parent.get(child.id) ?? null, restoredAccount);
-      parent.set(child.id, restoredAccount.id);
-    }
+  const records = allOpen.flatMap((s) => s.moves.map((move) => ({ ...move, suspendedId: s.accountId })));
+  for (const record of records.sort(byId)) {
+    const child = members.get(record.accountId);
+    if (!child || parent.get(child.id) !== record.toParentId) continue;
+    const accept = (p: Member) => active.get(p.id) === true && outranks(p.role, child.role);
+    const target = climb(members, parent, record.suspendedId, accept);
+    if (!target || target.id === record.toParentId) continue;
+    addMove(plan, members, child, record.toParentId, target);
+    parent.set(child.id, target.id);
   }
 }
 
@@ -191,18 +193,20 @@ export function planDeactivation(members: Map<string, Member>, account: Member):
 /**
  * Reactivating a closed member of an agency: active again under `parent` (chosen by the caller, or
  * found by `defaultReactivationParent`). A collaborator suspended by a mode switch also gets back
- * the accounts that switch moved away from it, as a restore would.
+ * the accounts the switch moved away from it, as a restore would (and so do the accounts of
+ * collaborators still suspended below it).
  */
 export function planReactivation(
   members: Map<string, Member>,
   mode: AgencyMode,
   account: Member,
   parent: Member,
-  suspension: OpenSuspension | null,
+  suspensions: OpenSuspension[],
 ): TPlan {
   const plan = emptyPlan();
-  const s: OpenSuspension = suspension ?? { id: '', seq: 0, accountId: account.id, role: account.role, formerParentId: account.parentId, moves: [] };
-  planRestore(plan, members, mode, [s], { parentOf: () => parent });
+  const own = suspensions.find((s) => s.accountId === account.id);
+  const s: OpenSuspension = own ?? { id: '', seq: 0, accountId: account.id, role: account.role, formerParentId: account.parentId, moves: [] };
+  planRestore(plan, members, mode, [s], suspensions, { parentOf: () => parent });
   return finish(plan);
 }
 

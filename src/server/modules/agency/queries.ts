@@ -147,6 +147,23 @@ export async function recordSuspension(
   }
 }
 
+/**
+ * Moves that a plan made (a switch, a deactivation, a restore) carry along the records of open
+ * suspensions: an account a suspended collaborator is to get back, moved on from where the record
+ * says, is now expected where it went. One statement for the whole plan.
+ */
+export async function followMovedAccounts(tx: Tx, moves: { accountId: string; fromParentId: string | null; toParentId: string }[]) {
+  const followed = moves.filter((m) => m.fromParentId !== null);
+  if (followed.length === 0) return;
+  await sql`
+    update suspension_moves sm set to_parent_id = v.to_parent_id
+    from (select unnest(${followed.map((m) => m.accountId)}::uuid[]) as account_id,
+                 unnest(${followed.map((m) => m.fromParentId)}::uuid[]) as from_parent_id,
+                 unnest(${followed.map((m) => m.toParentId)}::uuid[]) as to_parent_id) v
+    where sm.account_id = v.account_id and sm.to_parent_id = v.from_parent_id
+      and exists (select 1 from suspensions s where s.id = sm.suspension_id and s.ended_at is null)`.execute(tx);
+}
+
 export async function endSuspensions(tx: Tx, ids: string[], reason: 'restored' | 'reactivated'): Promise<void> {
   if (ids.length === 0) return;
   await tx.updateTable('suspensions').set({ ended_at: sql`now()`, end_reason: reason }).where('id', 'in', ids).execute();
