@@ -281,6 +281,20 @@ describe('POST /api/accounts/:id/reactivate', () => {
     expect((await client.get('/api/me')).body.account.name).toBe('Nadia SARL');
   });
 
+  it('lets support bring an agency member back, under the parent it names or by default', async () => {
+    const fx = await team();
+    const support = await supportClient(env);
+    await fx.agency.post(`/api/accounts/${fx.ids.Claire}/deactivate`, {});
+    await fx.agency.post(`/api/accounts/${fx.ids.Hugo}/deactivate`, {});
+    const named = await support.post(`/api/accounts/${fx.ids.Claire}/reactivate`, { parentId: fx.ids.Marc });
+    expect(named.body).toMatchObject({ active: true, parentId: fx.ids.Marc });
+    const byDefault = await support.post(`/api/accounts/${fx.ids.Hugo}/reactivate`, {});
+    expect(byDefault.body).toMatchObject({ active: true, parentId: fx.agencyId });
+    const other = await makeAgency(env, 'complete', [['Zoé', 'manager', 'agency']]);
+    await fx.agency.post(`/api/accounts/${fx.ids.Hugo}/deactivate`, {});
+    expect((await support.post(`/api/accounts/${fx.ids.Hugo}/reactivate`, { parentId: other.ids['Zoé'] })).status).toBe(404);
+  });
+
   it('lets support bring back a customer it deactivated', async () => {
     const customer = await signUp(env, 'customer', 'Client Seul');
     const support = await supportClient(env);

@@ -25,7 +25,12 @@ import type { Plan } from './schema.js';
 
 /** The parent an actor names must be itself or below it, active, and in the same agency. */
 async function findPlaceableParent(tx: Tx, actor: Actor, members: Map<string, Member>, parentId: string, field: string) {
-  if (parentId !== actor.account.id && !(await isDescendant(tx, actor.account.id, parentId, true))) throw notFound();
+  // Support holds no place in any hierarchy: it may name any account of the agency concerned.
+  const inReach =
+    actor.account.role === 'support'
+      ? members.has(parentId)
+      : parentId === actor.account.id || (await isDescendant(tx, actor.account.id, parentId, true));
+  if (!inReach) throw notFound();
   const parent = members.get(parentId);
   if (!parent || !parent.active) throw ruleViolation('parent_outside_agency', {}, field);
   return parent;
