@@ -261,7 +261,7 @@ describe('POST /api/accounts/:id/reactivate', () => {
     await fx.agency.put('/api/agency/mode', { mode: 'intermediate', });
     await fx.agency.put('/api/agency/mode', { mode: 'complete', restore: false });
     const res = await fx.agency.post(`/api/accounts/${fx.ids.Claire}/reactivate`, {});
-    expect(res.body.plan.moved.map((m: any) => `${m.name}: ${m.fromParentName}→${m.toParentName}`)).toEqual([
+    expect(res.body.plan.moved.map((m: any) => `${m.name}: ${m.fromParentName}→${m.toParentName}`).sort()).toEqual([
       'Boulangerie: Manon→Claire',
       'Fleuriste: Manon→Claire',
     ]);
@@ -305,6 +305,28 @@ describe('POST /api/accounts/:id/reactivate', () => {
     const back = await signIn(customer.email);
     expect(back.status).toBe(200);
     expect((await back.client.post(`/api/accounts/${customer.account.id}/reactivate`, {})).status).toBe(404);
+  });
+});
+
+describe('concurrent changes', () => {
+  it('reactivates once when asked ten times at once, and a switch racing it restores nobody twice', async () => {
+    const fx = await team();
+    await fx.agency.put('/api/agency/mode', { mode: 'intermediate' });
+    const answers = await Promise.all([
+      ...Array.from({ length: 10 }, () => fx.agency.post(`/api/accounts/${fx.ids.Claire}/reactivate`, {})),
+      fx.agency.put('/api/agency/mode', { mode: 'complete' }),
+    ]);
+    const reactivations = answers.slice(0, 10).map((a) => a.status);
+    const switched = answers[10];
+    expect(switched.status).toBe(200);
+    // Either the switch restored Claire first (every reactivation 409), or one reactivation won and the switch restored only Hugo.
+    const won = reactivations.filter((s) => s === 200).length;
+    expect(won).toBeLessThanOrEqual(1);
+    expect(reactivations.filter((s) => s !== 200).every((s) => s === 409 || s === 422)).toBe(true);
+    const restoredByTheSwitch = switched.body.plan.restored.map((r: any) => r.name).sort();
+    expect(restoredByTheSwitch).toEqual(won === 1 ? ['Hugo'] : ['Claire', 'Hugo']);
+    const s = await structure(fx.agency);
+    expect([s.Claire, s.Boulangerie, s.Fleuriste, s.Hugo, s['Hôtel']]).toEqual(['Manon', 'Claire', 'Claire', 'Agence Test', 'Hugo']);
   });
 });
 
