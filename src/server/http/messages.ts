@@ -102,12 +102,12 @@ export const messages = {
     en: 'Credits held on open orders will follow: released later, they go to the account that takes over.',
   },
   plan_invitation_sent: {
-    fr: "{count} personne(s) sans mot de passe recevront une nouvelle invitation.",
-    en: '{count} person(s) who never chose a password will receive a new invitation.',
+    fr: '{count} {count:personne|personnes} sans mot de passe {count:recevra|recevront} une nouvelle invitation.',
+    en: '{count} {count:person|people} who never chose a password will receive a new invitation.',
   },
   plan_restorable: {
-    fr: '{count} collaborateur(s) suspendu(s) par un changement de mode peuvent être restaurés.',
-    en: '{count} collaborator(s) suspended by a mode switch can be restored.',
+    fr: '{count} {count:collaborateur suspendu|collaborateurs suspendus} par un changement de mode {count:peut être restauré|peuvent être restaurés}.',
+    en: '{count} {count:collaborator|collaborators} suspended by a mode switch can be restored.',
   },
   not_in_agency: { fr: "Ce compte n'appartient à aucune agence.", en: 'This account belongs to no agency.' },
   role_not_creatable: {
@@ -258,9 +258,20 @@ export const messages = {
 
 export type MessageKey = keyof typeof messages;
 
+/** Whether a count takes the singular: 0 and 1 in French, 1 in English. */
+const singular = (lang: Language, n: number) => (lang === 'fr' ? Math.abs(n) < 2 : n === 1);
+
+/**
+ * A message in a language, with its `{name}` parameters filled in; `{count:singular|plural}`
+ * picks the form that agrees with the number `count`.
+ */
 export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
   const template: string = messages[key][lang];
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return template
+    .replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (_, name: string, one: string, other: string) =>
+      singular(lang, Number(params[name])) ? one : other,
+    )
+    .replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
 const roleNames: Record<string, Record<Language, string>> = {

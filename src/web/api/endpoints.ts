@@ -22,6 +22,8 @@ import type {
   ModeBody,
   ModeResult,
   OutboxEmail,
+  ReactivateBody,
+  ReactivateResult,
   PasswordBody,
   ResetBody,
   ResetRequestBody,
@@ -52,6 +54,7 @@ export const endpoints = {
   createAccount: (body: CreateMemberBody) => api.post<Account>('/api/accounts', body),
   updateAccount: (id: string, body: UpdateAccountBody) => api.patch<UpdateAccountResult>(`/api/accounts/${id}`, body),
   deactivateAccount: (id: string, dryRun: boolean) => api.post<DeactivateResult>(`/api/accounts/${id}/deactivate`, { dryRun }),
+  reactivateAccount: (id: string, body: ReactivateBody) => api.post<ReactivateResult>(`/api/accounts/${id}/reactivate`, body),
 
   agency: () => api.get<Agency>('/api/agency'),
   switchMode: (body: ModeBody) => api.put<ModeResult>('/api/agency/mode', body),

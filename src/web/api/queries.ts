@@ -20,7 +20,7 @@ export const keys = {
   agency: ['agency'] as const,
   subtree: ['accounts', 'subtree'] as const,
   collaborators: ['accounts', 'collaborators'] as const,
-  clients: (q: string) => ['accounts', 'clients', q] as const,
+  clients: (q: string, status: string) => ['accounts', 'clients', q, status] as const,
   agencyRequest: ['agency-request'] as const,
   audit: ['audit'] as const,
   supportRequests: ['support', 'requests'] as const,

@@ -64,6 +64,10 @@ export type AccountDetail = z.infer<typeof ZAccountDetail>;
 export type Company = z.infer<typeof ZCompany>;
 export type CompanyInput = z.input<typeof ZCompany>;
 export type ListAccountsQuery = Partial<z.infer<typeof ZListAccountsQuery>>;
+/** Which accounts a list shows: the open ones (default), the closed ones, or both. */
+export type AccountStatus = z.infer<typeof ZListAccountsQuery>['status'];
+/** Why a closed account is closed (deactivated by someone, or suspended by a mode switch), and since when. */
+export type Closed = NonNullable<Account['closed']>;
 export type AccountPage = z.infer<ReturnType<typeof ZPageOf<typeof ZAccountListItem>>>;
 
 export type Agency = z.infer<typeof ZAgency>;
@@ -79,6 +83,7 @@ export type UpdateAccountBody = z.input<typeof ZUpdateAccountBody>;
 export type AccountPlanResult = z.infer<typeof ZAccountPlanResult>;
 export type UpdateAccountResult = AccountPlanResult;
 export type DeactivateResult = AccountPlanResult;
+export type ReactivateResult = AccountPlanResult;
 
 export type AuditPage = Awaited<ReturnType<typeof listAuditForSubtree>>;
 export type AuditEntry = AuditPage['items'][number];

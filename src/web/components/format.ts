@@ -23,3 +23,9 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'long' }).format(new Date(iso));
 }
+
+/** A day, short: « 3 nov. 2026 » (fr), "3 Nov 2026" (en). */
+export function formatDay(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(new Date(iso));
+}

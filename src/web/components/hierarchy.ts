@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { outranks, rank, rolesOfMode } from '../../server/modules/accounts/policy';
 import { allAccounts, endpoints } from '../api/endpoints';
 import { keys, queryClient } from '../api/queries';
-import type { AccountListItem, MeAccount, Mode, Role } from '../api/types';
+import type { AccountListItem, AccountStatus, MeAccount, Mode, Role } from '../api/types';
 
 export { outranks, rank };
 
@@ -93,9 +93,15 @@ export function useAgency() {
   return useQuery({ queryKey: keys.agency, queryFn: endpoints.agency });
 }
 
-/** The whole subtree below the account in use (every page), for the tree and the parent pickers. */
-export function useSubtree() {
-  return useQuery({ queryKey: keys.subtree, queryFn: () => allAccounts() });
+/**
+ * The whole subtree below the account in use (every page): its open accounts (the default, for the
+ * parent pickers and allocation targets), or its closed ones, or both (for the tree's filter).
+ */
+export function useSubtree(status: AccountStatus = 'active') {
+  return useQuery({
+    queryKey: status === 'active' ? keys.subtree : [...keys.subtree, status],
+    queryFn: () => allAccounts({ status }),
+  });
 }
 
 /** Managers and consultants in reach: the people who can be in charge of a client. */

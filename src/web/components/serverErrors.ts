@@ -41,6 +41,11 @@ export function applyServerError(error: unknown, form?: FormLike, aliases: Recor
   return messageOf(error);
 }
 
+/** The message of a server error about `field` (for that field's own error), or null for any other error. */
+export function fieldErrorOf(error: unknown, field: string): string | null {
+  return error instanceof ApiError && error.field === field ? withoutFieldPrefix(error.message, field) : null;
+}
+
 export function notifyError(error: unknown) {
   notifications.show({ color: 'red', title: i18n.t('errors.title'), message: messageOf(error), autoClose: 8000 });
 }

@@ -328,7 +328,7 @@ describe('mode switch', () => {
     // Without restore, the way back up changes nobody and says who could come back.
     const back = await fx.agency.put('/api/agency/mode', { mode: 'complete', restore: false });
     expect(back.body.plan).toMatchObject({ deactivated: [], restored: [], moved: [], returnedCents: [] });
-    expect(back.body.plan.notes).toEqual([{ code: 'restorable', message: expect.stringContaining('3 collaborateur(s)') }]);
+    expect(back.body.plan.notes).toEqual([{ code: 'restorable', message: '3 collaborateurs suspendus par un changement de mode peuvent être restaurés.' }]);
     for (const c of ['C1', 'C2', 'C3']) expect(await parentOf(fx.ids[c])).toBe(fx.agencyId);
     expect(await isActive(fx.ids.Manon)).toBe(false);
   });

@@ -19,30 +19,33 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../../api/endpoints';
 import { keys } from '../../api/queries';
-import type { AccountListItem, Agency } from '../../api/types';
+import type { AccountListItem, AccountStatus, Agency } from '../../api/types';
 import { ActAsButton } from '../../components/ActAs';
 import { AllocateDialog, type AllocatePreset } from '../../components/AllocateDialog';
 import { CreditMenuItems } from '../../components/CreditMenuItems';
 import { formatEuros } from '../../components/format';
 import { useCollaborators } from '../../components/hierarchy';
 import { ClientsFollowUp } from './ClientsOverview';
+import { ClosedNote, ReactivateButton, StatusFilter } from './closed';
 import { CreateMemberModal, DeactivateModal, MoveModal } from './dialogs';
+import { ReactivateModal } from './ReactivateModal';
 import { QueryStatus } from '../../components/QueryStatus';
 
-type Dialog = { kind: 'move' | 'deactivate'; account: AccountListItem } | null;
+type Dialog = { kind: 'move' | 'deactivate' | 'reactivate'; account: AccountListItem } | null;
 
-/** Tab "Clients": add a client, search them, change who is in charge, deactivate, act as them. */
+/** Tab "Clients": add a client, search them, change who is in charge, deactivate and reactivate, act as them. */
 export function ClientsTab({ agency }: { agency: Agency }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
+  const [status, setStatus] = useState<AccountStatus>('active');
   const [q] = useDebouncedValue(search.trim(), 250);
   const [adding, setAdding] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [allocating, setAllocating] = useState<AllocatePreset | null>(null);
   const collaborators = useCollaborators();
   const clients = useInfiniteQuery({
-    queryKey: keys.clients(q),
-    queryFn: ({ pageParam }) => endpoints.accounts({ role: 'client', q: q || undefined, limit: 25, cursor: pageParam }),
+    queryKey: keys.clients(q, status),
+    queryFn: ({ pageParam }) => endpoints.accounts({ role: 'client', q: q || undefined, status, limit: 25, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: (previous) => previous,
@@ -63,21 +66,24 @@ export function ClientsTab({ agency }: { agency: Agency }) {
             {t('agency.addClient')}
           </Button>
         </Group>
-        <TextInput
-          placeholder={t('agency.searchClients')}
-          aria-label={t('agency.searchClients')}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          mb="md"
-          maw={420}
-          data-testid="client-search"
-          rightSection={clients.isFetching && !clients.isFetchingNextPage ? <Loader size={14} /> : null}
-        />
+        <Group mb="md" justify="space-between" wrap="wrap">
+          <TextInput
+            placeholder={t('agency.searchClients')}
+            aria-label={t('agency.searchClients')}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            w={420}
+            maw="100%"
+            data-testid="client-search"
+            rightSection={clients.isFetching && !clients.isFetchingNextPage ? <Loader size={14} /> : null}
+          />
+          <StatusFilter value={status} onChange={setStatus} />
+        </Group>
         {clients.isPending || clients.error ? (
           <QueryStatus query={clients} />
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="lg" data-testid="clients-empty">
-            {q ? t('agency.noClientMatch', { q }) : t('agency.noClients')}
+            {q ? t('agency.noClientMatch', { q }) : status === 'inactive' ? t('agency.noClosedClients') : t('agency.noClients')}
           </Text>
         ) : (
           <Table.ScrollContainer minWidth={760}>
@@ -93,9 +99,9 @@ export function ClientsTab({ agency }: { agency: Agency }) {
               </Table.Thead>
               <Table.Tbody>
                 {items.map((c) => (
-                  <Table.Tr key={c.id} data-testid="client-row" data-name={c.name}>
+                  <Table.Tr key={c.id} data-testid="client-row" data-name={c.name} data-status={c.closed?.reason ?? 'active'}>
                     <Table.Td>
-                      <Text size="sm" fw={600}>
+                      <Text size="sm" fw={600} c={c.closed ? 'dimmed' : undefined}>
                         {c.name}
                       </Text>
                       {c.email && (
@@ -103,6 +109,7 @@ export function ClientsTab({ agency }: { agency: Agency }) {
                           {c.email}
                         </Text>
                       )}
+                      {c.closed && <ClosedNote closed={c.closed} />}
                     </Table.Td>
                     <Table.Td data-testid="client-in-charge">
                       <Text size="sm">{c.parentName ?? '—'}</Text>
@@ -120,37 +127,43 @@ export function ClientsTab({ agency }: { agency: Agency }) {
                       </Badge>
                     </Table.Td>
                     <Table.Td>
-                      <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <ActAsButton account={c} />
-                        <Menu position="bottom-end" withinPortal>
-                          <Menu.Target>
-                            <ActionIcon
-                              variant="subtle"
-                              color="gray"
-                              aria-label={t('common.actionsFor', { name: c.name })}
-                              data-testid="row-menu"
-                            >
-                              <Text fw={700} lh={1}>
-                                ⋯
-                              </Text>
-                            </ActionIcon>
-                          </Menu.Target>
-                          <Menu.Dropdown>
-                            <CreditMenuItems account={c} onAllocate={setAllocating} />
-                            <Menu.Item onClick={() => setDialog({ kind: 'move', account: c })} data-testid="action-move">
-                              {t('agency.changeInCharge')}
-                            </Menu.Item>
-                            <Menu.Divider />
-                            <Menu.Item
-                              color="red"
-                              onClick={() => setDialog({ kind: 'deactivate', account: c })}
-                              data-testid="action-deactivate"
-                            >
-                              {t('agency.deactivate')}
-                            </Menu.Item>
-                          </Menu.Dropdown>
-                        </Menu>
-                      </Group>
+                      {c.closed ? (
+                        <Group justify="flex-end">
+                          <ReactivateButton name={c.name} onClick={() => setDialog({ kind: 'reactivate', account: c })} />
+                        </Group>
+                      ) : (
+                        <Group gap="xs" justify="flex-end" wrap="nowrap">
+                          <ActAsButton account={c} />
+                          <Menu position="bottom-end" withinPortal>
+                            <Menu.Target>
+                              <ActionIcon
+                                variant="subtle"
+                                color="gray"
+                                aria-label={t('common.actionsFor', { name: c.name })}
+                                data-testid="row-menu"
+                              >
+                                <Text fw={700} lh={1}>
+                                  ⋯
+                                </Text>
+                              </ActionIcon>
+                            </Menu.Target>
+                            <Menu.Dropdown>
+                              <CreditMenuItems account={c} onAllocate={setAllocating} />
+                              <Menu.Item onClick={() => setDialog({ kind: 'move', account: c })} data-testid="action-move">
+                                {t('agency.changeInCharge')}
+                              </Menu.Item>
+                              <Menu.Divider />
+                              <Menu.Item
+                                color="red"
+                                onClick={() => setDialog({ kind: 'deactivate', account: c })}
+                                data-testid="action-deactivate"
+                              >
+                                {t('agency.deactivate')}
+                              </Menu.Item>
+                            </Menu.Dropdown>
+                          </Menu>
+                        </Group>
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -182,6 +195,11 @@ export function ClientsTab({ agency }: { agency: Agency }) {
         onClose={() => setDialog(null)}
       />
       <DeactivateModal account={dialog?.kind === 'deactivate' ? dialog.account : null} onClose={() => setDialog(null)} />
+      <ReactivateModal
+        account={dialog?.kind === 'reactivate' ? dialog.account : null}
+        members={collaborators.data ?? []}
+        onClose={() => setDialog(null)}
+      />
       <AllocateDialog preset={allocating} onClose={() => setAllocating(null)} />
     </Stack>
   );

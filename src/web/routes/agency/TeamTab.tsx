@@ -19,7 +19,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../../api/endpoints';
 import { keys, useSession } from '../../api/queries';
-import type { AccountListItem, Agency, Mode } from '../../api/types';
+import type { AccountListItem, AccountStatus, Agency, Mode } from '../../api/types';
 import { ActAsButton } from '../../components/ActAs';
 import { AllocateDialog, type AllocatePreset } from '../../components/AllocateDialog';
 import { CreditMenuItems } from '../../components/CreditMenuItems';
@@ -34,7 +34,9 @@ import {
   type TreeRow,
 } from '../../components/hierarchy';
 import { RoleBadge } from '../../components/RoleBadge';
+import { ClosedBadge, ClosedNote, ReactivateButton, StatusFilter } from './closed';
 import { CreateMemberModal, DeactivateModal, ModeSwitchModal, MoveModal, RoleChangeModal } from './dialogs';
+import { ReactivateModal } from './ReactivateModal';
 import { QueryStatus } from '../../components/QueryStatus';
 
 const MODES: Mode[] = ['simple', 'intermediate', 'complete'];
@@ -83,13 +85,19 @@ function ModeCard({ agency }: { agency: Agency }) {
   );
 }
 
-type Dialog = { kind: 'role' | 'move' | 'deactivate'; account: AccountListItem } | null;
+type Dialog = { kind: 'role' | 'move' | 'deactivate' | 'reactivate'; account: AccountListItem } | null;
 
-/** Tab "Agence": the mode, then the hierarchy below the viewer as an indented tree. */
+/**
+ * Tab "Agence": the mode, then the hierarchy below the viewer as an indented tree: its open
+ * accounts, its closed ones (each saying why, with "Réactiver"), or both.
+ */
 export function TeamTab({ agency }: { agency: Agency }) {
   const { t } = useTranslation();
   const me = useSession();
+  const [status, setStatus] = useState<AccountStatus>('active');
+  // the open accounts: parents and targets offered by the dialogs, balances of the viewer's row
   const subtree = useSubtree();
+  const listed = useSubtree(status);
   const self = useQuery({ queryKey: keys.account(me.account.id), queryFn: () => endpoints.account(me.account.id) });
   const [showClients, setShowClients] = useState(true);
   const [adding, setAdding] = useState(false);
@@ -98,7 +106,7 @@ export function TeamTab({ agency }: { agency: Agency }) {
 
   const collaboratorRoles = creatableRoles(me.account, agency.mode).filter((r) => r !== 'client');
   const rows = useMemo(() => {
-    if (!subtree.data) return [];
+    if (!subtree.data || !listed.data) return [];
     const root: AccountListItem = {
       id: me.account.id,
       role: me.account.role,
@@ -116,9 +124,9 @@ export function TeamTab({ agency }: { agency: Agency }) {
       subtreeBalanceCents: (self.data?.wallet.availableCents ?? 0) + subtree.data.reduce((sum, a) => sum + a.balanceCents, 0),
       childrenCount: subtree.data.filter((a) => a.parentId === me.account.id).length,
     };
-    const items = showClients ? subtree.data : subtree.data.filter((a) => a.role !== 'client');
+    const items = showClients ? listed.data : listed.data.filter((a) => a.role !== 'client');
     return buildTree(root, items);
-  }, [subtree.data, showClients, me.account, self.data]);
+  }, [subtree.data, listed.data, showClients, me.account, self.data]);
 
   return (
     <Stack gap="lg">
@@ -128,10 +136,11 @@ export function TeamTab({ agency }: { agency: Agency }) {
           <div>
             <Title order={4}>{t('agency.team')}</Title>
             <Text size="sm" c="dimmed">
-              {t('agency.teamHelp')}
+              {status === 'inactive' ? t('agency.teamHelpClosed') : t('agency.teamHelp')}
             </Text>
           </div>
           <Group gap="md">
+            <StatusFilter value={status} onChange={setStatus} />
             <Switch
               label={t('agency.showClients')}
               checked={showClients}
@@ -147,6 +156,8 @@ export function TeamTab({ agency }: { agency: Agency }) {
         </Group>
         {subtree.isPending || subtree.error ? (
           <QueryStatus query={subtree} />
+        ) : listed.isPending || listed.error ? (
+          <QueryStatus query={listed} />
         ) : (
           <Table.ScrollContainer minWidth={720}>
             <Table verticalSpacing="xs" highlightOnHover data-testid="hierarchy-tree">
@@ -174,8 +185,8 @@ export function TeamTab({ agency }: { agency: Agency }) {
               </Table.Tbody>
             </Table>
             {rows.length === 1 && (
-              <Text c="dimmed" size="sm" ta="center" py="md">
-                {t('agency.emptyTeam')}
+              <Text c="dimmed" size="sm" ta="center" py="md" data-testid="tree-empty">
+                {status === 'inactive' ? t('agency.noClosed') : t('agency.emptyTeam')}
               </Text>
             )}
           </Table.ScrollContainer>
@@ -201,6 +212,11 @@ export function TeamTab({ agency }: { agency: Agency }) {
         onClose={() => setDialog(null)}
       />
       <DeactivateModal account={dialog?.kind === 'deactivate' ? dialog.account : null} onClose={() => setDialog(null)} />
+      <ReactivateModal
+        account={dialog?.kind === 'reactivate' ? dialog.account : null}
+        members={subtree.data ?? []}
+        onClose={() => setDialog(null)}
+      />
       <AllocateDialog preset={allocating} onClose={() => setAllocating(null)} />
     </Stack>
   );
@@ -222,6 +238,7 @@ function TreeLine({
   const a = row.account;
   const canChangeRole =
     !row.isRoot &&
+    a.active &&
     isCollaborator(a.role) &&
     mayChangeRoles(me.account) &&
     creatableRoles(me.account, mode).some((r) => isCollaborator(r) && r !== a.role);
@@ -231,6 +248,7 @@ function TreeLine({
       data-name={a.name}
       data-level={row.level}
       data-role={a.role}
+      data-status={a.closed?.reason ?? 'active'}
       bg={row.isRoot ? 'gray.0' : undefined}
     >
       <Table.Td>
@@ -241,7 +259,7 @@ function TreeLine({
             </Text>
           )}
           <Box style={{ minWidth: 0 }}>
-            <Text fw={row.isRoot || a.role !== 'client' ? 600 : 400} size="sm" truncate>
+            <Text fw={row.isRoot || a.role !== 'client' ? 600 : 400} size="sm" c={a.closed ? 'dimmed' : undefined} truncate>
               {a.name}
               {row.isRoot && (
                 <Text span c="dimmed" size="xs" fw={400}>
@@ -255,11 +273,15 @@ function TreeLine({
                 {a.email}
               </Text>
             )}
+            {a.closed && <ClosedNote closed={a.closed} />}
           </Box>
         </Group>
       </Table.Td>
       <Table.Td>
-        <RoleBadge role={a.role} />
+        <Group gap={4}>
+          <RoleBadge role={a.role} />
+          {a.closed && <ClosedBadge closed={a.closed} />}
+        </Group>
       </Table.Td>
       <Table.Td ta="right" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }} data-testid="tree-balance">
         {formatEuros(a.balanceCents)}
@@ -273,43 +295,49 @@ function TreeLine({
         {a.role !== 'client' ? formatEuros(a.subtreeBalanceCents) : ''}
       </Table.Td>
       <Table.Td>
-        {!row.isRoot && (
-          <Group gap="xs" justify="flex-end" wrap="nowrap">
-            <ActAsButton account={a} />
-            <Menu position="bottom-end" withinPortal>
-              <Menu.Target>
-                <ActionIcon
-                  variant="subtle"
-                  color="gray"
-                  aria-label={t('common.actionsFor', { name: a.name })}
-                  data-testid="row-menu"
-                >
-                  <Text fw={700} lh={1}>
-                    ⋯
-                  </Text>
-                </ActionIcon>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <CreditMenuItems account={a} onAllocate={onAllocate} />
-                {canChangeRole && (
-                  <Menu.Item onClick={() => onDialog({ kind: 'role', account: a })} data-testid="action-change-role">
-                    {t('agency.changeRole')}
-                  </Menu.Item>
-                )}
-                <Menu.Item onClick={() => onDialog({ kind: 'move', account: a })} data-testid="action-move">
-                  {a.role === 'client' ? t('agency.changeInCharge') : t('agency.move')}
-                </Menu.Item>
-                <Menu.Divider />
-                <Menu.Item
-                  color="red"
-                  onClick={() => onDialog({ kind: 'deactivate', account: a })}
-                  data-testid="action-deactivate"
-                >
-                  {t('agency.deactivate')}
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
+        {a.closed ? (
+          <Group justify="flex-end">
+            <ReactivateButton name={a.name} onClick={() => onDialog({ kind: 'reactivate', account: a })} />
           </Group>
+        ) : (
+          !row.isRoot && (
+            <Group gap="xs" justify="flex-end" wrap="nowrap">
+              <ActAsButton account={a} />
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <ActionIcon
+                    variant="subtle"
+                    color="gray"
+                    aria-label={t('common.actionsFor', { name: a.name })}
+                    data-testid="row-menu"
+                  >
+                    <Text fw={700} lh={1}>
+                      ⋯
+                    </Text>
+                  </ActionIcon>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <CreditMenuItems account={a} onAllocate={onAllocate} />
+                  {canChangeRole && (
+                    <Menu.Item onClick={() => onDialog({ kind: 'role', account: a })} data-testid="action-change-role">
+                      {t('agency.changeRole')}
+                    </Menu.Item>
+                  )}
+                  <Menu.Item onClick={() => onDialog({ kind: 'move', account: a })} data-testid="action-move">
+                    {a.role === 'client' ? t('agency.changeInCharge') : t('agency.move')}
+                  </Menu.Item>
+                  <Menu.Divider />
+                  <Menu.Item
+                    color="red"
+                    onClick={() => onDialog({ kind: 'deactivate', account: a })}
+                    data-testid="action-deactivate"
+                  >
+                    {t('agency.deactivate')}
+                  </Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
+            </Group>
+          )
         )}
       </Table.Td>
     </Table.Tr>

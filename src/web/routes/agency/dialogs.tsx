@@ -1,7 +1,21 @@
 import { useState } from 'react';
-import { Alert, Button, Center, Divider, Group, Loader, Modal, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Center,
+  Checkbox,
+  Divider,
+  Group,
+  Loader,
+  Modal,
+  Select,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../../api/endpoints';
 import { useSession } from '../../api/queries';
@@ -46,23 +60,6 @@ export function ModeSwitchModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const preview = useQuery({
-    queryKey: ['mode-plan', target],
-    queryFn: () => endpoints.switchMode({ mode: target!, dryRun: true }),
-    enabled: target !== null,
-    gcTime: 0,
-    staleTime: 0,
-  });
-  const [error, setError] = useState<string | null>(null);
-  const apply = useMutation({
-    mutationFn: () => endpoints.switchMode({ mode: target!, dryRun: false }),
-    onSuccess: async (result) => {
-      notifySuccess(t('agency.modeApplied', { mode: t(`modes.${result.mode}.label`) }));
-      await refreshHierarchy();
-      onClose();
-    },
-    onError: (e) => setError(messageOf(e)),
-  });
   return (
     <Modal
       opened={target !== null}
@@ -71,29 +68,78 @@ export function ModeSwitchModal({
       size="lg"
       centered
     >
-      <Stack data-testid="mode-plan-modal">
-        {target && <Text size="sm">{t(`modes.${target}.description`)}</Text>}
-        <Divider />
-        {preview.isPending ? (
-          <Center py="md">
-            <Loader size="sm" />
-          </Center>
-        ) : preview.error ? (
-          <Alert color="red">{messageOf(preview.error)}</Alert>
-        ) : (
-          <PlanView plan={preview.data.plan} />
-        )}
-        {error && <Alert color="red">{error}</Alert>}
-        <ModalActions>
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button onClick={() => apply.mutate()} loading={apply.isPending} disabled={!preview.data} data-testid="apply-plan">
-            {t('plan.apply')}
-          </Button>
-        </ModalActions>
-      </Stack>
+      {target && <ModeSwitchPlan key={target} target={target} onClose={onClose} />}
     </Modal>
+  );
+}
+
+/**
+ * The plan of a switch to `target`. When it would restore suspended collaborators, a checkbox
+ * (checked) lets the agency switch without restoring: unchecked, the plan is asked again with
+ * `restore: false`, and applying sends the choice.
+ */
+function ModeSwitchPlan({ target, onClose }: { target: Mode; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [restore, setRestore] = useState(true);
+  const preview = useQuery({
+    queryKey: ['mode-plan', target, restore],
+    queryFn: () => endpoints.switchMode({ mode: target, dryRun: true, restore }),
+    gcTime: 0,
+    staleTime: 0,
+    // the other choice's plan stays on screen (apply disabled) while this one loads
+    placeholderData: keepPreviousData,
+  });
+  const [error, setError] = useState<string | null>(null);
+  const apply = useMutation({
+    mutationFn: () => endpoints.switchMode({ mode: target, dryRun: false, restore }),
+    onSuccess: async (result) => {
+      notifySuccess(t('agency.modeApplied', { mode: t(`modes.${result.mode}.label`) }));
+      await refreshHierarchy();
+      onClose();
+    },
+    onError: (e) => setError(messageOf(e)),
+  });
+  const offersRestore = !restore || preview.isPlaceholderData || (preview.data?.plan.restored.length ?? 0) > 0;
+  return (
+    <Stack data-testid="mode-plan-modal">
+      <Text size="sm">{t(`modes.${target}.description`)}</Text>
+      {offersRestore && (
+        <Checkbox
+          label={t('agency.restoreSuspended')}
+          description={t('agency.restoreSuspendedHelp')}
+          checked={restore}
+          onChange={(e) => {
+            setError(null);
+            setRestore(e.currentTarget.checked);
+          }}
+          data-testid="mode-restore"
+        />
+      )}
+      <Divider />
+      {preview.isPending ? (
+        <Center py="md">
+          <Loader size="sm" />
+        </Center>
+      ) : preview.error ? (
+        <Alert color="red">{messageOf(preview.error)}</Alert>
+      ) : (
+        <PlanView plan={preview.data.plan} closing="suspended" />
+      )}
+      {error && <Alert color="red">{error}</Alert>}
+      <ModalActions>
+        <Button variant="default" onClick={onClose}>
+          {t('common.cancel')}
+        </Button>
+        <Button
+          onClick={() => apply.mutate()}
+          loading={apply.isPending}
+          disabled={!preview.data || preview.isFetching}
+          data-testid="apply-plan"
+        >
+          {t('plan.apply')}
+        </Button>
+      </ModalActions>
+    </Stack>
   );
 }
 

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { translate } from './messages.js';
+
+describe('translate', () => {
+  it('makes a counted message agree with its number, in each language', () => {
+    expect(translate('fr', 'plan_invitation_sent', { count: 1 })).toBe(
+      '1 personne sans mot de passe recevra une nouvelle invitation.',
+    );
+    expect(translate('fr', 'plan_invitation_sent', { count: 2 })).toBe(
+      '2 personnes sans mot de passe recevront une nouvelle invitation.',
+    );
+    expect(translate('en', 'plan_invitation_sent', { count: 1 })).toBe(
+      '1 person who never chose a password will receive a new invitation.',
+    );
+    expect(translate('en', 'plan_invitation_sent', { count: 2 })).toBe(
+      '2 people who never chose a password will receive a new invitation.',
+    );
+    expect(translate('fr', 'plan_restorable', { count: 1 })).toBe(
+      '1 collaborateur suspendu par un changement de mode peut être restauré.',
+    );
+    expect(translate('en', 'plan_restorable', { count: 3 })).toBe('3 collaborators suspended by a mode switch can be restored.');
+  });
+
+  it('fills plain parameters as before', () => {
+    expect(translate('fr', 'parent_must_outrank', { parentRole: 'consultant', role: 'manager' })).toBe(
+      'Le parent (consultant) doit avoir un rôle supérieur à manager.',
+    );
+  });
+});
