@@ -83,6 +83,34 @@ export async function moveSubtree(tx: Tx, nodeId: string, newParentId: string): 
   await tx.updateTable('accounts').set({ parent_id: newParentId }).where('id', '=', nodeId).execute();
 }
 
+/**
+ * Hangs many leaf accounts (clients: nothing ranks below them) under new parents in three
+ * statements, whatever their number: a switch of a large agency moves thousands at once. The new
+ * parents' closure rows must be current (move collaborators first, with `moveSubtree`).
+ */
+export async function moveLeaves(tx: Tx, moves: { accountId: string; toParentId: string }[]): Promise<void> {
+  if (moves.length === 0) return;
+  const ids = moves.map((m) => m.accountId);
+  const parents = moves.map((m) => m.toParentId);
+  const hasChildren = await tx
+    .selectFrom('account_tree')
+    .select('ancestor_id')
+    .where('ancestor_id', '=', sql<string>`any(${ids}::uuid[])`)
+    .where('depth', '>', 0)
+    .limit(1)
+    .executeTakeFirst();
+  if (hasChildren) throw new Error('moveLeaves: an account with children needs moveSubtree');
+  await sql`delete from account_tree where descendant_id = any(${ids}::uuid[]) and depth > 0`.execute(tx);
+  await sql`
+    insert into account_tree (ancestor_id, descendant_id, depth, agency_id)
+    select p.ancestor_id, v.id, p.depth + 1, p.agency_id
+    from (select unnest(${ids}::uuid[]) as id, unnest(${parents}::uuid[]) as parent_id) v
+    join account_tree p on p.descendant_id = v.parent_id`.execute(tx);
+  await sql`
+    update accounts a set parent_id = v.parent_id
+    from (select unnest(${ids}::uuid[]) as id, unnest(${parents}::uuid[]) as parent_id) v
+    where a.id = v.id`.execute(tx);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Writes other features ask for (inside their transaction), and scoping helpers their SQL composes

@@ -34,6 +34,7 @@ export {
   listClientsBelow,
   lockAgencyRow,
   makeAgencyRoot,
+  moveLeaves as setParentsOfLeaves,
   moveSubtree as setParent,
   nearestActiveAncestor,
   recordSignIn,

@@ -2,7 +2,7 @@ import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { ClosedReason, Language } from '../../db/types.js';
 import { notFound } from '../../http/errors.js';
 import { translate } from '../../http/messages.js';
-import { findAccountById, setParent } from '../accounts/service.js';
+import { findAccountById, setParent, setParentsOfLeaves } from '../accounts/service.js';
 import { inviteAccount } from '../auth/service.js';
 import { transferCredits } from '../ledger/service.js';
 import { closeAccount, followMovedAccounts, reopenAccount } from './queries.js';
@@ -28,7 +28,9 @@ export async function applyPlan(
   options: { closeReason?: ClosedReason; explicitMoveOf?: string } = {},
 ): Promise<void> {
   for (const r of plan.restored) await reopenAccount(tx, r.accountId);
-  for (const move of plan.moved) await setParent(tx, move.accountId, move.toParentId);
+  // Collaborators first (their subtrees move with them), then every client at once.
+  for (const move of plan.moved.filter((m) => m.role !== 'client')) await setParent(tx, move.accountId, move.toParentId);
+  await setParentsOfLeaves(tx, plan.moved.filter((m) => m.role === 'client'));
   await followMovedAccounts(
     tx,
     plan.moved.filter((m) => m.accountId !== options.explicitMoveOf),
