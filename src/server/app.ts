@@ -20,6 +20,7 @@ import { ledgerRoutes } from './modules/ledger/routes.js';
 import { billingRoutes } from './modules/billing/routes.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { orderRoutes } from './modules/orders/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { useBalanceReader } from './modules/accounts/service.js';
 import { balancesOf } from './modules/ledger/service.js';
 import { onAgencyPromotion } from './modules/agency/service.js';
@@ -110,7 +111,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
   // A promoted customer's top-ups and orders join its agency; their owners sit below agency.
   onAgencyPromotion(adoptTopUpsIntoAgency);
   onAgencyPromotion(adoptOrdersIntoAgency);
-  for (const routes of [authRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, supportRoutes]) {
+  for (const routes of [authRoutes, notificationRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, supportRoutes]) {
     await app.register(routes, { ctx });
   }
 

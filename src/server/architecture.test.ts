@@ -55,6 +55,9 @@ export const TABLE_OWNERS: Record<string, string> = {
   order_events: 'orders',
   audit_log: 'audit',
   outbox_emails: 'notifications',
+  notifications: 'notifications',
+  notification_preferences: 'notifications',
+  unsubscribe_tokens: 'notifications',
   idempotency_keys: 'http/idempotency',
   jobs: 'jobs',
 };

@@ -105,6 +105,7 @@ const ZEnv = z.object({
   // An empty value counts as missing (checked below, with the names of every missing one).
   ...Object.fromEntries(SELLER_VARIABLES.map((name) => [name, z.string().trim().optional()])),
   MAILLON_ACCEPTANCE_DAYS: z.coerce.number().positive().default(7),
+  MAILLON_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
   MAILLON_CONTROL_DAYS: z.coerce.number().nonnegative().default(30),
   MAILLON_COMMISSION_PERCENT: z.coerce.number().min(0).max(100).default(25),
   MAILLON_IMPORT_MAX_MB: z.coerce.number().positive().max(1024).default(32),
@@ -164,6 +165,8 @@ export type Config = {
   seller: Seller;
   /** a publisher must accept an order within this delay, or it expires */
   acceptanceMs: number;
+  /** the hour (Paris time, 0–23) at which the daily notification digests go out */
+  digestHour: number;
   /** after verification, the publisher's earning becomes payable after this period */
   controlMs: number;
   /** the platform's share of an order's price, in basis points */
@@ -242,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     outboxShowsLinks: !production && !e.MAILLON_SMTP_URL,
     acceptanceMs: e.MAILLON_ACCEPTANCE_DAYS * 86_400_000,
+    digestHour: e.MAILLON_DIGEST_HOUR,
     controlMs: e.MAILLON_CONTROL_DAYS * 86_400_000,
     commissionBp: Math.round(e.MAILLON_COMMISSION_PERCENT * 100),
     importMaxBytes: Math.round(e.MAILLON_IMPORT_MAX_MB * 1024 * 1024),

@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008_list_indexes.js';
 import * as m0009 from './migrations/0009_email_delivery.js';
 import * as m0010 from './migrations/0010_wallet_per_account.js';
 import * as m0011 from './migrations/0011_closed_accounts.js';
+import * as m0012 from './migrations/0012_notifications.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0009_email_delivery': m0009,
   '0010_wallet_per_account': m0010,
   '0011_closed_accounts': m0011,
+  '0012_notifications': m0012,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -80,6 +80,8 @@ export interface WalletsTable {
   posted_cents: BigCents;
   pending_cents: BigCents;
   kind: Generated<'user' | 'system'>;
+  /** tell the account's people when `available` falls under it; null: off */
+  low_balance_cents: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -154,9 +156,47 @@ export interface OutboxEmailsTable {
   /** the variant without its live link, stored at enqueue time (migration 0006); null: nothing to hide */
   redacted_subject: Generated<string | null>;
   redacted_text: Generated<string | null>;
+  html_body: string | null;
+  headers: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+export type EmailMode = 'immediate' | 'digest' | 'off';
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  person_id: string;
+  agency_id: string | null;
+  kind: string;
+  category: string;
+  params: ColumnType<Record<string, string | number | null>, string, string>;
+  link: string | null;
+  object_type: string | null;
+  object_id: string | null;
+  created_at: Generated<Date>;
+  read_at: NullableTimestamp;
+  email: 'immediate' | 'digest' | 'none';
+  digested_at: NullableTimestamp;
+  email_to: string | null;
+  language: Generated<Language>;
+  recipient_name: Generated<string>;
+}
+
+export interface NotificationPreferencesTable {
+  person_id: string;
+  category: string;
+  email: EmailMode;
+  updated_at: Generated<Date>;
+}
+
+export interface UnsubscribeTokensTable {
+  token_hash: string;
+  person_id: string;
+  categories: string[];
+  created_at: Generated<Date>;
+  used_at: NullableTimestamp;
+}
 
 export interface LedgerTransfersTable {
   id: Generated<string>;
@@ -408,6 +448,8 @@ export interface OrdersTable {
   completed_at: NullableTimestamp;
   placed_by: string | null;
   placed_as: string | null;
+  /** when the publisher was reminded that the order expires soon */
+  reminded_at: NullableTimestamp;
 }
 
 export interface OrderEventsTable {
@@ -462,6 +504,9 @@ export interface DB {
   suspension_moves: SuspensionMovesTable;
   audit_log: AuditLogTable;
   outbox_emails: OutboxEmailsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  unsubscribe_tokens: UnsubscribeTokensTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

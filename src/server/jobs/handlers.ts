@@ -4,7 +4,7 @@ import { verifyOrderLink } from '../modules/links/service.js';
 import { completePayableOrders, expireOverdueOrders, VERIFY_JOB } from '../modules/orders/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
-import { deliverQueuedEmails, smtpTransport } from '../modules/notifications/service.js';
+import { deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
 
 /** Which feature runs which kind of job. */
 export const jobHandlers: JobHandlers = {
@@ -17,6 +17,7 @@ export async function runBackgroundWork(ctx: Ctx): Promise<void> {
   await runDueJobs(ctx, jobHandlers);
   await expireOverdueOrders(ctx);
   await completePayableOrders(ctx);
+  await runDigests(ctx);
   if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);
   await runHousekeeping(ctx);
 }

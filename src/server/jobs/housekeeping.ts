@@ -2,6 +2,7 @@ import type { Ctx } from '../http/actor.js';
 import { purgeOldIdempotencyKeys } from '../http/idempotency.js';
 import { purgeExpiredAuthState } from '../modules/auth/service.js';
 import { forwardStrandedCredits } from '../modules/ledger/service.js';
+import { purgeOldUnsubscribeTokens } from '../modules/notifications/service.js';
 import { PLATFORM_ACTOR } from '../modules/ledger/system.js';
 import { purgeFinishedJobs } from './queue.js';
 
@@ -27,5 +28,6 @@ export async function runHousekeeping(ctx: Ctx, options: { now?: Date; force?: b
   const idempotencyKeys = await purgeOldIdempotencyKeys(ctx, { now });
   const jobs = await purgeFinishedJobs(ctx, { now });
   const strandedCredits = await forwardStrandedCredits(ctx, PLATFORM_ACTOR);
-  return { ...auth, idempotencyKeys, jobs, strandedCredits };
+  const unsubscribeTokens = await purgeOldUnsubscribeTokens(ctx.db, now);
+  return { ...auth, idempotencyKeys, jobs, strandedCredits, unsubscribeTokens };
 }

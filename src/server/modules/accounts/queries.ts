@@ -2,6 +2,7 @@ import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { AccountRow, AgencyMode, ClosedReason, NewAccount, PublicRole, Role } from '../../db/types.js';
 import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
+import type { Recipient } from '../notifications/service.js';
 
 /** Lower-cased and stripped of accents, so that "Élodie" is found by "elodie". */
 export function searchTextOf(...parts: (string | null | undefined)[]): string {
@@ -177,6 +178,46 @@ export async function nearestActiveAncestor(db: Tx, id: string): Promise<string 
     .limit(1)
     .executeTakeFirst();
   return row?.id ?? null;
+}
+
+/**
+ * Who hears of an event about `accountId` (notifications knows no other feature, so the emitting
+ * feature hands it this list): the account itself (`concerned`), then every open account above
+ * it, the first one being the person in charge when the account is a client (`in_charge`), the
+ * others `above`. Closed accounts are told nothing.
+ */
+export async function audienceOf(db: Tx, accountId: string): Promise<Recipient[]> {
+  const rows = await db
+    .selectFrom('account_tree as t')
+    .innerJoin('accounts as a', 'a.id', 't.ancestor_id')
+    .select(['a.id', 'a.name', 'a.role', 'a.email', 'a.language', 'a.agency_id', 'a.active', 't.depth', sql<boolean>`a.password_hash is not null`.as('has_login')])
+    .where('t.descendant_id', '=', accountId)
+    .orderBy('t.depth')
+    .execute();
+  const concerned = rows.find((r) => Number(r.depth) === 0);
+  if (!concerned) return [];
+  return rows
+    .filter((r) => r.active && r.role !== 'system')
+    .map((r) => ({
+      accountId: r.id,
+      name: r.name,
+      relation: Number(r.depth) === 0 ? ('concerned' as const) : Number(r.depth) === 1 && concerned.role === 'client' ? ('in_charge' as const) : ('above' as const),
+      email: r.email,
+      language: r.language,
+      hasLogin: Boolean(r.has_login),
+      agencyId: r.agency_id,
+    }));
+}
+
+/** Every open support account, for the events of support's queue (a new agency request, a site to review, a transfer to confirm). */
+export async function supportAudience(db: Tx): Promise<Recipient[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['id', 'name', 'email', 'language', sql<boolean>`password_hash is not null`.as('has_login')])
+    .where('role', '=', 'support')
+    .where('active', '=', true)
+    .execute();
+  return rows.map((r) => ({ accountId: r.id, name: r.name, relation: 'concerned' as const, email: r.email, language: r.language, hasLogin: Boolean(r.has_login), agencyId: null }));
 }
 
 /** SQL: "the account `ref` is closed", for another feature's query (the ledger's sweep of closed wallets). */

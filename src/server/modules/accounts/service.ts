@@ -21,6 +21,7 @@ export {
   accountIsClosed,
   accountParentId,
   accountsOfAgency,
+  audienceOf,
   clientAndPersonInCharge,
   clientIdsOf,
   countActiveBelowByRole,
@@ -44,6 +45,7 @@ export {
   setPasswordHash,
   setRole,
   subtreeIds,
+  supportAudience,
   type Balance,
   type BalanceReader,
 } from './queries.js';

@@ -1,0 +1,151 @@
+import type { Language } from '../../db/types.js';
+import type { NotificationCategory, NotificationKind, NotificationParams } from './events.js';
+
+/** Each kind's title and body in both languages, from its params (rendered when read, in the reader's language). */
+type Text = { title: string; body: string };
+type Messages = Record<NotificationKind, Record<Language, (p: Formatted) => Text>>;
+type Formatted = Record<string, string>;
+
+const locale = { fr: 'fr-FR', en: 'en-GB' } as const;
+
+function euros(lang: Language, cents: number): string {
+  return new Intl.NumberFormat(locale[lang], { style: 'currency', currency: 'EUR' }).format(cents / 100);
+}
+
+function dateTime(lang: Language, iso: string): string {
+  return new Intl.DateTimeFormat(locale[lang], { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+}
+
+/** Params as the messages print them: amounts in euros, dates in Paris time, in the reader's language. */
+function format(lang: Language, params: NotificationParams): Formatted {
+  const out: Formatted = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined) out[key] = '';
+    else if (key.endsWith('Cents')) out[key] = euros(lang, Number(value));
+    else if (key === 'acceptBy') out[key] = dateTime(lang, String(value));
+    else out[key] = String(value);
+  }
+  return out;
+}
+
+const roleNames: Record<Language, Record<string, string>> = {
+  fr: { manager: 'manager', consultant: 'consultant', client: 'client' },
+  en: { manager: 'manager', consultant: 'consultant', client: 'client' },
+};
+
+const messages: Messages = {
+  order_new: {
+    fr: (p) => ({ title: `Nouvelle commande sur ${p.site}`, body: `Ancre « ${p.anchor} », ${p.priceCents}. À accepter avant le ${p.acceptBy}, sinon elle expire.` }),
+    en: (p) => ({ title: `New order on ${p.site}`, body: `Anchor "${p.anchor}", ${p.priceCents}. Accept it before ${p.acceptBy}, or it expires.` }),
+  },
+  order_reminder: {
+    fr: (p) => ({ title: `Commande à accepter sur ${p.site}`, body: `La commande « ${p.anchor} » expire le ${p.acceptBy} si elle n'est pas acceptée.` }),
+    en: (p) => ({ title: `Order waiting on ${p.site}`, body: `The order "${p.anchor}" expires on ${p.acceptBy} unless it is accepted.` }),
+  },
+  order_cancelled: {
+    fr: (p) => ({ title: `Commande annulée sur ${p.site}`, body: `L'acheteur a annulé la commande « ${p.anchor} ». Rien n'est à publier.` }),
+    en: (p) => ({ title: `Order cancelled on ${p.site}`, body: `The buyer cancelled the order "${p.anchor}". Nothing is to be published.` }),
+  },
+  order_accepted: {
+    fr: (p) => ({ title: `Commande acceptée pour ${p.client}`, body: `L'éditeur a accepté la commande « ${p.anchor} » et va publier le lien.` }),
+    en: (p) => ({ title: `Order accepted for ${p.client}`, body: `The publisher accepted the order "${p.anchor}" and will publish the link.` }),
+  },
+  order_refused: {
+    fr: (p) => ({ title: `Commande refusée pour ${p.client}`, body: `L'éditeur a refusé la commande « ${p.anchor} » : ${p.reason}. Les crédits bloqués sont rendus.` }),
+    en: (p) => ({ title: `Order refused for ${p.client}`, body: `The publisher refused the order "${p.anchor}": ${p.reason}. The held credits are given back.` }),
+  },
+  order_expired: {
+    fr: (p) => ({ title: `Commande expirée pour ${p.client}`, body: `L'éditeur n'a pas accepté la commande « ${p.anchor} » à temps. Les crédits bloqués sont rendus.` }),
+    en: (p) => ({ title: `Order expired for ${p.client}`, body: `The publisher did not accept the order "${p.anchor}" in time. The held credits are given back.` }),
+  },
+  link_placed: {
+    fr: (p) => ({ title: `Lien publié pour ${p.client}`, body: `Le lien « ${p.anchor} » est en ligne sur ${p.liveUrl}. Sa vérification est en cours.` }),
+    en: (p) => ({ title: `Link published for ${p.client}`, body: `The link "${p.anchor}" is live on ${p.liveUrl}. It is being checked.` }),
+  },
+  order_verified: {
+    fr: (p) => ({ title: `Lien vérifié pour ${p.client}`, body: `Le lien « ${p.anchor} » est bien en place, en dofollow, sur une page indexable.` }),
+    en: (p) => ({ title: `Link verified for ${p.client}`, body: `The link "${p.anchor}" is in place, dofollow, on an indexable page.` }),
+  },
+  check_failed: {
+    fr: (p) => ({ title: `Vérification échouée pour ${p.client}`, body: `Le lien « ${p.anchor} » n'a pas passé la vérification : ${p.reason}` }),
+    en: (p) => ({ title: `Check failed for ${p.client}`, body: `The link "${p.anchor}" failed its check: ${p.reason}` }),
+  },
+  topup_awaiting: {
+    fr: (p) => ({ title: `Recharge de ${p.amountCents} en attente de paiement`, body: `Le pro forma de ${p.account} est prêt. Faites le virement avec la référence ${p.reference} ; les crédits arrivent dès réception.` }),
+    en: (p) => ({ title: `Top-up of ${p.amountCents} awaiting payment`, body: `The pro forma for ${p.account} is ready. Make the transfer with reference ${p.reference}; the credits arrive as soon as it is received.` }),
+  },
+  topup_confirmed: {
+    fr: (p) => ({ title: `Recharge de ${p.amountCents} reçue`, body: `Les crédits de ${p.account} sont disponibles. Facture ${p.invoiceNumber}.` }),
+    en: (p) => ({ title: `Top-up of ${p.amountCents} received`, body: `The credits of ${p.account} are available. Invoice ${p.invoiceNumber}.` }),
+  },
+  credits_allocated: {
+    fr: (p) => ({ title: `${p.amountCents} de crédits pour ${p.account}`, body: `${p.from} a attribué ${p.amountCents} à ${p.account}.` }),
+    en: (p) => ({ title: `${p.amountCents} of credits for ${p.account}`, body: `${p.from} allocated ${p.amountCents} to ${p.account}.` }),
+  },
+  low_balance: {
+    fr: (p) => ({ title: `Solde bas pour ${p.account}`, body: `Il reste ${p.availableCents} disponibles, sous le seuil de ${p.thresholdCents}.` }),
+    en: (p) => ({ title: `Low balance for ${p.account}`, body: `${p.availableCents} left, under the threshold of ${p.thresholdCents}.` }),
+  },
+  agency_request_decided: {
+    fr: (p) => ({
+      title: p.decision === 'approve' ? 'Mode agence activé' : 'Demande de mode agence refusée',
+      body: p.decision === 'approve' ? 'Le menu « Agence » est disponible : ajoutez vos collaborateurs et vos clients.' : 'Le support a refusé la demande. Répondez-lui pour en savoir plus.',
+    }),
+    en: (p) => ({
+      title: p.decision === 'approve' ? 'Agency mode is on' : 'Agency mode request refused',
+      body: p.decision === 'approve' ? 'The "Agency" menu is available: add your collaborators and clients.' : 'Support refused the request. Reply to learn more.',
+    }),
+  },
+  invitation_accepted: {
+    fr: (p) => ({ title: `${p.member} a rejoint l'agence`, body: `${p.member} (${roleNames.fr[p.role] ?? p.role}) a choisi son mot de passe et peut se connecter.` }),
+    en: (p) => ({ title: `${p.member} joined the agency`, body: `${p.member} (${roleNames.en[p.role] ?? p.role}) chose a password and can sign in.` }),
+  },
+  agency_request_new: {
+    fr: (p) => ({ title: `Demande de mode agence : ${p.account}`, body: `${p.account} demande le mode agence. À examiner dans le back-office.` }),
+    en: (p) => ({ title: `Agency mode request: ${p.account}`, body: `${p.account} asks for agency mode. To review in the back office.` }),
+  },
+  site_to_review: {
+    fr: (p) => ({ title: `Site à valider : ${p.site}`, body: `${p.publisher} a proposé le site ${p.site}.` }),
+    en: (p) => ({ title: `Site to review: ${p.site}`, body: `${p.publisher} submitted the site ${p.site}.` }),
+  },
+  transfer_to_confirm: {
+    fr: (p) => ({ title: `Virement attendu : ${p.amountCents}`, body: `${p.account} va payer ${p.amountCents} par virement, référence ${p.reference}.` }),
+    en: (p) => ({ title: `Transfer expected: ${p.amountCents}`, body: `${p.account} will pay ${p.amountCents} by bank transfer, reference ${p.reference}.` }),
+  },
+};
+
+export function renderNotification(kind: string, params: NotificationParams, lang: Language): Text {
+  const entry = messages[kind as NotificationKind];
+  if (!entry) return { title: kind, body: '' };
+  return entry[lang](format(lang, params));
+}
+
+export const categoryNames: Record<NotificationCategory, Record<Language, string>> = {
+  publisher_orders: { fr: 'Commandes reçues (éditeur)', en: 'Orders received (publisher)' },
+  orders: { fr: 'Suivi des commandes', en: 'Order updates' },
+  money: { fr: 'Crédits et paiements', en: 'Credits and payments' },
+  team: { fr: 'Agence et équipe', en: 'Agency and team' },
+  support: { fr: 'File du support', en: 'Support queue' },
+};
+
+/** E-mail wording around the notifications, in both languages. */
+export const emailWords = {
+  fr: {
+    open: 'Ouvrir dans Maillon',
+    footer: 'Vous recevez cet e-mail parce que votre compte Maillon est concerné.',
+    unsubscribe: 'Ne plus recevoir ces e-mails',
+    preferences: 'Choisir ce que je reçois',
+    digestSubject: (n: number) => `Maillon : ${n} nouveauté${n > 1 ? 's' : ''} depuis hier`,
+    digestTitle: 'Votre récapitulatif du jour',
+    hello: (name: string) => `Bonjour ${name},`,
+  },
+  en: {
+    open: 'Open in Maillon',
+    footer: 'You receive this e-mail because your Maillon account is concerned.',
+    unsubscribe: 'Stop these e-mails',
+    preferences: 'Choose what I receive',
+    digestSubject: (n: number) => `Maillon: ${n} update${n > 1 ? 's' : ''} since yesterday`,
+    digestTitle: 'Your daily digest',
+    hello: (name: string) => `Hello ${name},`,
+  },
+} as const;
