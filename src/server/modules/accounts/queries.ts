@@ -430,7 +430,14 @@ export function closedOf(r: {
 }
 
 /** The ledger's answer for the wallets of some accounts (accounts sits above the ledger, so it is handed in). */
-export type Balance = { postedCents: number; pendingCents: number; availableCents: number; subtreeAvailableCents: number };
+export type Balance = {
+  postedCents: number;
+  pendingCents: number;
+  availableCents: number;
+  subtreeAvailableCents: number;
+  /** under this, the account's people are told (null: off) */
+  lowBalanceCents: number | null;
+};
 export type BalanceReader = (db: Tx, accountIds: string[]) => Promise<Map<string, Balance>>;
 
 /** The active clients strictly below `rootId` (every one for support), sorted by name, with their parent's name. */

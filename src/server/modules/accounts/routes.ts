@@ -1,7 +1,6 @@
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
 import { ZPageOf } from '../../http/pagination.js';
-import { z } from 'zod';
 import { ZAccountDetail, ZAccountIdParams, ZAccountListItem, ZListAccountsQuery } from './schema.js';
 import * as accounts from './service.js';
 
@@ -26,7 +25,7 @@ export const accountRoutes: RoutesPlugin = async (app, { ctx }) => {
       schema: {
         tags,
         params: ZAccountIdParams,
-        response: { 200: z.object({ postedCents: z.number().int(), pendingCents: z.number().int(), availableCents: z.number().int() }) },
+        response: { 200: ZAccountDetail.shape.wallet.omit({ lowBalanceCents: true }) },
       },
     },
     async (request) => (await accounts.getAccount(actorOf(request), request.params.id, ctx)).wallet,

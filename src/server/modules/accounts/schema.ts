@@ -66,7 +66,13 @@ export const ZAccountDetail = ZAccount.extend({
   lastSignInAt: z.string().nullable(),
   createdAt: z.string(),
   parentName: z.string().nullable(),
-  wallet: z.object({ postedCents: z.number().int(), pendingCents: z.number().int(), availableCents: z.number().int() }),
+  wallet: z.object({
+    postedCents: z.number().int(),
+    pendingCents: z.number().int(),
+    availableCents: z.number().int(),
+    /** the low-balance threshold: under it, the account's people are told; null: off */
+    lowBalanceCents: z.number().int().nullable(),
+  }),
 });
 
 export const ZAccountIdParams = z.object({ id: z.uuid() });

@@ -3,6 +3,7 @@ import type { AccountRow, Company, PublicRole } from '../../db/types.js';
 import { notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import {
+  type Balance,
   closedOf,
   findAccountById,
   listAccountsBelow,
@@ -162,8 +163,13 @@ async function closedWithName(db: Tx, row: AccountRow) {
   return { ...closed, byPersonName: (await findAccountById(db, closed.byPersonId))?.name ?? null };
 }
 
-function walletOf(b: { postedCents: number; pendingCents: number; availableCents: number } | undefined) {
-  return { postedCents: b?.postedCents ?? 0, pendingCents: b?.pendingCents ?? 0, availableCents: b?.availableCents ?? 0 };
+function walletOf(b: Balance | undefined) {
+  return {
+    postedCents: b?.postedCents ?? 0,
+    pendingCents: b?.pendingCents ?? 0,
+    availableCents: b?.availableCents ?? 0,
+    lowBalanceCents: b?.lowBalanceCents ?? null,
+  };
 }
 
 export async function updateAccountProfile(

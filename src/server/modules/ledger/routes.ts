@@ -4,7 +4,7 @@ import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { idempotencyOf } from '../../http/idempotency.js';
 import { ZPageOf } from '../../http/pagination.js';
 import { ZAccountIdParams } from '../accounts/schema.js';
-import { ZLedgerEntry, ZLedgerQuery, ZTransfer, ZTransferBody } from './schema.js';
+import { ZLedgerEntry, ZLedgerQuery, ZLowBalanceBody, ZLowBalanceResult, ZTransfer, ZTransferBody } from './schema.js';
 import * as ledger from './service.js';
 
 const tags = ['credits'];
@@ -24,6 +24,12 @@ export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {
     const outcome = await ledger.allocateCredits(actorOf(request), request.body, idempotencyOf(request), ctx);
     return reply.status(201).send(outcome);
   });
+
+  app.put(
+    '/api/accounts/:id/low-balance',
+    { schema: { tags, params: ZAccountIdParams, body: ZLowBalanceBody, response: { 200: ZLowBalanceResult } } },
+    async (request) => ledger.setLowBalanceThreshold(actorOf(request), request.params.id, request.body.thresholdCents, ctx),
+  );
 
   app.get(
     '/api/accounts/:id/ledger',

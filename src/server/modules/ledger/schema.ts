@@ -46,3 +46,7 @@ export const ZLedgerEntry = z.object({
   actingAccountId: z.string().nullable(),
   memo: z.string().nullable(),
 });
+
+/** The low-balance threshold of a wallet, in cents (null: off); under it, its people are told once. */
+export const ZLowBalanceBody = z.object({ thresholdCents: z.number().int().min(0).max(100_000_000).nullable() });
+export const ZLowBalanceResult = z.object({ lowBalanceCents: z.number().int().nullable() });

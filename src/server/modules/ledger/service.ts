@@ -3,8 +3,10 @@ import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { recordAudit } from '../audit/service.js';
+import { notify } from '../notifications/service.js';
 import {
   accountIsClosed,
+  audienceOf,
   descendantsOf,
   findAccountById,
   findReachableAccount,
@@ -42,14 +44,21 @@ function assertPositiveCents(amount: number) {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error('amounts are positive integer cents');
 }
 
-type LockedWallet = { account_id: string; agency_id: string | null; posted: number; pending: number; kind: 'user' | 'system' };
+type LockedWallet = {
+  account_id: string;
+  agency_id: string | null;
+  posted: number;
+  pending: number;
+  kind: 'user' | 'system';
+  lowBalance: number | null;
+};
 
 /** Locks wallets in account-id order, so two transfers crossing the same wallets never deadlock. */
 async function lockWallets(tx: Tx, accountIds: string[]): Promise<Map<string, LockedWallet>> {
   const ids = [...new Set(accountIds)].sort();
   const rows = await tx
     .selectFrom('wallets')
-    .select(['account_id', 'agency_id', 'posted_cents', 'pending_cents', 'kind'])
+    .select(['account_id', 'agency_id', 'posted_cents', 'pending_cents', 'kind', 'low_balance_cents'])
     .where('account_id', 'in', ids)
     .orderBy('account_id')
     .forUpdate()
@@ -64,6 +73,7 @@ async function lockWallets(tx: Tx, accountIds: string[]): Promise<Map<string, Lo
         posted: Number(r.posted_cents),
         pending: Number(r.pending_cents),
         kind: r.kind,
+        lowBalance: r.low_balance_cents === null ? null : Number(r.low_balance_cents),
       },
     ]),
   );
@@ -91,12 +101,24 @@ export async function transferCredits(tx: Tx, actor: Actor, input: TransferInput
   return { transferId: row.transfer_id, at: new Date(row.transfer_at).toISOString() };
 }
 
-/** Reserves credits (pending) for an order; refused when `available` is short. */
+/** A wallet whose `available` just fell under its low-balance threshold: its people are to be told (`notifyLowBalance`). */
+export type LowBalance = { accountId: string; availableCents: number; thresholdCents: number };
+
+function crossedUnder(wallet: { lowBalance: number | null }, before: number, after: number, accountId: string): LowBalance | null {
+  const threshold = wallet.lowBalance;
+  if (threshold === null || !(after < threshold && before >= threshold)) return null;
+  return { accountId, availableCents: after, thresholdCents: threshold };
+}
+
+/**
+ * Reserves credits (pending) for an order; refused when `available` is short. Says when the hold
+ * takes the wallet under its low-balance threshold.
+ */
 export async function holdCredits(
   tx: Tx,
   actor: Actor,
   input: { accountId: string; amountCents: number; reference?: string | null },
-): Promise<{ holdId: string }> {
+): Promise<{ holdId: string; lowBalance: LowBalance | null }> {
   assertPositiveCents(input.amountCents);
   const wallet = (await lockWallets(tx, [input.accountId])).get(input.accountId)!;
   if (available(wallet) < input.amountCents) throw new AppError('insufficient_funds', 409, 'insufficient_funds');
@@ -117,7 +139,42 @@ export async function holdCredits(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { holdId: hold.id };
+  const before = available(wallet);
+  return { holdId: hold.id, lowBalance: crossedUnder(wallet, before, before - input.amountCents, input.accountId) };
+}
+
+/** After a debit of `debitedCents` by transferCredits: whether it took the wallet under its threshold. */
+export async function lowBalanceAfterDebit(tx: Tx, accountId: string, debitedCents: number): Promise<LowBalance | null> {
+  const w = await tx.selectFrom('wallets').select(['posted_cents', 'pending_cents', 'low_balance_cents', 'kind']).where('account_id', '=', accountId).executeTakeFirst();
+  if (!w || w.kind !== 'user' || w.low_balance_cents === null) return null;
+  const after = Number(w.posted_cents) - Number(w.pending_cents);
+  return crossedUnder({ lowBalance: Number(w.low_balance_cents) }, after + debitedCents, after, accountId);
+}
+
+/** Tells the account, its person in charge and those above that its balance fell under its threshold. */
+export async function notifyLowBalance(tx: Tx, ctx: Ctx, low: LowBalance): Promise<void> {
+  const account = await findAccountById(tx, low.accountId);
+  if (!account) return;
+  await notify(tx, ctx, {
+    kind: 'low_balance',
+    params: { account: account.name, availableCents: low.availableCents, thresholdCents: low.thresholdCents },
+    link: `/portefeuille/${low.accountId}`,
+    object: { type: 'account', id: low.accountId },
+    recipients: await audienceOf(tx, low.accountId),
+  });
+}
+
+/**
+ * Sets the low-balance threshold of a wallet the actor reaches (its own included), or turns it off
+ * (null). Told once each time `available` falls under it.
+ */
+export async function setLowBalanceThreshold(actor: Actor, accountId: string, thresholdCents: number | null, ctx: Ctx) {
+  return ctx.db.transaction().execute(async (tx) => {
+    const account = await findReachableAccount(tx, actor, accountId);
+    await tx.updateTable('wallets').set({ low_balance_cents: thresholdCents }).where('account_id', '=', account.id).execute();
+    await recordAudit(tx, actor, 'wallet.low_balance_threshold', { type: 'account', id: account.id }, { thresholdCents });
+    return { lowBalanceCents: thresholdCents };
+  });
 }
 
 async function lockHeldHold(tx: Tx, holdId: string) {
@@ -241,7 +298,7 @@ export async function balancesOf(db: Tx, accountIds: string[], withSubtree = tru
   // One array parameter, however many accounts (a whole agency when planning a re-home).
   const own = await db
     .selectFrom('wallets')
-    .select(['account_id', 'posted_cents', 'pending_cents'])
+    .select(['account_id', 'posted_cents', 'pending_cents', 'low_balance_cents'])
     .where('account_id', '=', sql<string>`any(${ids}::uuid[])`)
     .execute();
   const subtree = !withSubtree ? [] : await db
@@ -255,7 +312,16 @@ export async function balancesOf(db: Tx, accountIds: string[], withSubtree = tru
     own.map((w) => {
       const posted = Number(w.posted_cents);
       const pending = Number(w.pending_cents);
-      return [w.account_id, { postedCents: posted, pendingCents: pending, availableCents: posted - pending, subtreeAvailableCents: sums.get(w.account_id) ?? 0 }];
+      return [
+        w.account_id,
+        {
+          postedCents: posted,
+          pendingCents: pending,
+          availableCents: posted - pending,
+          subtreeAvailableCents: sums.get(w.account_id) ?? 0,
+          lowBalanceCents: w.low_balance_cents === null ? null : Number(w.low_balance_cents),
+        },
+      ];
     }),
   );
 }
@@ -295,6 +361,8 @@ export async function allocateCredits(actor: Actor, input: AllocationInput, idem
       memo: input.memo ?? null,
       idempotencyKey: idem?.key ?? null,
     });
+    const low = await lowBalanceAfterDebit(tx, from.id, input.amountCents);
+    if (low) await notifyLowBalance(tx, ctx, low);
     await recordAudit(
       tx,
       actor,

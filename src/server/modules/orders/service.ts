@@ -12,7 +12,7 @@ import { accountName, accountParentId, clientIdsOf, findAccountById, findReachab
 import { formatEuros as euros } from '../../http/money.js';
 import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
 import { articleUrl, offerForOrder, siteDomain, siteOf } from '../catalog/service.js';
-import { availableOf, captureHold, holdCredits, releaseHold, transferCredits } from '../ledger/service.js';
+import { availableOf, captureHold, holdCredits, lowBalanceAfterDebit, notifyLowBalance, releaseHold, transferCredits } from '../ledger/service.js';
 import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { committedStatuses, mayMove, orderPolicy } from './policy.js';
 import {
@@ -277,9 +277,12 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
         kind: 'allocation',
         memo: 'Complément pour une commande',
       });
+      const sourceLow = await lowBalanceAfterDebit(tx, source.id, missing);
+      if (sourceLow) await notifyLowBalance(tx, ctx, sourceLow);
     }
     const orderId = randomUUID();
-    const { holdId } = await holdCredits(tx, actor, { accountId: client.id, amountCents: price, reference: `order:${orderId}` });
+    const { holdId, lowBalance } = await holdCredits(tx, actor, { accountId: client.id, amountCents: price, reference: `order:${orderId}` });
+    if (lowBalance) await notifyLowBalance(tx, ctx, lowBalance);
     const order = await tx
       .insertInto('orders')
       .values({
