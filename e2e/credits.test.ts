@@ -358,6 +358,16 @@ describe('credits journey', () => {
     const text = (await csv.text()).replace(/^\uFEFF/, '');
     expect(text.trim().split(/\r?\n/)).toHaveLength(2);
     expect(text).toContain('Rechargement;1000,00;1000,00');
+
+    // A low-balance alert on the agency's own wallet.
+    const alert = agency.getByTestId('low-balance');
+    expect(await textOf(alert.getByTestId('low-balance-current'))).toBe('Aucune alerte');
+    await alert.getByTestId('low-balance-enabled').check();
+    await alert.getByTestId('low-balance-threshold').fill('200');
+    await alert.getByTestId('low-balance-save').click();
+    await expect.poll(() => textOf(alert.getByTestId('low-balance-current')), poll).toBe('Seuil actuel : 200,00 €');
+    await alert.scrollIntoViewIfNeeded();
+    await screenshot(agency, '3b-low-balance-alert');
   });
 
   it('(4) a client without billing details from the top-up page, a request cancelled, a spent top-up that support cannot cancel', async () => {

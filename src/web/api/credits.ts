@@ -2,7 +2,7 @@
 // invoices. Types are inferred from the server's zod schemas (types only); kept apart from
 // endpoints.ts/types.ts so that the two stay small.
 import type { z } from 'zod';
-import type { ZEntryKind, ZLedgerEntry, ZLedgerQuery, ZTransfer, ZTransferBody } from '../../server/modules/ledger/schema';
+import type { ZEntryKind, ZLedgerEntry, ZLedgerQuery, ZLowBalanceResult, ZTransfer, ZTransferBody } from '../../server/modules/ledger/schema';
 import type {
   ZCancelResult,
   ZConfirmResult,
@@ -21,6 +21,7 @@ export type LedgerFilters = Partial<Pick<z.input<typeof ZLedgerQuery>, 'kind' | 
 export type LedgerPage = z.infer<ReturnType<typeof ZPageOf<typeof ZLedgerEntry>>>;
 export type TransferBody = z.input<typeof ZTransferBody>;
 export type Transfer = z.infer<typeof ZTransfer>;
+export type LowBalanceResult = z.infer<typeof ZLowBalanceResult>;
 
 export type TopUpBody = z.input<typeof ZTopUpBody>;
 export type TopUpCreated = z.infer<typeof ZTopUpCreated>;
@@ -61,6 +62,9 @@ export const creditEndpoints = {
     return `/api/accounts/${accountId}/ledger.csv${q ? `?${q}` : ''}`;
   },
   /** `idempotencyKey`: one per opening of the dialog, so a double click moves the money once. */
+  /** the low-balance threshold of a wallet, in cents; null turns it off */
+  setLowBalance: (accountId: string, thresholdCents: number | null) =>
+    api.put<LowBalanceResult>(`/api/accounts/${accountId}/low-balance`, { thresholdCents }),
   transfer: (body: TransferBody, idempotencyKey: string) =>
     request<Transfer>('POST', '/api/transfers', { body, headers: idempotent(idempotencyKey) }),
 

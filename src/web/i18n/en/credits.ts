@@ -28,6 +28,17 @@ const credits: typeof fr = {
     cancelled: 'Cancelled',
     refunded: 'Cancelled (credit note)',
   },
+  lowBalance: {
+    title: 'Low-balance alert',
+    help: 'When the available credits fall under this threshold, the account, its person in charge and those above are told (once each time).',
+    enabled: 'Tell me under a threshold',
+    threshold: 'Threshold (€ excl. VAT)',
+    save: 'Save',
+    saved: 'Threshold saved',
+    off: 'Alert turned off',
+    current: 'Current threshold: {{amount}}',
+    none: 'No alert',
+  },
   wallet: {
     title: 'Wallet',
     titleOf: 'Wallet of {{name}}',

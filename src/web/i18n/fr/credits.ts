@@ -28,6 +28,17 @@ const credits = {
     cancelled: 'Annulé',
     refunded: 'Annulé (avoir)',
   },
+  lowBalance: {
+    title: 'Alerte de solde bas',
+    help: 'Quand les crédits disponibles passent sous ce seuil, le compte, son responsable et ceux au-dessus sont prévenus (une fois à chaque passage).',
+    enabled: 'Me prévenir sous un seuil',
+    threshold: 'Seuil (€ HT)',
+    save: 'Enregistrer',
+    saved: 'Seuil enregistré',
+    off: 'Alerte désactivée',
+    current: 'Seuil actuel : {{amount}}',
+    none: 'Aucune alerte',
+  },
   wallet: {
     title: 'Portefeuille',
     titleOf: 'Portefeuille de {{name}}',

@@ -7,15 +7,17 @@ import {
   Center,
   Group,
   Loader,
+  NumberInput,
   Select,
   SimpleGrid,
   Stack,
+  Switch,
   Table,
   Text,
   TextInput,
   Title,
 } from '@mantine/core';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { creditEndpoints, ENTRY_KINDS, type EntryKind, type LedgerEntry, type LedgerFilters } from '../../api/credits';
@@ -122,6 +124,7 @@ function WalletView({ account, title }: { account: AccountDetail; title: string 
         <Figure label={t('wallet.pending')} cents={account.wallet.pendingCents} testId="wallet-pending" />
       </SimpleGrid>
 
+      {hasBudget(account) && account.active && <LowBalanceCard account={account} />}
       <Entries account={account} />
       <AllocateDialog preset={allocating} onClose={() => setAllocating(null)} />
     </Stack>
@@ -283,5 +286,57 @@ function EntryRow({ entry: e, names }: { entry: LedgerEntry; names: Map<string, 
         </Text>
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+/** The wallet's low-balance threshold: set by the account itself or anyone above it. */
+function LowBalanceCard({ account }: { account: AccountDetail }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const current = account.wallet.lowBalanceCents;
+  const [enabled, setEnabled] = useState(current !== null);
+  const [euros, setEuros] = useState<number | string>(current !== null ? current / 100 : 100);
+  const save = useMutation({
+    mutationFn: () => creditEndpoints.setLowBalance(account.id, enabled ? Math.round(Number(euros) * 100) : null),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: keys.account(account.id) });
+    },
+  });
+  return (
+    <Card withBorder radius="md" padding="lg" data-testid="low-balance">
+      <Stack gap="sm">
+        <Title order={4}>{t('credits.lowBalance.title')}</Title>
+        <Text size="sm" c="dimmed">
+          {t('credits.lowBalance.help')}
+        </Text>
+        <Group align="flex-end" gap="md" wrap="wrap">
+          <Switch
+            label={t('credits.lowBalance.enabled')}
+            checked={enabled}
+            onChange={(e) => setEnabled(e.currentTarget.checked)}
+            data-testid="low-balance-enabled"
+          />
+          <NumberInput
+            label={t('credits.lowBalance.threshold')}
+            value={euros}
+            onChange={setEuros}
+            min={0}
+            decimalScale={2}
+            decimalSeparator=","
+            thousandSeparator={'\u202f'}
+            disabled={!enabled}
+            w={180}
+            error={save.error ? messageOf(save.error) : undefined}
+            data-testid="low-balance-threshold"
+          />
+          <Button variant="light" onClick={() => save.mutate()} loading={save.isPending} data-testid="low-balance-save">
+            {t('credits.lowBalance.save')}
+          </Button>
+        </Group>
+        <Text size="sm" data-testid="low-balance-current">
+          {current !== null ? t('credits.lowBalance.current', { amount: formatEuros(current) }) : t('credits.lowBalance.none')}
+        </Text>
+      </Stack>
+    </Card>
   );
 }
