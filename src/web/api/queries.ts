@@ -1,9 +1,14 @@
-import { QueryClient, useQuery } from '@tanstack/react-query';
+import { MutationCache, QueryClient, useQuery } from '@tanstack/react-query';
 import { ApiError } from './client';
 import { endpoints } from './endpoints';
 import type { Me } from './types';
 
 export const queryClient = new QueryClient({
+  // After every action, the bell asks again: what was done may have told the person something
+  // (or marked it read).
+  mutationCache: new MutationCache({
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['notifications', 'unread-count'] }),
+  }),
   defaultOptions: {
     queries: {
       staleTime: 10_000,
