@@ -28,7 +28,13 @@ export type PreferencesBody = z.input<typeof ZPreferencesBody>;
 export type Unsubscribed = z.infer<typeof ZUnsubscribed>;
 
 /** Every category, in the order the server lists them (a key missing here fails tsc). */
-const categoryOrder: Record<NotificationCategory, true> = { publisher_orders: true, orders: true, money: true, team: true, support: true };
+const categoryOrder: Record<NotificationCategory, true> = {
+  publisher_orders: true,
+  orders: true,
+  money: true,
+  team: true,
+  support: true,
+};
 export const NOTIFICATION_CATEGORIES = Object.keys(categoryOrder) as NotificationCategory[];
 const choiceOrder: Record<EmailChoice, true> = { default: true, immediate: true, digest: true, off: true };
 /** The e-mail choices, as the preferences offer them. */

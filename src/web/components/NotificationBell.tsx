@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ActionIcon, Button, Center, Divider, Group, Indicator, Loader, Popover, ScrollArea, Stack, Text } from '@mantine/core';
+import { useWindowEvent } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +16,17 @@ const LATEST = 8;
 
 function BellIcon() {
   return (
-    <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+    <svg
+      width="20"
+      height="20"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden
+    >
       <path d="M10 5a2 2 0 1 1 4 0a7 7 0 0 1 4 6v3a4 4 0 0 0 2 3H4a4 4 0 0 0 2-3v-3a7 7 0 0 1 4-6" />
       <path d="M9 17v1a3 3 0 0 0 6 0v-1" />
     </svg>
@@ -58,9 +69,15 @@ export function NotificationBell() {
     previous.current = unread.data.count;
   }, [unread.data]);
 
+  // Not a focus trap: the dropdown follows the bell in the page, so Tab goes from one into the
+  // other; Escape closes it wherever the focus is.
+  useWindowEvent('keydown', (event) => {
+    if (opened && event.key === 'Escape') setOpened(false);
+  });
+
   const items = latest.data?.items ?? [];
   return (
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={400} shadow="md" withinPortal trapFocus={false}>
+    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={400} shadow="md" withinPortal={false}>
       <Popover.Target>
         <Indicator
           label={<span data-testid="notification-count">{count > 99 ? '99+' : count}</span>}
@@ -114,8 +131,16 @@ export function NotificationBell() {
         ) : (
           <ScrollArea.Autosize mah={440} type="auto">
             <Stack gap={2} p={4} data-testid="notification-latest">
-              {items.map((item) => (
-                <NotificationEntry key={item.id} item={item} now={now} compact onOpened={() => setOpened(false)} testId="notification-entry" />
+              {items.map((item, i) => (
+                <NotificationEntry
+                  key={item.id}
+                  item={item}
+                  now={now}
+                  compact
+                  autoFocus={i === 0}
+                  onOpened={() => setOpened(false)}
+                  testId="notification-entry"
+                />
               ))}
             </Stack>
           </ScrollArea.Autosize>

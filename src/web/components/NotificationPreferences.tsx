@@ -3,7 +3,13 @@ import { Alert, Card, Divider, Group, SegmentedControl, Stack, Text, Title, useM
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { EMAIL_CHOICES, notificationEndpoints, notificationKeys, type EmailChoice, type NotificationCategory } from '../api/notifications';
+import {
+  EMAIL_CHOICES,
+  notificationEndpoints,
+  notificationKeys,
+  type EmailChoice,
+  type NotificationCategory,
+} from '../api/notifications';
 import { queryClient, useSession } from '../api/queries';
 import { currentLanguage } from '../i18n';
 import { categoriesFor } from './notifications';
@@ -26,7 +32,8 @@ export function NotificationPreferences({ ready }: { ready: boolean }) {
   const key = notificationKeys.preferences(lang);
   const prefs = useQuery({ queryKey: key, queryFn: notificationEndpoints.preferences });
   const save = useMutation({
-    mutationFn: (item: { category: NotificationCategory; email: EmailChoice }) => notificationEndpoints.setPreferences({ items: [item] }),
+    mutationFn: (item: { category: NotificationCategory; email: EmailChoice }) =>
+      notificationEndpoints.setPreferences({ items: [item] }),
     onSuccess: (data, item) => {
       queryClient.setQueryData(key, data);
       notifySuccess(
@@ -51,7 +58,14 @@ export function NotificationPreferences({ ready }: { ready: boolean }) {
   const chosen = new Map(prefs.data?.items.map((i) => [i.category, i.email]));
   const shown = categoriesFor(me.person);
   return (
-    <Card withBorder radius="md" padding="lg" id={PREFERENCES_ANCHOR} style={{ scrollMarginTop: 80 }} data-testid="notification-preferences">
+    <Card
+      withBorder
+      radius="md"
+      padding="lg"
+      id={PREFERENCES_ANCHOR}
+      style={{ scrollMarginTop: 80 }}
+      data-testid="notification-preferences"
+    >
       <Stack>
         <Title order={4}>{t('notifications.preferences.title')}</Title>
         <Text size="sm" c="dimmed" maw={720}>
@@ -91,6 +105,7 @@ export function NotificationPreferences({ ready }: { ready: boolean }) {
                     <SegmentedControl
                       aria-label={t('notifications.preferences.emailFor', { category: label })}
                       orientation={orientation}
+                      color="blue"
                       value={pending ?? chosen.get(category) ?? 'default'}
                       onChange={(email) => save.mutate({ category, email: email as EmailChoice })}
                       disabled={save.isPending}

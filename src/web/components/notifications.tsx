@@ -59,12 +59,19 @@ export function NotificationEntry({
   item,
   now,
   compact = false,
+  highlight = true,
+  autoFocus = false,
   onOpened,
   testId,
 }: {
   item: NotificationItem;
   now: number;
+  /** the bell's: text on three lines at most, no category */
   compact?: boolean;
+  /** a tinted background while unread (off when the row around it has one) */
+  highlight?: boolean;
+  /** the first to get the focus when its popover opens */
+  autoFocus?: boolean;
   onOpened?: () => void;
   testId: string;
 }) {
@@ -80,25 +87,24 @@ export function NotificationEntry({
   };
   const content = (
     <Group gap="sm" wrap="nowrap" align="flex-start">
-      <Box
-        mt={6}
-        w={8}
-        h={8}
-        style={{ borderRadius: '50%', flex: 'none' }}
-        bg={unread ? 'blue.6' : 'transparent'}
-        aria-hidden
-      />
+      <Box mt={6} w={8} h={8} style={{ borderRadius: '50%', flex: 'none' }} bg={unread ? 'blue.6' : 'transparent'} aria-hidden />
       <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
         {unread && <VisuallyHidden>{t('notifications.page.unread')}</VisuallyHidden>}
         <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
           <Text size="sm" fw={unread ? 700 : 500} data-testid="notification-title">
             {item.title}
           </Text>
-          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} title={formatDateTime(item.at)} data-testid="notification-when">
+          <Text
+            size="xs"
+            c="dimmed"
+            style={{ whiteSpace: 'nowrap' }}
+            title={formatDateTime(item.at)}
+            data-testid="notification-when"
+          >
             {formatRelative(item.at, now)}
           </Text>
         </Group>
-        <Text size="sm" c="dimmed" lineClamp={compact ? 2 : undefined} data-testid="notification-body">
+        <Text size="sm" c="dimmed" lineClamp={compact ? 3 : undefined} data-testid="notification-body">
           {item.body}
         </Text>
         {!compact && (
@@ -118,8 +124,9 @@ export function NotificationEntry({
     'data-id': item.id,
     'data-kind': item.kind,
     'data-unread': unread,
+    'data-autofocus': autoFocus || undefined,
     style: { borderRadius: 'var(--mantine-radius-sm)', display: 'block' },
-    bg: unread ? 'blue.0' : undefined,
+    bg: unread && highlight ? 'blue.0' : undefined,
   } as const;
   return link ? (
     <UnstyledButton component={Link} to={link} onClick={open} {...common}>

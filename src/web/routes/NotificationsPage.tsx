@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Divider, Group, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Divider, Group, Input, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -51,8 +51,7 @@ export function NotificationsPage() {
   const unread = useQuery({ queryKey: notificationKeys.unreadCount, queryFn: notificationEndpoints.unreadCount, staleTime: 0 });
   const unreadCount = unread.data?.count ?? list.data?.pages[0]?.unreadCount ?? 0;
   const markRead = useMarkRead();
-  const markAll = () =>
-    markRead.mutate(undefined, { onSuccess: () => notifySuccess(t('notifications.page.allMarkedRead')) });
+  const markAll = () => markRead.mutate(undefined, { onSuccess: () => notifySuccess(t('notifications.page.allMarkedRead')) });
 
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -71,12 +70,10 @@ export function NotificationsPage() {
       <Card withBorder radius="md" padding="lg">
         <Group justify="space-between" align="flex-end" wrap="wrap" mb="md">
           <Group align="flex-end" wrap="wrap">
-            <Stack gap={4}>
-              <Text size="sm" fw={500} id="notifications-show">
-                {t('notifications.page.show')}
-              </Text>
+            <Input.Wrapper label={t('notifications.page.show')} labelElement="div" id="notifications-show">
               <SegmentedControl
-                aria-labelledby="notifications-show"
+                display="flex"
+                aria-labelledby="notifications-show-label"
                 value={unreadOnly ? 'unread' : 'all'}
                 onChange={(v) => setFilter({ unread: v === 'unread' })}
                 data={[
@@ -85,7 +82,7 @@ export function NotificationsPage() {
                 ]}
                 data-testid="notifications-unread-filter"
               />
-            </Stack>
+            </Input.Wrapper>
             {categories.length > 1 && (
               <Select
                 label={t('notifications.page.category')}
@@ -125,9 +122,17 @@ export function NotificationsPage() {
             {items.map((item, i) => (
               <div key={item.id}>
                 {i > 0 && <Divider />}
-                <Group wrap="nowrap" align="center" gap="xs" py={4}>
+                <Group
+                  wrap="nowrap"
+                  align="center"
+                  gap="xs"
+                  my={4}
+                  pr="sm"
+                  bg={item.readAt === null ? 'blue.0' : undefined}
+                  style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+                >
                   <div style={{ flex: 1, minWidth: 0 }}>
-                    <NotificationEntry item={item} now={now} testId="notification-row" />
+                    <NotificationEntry item={item} now={now} highlight={false} testId="notification-row" />
                   </div>
                   {item.readAt === null && (
                     <Button

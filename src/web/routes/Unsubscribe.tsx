@@ -34,7 +34,9 @@ export function Unsubscribe() {
         </Alert>
       ) : done ? (
         <Alert color="teal" data-testid="unsubscribe-done">
-          {t('notifications.unsubscribe.done', { categories: list(done.categories.map((c) => t(`notifications.categories.${c}`))) })}
+          {t('notifications.unsubscribe.done', {
+            categories: list(done.categories.map((c) => t(`notifications.categories.${c}`))),
+          })}
         </Alert>
       ) : invalid ? (
         <Alert color="orange" data-testid="unsubscribe-invalid">

@@ -13,7 +13,7 @@ const notifications: typeof fr = {
   },
   page: {
     title: 'Notifications',
-    subtitle: 'What concerns you and the accounts you follow. Choose what you also get by e-mail in My account.',
+    subtitle: 'What concerns you and the accounts you follow; the app shows you everything.',
     preferencesLink: 'Choose what I get by e-mail',
     show: 'Show',
     all: 'All',
@@ -59,13 +59,14 @@ const notifications: typeof fr = {
     },
   },
   unsubscribe: {
-    title: 'Unsubscribe from e-mails',
+    title: 'Unsubscribe',
     subtitle:
       'You will no longer get e-mails of this kind. Notifications stay visible in the app, and you can change your mind at any time in My account.',
     submit: 'Unsubscribe me',
     done: 'Done: you will no longer get e-mails for {{categories}}.',
     preferences: 'Choose what I receive',
-    invalid: 'This unsubscribe link has already been used or is not valid. You can choose what you receive in My account, under Notifications.',
+    invalid:
+      'This unsubscribe link has already been used or is not valid. You can choose what you receive in My account, under Notifications.',
     noToken: 'This link is incomplete. Open the link from the e-mail again.',
   },
   time: {

@@ -13,7 +13,7 @@ const notifications = {
   },
   page: {
     title: 'Notifications',
-    subtitle: 'Ce qui vous concerne, vous et les comptes que vous suivez. Choisissez ce que vous recevez aussi par e-mail dans Mon compte.',
+    subtitle: 'Ce qui vous concerne, vous et les comptes que vous suivez\u00a0; l’application vous montre tout.',
     preferencesLink: 'Choisir ce que je reçois par e-mail',
     show: 'Afficher',
     all: 'Toutes',
@@ -59,7 +59,7 @@ const notifications = {
     },
   },
   unsubscribe: {
-    title: 'Se désabonner des e-mails',
+    title: 'Se désabonner',
     subtitle:
       'Vous ne recevrez plus les e-mails de ce type. Les notifications resteront visibles dans l’application, et vous pourrez changer d’avis à tout moment dans Mon compte.',
     submit: 'Me désabonner',
