@@ -27,6 +27,8 @@ import { MyAccount } from './routes/MyAccount';
 import { NotFound } from './routes/NotFound';
 import { ResetPassword } from './routes/ResetPassword';
 import { ConfirmEmail } from './routes/ConfirmEmail';
+import { NotificationsPage } from './routes/NotificationsPage';
+import { Unsubscribe } from './routes/Unsubscribe';
 import { SignIn } from './routes/SignIn';
 import { SignUp } from './routes/SignUp';
 import { SupportPage } from './routes/Support';
@@ -105,6 +107,7 @@ export function App() {
               <Route path="/reset-password" element={<ResetPassword />} />
               <Route path="/invitation" element={<Invitation />} />
               <Route path="/confirm-email" element={<ConfirmEmail />} />
+              <Route path="/desabonnement" element={<Unsubscribe />} />
             </Route>
             <Route
               element={
@@ -115,6 +118,7 @@ export function App() {
             >
               <Route index element={<Dashboard />} />
               <Route path="/mon-compte" element={<MyAccount />} />
+              <Route path="/notifications" element={<NotificationsPage />} />
               <Route
                 path="/mode-agence"
                 element={

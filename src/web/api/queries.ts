@@ -1,9 +1,14 @@
-import { QueryClient, useQuery } from '@tanstack/react-query';
+import { focusManager, MutationCache, QueryClient, useQuery } from '@tanstack/react-query';
 import { ApiError } from './client';
 import { endpoints } from './endpoints';
 import type { Me } from './types';
 
 export const queryClient = new QueryClient({
+  // After every action, the bell asks again: what was done may have told the person something
+  // (or marked it read).
+  mutationCache: new MutationCache({
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['notifications', 'unread-count'] }),
+  }),
   defaultOptions: {
     queries: {
       staleTime: 10_000,
@@ -12,6 +17,18 @@ export const queryClient = new QueryClient({
       retry: (count, error) => !(error instanceof ApiError && error.status > 0) && count < 2,
     },
   },
+});
+
+// Coming back to the app counts as a tab shown again or as a window focused again (TanStack's
+// default is the former only): the queries that ask for it (the bell) refresh on either.
+focusManager.setEventListener((handleFocus) => {
+  const listener = () => handleFocus();
+  window.addEventListener('visibilitychange', listener, false);
+  window.addEventListener('focus', listener, false);
+  return () => {
+    window.removeEventListener('visibilitychange', listener);
+    window.removeEventListener('focus', listener);
+  };
 });
 
 export const keys = {

@@ -9,6 +9,7 @@ import { queryClient, useMe, useSession } from '../api/queries';
 import type { MeAccount } from '../api/types';
 import { ActingBanner } from './ActAs';
 import { LanguageMenu } from './LanguageMenu';
+import { NotificationBell } from './NotificationBell';
 import { isBuyer, maySell } from './market';
 import { RoleBadge } from './RoleBadge';
 import { notifyError } from './serverErrors';
@@ -112,6 +113,7 @@ export function Shell() {
               {me.account.name}
             </Text>
             <RoleBadge role={me.account.role} data-testid="header-role" visibleFrom="sm" />
+            <NotificationBell />
             <LanguageMenu />
             <Button variant="default" size="compact-sm" onClick={() => void signOut()} data-testid="sign-out">
               {t('nav.signOut')}
@@ -159,7 +161,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   }
   if (me.error) {
     if (me.error instanceof ApiError && me.error.status === 401) {
-      const next = location.pathname + location.search;
+      // The hash too: the e-mails' link to the preferences is /mon-compte#notifications.
+      const next = location.pathname + location.search + location.hash;
       return <Navigate to={next === '/' ? '/connexion' : `/connexion?suite=${encodeURIComponent(next)}`} replace />;
     }
     return (

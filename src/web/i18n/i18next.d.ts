@@ -2,10 +2,11 @@ import 'i18next';
 import type fr from './fr/common';
 import type frMarketplace from './fr/marketplace';
 import type frCredits from './fr/credits';
+import type frNotifications from './fr/notifications';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits } };
+    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications } };
   }
 }

@@ -6,6 +6,8 @@ import frMarketplace from './fr/marketplace';
 import enMarketplace from './en/marketplace';
 import frCredits from './fr/credits';
 import enCredits from './en/credits';
+import frNotifications from './fr/notifications';
+import enNotifications from './en/notifications';
 
 export const languages = ['fr', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -23,8 +25,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',

@@ -10,8 +10,9 @@ import type { AccountDetail } from '../api/types';
 import { CompanyFields, companyToForm, formToCompany } from '../components/CompanyFields';
 import { applyServerError, notifySuccess } from '../components/serverErrors';
 import { QueryStatus } from '../components/QueryStatus';
+import { NotificationPreferences } from '../components/NotificationPreferences';
 
-/** "Mon compte": the profile of the account in use, and the person's own credentials. */
+/** "Mon compte": the profile of the account in use, the person's own credentials and its e-mail notifications. */
 export function MyAccount() {
   const { t } = useTranslation();
   const me = useSession();
@@ -35,6 +36,7 @@ export function MyAccount() {
         <PasswordCard />
         <EmailCard currentEmail={me.account.email} />
       </SimpleGrid>
+      <NotificationPreferences ready={!account.isPending} />
     </Stack>
   );
 }

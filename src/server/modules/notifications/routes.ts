@@ -2,32 +2,20 @@ import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
 import { notFound } from '../../http/errors.js';
-import { ZPageQuery } from '../../http/pagination.js';
-import { notificationCategories } from './events.js';
+import {
+  ZMarkReadBody,
+  ZNotificationCategory,
+  ZNotificationPage,
+  ZNotificationsQuery,
+  ZPreferences,
+  ZPreferencesBody,
+  ZUnreadCount,
+  ZUnsubscribeBody,
+  ZUnsubscribed,
+} from './schema.js';
 import { countUnread, getPreferences, listNotifications, markRead, setPreferences, unsubscribe } from './inbox.js';
 
 const tags = ['notifications'];
-const ZCategory = z.enum(notificationCategories);
-const ZEmailChoice = z.enum(['immediate', 'digest', 'off', 'default']);
-
-const ZNotification = z.object({
-  id: z.string(),
-  at: z.string(),
-  kind: z.string(),
-  category: ZCategory,
-  title: z.string(),
-  body: z.string(),
-  /** the app page of its object */
-  link: z.string().nullable(),
-  object: z.object({ type: z.string(), id: z.string() }).nullable(),
-  readAt: z.string().nullable(),
-});
-
-const ZPreferences = z.object({
-  items: z.array(z.object({ category: ZCategory, label: z.string(), email: ZEmailChoice })),
-});
-
-const ZUnsubscribed = z.object({ categories: z.array(ZCategory) });
 
 /**
  * The bell, the notifications page, the preferences, and the one-click unsubscribe. Notifications
@@ -42,11 +30,8 @@ export const notificationRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags,
-        querystring: ZPageQuery.extend({
-          unread: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-          category: ZCategory.optional(),
-        }),
-        response: { 200: z.object({ items: z.array(ZNotification), nextCursor: z.string().nullable(), unreadCount: z.number().int() }) },
+        querystring: ZNotificationsQuery,
+        response: { 200: ZNotificationPage },
       },
     },
     async (request) => {
@@ -62,13 +47,13 @@ export const notificationRoutes: RoutesPlugin = async (app, { ctx }) => {
 
   app.get(
     '/api/notifications/unread-count',
-    { schema: { tags, response: { 200: z.object({ count: z.number().int() }) } } },
+    { schema: { tags, response: { 200: ZUnreadCount } } },
     async (request) => ({ count: await countUnread(ctx.db, actorOf(request).person.id) }),
   );
 
   app.post(
     '/api/notifications/read',
-    { schema: { tags, body: z.object({ ids: z.array(z.uuid()).max(500).optional() }).optional(), response: { 204: z.null() } } },
+    { schema: { tags, body: ZMarkReadBody, response: { 204: z.null() } } },
     async (request, reply) => {
       await markRead(ctx.db, actorOf(request).person.id, request.body?.ids);
       return reply.status(204).send(null);
@@ -85,7 +70,7 @@ export const notificationRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags,
-        body: z.object({ items: z.array(z.object({ category: ZCategory, email: ZEmailChoice })).min(1).max(notificationCategories.length) }),
+        body: ZPreferencesBody,
         response: { 200: ZPreferences },
       },
     },
@@ -100,7 +85,7 @@ export const notificationRoutes: RoutesPlugin = async (app, { ctx }) => {
   const answerUnsubscribe = async (token: string) => {
     const done = await unsubscribe(ctx.db, token);
     if (!done) throw notFound();
-    return { categories: done.categories as z.infer<typeof ZCategory>[] };
+    return { categories: done.categories as z.infer<typeof ZNotificationCategory>[] };
   };
 
   app.post(
@@ -116,7 +101,7 @@ export const notificationRoutes: RoutesPlugin = async (app, { ctx }) => {
     '/api/notifications/unsubscribe',
     {
       config: { public: true },
-      schema: { tags, body: z.object({ token: z.string().min(10).max(100) }), response: { 200: ZUnsubscribed } },
+      schema: { tags, body: ZUnsubscribeBody, response: { 200: ZUnsubscribed } },
     },
     async (request) => answerUnsubscribe(request.body.token),
   );

@@ -8,7 +8,8 @@ import { enqueueJob } from '../../jobs/queue.js';
 import { todayInParis } from '../../http/dates.js';
 import { cursorPart, decodeCursor, encodeCursor, pageOf } from '../../http/pagination.js';
 import { recordAudit } from '../audit/service.js';
-import { accountName, accountParentId, clientIdsOf, findAccountById, findReachableAccount, inSubtree } from '../accounts/service.js';
+import { accountName, accountParentId, audienceOf, clientIdsOf, findAccountById, findReachableAccount, inSubtree } from '../accounts/service.js';
+import { notify, type NotificationKind, type NotificationParams } from '../notifications/service.js';
 import { formatEuros as euros } from '../../http/money.js';
 import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
 import { articleUrl, offerForOrder, siteDomain, siteOf } from '../catalog/service.js';
@@ -31,6 +32,38 @@ import {
 export const VERIFY_JOB = 'links.verify_order';
 
 const who = (actor: Actor) => ({ personId: actor.person.id, actingAccountId: actor.account.id });
+
+// ---------------------------------------------------------------------------------------------
+// Who is told what happens to an order (in the transaction of the change)
+
+type OrderForNotice = { id: string; site_id: string; client_id: string; publisher_id: string; anchor: string };
+
+/** The page where the publisher handles its received orders (accepts, refuses, gives the live URL). */
+export const PUBLISHER_ORDERS_PAGE = '/editeur/commandes';
+
+/** Tells the publisher of `order` (and anyone above its account) about it. */
+async function tellPublisher(tx: Tx, ctx: Ctx, order: OrderForNotice, kind: NotificationKind, params: NotificationParams = {}) {
+  const site = await siteOf(tx, order.site_id);
+  await notify(tx, ctx, {
+    kind,
+    params: { site: site.domain, anchor: order.anchor, ...params },
+    link: PUBLISHER_ORDERS_PAGE,
+    object: { type: 'order', id: order.id },
+    recipients: await audienceOf(tx, order.publisher_id),
+  });
+}
+
+/** Tells the buyer side of `order`: the client, its person in charge and those above. */
+async function tellBuyer(tx: Tx, ctx: Ctx, order: OrderForNotice, kind: NotificationKind, params: NotificationParams = {}) {
+  const client = await findAccountById(tx, order.client_id);
+  await notify(tx, ctx, {
+    kind,
+    params: { client: client?.name ?? '', anchor: order.anchor, ...params },
+    link: `/commandes/${order.id}`,
+    object: { type: 'order', id: order.id },
+    recipients: await audienceOf(tx, order.client_id),
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Projects and campaigns
@@ -306,10 +339,17 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
         placed_by: actor.person.id,
         placed_as: actor.account.id,
       })
-      .returning('id')
+      .returning(['id', 'accept_by'])
       .executeTakeFirstOrThrow();
     await addOrderEvent(tx, order.id, 'placed', who(actor), missing > 0 ? `+${euros(missing)} attribués depuis un autre portefeuille` : null);
     await recordAudit(tx, actor, 'order.place', { type: 'order', id: order.id }, { priceCents: price, clientId: client.id });
+    await tellPublisher(
+      tx,
+      ctx,
+      { id: order.id, site_id: offer.site_id, client_id: client.id, publisher_id: offer.publisher_id, anchor: input.anchor },
+      'order_new',
+      { priceCents: price, acceptBy: new Date(order.accept_by).toISOString() },
+    );
     return toOrderSummary((await findOrderRow(tx, order.id))!);
   });
 }
@@ -473,6 +513,7 @@ export async function acceptOrder(actor: Actor, id: string, ctx: Ctx) {
     await tx.updateTable('orders').set({ status: 'accepted' }).where('id', '=', id).execute();
     await addOrderEvent(tx, id, 'accepted', who(actor));
     await recordAudit(tx, actor, 'order.accept', { type: 'order', id });
+    await tellBuyer(tx, ctx, order, 'order_accepted');
     return { id, status: 'accepted' as const };
   });
 }
