@@ -51,6 +51,9 @@ const PUBLIC_ROUTES = new Set([
   'HEAD /api/auth/invitations/:token',
   'POST /api/auth/invitations/accept',
   'POST /api/auth/email/confirm',
+  // the one-click unsubscribe of an e-mail (RFC 8058), from the mailbox, without a session
+  'POST /api/notifications/unsubscribe',
+  'POST /api/notifications/unsubscribe/:token',
   // the OpenAPI page and its assets (@fastify/swagger-ui)
   'GET /api/docs',
   'HEAD /api/docs',
