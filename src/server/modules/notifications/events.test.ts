@@ -515,33 +515,48 @@ describe('each event reaches exactly its people', () => {
 });
 
 describe('an action that fails tells nobody', () => {
-  const failures: { name: string; act: () => Promise<{ status: number }>; status: number }[] = [
-    { name: 'an order whose target is off the project domain (422)', act: () => p('agency').client.post('/api/orders', orderBody({ targetUrl: 'https://concurrent.fr/pain' })), status: 422 },
-    { name: 'an order for a client without the credits (409)', act: () => p('claire').client.post('/api/orders', { ...orderBody(), projectId: world.poorProjectId, targetUrl: 'https://fleuriste-test.fr/roses' }), status: 409 },
+  const failures: { name: string; setup?: () => Promise<State>; act: (s: State) => Promise<{ status: number; body: any }>; status: number; code?: string }[] = [
+    {
+      name: 'an order whose target is off the project domain (422)',
+      act: () => p('agency').client.post('/api/orders', orderBody({ targetUrl: 'https://concurrent.fr/pain' })),
+      status: 422,
+    },
+    {
+      name: 'an order for a client without the credits (409)',
+      act: () => p('claire').client.post('/api/orders', { ...orderBody(), projectId: world.poorProjectId, targetUrl: 'https://fleuriste-test.fr/roses' }),
+      status: 409,
+      code: 'insufficient_funds',
+    },
     {
       name: 'an allocation from an empty wallet (409)',
       act: () => p('claire').client.post('/api/transfers', { fromAccountId: world.ids.Fleuriste, toAccountId: world.ids.Boulangerie, amountCents: 10_00 }),
       status: 409,
+      code: 'insufficient_funds',
     },
     {
       name: 'refusing an order already accepted (409)',
-      act: async () => {
+      setup: async () => {
         const orderId = await placeOrder();
         await acceptOrder(orderId);
-        await sendDigests();
-        before = await snapshot();
-        return p('publisher').client.post(`/api/publisher/orders/${orderId}/refuse`, { reason: 'Trop tard' });
+        return { orderId };
       },
+      act: (s) => p('publisher').client.post(`/api/publisher/orders/${s.orderId}/refuse`, { reason: 'Trop tard' }),
       status: 409,
     },
-    { name: 'a top-up for a wallet out of reach (404)', act: () => p('other').client.post(`/api/accounts/${world.ids.Boulangerie}/top-ups`, { amountCents: 100_00, method: 'bank_transfer' }), status: 404 },
+    {
+      name: 'a top-up for a wallet of another agency (404)',
+      act: () => p('other').client.post(`/api/accounts/${world.ids.Boulangerie}/top-ups`, { amountCents: 100_00, method: 'bank_transfer' }),
+      status: 404,
+    },
   ];
-  let before: Map<Who, Seen>;
   for (const f of failures) {
     it(f.name, async () => {
+      const s = (await f.setup?.()) ?? {};
       await sendDigests();
-      before = await snapshot();
-      expect((await f.act()).status).toBe(f.status);
+      const before = await snapshot();
+      const res = await f.act(s);
+      expect(res.status).toBe(f.status);
+      if (f.code) expect(res.body.error.code).toBe(f.code);
       await sendDigests();
       for (const who of watching()) {
         const got = await added(before, who);
