@@ -1,7 +1,7 @@
 import type { Ctx } from '../http/actor.js';
 import { giveUpImport, IMPORT_JOB, runImport } from '../modules/catalog/service.js';
 import { verifyOrderLink } from '../modules/links/service.js';
-import { completePayableOrders, expireOverdueOrders, VERIFY_JOB } from '../modules/orders/service.js';
+import { completePayableOrders, expireOverdueOrders, remindPendingOrders, VERIFY_JOB } from '../modules/orders/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
 import { deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
@@ -15,6 +15,7 @@ export const jobHandlers: JobHandlers = {
 /** One pass of everything the platform does by itself: queued jobs, then the time-based sweeps. */
 export async function runBackgroundWork(ctx: Ctx): Promise<void> {
   await runDueJobs(ctx, jobHandlers);
+  await remindPendingOrders(ctx);
   await expireOverdueOrders(ctx);
   await completePayableOrders(ctx);
   await runDigests(ctx);

@@ -1,8 +1,8 @@
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import { invalidState, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
-import { queueEmail, renderEmail } from '../notifications/service.js';
-import { findAccountById } from '../accounts/service.js';
+import { notify } from '../notifications/service.js';
+import { audienceOf, findAccountById, supportAudience } from '../accounts/service.js';
 import { agencyIdOf } from './apply.js';
 import { agencyPolicy, assertPolicy } from './policy.js';
 import { countMembersBelow, findAgencyRequest, listAgencyRequests as queryAgencyRequests, promoteToAgency } from './queries.js';
@@ -44,6 +44,13 @@ export async function requestAgencyMode(actor: Actor, input: { message?: string 
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordAudit(tx, actor, 'agency.request', { type: 'agency_request', id: row.id });
+    await notify(tx, ctx, {
+      kind: 'agency_request_new',
+      params: { account: actor.account.name },
+      link: '/support',
+      object: { type: 'agency_request', id: row.id },
+      recipients: await supportAudience(tx),
+    });
     return (await findAgencyRequest(tx, row.id, false))!;
   });
 }
@@ -81,15 +88,6 @@ export async function decideAgencyRequest(actor: Actor, id: string, decision: 'a
       }
       await promoteToAgency(tx, account.id);
       for (const step of promotionSteps) await step(tx, account.id, account.id);
-      if (account.email) {
-        await queueEmail(
-          tx,
-          renderEmail('agency_approved', account.language, account.email, {
-            name: account.name,
-            link: `${ctx.config.publicUrl}/agence`,
-          }),
-        );
-      }
     }
     await tx
       .updateTable('agency_requests')
@@ -102,6 +100,14 @@ export async function decideAgencyRequest(actor: Actor, id: string, decision: 'a
       .where('id', '=', id)
       .execute();
     await recordAudit(tx, actor, `agency.request_${decision}`, { type: 'account', id: request.accountId }, { requestId: id });
+    // The requester is told (by e-mail too: it is the account concerned); approved, its new menu.
+    await notify(tx, ctx, {
+      kind: 'agency_request_decided',
+      params: { decision },
+      link: decision === 'approve' ? '/agence' : '/mode-agence',
+      object: { type: 'agency_request', id },
+      recipients: await audienceOf(tx, request.accountId),
+    });
     return (await findAgencyRequest(tx, id, false))!;
   });
 }

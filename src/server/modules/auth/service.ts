@@ -2,8 +2,9 @@ import type { Actor, ActorAccount, Ctx, Tx } from '../../http/actor.js';
 import type { AccountRow, Company, Language } from '../../db/types.js';
 import { AppError, forbidden, invalidInput, invalidState, notFound } from '../../http/errors.js';
 import { recordAudit, recordAuditIf } from '../audit/service.js';
-import { queueEmail, renderEmail } from '../notifications/service.js';
+import { notify, queueEmail, renderEmail } from '../notifications/service.js';
 import {
+  audienceOf,
   createAccount,
   findAccountByEmail,
   findAccountById,
@@ -407,6 +408,16 @@ export async function acceptInvitation(input: { token: string; password: string 
     await markAuthTokenUsed(tx, token.id);
     await setPasswordHash(tx, row.id, passwordHash, true);
     await recordAudit(tx, actorOf(row, meta), 'auth.invitation_accept', { type: 'account', id: row.id });
+    // The person above the new member (and those above it) learns it can now sign in.
+    if (row.parent_id) {
+      await notify(tx, ctx, {
+        kind: 'invitation_accepted',
+        params: { member: row.name, role: row.role },
+        link: row.role === 'client' ? '/agence/clients' : '/agence',
+        object: { type: 'account', id: row.id },
+        recipients: await audienceOf(tx, row.parent_id),
+      });
+    }
     const grant = await openSession(tx, ctx, row.id, meta);
     return { account: toAccount(row), grant };
   });

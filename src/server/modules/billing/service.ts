@@ -4,7 +4,8 @@ import type { Company, InvoiceLine, Party, VatRegime } from '../../db/types.js';
 import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { recordAudit } from '../audit/service.js';
-import { findReachableAccount } from '../accounts/service.js';
+import { audienceOf, findAccountById, findReachableAccount, supportAudience } from '../accounts/service.js';
+import { notify } from '../notifications/service.js';
 import { forwardFromClosedWallet, transferCredits } from '../ledger/service.js';
 import { SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { billingPolicy } from './policy.js';
@@ -75,6 +76,11 @@ export async function requestTopUp(
       { type: 'top_up', id: row.id },
       { accountId: account.id, amountCents: input.amountCents },
     );
+    const object = { type: 'top_up', id: row.id };
+    const params = { account: account.name, amountCents: input.amountCents, reference: row.payment_reference };
+    // The wallet's people get the pro forma (on the top-ups page); support waits for the transfer.
+    await notify(tx, ctx, { kind: 'topup_awaiting', params, link: '/recharger', object, recipients: await audienceOf(tx, account.id) });
+    await notify(tx, ctx, { kind: 'transfer_to_confirm', params, link: '/support/virements', object, recipients: await supportAudience(tx) });
     return {
       id: row.id,
       status: 'awaiting_payment' as const,
@@ -214,6 +220,14 @@ export async function confirmTopUp(actor: Actor, id: string, idem: Idempotency, 
     const number = invoice.number;
     await tx.updateTable('top_ups').set({ status: 'paid', paid_at: now }).where('id', '=', id).execute();
     await recordAudit(tx, actor, 'top_up.confirm', { type: 'top_up', id }, { invoice: number, accountId: topUp.account_id });
+    const account = await findAccountById(tx, topUp.account_id);
+    await notify(tx, ctx, {
+      kind: 'topup_confirmed',
+      params: { account: account?.name ?? '', amountCents: amount, invoiceNumber: number },
+      link: '/factures',
+      object: { type: 'invoice', id: invoice.id },
+      recipients: await audienceOf(tx, topUp.account_id),
+    });
     return { id, status: 'paid' as const, invoiceId: invoice.id, invoiceNumber: number };
   });
 }

@@ -6,7 +6,8 @@ import { enqueueJob, type JobGiveUpReason, type JobRun } from '../../jobs/queue.
 import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
 import { translate } from '../../http/messages.js';
 import { recordAudit } from '../audit/service.js';
-import { accountName } from '../accounts/service.js';
+import { accountName, supportAudience } from '../accounts/service.js';
+import { notify } from '../notifications/service.js';
 import { isUrlOnDomain, normalizeDomain } from './domain.js';
 import type { LocalizedText } from './keyword-csv.js';
 import { ImportRefused, openPlanWorker, type PlanHandle } from './plan-worker.js';
@@ -95,6 +96,13 @@ export async function createSite(actor: Actor, input: { domain: string; theme: s
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, actor, 'site.create', { type: 'site', id: row.id }, { domain });
+    await notify(tx, ctx, {
+      kind: 'site_to_review',
+      params: { site: domain, publisher: actor.account.name },
+      link: '/support/sites',
+      object: { type: 'site', id: row.id },
+      recipients: await supportAudience(tx),
+    });
     return toSite(row);
   });
 }

@@ -12,8 +12,10 @@ import {
   findReachableAccount,
   findReachableAccounts,
   nearestActiveAncestor,
+  audienceOf,
   type Balance,
 } from '../accounts/service.js';
+import { notify } from '../notifications/service.js';
 import { ledgerPolicy } from './policy.js';
 import { listEntries, type EntryFilters } from './queries.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
@@ -374,6 +376,14 @@ export async function allocateCredits(actor: Actor, input: AllocationInput, idem
         amountCents: input.amountCents,
       },
     );
+    // The receiving wallet's people (the account, its person in charge, those above) are told.
+    await notify(tx, ctx, {
+      kind: 'credits_allocated',
+      params: { account: to.name, amountCents: input.amountCents, from: actor.account.name },
+      link: `/portefeuille/${to.id}`,
+      object: { type: 'account', id: to.id },
+      recipients: await audienceOf(tx, to.id),
+    });
     return {
       id: transfer.transferId,
       at: transfer.at,

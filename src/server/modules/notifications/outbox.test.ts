@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, makeAgency, signUp, startTestEnv, supportClient, uniqueEmail, type TestEnv } from '../../testing/harness.js';
+import { Client, makeAgency, PASSWORD, signUp, startTestEnv, supportClient, uniqueEmail, type TestEnv } from '../../testing/harness.js';
 import { DEMO_SELLER } from '../../config.js';
 import { closeSmtpTransport, deliverQueuedEmails, markEmailSent, REDACTED_LINK, smtpTransport } from './service.js';
 
@@ -119,13 +119,32 @@ describe('the outbox with SMTP configured', () => {
     expect((await new Client(env.app).get(`/api/auth/invitations/${token}`)).status).toBe(200);
   });
 
-  it('keeps e-mails without a link as they are', async () => {
-    const fx = await makeAgency(env, 'simple');
-    const queued = await env.database.db.selectFrom('outbox_emails').selectAll().where('to_address', '=', fx.email).executeTakeFirstOrThrow();
+  it('keeps e-mails without a live link as they are', async () => {
+    const { client, email } = await signUp(env);
+    expect((await client.post('/api/auth/email', { currentPassword: PASSWORD, email: uniqueEmail('nouvelle') })).status).toBe(200);
+    const queued = await env.database.db.selectFrom('outbox_emails').selectAll().where('to_address', '=', email).executeTakeFirstOrThrow();
+    expect(queued.subject).toBe('Changement de votre adresse e-mail Maillon');
     await markSent(queued.id);
-    const approved = await env.database.db.selectFrom('outbox_emails').selectAll().where('id', '=', queued.id).executeTakeFirstOrThrow();
-    expect(approved).toMatchObject({ redacted_text: null, text_body: queued.text_body });
-    expect(approved.text_body).toContain(env.config.publicUrl);
+    const sent = await env.database.db.selectFrom('outbox_emails').selectAll().where('id', '=', queued.id).executeTakeFirstOrThrow();
+    expect(sent).toMatchObject({ redacted_text: null, text_body: queued.text_body, html_body: queued.html_body });
+  });
+
+  it('keeps the link of a notification once sent, not its unsubscribe token', async () => {
+    // The agency-mode decision reaches the requester as a notification e-mail, with the /agence link.
+    const fx = await makeAgency(env, 'simple');
+    const queued = await env.database.db
+      .selectFrom('outbox_emails')
+      .selectAll()
+      .where('to_address', '=', fx.email)
+      .where('subject', '=', 'Mode agence activé')
+      .executeTakeFirstOrThrow();
+    const token = /unsubscribe\/([\w-]+)>/.exec(queued.headers!['List-Unsubscribe'])![1];
+    expect(queued.text_body).toContain(token);
+    await markSent(queued.id);
+    const sent = await env.database.db.selectFrom('outbox_emails').selectAll().where('id', '=', queued.id).executeTakeFirstOrThrow();
+    expect(sent.text_body).toContain(`${env.config.publicUrl.replace(/\/$/, '')}/agence`);
+    expect(sent.text_body).toContain(REDACTED_LINK);
+    expect(sent.text_body).not.toContain(token);
   });
 });
 

@@ -317,7 +317,7 @@ export async function findEmailStatus(tx: Tx, id: string): Promise<OutboxStatus 
 }
 
 type Template = (p: Record<string, string>) => { subject: string; text: string };
-type TemplateName = 'invitation' | 'password_reset' | 'agency_approved' | 'email_change_confirm' | 'email_change_notice';
+type TemplateName = 'invitation' | 'password_reset' | 'email_change_confirm' | 'email_change_notice';
 
 /** Templates whose `link` holds a live token: their stored copy is redacted. */
 const SENSITIVE: ReadonlySet<TemplateName> = new Set(['invitation', 'password_reset', 'email_change_confirm']);
@@ -361,16 +361,6 @@ const templates: Record<TemplateName, Record<Language, Template>> = {
     en: (p) => ({
       subject: 'Your Maillon e-mail address is changing',
       text: `Hello ${p.name},\n\nA change of your Maillon account's e-mail address to ${p.newEmail} was requested. It takes effect when the link sent to that new address is opened.\n\nIf you did not ask for it, change your password and tell support.\n\nThe Maillon team`,
-    }),
-  },
-  agency_approved: {
-    fr: (p) => ({
-      subject: 'Le mode agence est activé',
-      text: `Bonjour ${p.name},\n\nLe support a activé le mode agence sur votre compte. Le menu « Agence » est maintenant disponible.\n${p.link}\n\nL'équipe Maillon`,
-    }),
-    en: (p) => ({
-      subject: 'Agency mode is on',
-      text: `Hello ${p.name},\n\nSupport turned agency mode on for your account. The "Agency" menu is now available.\n${p.link}\n\nThe Maillon team`,
     }),
   },
 };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
-import type { OrderStatus } from '../../db/types.js';
+import type { Language, OrderStatus } from '../../db/types.js';
 import { AppError, forbidden, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { enqueueJob } from '../../jobs/queue.js';
@@ -53,16 +53,34 @@ async function tellPublisher(tx: Tx, ctx: Ctx, order: OrderForNotice, kind: Noti
   });
 }
 
-/** Tells the buyer side of `order`: the client, its person in charge and those above. */
-async function tellBuyer(tx: Tx, ctx: Ctx, order: OrderForNotice, kind: NotificationKind, params: NotificationParams = {}) {
+/**
+ * Tells the buyer side of `order`: the client, its person in charge and those above. `localized`
+ * gives params whose text depends on the recipient's language (each is told in its own).
+ */
+async function tellBuyer(
+  tx: Tx,
+  ctx: Ctx,
+  order: OrderForNotice,
+  kind: NotificationKind,
+  params: NotificationParams = {},
+  localized?: (lang: Language) => NotificationParams,
+) {
   const client = await findAccountById(tx, order.client_id);
-  await notify(tx, ctx, {
-    kind,
-    params: { client: client?.name ?? '', anchor: order.anchor, ...params },
-    link: `/commandes/${order.id}`,
-    object: { type: 'order', id: order.id },
-    recipients: await audienceOf(tx, order.client_id),
-  });
+  const recipients = await audienceOf(tx, order.client_id);
+  const groups = new Map<Language | null, typeof recipients>();
+  for (const r of recipients) {
+    const key = localized ? r.language : null;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const [lang, group] of groups) {
+    await notify(tx, ctx, {
+      kind,
+      params: { client: client?.name ?? '', anchor: order.anchor, ...params, ...(lang && localized ? localized(lang) : {}) },
+      link: `/commandes/${order.id}`,
+      object: { type: 'order', id: order.id },
+      recipients: group,
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,6 +450,7 @@ export async function cancelOrder(actor: Actor, id: string, idem: Idempotency, c
     await tx.updateTable('orders').set({ status: 'cancelled' }).where('id', '=', id).execute();
     await addOrderEvent(tx, id, 'cancelled', who(actor));
     await recordAudit(tx, actor, 'order.cancel', { type: 'order', id });
+    await tellPublisher(tx, ctx, order, 'order_cancelled');
     return toOrderSummary((await findOrderRow(tx, id))!);
   });
 }
@@ -526,6 +545,7 @@ export async function refuseOrder(actor: Actor, id: string, reason: string, ctx:
     await tx.updateTable('orders').set({ status: 'refused' }).where('id', '=', id).execute();
     await addOrderEvent(tx, id, 'refused', who(actor), reason);
     await recordAudit(tx, actor, 'order.refuse', { type: 'order', id }, { reason });
+    await tellBuyer(tx, ctx, order, 'order_refused', { reason });
     return { id, status: 'refused' as const };
   });
 }
@@ -549,6 +569,7 @@ export async function submitLiveUrl(actor: Actor, id: string, liveUrl: string, c
     await addOrderEvent(tx, id, 'link_placed', who(actor), liveUrl);
     await enqueueJob(tx, VERIFY_JOB, { orderId: id, liveUrl });
     await recordAudit(tx, actor, 'order.link_placed', { type: 'order', id }, { liveUrl });
+    await tellBuyer(tx, ctx, order, 'link_placed', { liveUrl });
     return { id, status: 'link_placed' as const };
   });
 }
@@ -581,6 +602,8 @@ export async function recordVerification(orderId: string, liveUrl: string, outco
     if (!outcome.ok) {
       await tx.updateTable('orders').set({ last_check: JSON.stringify(check) }).where('id', '=', orderId).execute();
       await addOrderEvent(tx, orderId, 'verification_failed', platform, outcome.messages.fr);
+      // Which rule failed, in each recipient's language (French when the rule has no translation).
+      await tellBuyer(tx, ctx, order, 'check_failed', {}, (lang) => ({ reason: outcome.messages[lang] ?? outcome.messages.fr }));
       return;
     }
     await captureHold(tx, PLATFORM_ACTOR, { holdId: order.hold_id!, memo: `order:${orderId}` });
@@ -590,6 +613,7 @@ export async function recordVerification(orderId: string, liveUrl: string, outco
       .where('id', '=', orderId)
       .execute();
     await addOrderEvent(tx, orderId, 'verified', platform);
+    await tellBuyer(tx, ctx, order, 'order_verified');
   });
 }
 
@@ -598,7 +622,7 @@ export async function expireOverdueOrders(ctx: Ctx, now = new Date()): Promise<n
   return ctx.db.transaction().execute(async (tx) => {
     const due = await tx
       .selectFrom('orders')
-      .select(['id', 'hold_id'])
+      .select(['id', 'hold_id', 'site_id', 'client_id', 'publisher_id', 'anchor'])
       .where('status', '=', 'placed')
       .where('accept_by', '<=', now)
       .limit(500)
@@ -609,8 +633,48 @@ export async function expireOverdueOrders(ctx: Ctx, now = new Date()): Promise<n
       await releaseHold(tx, PLATFORM_ACTOR, { holdId: order.hold_id! });
       await tx.updateTable('orders').set({ status: 'expired' }).where('id', '=', order.id).execute();
       await addOrderEvent(tx, order.id, 'expired', { personId: PLATFORM_ACTOR.person.id, actingAccountId: null });
+      await tellBuyer(tx, ctx, order, 'order_expired');
     }
     return due.length;
+  });
+}
+
+/** How long before its acceptance deadline the publisher is reminded of an order it has not accepted. */
+export const REMINDER_BEFORE_MS = 48 * 3_600_000;
+
+/**
+ * Reminds the publisher of each order still waiting for it 48 h before its deadline, once: the
+ * order is marked `reminded_at` by a conditional update in the transaction that tells it, and rows
+ * another process is reminding are skipped (several processes run this sweep). An order placed
+ * less than 48 h before its deadline (a short acceptance delay) is not reminded: the new-order
+ * notice already gave the deadline.
+ */
+export async function remindPendingOrders(ctx: Ctx, now = new Date()): Promise<number> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const reminded = await tx
+      .updateTable('orders')
+      .set({ reminded_at: now })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('orders')
+          .select('id')
+          .where('status', '=', 'placed')
+          .where('reminded_at', 'is', null)
+          .where('accept_by', '>', now)
+          .where('accept_by', '<=', new Date(now.getTime() + REMINDER_BEFORE_MS))
+          .where(sql<boolean>`created_at < accept_by - ${REMINDER_BEFORE_MS} * interval '1 millisecond'`)
+          .limit(500)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .where('status', '=', 'placed')
+      .where('reminded_at', 'is', null)
+      .returning(['id', 'site_id', 'client_id', 'publisher_id', 'anchor', 'accept_by'])
+      .execute();
+    for (const order of reminded) {
+      await tellPublisher(tx, ctx, order, 'order_reminder', { acceptBy: new Date(order.accept_by).toISOString() });
+    }
+    return reminded.length;
   });
 }
 
