@@ -12,10 +12,8 @@ import {
   findReachableAccount,
   findReachableAccounts,
   nearestActiveAncestor,
-  audienceOf,
   type Balance,
 } from '../accounts/service.js';
-import { notify } from '../notifications/service.js';
 import { ledgerPolicy } from './policy.js';
 import { listEntries, type EntryFilters } from './queries.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
