@@ -89,15 +89,8 @@ describe('notifications journey', () => {
   it('(1) set-up: an agency, its consultant and the consultant’s client with credits and a project; a publisher with a validated site', async () => {
     keepFailure('1');
     const agency = await createAgency(server, owner, 'complete');
-    const chloe = await agency.api.post('/api/accounts', {
-      role: 'consultant',
-      name: consultant.name,
-      email: consultant.email,
-      parentId: agency.id,
-    });
-    const boulangerie = await agency.api.post('/api/accounts', { role: 'client', name: client, parentId: chloe.id });
-    await acceptInvitation(consultant.email, consultant.password);
-    consultantApi = await ApiSession.signIn(server.url, consultant.email, consultant.password);
+    // The client is funded before its consultant exists, so that the journey starts from the consultant's empty bell.
+    const boulangerie = await agency.api.post('/api/accounts', { role: 'client', name: client, parentId: agency.id });
 
     await agency.api.patch(`/api/accounts/${agency.id}`, {
       company: {
@@ -113,6 +106,15 @@ describe('notifications journey', () => {
     const support = await ApiSession.signIn(server.url, server.support.email, server.support.password);
     await support.post(`/api/support/top-ups/${topUp.id}/confirm`);
     await agency.api.post('/api/transfers', { fromAccountId: agency.id, toAccountId: boulangerie.id, amountCents: 2_900_00 });
+    const chloe = await agency.api.post('/api/accounts', {
+      role: 'consultant',
+      name: consultant.name,
+      email: consultant.email,
+      parentId: agency.id,
+    });
+    await agency.api.patch(`/api/accounts/${boulangerie.id}`, { parentId: chloe.id });
+    await acceptInvitation(consultant.email, consultant.password);
+    consultantApi = await ApiSession.signIn(server.url, consultant.email, consultant.password);
     projectId = (
       await agency.api.post('/api/projects', {
         clientId: boulangerie.id,
