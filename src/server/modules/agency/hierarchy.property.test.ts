@@ -452,7 +452,8 @@ class Run {
           }),
         };
       case 'mode':
-        return { res: await c.put('/api/agency/mode', { mode: op.mode, dryRun: false }) };
+        // Without restore: this model keeps suspended collaborators closed; restores are checked by modes.property.test.ts.
+        return { res: await c.put('/api/agency/mode', { mode: op.mode, dryRun: false, restore: false }) };
       case 'deactivate':
         return { res: await c.post(`/api/accounts/${op.target}/deactivate`, { dryRun: false }) };
     }
