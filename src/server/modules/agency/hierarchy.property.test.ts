@@ -592,7 +592,7 @@ class Run {
         .sort();
       const want = below.map((n) => `${this.name(n.id)} under ${this.name(n.parent!)}${n.active ? '' : ' inactive'}`).sort();
       if (JSON.stringify(seen) !== JSON.stringify(want)) {
-        this.fail(`${this.name(x)} lists (includeInactive) [${seen.join('; ')}], the model says [${want.join('; ')}]`);
+        this.fail(`${this.name(x)} lists (status=all) [${seen.join('; ')}], the model says [${want.join('; ')}]`);
       }
       const active = await c.get('/api/accounts?limit=500');
       const activeSeen = (active.body.items as { id: string }[]).map((i) => i.id).sort();
