@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { durationMs, parseDuration, type Duration } from './http/durations.js';
 
 const ZFlag = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -112,8 +113,23 @@ const ZEnv = z.object({
   MAILLON_IMPORT_MAX_LINES: z.coerce.number().int().positive().default(500_000),
   MAILLON_IMPORT_MAX_KEYWORDS_PER_URL: z.coerce.number().int().positive().default(50_000),
   MAILLON_IMPORT_CHUNK_ROWS: z.coerce.number().int().min(50).max(10_000).optional(),
+  // Durations: 30s, 15m, 24h, 7d or 12mo (http/durations.ts).
+  MAILLON_MONITOR_EVERY: z.string().default('24h'),
+  MAILLON_MONITOR_RETRY_WINDOW: z.string().default('72h'),
+  MAILLON_MONITOR_HOST_PAUSE: z.string().default('2s'),
+  MAILLON_MONITOR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  MAILLON_REINSTATE_DELAY: z.string().default('7d'),
+  MAILLON_DEFAULT_GUARANTEE: z.string().default('12mo'),
   NODE_ENV: z.string().default('development'),
 });
+
+const DURATION_VARIABLES = [
+  'MAILLON_MONITOR_EVERY',
+  'MAILLON_MONITOR_RETRY_WINDOW',
+  'MAILLON_MONITOR_HOST_PAUSE',
+  'MAILLON_REINSTATE_DELAY',
+  'MAILLON_DEFAULT_GUARANTEE',
+] as const;
 
 export type Seller = {
   name: string;
@@ -180,6 +196,18 @@ export type Config = {
    * for the chunk being written; smaller chunks there keep those waits short
    */
   importChunkRows: number;
+  /** how often each verified link is re-checked during its guarantee */
+  monitorEveryMs: number;
+  /** how long a site that is down (unreachable, 5xx) is retried before its failure counts */
+  monitorRetryWindowMs: number;
+  /** the pause between two checks of one host */
+  monitorHostPauseMs: number;
+  /** how many checks (of different hosts) one process runs at a time */
+  monitorConcurrency: number;
+  /** how long a publisher has to reinstate a link once a claim is opened */
+  reinstateDelayMs: number;
+  /** the guarantee of a site whose publisher chose none */
+  defaultGuarantee: Duration;
 };
 
 /** Reads every setting from the environment once; a bad value stops the start with its name. */
@@ -215,6 +243,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production) {
     const demo = DEMO_IDENTIFIERS.filter((name) => seller[name] && compact(seller[name]) === compact(DEMO_SELLER[name]));
     if (demo.length > 0) problems.push(`  demo values are refused in production: ${demo.join(', ')}`);
+  }
+  const durations = {} as Record<(typeof DURATION_VARIABLES)[number], Duration>;
+  for (const name of DURATION_VARIABLES) {
+    const duration = parseDuration(e[name]);
+    if (duration) durations[name] = duration;
+    else problems.push(`  ${name}: expected a duration such as 30s, 15m, 24h, 7d or 12mo (got ${JSON.stringify(e[name])})`);
   }
   const trustProxy = parseTrustProxy(e.MAILLON_TRUST_PROXY);
   if (trustProxy === null) {
@@ -252,6 +286,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxLines: e.MAILLON_IMPORT_MAX_LINES,
     importMaxKeywordsPerUrl: e.MAILLON_IMPORT_MAX_KEYWORDS_PER_URL,
     importChunkRows: e.MAILLON_IMPORT_CHUNK_ROWS ?? (e.DATABASE_URL ? 2000 : 250),
+    monitorEveryMs: durationMs(durations.MAILLON_MONITOR_EVERY),
+    monitorRetryWindowMs: durationMs(durations.MAILLON_MONITOR_RETRY_WINDOW),
+    monitorHostPauseMs: durationMs(durations.MAILLON_MONITOR_HOST_PAUSE),
+    monitorConcurrency: e.MAILLON_MONITOR_CONCURRENCY,
+    reinstateDelayMs: durationMs(durations.MAILLON_REINSTATE_DELAY),
+    defaultGuarantee: durations.MAILLON_DEFAULT_GUARANTEE,
     seller: {
       name: seller.MAILLON_SELLER_NAME,
       legalName: seller.MAILLON_SELLER_NAME,

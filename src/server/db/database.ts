@@ -13,6 +13,7 @@ import * as m0009 from './migrations/0009_email_delivery.js';
 import * as m0010 from './migrations/0010_wallet_per_account.js';
 import * as m0011 from './migrations/0011_closed_accounts.js';
 import * as m0012 from './migrations/0012_notifications.js';
+import * as m0013 from './migrations/0013_monitoring.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0010_wallet_per_account': m0010,
   '0011_closed_accounts': m0011,
   '0012_notifications': m0012,
+  '0013_monitoring': m0013,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -332,6 +332,18 @@ export interface SitesTable {
   reviewed_by: string | null;
   reviewed_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** the guarantee the publisher gives on its links (3, 6, 12, 24 or 36 months); null: the platform default */
+  guarantee_months: number | null;
+}
+
+export interface PublisherReliabilityTable {
+  publisher_id: string;
+  links_placed: number;
+  links_lost: number;
+  avg_lifetime_days: number | null;
+  acceptance_rate: number | null;
+  median_days_to_placement: number | null;
+  refreshed_at: Generated<Date>;
 }
 
 export interface ArticlesTable {
@@ -450,6 +462,76 @@ export interface OrdersTable {
   placed_as: string | null;
   /** when the publisher was reminded that the order expires soon */
   reminded_at: NullableTimestamp;
+  /** the site's guarantee when the order was placed, in months; null: the platform default */
+  guarantee_months: number | null;
+  /** set at verification: the link is monitored, and refunded if lost, until then */
+  guarantee_ends_at: NullableTimestamp;
+  lost_at: NullableTimestamp;
+}
+
+export type CheckKind = 'verification' | 'monitoring';
+export type ClaimStatus = 'open' | 'reinstated' | 'refunded' | 'dismissed';
+
+export interface LinkChecksTable {
+  id: Generated<string>;
+  order_id: string;
+  kind: CheckKind;
+  at: Generated<Date>;
+  outcome: string;
+  rule: string | null;
+  http_status: number | null;
+  final_url: string | null;
+  content_hash: string | null;
+  messages: ColumnType<unknown, string, string>;
+  evidence: ColumnType<unknown, string, string>;
+}
+
+export interface LinkMonitorsTable {
+  order_id: string;
+  host: string;
+  next_check_at: Timestamp;
+  guarantee_ends_at: Timestamp;
+  locked_until: NullableTimestamp;
+  down_since: NullableTimestamp;
+  last_outcome: string | null;
+  last_checked_at: NullableTimestamp;
+  dismissed_rule: string | null;
+  ended_at: NullableTimestamp;
+}
+
+export interface MonitorHostsTable {
+  host: string;
+  available_at: Generated<Date>;
+}
+
+export interface ClaimsTable {
+  id: Generated<string>;
+  order_id: string;
+  client_id: string;
+  publisher_id: string;
+  agency_id: string | null;
+  status: Generated<ClaimStatus>;
+  outcome: string;
+  rule: string | null;
+  messages: ColumnType<unknown, string, string>;
+  check_id: ColumnType<string, string | number, string | number>;
+  opened_at: Generated<Date>;
+  reinstate_by: Timestamp;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+  settle_reason: string | null;
+  refunded_cents: ColumnType<string | number, number | undefined, number>;
+  debt_cents: ColumnType<string | number, number | undefined, number>;
+}
+
+export interface PublisherDebtsTable {
+  id: Generated<string>;
+  account_id: string;
+  reference: string;
+  amount_cents: BigCents;
+  repaid_cents: BigCents;
+  created_at: Generated<Date>;
+  repaid_at: NullableTimestamp;
 }
 
 export interface OrderEventsTable {
@@ -486,6 +568,12 @@ export interface DB {
   orders: OrdersTable;
   order_events: OrderEventsTable;
   jobs: JobsTable;
+  link_checks: LinkChecksTable;
+  link_monitors: LinkMonitorsTable;
+  monitor_hosts: MonitorHostsTable;
+  claims: ClaimsTable;
+  publisher_debts: PublisherDebtsTable;
+  publisher_reliability: PublisherReliabilityTable;
   ledger_holds: LedgerHoldsTable;
   idempotency_keys: IdempotencyKeysTable;
   invoice_sequences: InvoiceSequencesTable;

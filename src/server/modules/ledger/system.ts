@@ -5,11 +5,14 @@ import type { Actor, ActorAccount } from '../../http/actor.js';
  * - bank: money received (top-ups come from it, refunds go back to it); it goes negative.
  * - orders: credits captured by verified orders, held until the control period ends.
  * - commissions: the platform's share of completed orders.
+ * - debts: what the platform fronted when a refund after payout exceeded the publisher's wallet; it
+ *   is negative by what publishers owe (`publisher_debts`) and their next earnings bring it back.
  */
 export const SYSTEM_ACCOUNTS = {
   bank: '00000000-0000-4000-8000-000000000001',
   orders: '00000000-0000-4000-8000-000000000002',
   commissions: '00000000-0000-4000-8000-000000000003',
+  debts: '00000000-0000-4000-8000-000000000004',
 } as const;
 
 const platform = {
