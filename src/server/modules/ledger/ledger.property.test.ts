@@ -238,7 +238,7 @@ async function checkBooks() {
   // Claims: what publishers owe is what the debts account fronted; the orders account holds the
   // captures of the bare holds and, for each verified order, its price less what was refunded.
   const debts = await sql<{ posted: string }>`select posted_cents as posted from wallets where account_id = ${SYSTEM_ACCOUNTS.debts}`.execute(db);
-  expect(-Number(debts.rows[0].posted)).toBe(await totalDebts(db));
+  expect(0 - Number(debts.rows[0].posted)).toBe(await totalDebts(db));
   const held = await sql<{ expected: string; posted: string }>`
     select
       (select coalesce(sum(h.captured_cents), 0) from ledger_holds h
@@ -272,7 +272,7 @@ describe('ledger invariants under random concurrent operations', () => {
             }
           }),
         );
-        expect(unexpected).toEqual([]);
+        expect(unexpected.map((e) => String(e instanceof Error ? e.message : e))).toEqual([]);
         await checkBooks();
         // Every status an order of this run went through (its history), not only where it ended:
         // which orders are still open at the end depends on how the workers interleaved.

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor, Tx } from '../../http/actor.js';
-import { forwardFromClosedWallet, transferCredits } from './service.js';
+import { forwardFromClosedWallet, lockWallets, transferCredits } from './service.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
 
 /**
@@ -13,18 +13,9 @@ import { SYSTEM_ACCOUNTS } from './system.js';
  * of a user ever goes below zero.
  */
 
-async function availableOfLocked(tx: Tx, accountId: string): Promise<number> {
-  const row = await tx
-    .selectFrom('wallets')
-    .select(sql<string>`posted_cents - pending_cents`.as('available'))
-    .where('account_id', '=', accountId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return Number(row.available);
-}
-
 /** During the control period: the price captured by the order is still on the orders system account. */
 export async function refundCapturedPrice(tx: Tx, actor: Actor, input: { clientId: string; amountCents: number; memo: string }): Promise<void> {
+  await lockWallets(tx, [SYSTEM_ACCOUNTS.orders, input.clientId]);
   await transferCredits(tx, actor, {
     fromAccountId: SYSTEM_ACCOUNTS.orders,
     toAccountId: input.clientId,
@@ -47,6 +38,9 @@ export async function refundPaidPrice(
   actor: Actor,
   input: { clientId: string; publisherId: string; commissionCents: number; earningCents: number; memo: string; reference: string },
 ): Promise<PaidRefund> {
+  const locked = await lockWallets(tx, [SYSTEM_ACCOUNTS.commissions, input.publisherId, SYSTEM_ACCOUNTS.debts, input.clientId]);
+  const publisher = locked.get(input.publisherId)!;
+  const publisherAvailable = Math.max(publisher.posted - publisher.pending, 0);
   if (input.commissionCents > 0) {
     await transferCredits(tx, actor, {
       fromAccountId: SYSTEM_ACCOUNTS.commissions,
@@ -56,7 +50,8 @@ export async function refundPaidPrice(
       memo: input.memo,
     });
   }
-  const fromPublisher = input.earningCents > 0 ? Math.min(input.earningCents, Math.max(await availableOfLocked(tx, input.publisherId), 0)) : 0;
+  // The commission went to the platform's own wallet: the publisher's available balance is as locked.
+  const fromPublisher = input.earningCents > 0 ? Math.min(input.earningCents, publisherAvailable) : 0;
   if (fromPublisher > 0) {
     await transferCredits(tx, actor, {
       fromAccountId: input.publisherId,
@@ -83,13 +78,15 @@ export async function refundPaidPrice(
 
 /**
  * Pays a publisher's earning from the orders system account: its open debts are repaid first
- * (oldest first), the rest reaches its wallet. Returns what went where.
+ * (oldest first), the rest reaches its wallet. Returns what went where. The commissions wallet is
+ * locked with the others: the completion moves the commission in the same transaction.
  */
 export async function payPublisherEarning(
   tx: Tx,
   actor: Actor,
   input: { publisherId: string; amountCents: number; memo: string },
 ): Promise<{ repaidCents: number; paidCents: number }> {
+  await lockWallets(tx, [SYSTEM_ACCOUNTS.orders, SYSTEM_ACCOUNTS.commissions, SYSTEM_ACCOUNTS.debts, input.publisherId]);
   const debts = await tx
     .selectFrom('publisher_debts')
     .select(['id', sql<string>`amount_cents - repaid_cents`.as('owed')])

@@ -59,8 +59,12 @@ type LockedWallet = {
   lowBalance: number | null;
 };
 
-/** Locks wallets in account-id order, so two transfers crossing the same wallets never deadlock. */
-async function lockWallets(tx: Tx, accountIds: string[]): Promise<Map<string, LockedWallet>> {
+/**
+ * Locks wallets in account-id order, so two transfers crossing the same wallets never deadlock. An
+ * operation made of several transfers locks every wallet it will touch first, in one call: locking
+ * pair by pair would take them out of order (a refund and a payout deadlocked that way).
+ */
+export async function lockWallets(tx: Tx, accountIds: string[]): Promise<Map<string, LockedWallet>> {
   const ids = [...new Set(accountIds)].sort();
   const rows = await tx
     .selectFrom('wallets')

@@ -3,7 +3,7 @@ import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { CheckKind } from '../../db/types.js';
 import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { findReadableOrder } from '../orders/service.js';
-import type { LinkEvidence, VerificationResult } from './verify.js';
+import type { CheckOutcome, LinkEvidence, VerificationResult } from './verify.js';
 
 /** Keeps one check of an order's live URL with its evidence; returns its id. */
 export async function recordCheck(tx: Tx, orderId: string, kind: CheckKind, result: VerificationResult): Promise<string> {
@@ -58,7 +58,7 @@ export async function listChecks(actor: Actor, orderId: string, page: { limit: n
       kind: r.kind,
       at: new Date(r.at).toISOString(),
       ok: r.outcome === 'ok',
-      outcome: r.outcome,
+      outcome: r.outcome as CheckOutcome,
       rule: r.rule,
       message: (r.messages as Record<string, string>)[actor.lang] ?? (r.messages as Record<string, string>).fr,
       httpStatus: r.http_status,

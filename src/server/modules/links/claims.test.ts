@@ -13,7 +13,9 @@ import { fundWallet, makeAgency, makeOffer, startTestEnv, supportClient, totalOf
 
 let env: TestEnv;
 let server: Server;
-let origin: string;
+let port: number;
+/** Each site is its own host: 127.0.0.N, all served by the one local server. */
+let hostCounter = 1;
 const pages = new Map<string, { status?: number; html: string }>();
 
 beforeAll(async () => {
@@ -24,8 +26,8 @@ beforeAll(async () => {
     if (!page) return void res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Introuvable</h1>');
     res.writeHead(page.status ?? 200, { 'content-type': 'text/html; charset=utf-8' }).end(page.html);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  port = (server.address() as AddressInfo).port;
 });
 afterAll(async () => {
   server?.closeAllConnections();
@@ -45,9 +47,9 @@ const posted = async (id: string) => Number((await db().selectFrom('wallets').se
 const kinds = async (client: Client) => ((await client.get('/api/notifications')).body.items as { kind: string }[]).map((n) => n.kind);
 
 /** The monitoring check of this order is due now (and its host free), as if its interval had passed. */
-async function dueNow(orderId: string) {
+async function dueNow(...orderIds: string[]) {
   const past = new Date(Date.now() - 1_000);
-  await db().updateTable('link_monitors').set({ next_check_at: past }).where('order_id', '=', orderId).execute();
+  await db().updateTable('link_monitors').set({ next_check_at: past }).where('order_id', 'in', orderIds).execute();
   await db().updateTable('monitor_hosts').set({ available_at: past }).execute();
 }
 
@@ -64,6 +66,7 @@ async function verifiedOrder(options: { clientCredits?: number } = {}) {
   const project = await fx.agency.post('/api/projects', { clientId: fx.ids.Boulangerie, name: 'Site vitrine', url: 'https://boulangerie-test.fr/' });
   const path = `/blog/pain-${++pageCounter}`;
   pages.set(path, { html: withLink });
+  const origin = `http://127.0.0.${++hostCounter}:${port}`;
   const offer = await makeOffer(env, { domain: origin, url: `${origin}${path}` });
   const order = await fx.agency.post('/api/orders', { projectId: project.body.id, offerId: offer.offerId, targetUrl: TARGET, anchor: ANCHOR });
   expect(order.status).toBe(201);
@@ -73,7 +76,7 @@ async function verifiedOrder(options: { clientCredits?: number } = {}) {
   await runBackgroundWork(ctx());
   const detail = await fx.agency.get(`/api/orders/${id}`);
   expect(detail.body.status).toBe('verified');
-  return { fx, offer, id, path, price: offer.priceCents as number };
+  return { fx, offer, id, path, origin, price: offer.priceCents as number };
 }
 
 /** Removes the link from the page and runs the monitoring check: a claim opens. */
@@ -126,12 +129,11 @@ describe('monitoring a verified link', () => {
 
   it('checks one link per host at a time, then pauses the host', async () => {
     const a = await verifiedOrder();
-    const b = await verifiedOrder();
-    await dueNow(a.id);
-    await dueNow(b.id);
+    const b = await secondOrderOf(a);
+    await dueNow(a.id, b.id);
     // Both links are on the same local host: one pass checks one of them, the other waits for the pause.
     expect(await runMonitoring(ctx())).toBe(1);
-    const host = await db().selectFrom('monitor_hosts').select('available_at').where('host', '=', new URL(origin).host).executeTakeFirstOrThrow();
+    const host = await db().selectFrom('monitor_hosts').select('available_at').where('host', '=', new URL(a.origin).host).executeTakeFirstOrThrow();
     expect(new Date(host.available_at).getTime()).toBeGreaterThan(Date.now());
     await db().updateTable('monitor_hosts').set({ available_at: new Date(Date.now() - 1_000) }).execute();
     expect(await runMonitoring(ctx())).toBe(1);
@@ -285,11 +287,15 @@ describe('claims', () => {
     const claimId = (await support.get(`/api/claims?orderId=${o.id}`)).body.items[0].id as string;
 
     const missing = await support.post(`/api/support/claims/${claimId}/settle`, { outcome: 'partial_refund', reason: 'Ancre modifiée' });
-    expect(missing.status).toBe(422);
+    expect(missing.status).toBe(400);
     expect(missing.body.error).toMatchObject({ field: 'amountCents', message: expect.stringContaining('montant') });
     const tooMuch = await support.post(`/api/support/claims/${claimId}/settle`, { outcome: 'partial_refund', amountCents: o.price, reason: 'Ancre modifiée' });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.error.field).toBe('amountCents');
+    expect(tooMuch.body.error.message).toContain('remboursement intégral');
+    const withAmount = await support.post(`/api/support/claims/${claimId}/settle`, { outcome: 'dismiss', amountCents: 10_00, reason: 'Rien' });
+    expect(withAmount.status).toBe(400);
+    expect(withAmount.body.error.field).toBe('amountCents');
     const noReason = await support.post(`/api/support/claims/${claimId}/settle`, { outcome: 'dismiss', reason: '' });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.field).toBe('reason');
@@ -346,13 +352,13 @@ async function secondOrderOf(o: Awaited<ReturnType<typeof verifiedOrder>>): Prom
   pages.set(path, { html: withLink });
   const site = o.offer.siteId;
   const article = await o.offer.publisher.post(`/api/publisher/sites/${site}/articles`, {
-    url: `${origin}${path}`,
+    url: `${o.origin}${path}`,
     keywords: [{ keyword: 'pain au levain', position: 4, volume: 1900 }],
   });
   const project = (await o.fx.agency.get(`/api/projects?clientId=${o.fx.ids.Boulangerie}`)).body.items[0];
   const order = await o.fx.agency.post('/api/orders', { projectId: project.id, offerId: article.body.id, targetUrl: TARGET, anchor: ANCHOR });
   await o.offer.publisher.post(`/api/publisher/orders/${order.body.id}/accept`);
-  await o.offer.publisher.post(`/api/publisher/orders/${order.body.id}/placed`, { liveUrl: `${origin}${path}` });
+  await o.offer.publisher.post(`/api/publisher/orders/${order.body.id}/placed`, { liveUrl: `${o.origin}${path}` });
   await runBackgroundWork(ctx());
   return { id: order.body.id, price: order.body.priceCents };
 }

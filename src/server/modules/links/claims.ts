@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { ClaimStatus, Language } from '../../db/types.js';
-import { AppError, forbidden, invalidInput, notFound } from '../../http/errors.js';
+import { AppError, forbidden, invalidInput, notFound, ruleViolation } from '../../http/errors.js';
 import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { formatEuros } from '../../http/money.js';
 import { recordAudit } from '../audit/service.js';
@@ -10,7 +10,7 @@ import { PLATFORM_ACTOR } from '../ledger/system.js';
 import { deferPayout, orderFactsOf, refundOrder, tellBuyer, tellPublisher, type OrderToCheck } from '../orders/service.js';
 import { endMonitoring, ignoreFailure } from './monitoring.js';
 import { claimPolicy } from './policy.js';
-import type { VerificationResult } from './verify.js';
+import type { CheckOutcome, VerificationResult } from './verify.js';
 
 /**
  * Claims (docs/GUARANTEE.md): a failed monitoring check opens one; the publisher has the reinstate
@@ -176,7 +176,7 @@ export async function settleClaim(actor: Actor, id: string, input: SettleInput, 
         const facts = await refundableOf(tx, claim.order_id);
         if (input.amountCents === undefined) throw invalidInput('claim_amount_required', 'amountCents');
         if (input.amountCents < 1 || input.amountCents >= facts) {
-          throw invalidInput('claim_amount_range', 'amountCents', { max: formatEuros(Math.max(facts - 1, 0)) });
+          throw ruleViolation('claim_amount_range', { max: formatEuros(Math.max(facts - 1, 0)) }, 'amountCents');
         }
         amount = input.amountCents;
       }
@@ -255,7 +255,7 @@ function toClaim(r: ClaimListRow, facts: { priceCents: number; anchor: string; t
     id: r.id,
     orderId: r.order_id,
     status: r.status,
-    outcome: r.outcome,
+    outcome: r.outcome as CheckOutcome,
     rule: r.rule,
     message: messages[lang] ?? messages.fr,
     openedAt: new Date(r.opened_at).toISOString(),

@@ -4,7 +4,7 @@ import { AppError } from '../../http/errors.js';
 import { findOrderToCheck, findPublisherOrderToCheck, setLastCheck, type OrderToCheck } from '../orders/service.js';
 import { recordCheck } from './checks.js';
 import { closeClaimAsReinstated, findOpenClaim, openClaim } from './claims.js';
-import { verifyLink, type VerificationResult, type VerifyOptions } from './verify.js';
+import { verifyLink, type CheckOutcome, type VerificationResult, type VerifyOptions } from './verify.js';
 
 /**
  * Monitoring during the guarantee. Each verified link has a `link_monitors` row saying when it is
@@ -66,7 +66,7 @@ export async function monitoringOf(db: Tx, orderIds: string[]) {
       {
         nextCheckAt: m.ended_at ? null : new Date(m.next_check_at).toISOString(),
         lastCheckedAt: m.last_checked_at ? new Date(m.last_checked_at).toISOString() : null,
-        lastOutcome: m.last_outcome,
+        lastOutcome: m.last_outcome as CheckOutcome | null,
         endedAt: m.ended_at ? new Date(m.ended_at).toISOString() : null,
       },
     ]),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZPageQuery } from '../../http/pagination.js';
-import { ZCheckOutcome, ZClaim, ZClaimStatus } from '../orders/schema.js';
+import { ZCheckOutcome, ZClaimStatus } from '../orders/schema.js';
 
 export { ZClaim } from '../orders/schema.js';
 

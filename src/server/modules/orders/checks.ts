@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import type { Config } from '../../config.js';
 import type { OrderStatus } from '../../db/types.js';
-import { AppError, invalidInput, notFound } from '../../http/errors.js';
+import { AppError, notFound, ruleViolation } from '../../http/errors.js';
 import { formatEuros } from '../../http/money.js';
 import { addDuration } from '../../http/durations.js';
 import { findReachableAccount } from '../accounts/service.js';
@@ -171,7 +171,7 @@ export async function refundOrder(tx: Tx, actor: Actor, orderId: string, amountC
   const left = price - Number(order.refunded_cents);
   const amount = amountCents ?? left;
   if (!Number.isSafeInteger(amount) || amount <= 0 || amount > left) {
-    throw invalidInput('claim_amount_range', 'amountCents', { max: formatEuros(Math.max(left - 1, 0)) });
+    throw ruleViolation('claim_amount_range', { max: formatEuros(Math.max(left - 1, 0)) }, 'amountCents');
   }
   const memo = `order:${orderId}`;
   let debt = 0;
