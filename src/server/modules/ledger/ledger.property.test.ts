@@ -176,8 +176,13 @@ async function run(o: Op, holds: string[], runId: number) {
     case 'refund': {
       // A claim's refund (in full: the order is lost; or in part), whatever the order's status:
       // only a verified or completed order may be refunded, the others answer invalid_state.
-      if (orders.length === 0) return;
-      const id = orders[o.order % orders.length];
+      // Aimed at the orders a claim can concern (verified or completed), when there are some.
+      const refundable = orders.length
+        ? await ctx.db.selectFrom('orders').select('id').where('id', 'in', orders).where('status', 'in', ['verified', 'completed']).orderBy('id').execute()
+        : [];
+      const pool = refundable.length ? refundable.map((r) => r.id) : orders;
+      if (pool.length === 0) return;
+      const id = pool[o.order % pool.length];
       return ctx.db.transaction().execute(async (tx) => {
         const row = await tx.selectFrom('orders').select(['price_cents', 'refunded_cents']).where('id', '=', id).executeTakeFirstOrThrow();
         const left = Number(row.price_cents) - Number(row.refunded_cents);

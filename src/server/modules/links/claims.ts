@@ -154,10 +154,10 @@ export type SettleInput = { outcome: 'refund' | 'partial_refund' | 'dismiss'; am
 /** Support settles an open claim by hand: refund in full, refund part of the price, or dismiss; audited. */
 export async function settleClaim(actor: Actor, id: string, input: SettleInput, ctx: Ctx) {
   if (!claimPolicy.maySettle(actor)) throw forbidden();
-  if (input.outcome !== 'partial_refund' && input.amountCents !== undefined) throw invalidInput('claim_amount_not_partial', 'amountCents');
   await ctx.db.transaction().execute(async (tx) => {
     const claim = await lockClaim(tx, id);
     if (!claim) throw notFound();
+    if (input.outcome !== 'partial_refund' && input.amountCents !== undefined) throw invalidInput('claim_amount_not_partial', 'amountCents');
     if (claim.status !== 'open') throw new AppError('invalid_state', 409, 'claim_not_open', { status: claim.status });
     const now = new Date();
     if (input.outcome === 'dismiss') {
