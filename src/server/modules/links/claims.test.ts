@@ -55,8 +55,8 @@ async function dueNow(...orderIds: string[]) {
 
 let pageCounter = 0;
 
-/** A client with credits orders a link on a local page; the publisher places it and it is verified. */
-async function verifiedOrder(options: { clientCredits?: number } = {}) {
+/** A client with credits orders a link on a local page serving `page`; the publisher places it; the job runs. */
+async function placedOrder(page: { status?: number; html: string } = { html: withLink }, options: { clientCredits?: number } = {}) {
   const fx = await makeAgency(env, 'complete', [
     ['Claire', 'consultant', 'agency'],
     ['Boulangerie', 'client', 'Claire'],
@@ -65,7 +65,7 @@ async function verifiedOrder(options: { clientCredits?: number } = {}) {
   await fx.agency.post('/api/transfers', { fromAccountId: fx.agencyId, toAccountId: fx.ids.Boulangerie, amountCents: options.clientCredits ?? 1_000_00 });
   const project = await fx.agency.post('/api/projects', { clientId: fx.ids.Boulangerie, name: 'Site vitrine', url: 'https://boulangerie-test.fr/' });
   const path = `/blog/pain-${++pageCounter}`;
-  pages.set(path, { html: withLink });
+  pages.set(path, page);
   const origin = `http://127.0.0.${++hostCounter}:${port}`;
   const offer = await makeOffer(env, { domain: origin, url: `${origin}${path}` });
   const order = await fx.agency.post('/api/orders', { projectId: project.body.id, offerId: offer.offerId, targetUrl: TARGET, anchor: ANCHOR });
@@ -74,9 +74,14 @@ async function verifiedOrder(options: { clientCredits?: number } = {}) {
   await offer.publisher.post(`/api/publisher/orders/${id}/accept`);
   await offer.publisher.post(`/api/publisher/orders/${id}/placed`, { liveUrl: `${origin}${path}` });
   await runBackgroundWork(ctx());
-  const detail = await fx.agency.get(`/api/orders/${id}`);
-  expect(detail.body.status).toBe('verified');
   return { fx, offer, id, path, origin, price: offer.priceCents as number };
+}
+
+/** The same, verified. */
+async function verifiedOrder(options: { clientCredits?: number } = {}) {
+  const o = await placedOrder({ html: withLink }, options);
+  expect((await o.fx.agency.get(`/api/orders/${o.id}`)).body.status).toBe('verified');
+  return o;
 }
 
 /** Removes the link from the page and runs the monitoring check: a claim opens. */
@@ -85,6 +90,30 @@ async function loseLink(o: { id: string; path: string }) {
   await dueNow(o.id);
   expect(await runMonitoring(ctx())).toBe(1);
 }
+
+describe('verification', () => {
+  it('tries a site that did not answer again later by itself, and says so in the order', async () => {
+    const { fx, id, path } = await placedOrder({ status: 503, html: '<h1>Maintenance</h1>' });
+    const order = { body: { id } };
+    const detail = (await fx.agency.get(`/api/orders/${order.body.id}`)).body;
+    expect(detail).toMatchObject({ status: 'link_placed', lastCheck: { ok: false, rule: 'http_status' } });
+    expect(detail.lastCheck.message).toContain('503');
+    const again = await db()
+      .selectFrom('jobs')
+      .select(['run_at', 'payload'])
+      .where('kind', '=', 'links.verify_order')
+      .where('done_at', 'is', null)
+      .execute();
+    const mine = again.filter((j) => (j.payload as { orderId: string }).orderId === order.body.id);
+    expect(mine).toHaveLength(1);
+    expect(new Date(mine[0].run_at).getTime() - Date.now()).toBeGreaterThan(50 * 60_000);
+    // An hour later the site is back: verified without the publisher doing anything.
+    pages.set(path, { html: withLink });
+    await db().updateTable('jobs').set({ run_at: new Date(Date.now() - 1_000) }).where('kind', '=', 'links.verify_order').where('done_at', 'is', null).execute();
+    await runBackgroundWork(ctx());
+    expect((await fx.agency.get(`/api/orders/${order.body.id}`)).body.status).toBe('verified');
+  });
+});
 
 describe('monitoring a verified link', () => {
   it('starts at verification, within the guarantee, and keeps each check with its evidence', async () => {
