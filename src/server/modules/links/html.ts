@@ -147,6 +147,14 @@ export function excerptAround(text: string, start: number, end: number, max = 30
   return `${from > 0 ? '…' : ''}${piece}${to < text.length ? '…' : ''}`;
 }
 
+/** The first `max` characters or so of `text` from `start`, cut at a word boundary, … where cut. */
+export function excerptFrom(text: string, start: number, max = 300): string {
+  const rest = text.slice(start).trim();
+  if (rest.length <= max) return rest;
+  const space = rest.lastIndexOf(' ', max);
+  return `${rest.slice(0, space > max / 2 ? space : max).trim()}…`;
+}
+
 /** Collapses whitespace (including no-break spaces) and trims. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

@@ -138,6 +138,7 @@ let robotsMode: 'rules' | 'missing' | 'broken' = 'rules';
 let flakyAnswers = 0;
 
 const routes: Record<string, Handler> = {
+  '/': wordpress('/', link, { title: 'Le blog rando' }),
   '/good': html(article(link)),
   '/nofollow': html(article(`<a rel="nofollow" href="${TARGET}">${ANCHOR}</a>`)),
   '/sponsored': html(article(`<a rel="Sponsored noopener" href="${TARGET}">${ANCHOR}</a>`)),
@@ -407,6 +408,8 @@ describe('verifyLink', () => {
     expect(result.messages.en).toContain('none of the 3 links');
     expect(result.messages.fr).toContain('aucun des 3 liens');
     expect(result.evidence).toMatchObject({ link: null, nearMisses: [] });
+    // No link: the excerpt is the first text of the main content.
+    expect(result.evidence.excerpt).toBe('Un paragraphe. Pas de lien ici. Ailleurs');
   });
 
   it('reports a wrong anchor with the anchor found instead', async () => {
@@ -749,6 +752,14 @@ describe('verifyLink on WordPress-shaped pages', () => {
       expect(result.messages.fr).toContain(`qui redirige vers ${origin}/wp/new-article`);
       const gone = await check('/wp/other-article', {}, { articleUrl: `${origin}/wp/gone` });
       expect(gone.messages.en).toContain('which answers HTTP 404');
+    });
+
+    it('refuses a redirect of the article to the home page (a removed article, not a moved one)', async () => {
+      const result = await check('/wp/deleted-to-home');
+      expectFailure(result, 'wrong_page');
+      expect(result.messages.en).toContain(
+        `the page reached is ${origin}/ ("Le blog rando – Le blog rando"), not the article bought, ${origin}/wp/deleted-to-home`,
+      );
     });
 
     it('refuses a sign-in page reached instead of the article (wp-login.php with a password field)', async () => {

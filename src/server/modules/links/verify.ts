@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fetchPage, type FetchedPage, type FetchFailure, type FetchOptions } from './fetch-page.js';
-import { excerptAround, readPage, type PageContent, type PageLink } from './html.js';
+import { excerptAround, excerptFrom, readPage, type PageContent, type PageLink } from './html.js';
 import { checkRobotsTxt } from './robots-txt.js';
 import {
   googleMeta,
@@ -396,8 +396,9 @@ function recordPage(evidence: LinkEvidence, page: FetchedPage, content: PageCont
   evidence.robots.meta = content.robotsMeta;
   evidence.robots.header = page.headerLines('x-robots-tag');
   evidence.canonical = content.canonical ?? canonicalFromLinkHeader(page.headerLines('link'), page.finalUrl);
+  // The page's first text (of its main content when marked), until a link is found.
   const start = content.contentStart;
-  evidence.excerpt = content.text.length > start ? excerptAround(content.text, start, start) : null;
+  evidence.excerpt = excerptFrom(content.text, start) || null;
 }
 
 /** The first URL of the chain off the site: the live URL itself, or where a redirect went. */
@@ -418,7 +419,8 @@ type ArticleCheck =
 
 /**
  * Whether the page reached is the article bought: the same URL (normalized), or where the
- * article's URL redirects on the site (the article moved, or the publisher gave its new URL).
+ * article's URL redirects on the site (the article moved, or the publisher gave its new URL) —
+ * unless that is the home page, where sites send the URLs of removed articles.
  */
 async function reachesArticle(
   expect: LinkExpectation,
@@ -429,10 +431,13 @@ async function reachesArticle(
   const article = normalizeUrl(expect.articleUrl);
   const final = normalizeUrl(page.finalUrl);
   if (final === article) return { unresolved: false, reached: true, fate: null };
+  // A redirect to the home page is a removed article, not a moved one.
+  if (new URL(final).pathname === '/' && !new URL(final).search) return { unresolved: false, reached: false, fate: null };
   // The article's URL is a hop of the chain just followed: it leads where the chain led.
   const chain = [expect.liveUrl, ...page.redirects.map((redirect) => redirect.to)];
-  if (chain.some((url) => parseHttpUrl(url) && normalizeUrl(url) === article))
+  if (chain.some((url) => parseHttpUrl(url) && normalizeUrl(url) === article)) {
     return { unresolved: false, reached: true, fate: null };
+  }
 
   const { page: resolved, attempts } = await fetchWithRetries(
     expect.articleUrl,
