@@ -236,7 +236,19 @@ const routes: Record<string, Handler> = {
   '/wp/moved-to-other': redirect(301, '/wp/other-article'),
   '/wp/deleted-to-home': redirect(301, '/'),
   '/wp/members-only': (_req, res) => redirect(302, '/wp-login.php?redirect_to=%2Fwp%2Fmembers-only&reauth=1')(_req, res),
+  '/wp/protected': wordpress(
+    '/wp/protected',
+    `<form action="/wp-login.php?action=postpass" class="post-password-form" method="post"><p>Ce contenu est protégé par un mot de passe.</p>
+<p><label for="pwbox-42">Mot de passe&nbsp;: <input name="post_password" id="pwbox-42" type="password" size="20" /></label> <input type="submit" name="Submit" value="Valider" /></p></form>`,
+  ),
   '/wp-login.php': html(signInPage),
+  '/connexion/': html(signInPage.replace('/wp-login.php', '/connexion/')),
+  '/wp/members-custom': redirect(302, '/connexion/?redirect_to=%2Fwp%2Fmembers-custom'),
+  '/wp/old-with-widget': redirect(301, '/wp/new-with-widget'),
+  '/wp/new-with-widget': wordpress('/wp/new-with-widget', link, {
+    comments:
+      '<aside class="widget"><form action="/wp-login.php" method="post"><input name="log"><input type="password" name="pwd"></form></aside>',
+  }),
   '/wp/to-other-host': (req, res) => redirect(301, `${otherOrigin}/good`)(req, res),
   '/wp/canonical-elsewhere': wordpress('/wp/canonical-elsewhere', link, { canonical: '/wp/the-original/' }),
   '/wp/canonical-header': withHeader(html(article(link)), 'Link', '<https://127.0.0.1/wp/the-original/>; rel="canonical"'),
@@ -768,6 +780,26 @@ describe('verifyLink on WordPress-shaped pages', () => {
       expect(result.messages.fr).toContain('une page de connexion');
       expect(result.messages.en).toContain('a sign-in page');
       expect(result.finalUrl).toBe(`${origin}/wp-login.php?redirect_to=%2Fwp%2Fmembers-only&reauth=1`);
+    });
+
+    it('refuses a custom sign-in page (a password field, no link) the article redirects to', async () => {
+      const result = await check('/wp/members-custom');
+      expectFailure(result, 'wrong_page');
+      expect(result.messages.fr).toContain(
+        `la page atteinte est une page de connexion (${origin}/connexion/?redirect_to=%2Fwp%2Fmembers-custom)`,
+      );
+    });
+
+    it('reports a password-protected article (same URL, the content hidden) as a missing link, saying it asks for a password', async () => {
+      const result = await check('/wp/protected');
+      expectFailure(result, 'link_missing');
+      expect(result.messages.fr).toContain('elle affiche un formulaire de mot de passe');
+      expect(result.messages.en).toContain('it shows a password form');
+    });
+
+    it('still follows a moved article whose page has a log-in widget', async () => {
+      expectOk(await check('/wp/new-with-widget', {}, { articleUrl: `${origin}/wp/old-with-widget` }));
+      expectOk(await check('/wp/old-with-widget'));
     });
 
     it('accepts a trailing slash and http/https as the same article (www: see normalizeUrl)', async () => {

@@ -202,7 +202,7 @@ export async function verifyLink(expect: LinkExpectation, options: VerifyOptions
   if (content) recordPage(evidence, page, content);
 
   // 2. The article bought, or where its URL now redirects; a sign-in page never is.
-  const signIn = /\/wp-login\.php$/i.test(new URL(page.finalUrl).pathname) || (content?.hasPasswordInput ?? false);
+  const signIn = isSignInPage(page.finalUrl, content, expect.targetUrl);
   const article: ArticleCheck =
     signIn && normalizeUrl(page.finalUrl) !== normalizeUrl(expect.articleUrl)
       ? { unresolved: false, reached: false, fate: null }
@@ -399,6 +399,17 @@ function recordPage(evidence: LinkEvidence, page: FetchedPage, content: PageCont
   // The page's first text (of its main content when marked), until a link is found.
   const start = content.contentStart;
   evidence.excerpt = excerptFrom(content.text, start) || null;
+}
+
+/**
+ * wp-login.php, or a page with a password field that does not carry the link (an article with a
+ * log-in widget in its sidebar is still the article).
+ */
+function isSignInPage(url: string, content: PageContent | null, targetUrl: string): boolean {
+  if (/\/wp-login\.php$/i.test(new URL(url).pathname)) return true;
+  if (!content?.hasPasswordInput) return false;
+  const target = normalizeUrl(targetUrl);
+  return !content.links.some((link) => link.url !== null && normalizeUrl(link.url) === target);
 }
 
 /** The first URL of the chain off the site: the live URL itself, or where a redirect went. */
