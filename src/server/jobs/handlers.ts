@@ -1,7 +1,7 @@
 import type { Ctx } from '../http/actor.js';
 import { giveUpImport, IMPORT_JOB, runImport } from '../modules/catalog/service.js';
 import { verifyOrderLink } from '../modules/links/service.js';
-import { completePayableOrders, expireOverdueOrders, remindPendingOrders, VERIFY_JOB } from '../modules/orders/service.js';
+import { completePayableOrders, expireOverdueOrders, refreshReliabilityIfDue, remindPendingOrders, VERIFY_JOB } from '../modules/orders/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
 import { deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
@@ -12,15 +12,20 @@ export const jobHandlers: JobHandlers = {
   [VERIFY_JOB]: verifyOrderLink,
 };
 
-/** One pass of everything the platform does by itself: queued jobs, then the time-based sweeps. */
-export async function runBackgroundWork(ctx: Ctx): Promise<void> {
+/**
+ * One pass of everything the platform does by itself: queued jobs, then the time-based sweeps.
+ * `force` runs the throttled ones (housekeeping, the publishers' reliability) even if they ran
+ * less than ten minutes ago in this process (tests).
+ */
+export async function runBackgroundWork(ctx: Ctx, options: { force?: boolean } = {}): Promise<void> {
   await runDueJobs(ctx, jobHandlers);
   await remindPendingOrders(ctx);
   await expireOverdueOrders(ctx);
   await completePayableOrders(ctx);
   await runDigests(ctx);
   if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);
-  await runHousekeeping(ctx);
+  await refreshReliabilityIfDue(ctx, { force: options.force });
+  await runHousekeeping(ctx, { force: options.force });
 }
 
 /** Polls for background work until stopped; several app processes can run it side by side. */

@@ -11,6 +11,8 @@ import { recordAudit } from '../audit/service.js';
 import { accountName, accountParentId, audienceOf, clientIdsOf, findAccountById, findReachableAccount, inSubtree } from '../accounts/service.js';
 import { notify, type NotificationKind, type NotificationParams } from '../notifications/service.js';
 import { formatEuros as euros } from '../../http/money.js';
+import { addDuration } from '../../http/durations.js';
+import type { Config } from '../../config.js';
 import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
 import { articleUrl, offerForOrder, siteDomain, siteOf } from '../catalog/service.js';
 import { availableOf, captureHold, holdCredits, lowBalanceAfterDebit, notifyLowBalance, releaseHold, transferCredits } from '../ledger/service.js';
@@ -27,6 +29,16 @@ import {
   type OrderFilters,
   type OrderScope,
 } from './queries.js';
+
+export { refreshPublisherReliability, refreshReliabilityIfDue, RELIABILITY_EVERY_MS } from './reliability.js';
+
+/**
+ * When the guarantee of a link verified at `verifiedAt` ends: the months the order was bought with
+ * (calendar months), or the platform's default guarantee when the site used the default.
+ */
+export function guaranteeEndOf(order: { guarantee_months: number | null }, verifiedAt: Date, config: Pick<Config, 'defaultGuarantee'>): Date {
+  return addDuration(verifiedAt, order.guarantee_months !== null ? { months: order.guarantee_months } : config.defaultGuarantee);
+}
 
 /** The job kind the links feature runs to check a live URL (it owns verification; orders only ask). */
 export const VERIFY_JOB = 'links.verify_order';
@@ -356,6 +368,8 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
         accept_by: new Date(Date.now() + ctx.config.acceptanceMs),
         placed_by: actor.person.id,
         placed_as: actor.account.id,
+        // the terms it is bought with: a later change of the site's guarantee does not reach it
+        guarantee_months: offer.guarantee_months,
       })
       .returning(['id', 'accept_by'])
       .executeTakeFirstOrThrow();
