@@ -178,7 +178,8 @@ function freePort(): Promise<number> {
 
 async function waitUntilServing(url: string, server: ChildProcess): Promise<void> {
   let last: unknown = null;
-  for (let i = 0; i < 100; i++) {
+  // the first request compiles WordPress: give a busy machine half a minute
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     if (server.exitCode !== null) throw new Error(`php -S exited with code ${server.exitCode}`);
     try {
       const response = await fetch(url);
