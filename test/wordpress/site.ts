@@ -85,20 +85,38 @@ export async function startWordPress(settings: WordPressSettings = settingsFromE
   const server: ChildProcess = spawn(
     'php',
     [...PHP_INI, '-d', `error_log=${join(dir, 'php-errors.log')}`, '-S', siteDomain, '-t', docroot, join(dir, 'router.php')],
-    // a few workers, so that a page WordPress fetches from itself (or a slow one) does not block the others
-    { stdio: ['ignore', log, log], env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' } },
+    // a few workers, so that a page WordPress fetches from itself (or a slow one) does not block the
+    // others; they are forked processes that outlive the main one when only it is signalled, hence a
+    // process group of their own, signalled as a whole
+    { stdio: ['ignore', log, log], env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' }, detached: true },
   );
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const group = server.pid!;
+  const killGroup = (signal: NodeJS.Signals | 0) => {
+    try {
+      process.kill(-group, signal);
+      return true;
+    } catch {
+      return false; // ESRCH: the group is gone
+    }
+  };
+  const cleanUp = () => {
+    if (settings.keep) return;
+    rmSync(dir, { recursive: true, force: true });
+    dropDatabase(settings);
+  };
+  // an interrupted run (Ctrl-C) leaves nothing behind either
+  const onExit = () => {
+    killGroup('SIGKILL');
+    cleanUp();
+  };
+  process.once('exit', onExit);
 
   const stop = async () => {
-    if (server.exitCode === null && server.signalCode === null) {
-      server.kill('SIGTERM');
-      await exited;
-    }
-    if (!settings.keep) {
-      rmSync(dir, { recursive: true, force: true });
-      dropDatabase(settings);
-    }
+    process.removeListener('exit', onExit);
+    killGroup('SIGTERM');
+    for (let i = 0; i < 50 && killGroup(0); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    killGroup('SIGKILL');
+    cleanUp();
   };
   try {
     await waitUntilServing(`${baseUrl}/wp-json/`, server);
