@@ -407,16 +407,14 @@ describe('redirects and the article bought', () => {
   });
 
   // WordPress serves these variants of the article's URL as the article itself, 200 with no redirect,
-  // its canonical naming the article. The contract compares normalizeUrl(final) with the article's
-  // URL, path case and query included, so the verifier answers wrong_page (and the canonical check
-  // would say canonical_elsewhere next): the lead decides whether they should verify (drop tracking
-  // parameters, or take the page for the article when its canonical is the article) or stay failures.
-  // Marked .fails until then: a change of the verifier turns them red here.
+  // its canonical naming the article: a publisher pasting a newsletter's or a share's URL gave the
+  // article bought (tracking parameters do not count; a path's case does only when the page does
+  // not name the article as its canonical).
   const variants: [string, (url: string) => string][] = [
     ['with tracking parameters (?utm_source=…)', (url) => `${url}?utm_source=newsletter&utm_medium=email`],
     ['with capitals in its path', (url) => url.replace('/avec-variante-', '/Avec-Variante-')],
   ];
-  it.fails.each(variants)('verifies the article given %s, which WordPress serves as it is', async (name, variant) => {
+  it.each(variants)('verifies the article given %s, which WordPress serves as it is', async (name, variant) => {
     const post = await publish(`avec-variante-${variants.findIndex(([n]) => n === name) + 1}`, `Voir ${link()}.`);
     const liveUrl = variant(post.link);
     const response = await fetch(liveUrl, { redirect: 'manual' });
