@@ -97,3 +97,30 @@ describe('MAILLON_TRUST_PROXY', () => {
     expect([0, 1, 2].map((hop) => trust('192.0.2.1', hop))).toEqual([true, true, false]);
   });
 });
+
+describe('durations in settings', () => {
+  it('reads 30s, 15m, 24h, 7d and 12mo, months as calendar months', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      MAILLON_MONITOR_EVERY: '30s',
+      MAILLON_MONITOR_RETRY_WINDOW: '15m',
+      MAILLON_REINSTATE_DELAY: '7d',
+      MAILLON_MONITOR_HOST_PAUSE: '24h',
+      MAILLON_DEFAULT_GUARANTEE: '12mo',
+      MAILLON_CRAWLER_RETRY_DELAYS: '1s, 5s',
+    });
+    expect([config.monitorEveryMs, config.monitorRetryWindowMs, config.reinstateDelayMs, config.monitorHostPauseMs]).toEqual([
+      30_000, 900_000, 7 * 86_400_000, 86_400_000,
+    ]);
+    expect(config.defaultGuarantee).toEqual({ months: 12 });
+    expect(config.crawlerRetryDelaysMs).toEqual([1_000, 5_000]);
+    expect(loadConfig({ NODE_ENV: 'test', MAILLON_CRAWLER_RETRY_DELAYS: '' }).crawlerRetryDelaysMs).toEqual([]);
+  });
+
+  it('refuses a duration it cannot read and names the variable', () => {
+    for (const bad of ['24', 'une heure', '0h', '-3d', '1.5h']) {
+      expect(() => loadConfig({ NODE_ENV: 'test', MAILLON_MONITOR_EVERY: bad })).toThrow(/MAILLON_MONITOR_EVERY: expected a duration/);
+    }
+    expect(() => loadConfig({ NODE_ENV: 'test', MAILLON_CRAWLER_RETRY_DELAYS: '1s,soon' })).toThrow(/MAILLON_CRAWLER_RETRY_DELAYS/);
+  });
+});
