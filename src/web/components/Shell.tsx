@@ -31,6 +31,7 @@ function useNavEntries(): NavEntry[] {
   if (isBuyer(account)) {
     entries.push({ to: '/catalogue', label: t('marketNav.catalog'), testId: 'nav-catalog' });
     entries.push({ to: '/commandes', label: t('marketNav.orders'), testId: 'nav-orders' });
+    entries.push({ to: '/reclamations', label: t('claims.nav.claims'), testId: 'nav-claims' });
   }
   if (maySell(account)) entries.push({ to: '/editeur', label: t('marketNav.publisher'), testId: 'nav-publisher' });
   if (isAgencyMember(account)) {

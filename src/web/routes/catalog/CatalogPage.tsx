@@ -30,6 +30,8 @@ import {
   useThemeOptions,
 } from '../../components/market';
 import { QueryStatus } from '../../components/QueryStatus';
+import type { OfferWithGuarantee } from '../../api/claims';
+import { ReliabilityCell } from '../../components/claims';
 
 type Sort = NonNullable<OfferQuery['sort']>;
 const SORTS: Sort[] = ['relevance', 'price_asc', 'price_desc', 'volume_desc'];
@@ -92,7 +94,7 @@ export function CatalogPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: (previous) => previous,
   });
-  const items = offers.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = (offers.data?.pages.flatMap((p) => p.items) ?? []) as OfferWithGuarantee[];
   const set = (name: keyof Filters) => (value: string | number | null) => setFilters((f) => ({ ...f, [name]: value === null ? '' : String(value) }));
   const anyFilter = FILTER_NAMES.some((n) => filters[n] !== '');
 
@@ -210,7 +212,7 @@ export function CatalogPage() {
             {t('catalog.empty')}
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer minWidth={1120}>
             <Table verticalSpacing="sm" highlightOnHover striped data-testid="offers-table">
               <Table.Thead>
                 <Table.Tr>
@@ -220,6 +222,8 @@ export function CatalogPage() {
                   <Table.Th ta="right">{t('catalog.top10')}</Table.Th>
                   <Table.Th>{t('catalog.theme')}</Table.Th>
                   <Table.Th>{t('catalog.kind')}</Table.Th>
+                  <Table.Th>{t('claims.guarantee.label')}</Table.Th>
+                  <Table.Th>{t('claims.reliability.title')}</Table.Th>
                   <Table.Th ta="right">{t('catalog.price')}</Table.Th>
                   <Table.Th />
                 </Table.Tr>
@@ -243,6 +247,12 @@ export function CatalogPage() {
                     </Table.Td>
                     <Table.Td>{themeLabel(t, o.theme)}</Table.Td>
                     <Table.Td>{kindLabel(t, o.siteKind)}</Table.Td>
+                    <Table.Td style={numeric} data-testid="offer-guarantee">
+                      {o.guaranteeMonths ? t('claims.guarantee.months', { count: o.guaranteeMonths }) : '—'}
+                    </Table.Td>
+                    <Table.Td>
+                      <ReliabilityCell reliability={o.reliability} />
+                    </Table.Td>
                     <Table.Td ta="right" style={numeric} fw={600} data-testid="offer-price">
                       {formatEuros(o.priceCents)}
                     </Table.Td>

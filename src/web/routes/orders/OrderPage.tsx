@@ -17,12 +17,14 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 // The platform's own actor (verification, expiry, payout): a pure constant, no server code in the bundle.
 import { SYSTEM_ACCOUNTS } from '../../../server/modules/ledger/system';
-import { queryClient } from '../../api/queries';
+import { queryClient, useSession } from '../../api/queries';
 import { marketKeys, marketplace, type Order } from '../../api/marketplace';
+import type { MonitoredOrder } from '../../api/claims';
 import { formatDateTime, formatEuros } from '../../components/format';
 import { kindLabel, LastCheck, newIdempotencyKey, numeric, OrderStatusBadge, statusColors, statusLabel, themeLabel } from '../../components/market';
 import { notifyError, notifySuccess } from '../../components/serverErrors';
 import { QueryStatus } from '../../components/QueryStatus';
+import { ChecksTimeline, ClaimBanner, MonitoringFacts } from './Monitoring';
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -40,23 +42,26 @@ export function OrderPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const order = useQuery({ queryKey: marketKeys.order(id), queryFn: () => marketplace.order(id) });
+  // Support comes here from its claims.
+  const support = useSession().account.role === 'support';
   return (
     <Stack gap="lg" maw={1200}>
-      <Anchor component={Link} to="/commandes" size="sm">
-        ← {t('order.back')}
+      <Anchor component={Link} to={support ? '/support/reclamations' : '/commandes'} size="sm">
+        ← {support ? t('claims.list.supportTitle') : t('order.back')}
       </Anchor>
       {order.isPending || order.error ? (
         <QueryStatus query={order} />
       ) : (
-        <OrderView order={order.data} />
+        <OrderView order={order.data as MonitoredOrder} />
       )}
     </Stack>
   );
 }
 
-function OrderView({ order }: { order: Order }) {
+function OrderView({ order }: { order: MonitoredOrder }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
+  const buyer = useSession().account.role !== 'support';
   return (
     <>
       <Group justify="space-between" align="flex-end" wrap="wrap">
@@ -71,12 +76,14 @@ function OrderView({ order }: { order: Order }) {
             <OrderStatusBadge status={order.status} size="lg" data-testid="order-page-status" />
           </Group>
         </div>
-        {order.status === 'placed' && (
+        {order.status === 'placed' && buyer && (
           <Button color="red" variant="light" onClick={() => setConfirming(true)} data-testid="order-cancel">
             {t('order.cancel')}
           </Button>
         )}
       </Group>
+
+      {order.claim && <ClaimBanner claim={order.claim} />}
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
@@ -141,6 +148,13 @@ function OrderView({ order }: { order: Order }) {
                 )}
               </DataList>
             </Card>
+
+            <Card withBorder radius="md" padding="lg" data-testid="order-monitoring-card">
+              <Title order={4} mb="sm">
+                {t('claims.guarantee.title')}
+              </Title>
+              <MonitoringFacts order={order} />
+            </Card>
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
@@ -152,6 +166,8 @@ function OrderView({ order }: { order: Order }) {
           </Card>
         </Grid.Col>
       </Grid>
+
+      {order.liveUrl && <ChecksTimeline orderId={order.id} />}
 
       <CancelModal order={order} opened={confirming} onClose={() => setConfirming(false)} />
     </>
