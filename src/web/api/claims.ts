@@ -25,7 +25,11 @@ export type LinkEvidence = {
   status: number | null;
   link: { href: string; rel: string[]; anchor: string } | null;
   nearMisses: { href: string; rel: string[]; anchor: string; differs: ('href' | 'anchor' | 'rel')[] }[];
-  robots: { meta: { name: string; content: string }[]; header: string[]; robotsTxt: 'allowed' | 'disallowed' | 'unavailable' | 'not_checked' };
+  robots: {
+    meta: { name: string; content: string }[];
+    header: string[];
+    robotsTxt: 'allowed' | 'disallowed' | 'unavailable' | 'not_checked';
+  };
   canonical: string | null;
   contentHash: string | null;
   excerpt: string | null;
@@ -75,7 +79,12 @@ export type OrderMonitoring = {
   guaranteeMonths: number | null;
   guaranteeEndsAt: string | null;
   lostAt: string | null;
-  monitoring: { nextCheckAt: string | null; lastCheckedAt: string | null; lastOutcome: CheckOutcome | null; endedAt: string | null } | null;
+  monitoring: {
+    nextCheckAt: string | null;
+    lastCheckedAt: string | null;
+    lastOutcome: CheckOutcome | null;
+    endedAt: string | null;
+  } | null;
   claim: Claim | null;
 };
 

@@ -1,9 +1,17 @@
 // Small pieces of the link monitoring shared by the order page, the claims lists and the catalog:
 // outcome and claim badges, the evidence of a check, the publisher's reliability.
-import { Anchor, Badge, Code, Stack, Table, Text, Tooltip, type BadgeProps } from '@mantine/core';
+import { Anchor, Badge, Code, DataList, Stack, Text, Tooltip, type BadgeProps } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { GUARANTEE_MONTHS, type CheckOutcome, type ClaimStatus, type GuaranteeMonths, type LinkEvidence, type Reliability } from '../api/claims';
+import {
+  GUARANTEE_MONTHS,
+  type CheckOutcome,
+  type ClaimStatus,
+  type GuaranteeMonths,
+  type LinkEvidence,
+  type Reliability,
+} from '../api/claims';
 import { currentLanguage } from '../i18n';
 import frClaims from '../i18n/fr/claims';
 
@@ -13,12 +21,24 @@ const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
 export const outcomeLabel = (t: TFunction, outcome: string) =>
   has(frClaims.outcomes, outcome) ? t(`claims.outcomes.${outcome as CheckOutcome}`) : outcome;
 
-export const claimStatusColors: Record<ClaimStatus, string> = { open: 'red', reinstated: 'teal', refunded: 'orange', dismissed: 'gray' };
+export const claimStatusColors: Record<ClaimStatus, string> = {
+  open: 'red',
+  reinstated: 'teal',
+  refunded: 'orange',
+  dismissed: 'gray',
+};
 
 export function ClaimStatusBadge({ status, ...props }: { status: ClaimStatus } & BadgeProps) {
   const { t } = useTranslation();
   return (
-    <Badge variant="light" color={claimStatusColors[status] ?? 'gray'} data-status={status} data-testid="claim-status" {...props}>
+    <Badge
+      variant="light"
+      color={claimStatusColors[status] ?? 'gray'}
+      data-status={status}
+      data-testid="claim-status"
+      miw="max-content"
+      {...props}
+    >
       {has(frClaims.status, status) ? t(`claims.status.${status}`) : status}
     </Badge>
   );
@@ -27,7 +47,13 @@ export function ClaimStatusBadge({ status, ...props }: { status: ClaimStatus } &
 export function OutcomeBadge({ outcome, ...props }: { outcome: string } & BadgeProps) {
   const { t } = useTranslation();
   return (
-    <Badge variant="light" color={outcome === 'ok' ? 'teal' : 'red'} data-outcome={outcome} data-testid="check-outcome" {...props}>
+    <Badge
+      variant="light"
+      color={outcome === 'ok' ? 'teal' : 'red'}
+      data-outcome={outcome}
+      data-testid="check-outcome"
+      {...props}
+    >
       {outcomeLabel(t, outcome)}
     </Badge>
   );
@@ -38,7 +64,8 @@ export function guaranteeText(t: TFunction, months: number | null | undefined, d
   return months ? t('claims.guarantee.months', { count: months }) : t('claims.guarantee.default', { count: defaultMonths });
 }
 
-const percent = () => new Intl.NumberFormat(currentLanguage() === 'en' ? 'en-GB' : 'fr-FR', { style: 'percent', maximumFractionDigits: 1 });
+const percent = () =>
+  new Intl.NumberFormat(currentLanguage() === 'en' ? 'en-GB' : 'fr-FR', { style: 'percent', maximumFractionDigits: 1 });
 
 /** A rate as the server sends it (a fraction, 0.05) in the reader's way: « 5 % ». */
 export function formatRate(rate: number | null | undefined): string {
@@ -97,7 +124,14 @@ export function ReliabilityCell({ reliability }: { reliability: Reliability | nu
   return (
     <div
       data-testid="offer-reliability"
-      style={{ display: 'grid', gridTemplateColumns: 'auto auto', columnGap: 10, rowGap: 0, whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
+      style={{
+        display: 'grid',
+        gridTemplateColumns: 'auto auto',
+        columnGap: 10,
+        rowGap: 0,
+        whiteSpace: 'nowrap',
+        fontVariantNumeric: 'tabular-nums',
+      }}
     >
       {items.map((i) => (
         <Tooltip key={i.key} label={i.long} withArrow>
@@ -117,16 +151,17 @@ export function ReliabilityCell({ reliability }: { reliability: Reliability | nu
 
 const wrap = { overflowWrap: 'anywhere' } as const;
 
+/** Under 576 px a label sits above its value (side by side, the values get a few characters a line). */
+export const useNarrow = () => useMediaQuery('(max-width: 36em)') ?? false;
+
 function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
-    <Table.Tr>
-      <Table.Th w={170} fw={500} c="dimmed" style={{ verticalAlign: 'top', whiteSpace: 'nowrap' }}>
-        {label}
-      </Table.Th>
-      <Table.Td style={{ ...wrap, verticalAlign: 'top' }} data-testid={testId}>
+    <DataList.Item>
+      <DataList.ItemLabel>{label}</DataList.ItemLabel>
+      <DataList.ItemValue style={wrap} data-testid={testId}>
         {children}
-      </Table.Td>
-    </Table.Tr>
+      </DataList.ItemValue>
+    </DataList.Item>
   );
 }
 
@@ -162,117 +197,116 @@ export function EvidencePanel({ evidence }: { evidence: LinkEvidence }) {
     ...evidence.robots.meta.map((m) => t('claims.evidence.robotsMeta', { name: m.name, content: m.content })),
     ...evidence.robots.header.map((h) => t('claims.evidence.robotsHeader', { value: h })),
   ];
+  const narrow = useNarrow();
   return (
-    <Table withRowBorders={false} verticalSpacing={4} horizontalSpacing="xs" fz="xs" data-testid="check-evidence" layout="fixed">
-      <Table.Tbody>
-        {evidence.startUrl !== evidence.finalUrl && <Row label={t('claims.evidence.startUrl')}>{evidence.startUrl}</Row>}
-        <Row label={t('claims.evidence.finalUrl')} testId="evidence-final-url">
-          {evidence.finalUrl ? (
-            <Anchor href={evidence.finalUrl} target="_blank" rel="noopener noreferrer" size="xs" style={wrap}>
-              {evidence.finalUrl}
-            </Anchor>
-          ) : (
-            '—'
-          )}
-          {evidence.status !== null && (
-            <Text span size="xs" c="dimmed">
-              {' '}
-              · {t('claims.checks.httpStatus', { status: evidence.status })}
-            </Text>
-          )}
-        </Row>
-        <Row label={t('claims.evidence.redirects')} testId="evidence-redirects">
-          {evidence.redirects.length === 0 ? (
-            <Text size="xs" c="dimmed">
-              {t('claims.evidence.noRedirect')}
-            </Text>
-          ) : (
-            <Stack gap={2}>
-              {evidence.redirects.map((r, i) => (
-                <Text key={i} size="xs" style={wrap}>
-                  <Code>{r.status}</Code> {r.from} → {r.to}
-                </Text>
-              ))}
-            </Stack>
-          )}
-        </Row>
-        <Row label={t('claims.evidence.link')} testId="evidence-link">
-          {evidence.link ? (
-            <LinkFound t={t} link={evidence.link} />
-          ) : (
-            <Text size="xs" c="red.8">
-              {t('claims.evidence.noLink')}
-            </Text>
-          )}
-        </Row>
-        {evidence.nearMisses.length > 0 && (
-          <Row label={t('claims.evidence.nearMisses')} testId="evidence-near-misses">
-            <Stack gap={6}>
-              {evidence.nearMisses.map((m, i) => (
-                <div key={i} data-testid="evidence-near-miss">
-                  <LinkFound t={t} link={m} />
-                  <Text size="xs" c="orange.8">
-                    {t('claims.evidence.differs', { what: m.differs.map((d) => t(`claims.evidence.differsBy.${d}`)).join(', ') })}
-                  </Text>
-                </div>
-              ))}
-            </Stack>
-          </Row>
+    <DataList size="xs" gap={6} labelWidth={150} orientation={narrow ? 'vertical' : 'horizontal'} data-testid="check-evidence">
+      {evidence.startUrl !== evidence.finalUrl && <Row label={t('claims.evidence.startUrl')}>{evidence.startUrl}</Row>}
+      <Row label={t('claims.evidence.finalUrl')} testId="evidence-final-url">
+        {evidence.finalUrl ? (
+          <Anchor href={evidence.finalUrl} target="_blank" rel="noopener noreferrer" size="xs" style={wrap}>
+            {evidence.finalUrl}
+          </Anchor>
+        ) : (
+          '—'
         )}
-        <Row label={t('claims.evidence.robots')} testId="evidence-robots">
+        {evidence.status !== null && (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            · {t('claims.checks.httpStatus', { status: evidence.status })}
+          </Text>
+        )}
+      </Row>
+      <Row label={t('claims.evidence.redirects')} testId="evidence-redirects">
+        {evidence.redirects.length === 0 ? (
+          <Text size="xs" c="dimmed">
+            {t('claims.evidence.noRedirect')}
+          </Text>
+        ) : (
           <Stack gap={2}>
-            {robots.length === 0 ? (
-              <Text size="xs" c="dimmed">
-                {t('claims.evidence.noRobots')}
+            {evidence.redirects.map((r, i) => (
+              <Text key={i} size="xs" style={wrap}>
+                <Code>{r.status}</Code> {r.from} → {r.to}
               </Text>
-            ) : (
-              robots.map((r, i) => (
-                <Text key={i} size="xs" style={wrap}>
-                  {r}
+            ))}
+          </Stack>
+        )}
+      </Row>
+      <Row label={t('claims.evidence.link')} testId="evidence-link">
+        {evidence.link ? (
+          <LinkFound t={t} link={evidence.link} />
+        ) : (
+          <Text size="xs" c="red.8">
+            {t('claims.evidence.noLink')}
+          </Text>
+        )}
+      </Row>
+      {evidence.nearMisses.length > 0 && (
+        <Row label={t('claims.evidence.nearMisses')} testId="evidence-near-misses">
+          <Stack gap={6}>
+            {evidence.nearMisses.map((m, i) => (
+              <div key={i} data-testid="evidence-near-miss">
+                <LinkFound t={t} link={m} />
+                <Text size="xs" c="orange.8">
+                  {t('claims.evidence.differs', { what: m.differs.map((d) => t(`claims.evidence.differsBy.${d}`)).join(', ') })}
                 </Text>
-              ))
-            )}
-            <Text size="xs" data-testid="evidence-robots-txt" data-verdict={evidence.robots.robotsTxt}>
-              <Text span size="xs" c="dimmed">
-                {t('claims.evidence.robotsTxt')}
-              </Text>{' '}
-              <Text span size="xs" c={evidence.robots.robotsTxt === 'disallowed' ? 'red.8' : undefined}>
-                {has(frClaims.evidence.robotsTxtVerdict, evidence.robots.robotsTxt)
-                  ? t(`claims.evidence.robotsTxtVerdict.${evidence.robots.robotsTxt}`)
-                  : evidence.robots.robotsTxt}
-              </Text>
-            </Text>
+              </div>
+            ))}
           </Stack>
         </Row>
-        <Row label={t('claims.evidence.canonical')} testId="evidence-canonical">
-          {evidence.canonical ?? (
+      )}
+      <Row label={t('claims.evidence.robots')} testId="evidence-robots">
+        <Stack gap={2}>
+          {robots.length === 0 ? (
+            <Text size="xs" c="dimmed">
+              {t('claims.evidence.noRobots')}
+            </Text>
+          ) : (
+            robots.map((r, i) => (
+              <Text key={i} size="xs" style={wrap}>
+                {r}
+              </Text>
+            ))
+          )}
+          <Text size="xs" data-testid="evidence-robots-txt" data-verdict={evidence.robots.robotsTxt}>
             <Text span size="xs" c="dimmed">
-              {t('claims.evidence.noCanonical')}
+              {t('claims.evidence.robotsTxt')}
+            </Text>{' '}
+            <Text span size="xs" c={evidence.robots.robotsTxt === 'disallowed' ? 'red.8' : undefined}>
+              {has(frClaims.evidence.robotsTxtVerdict, evidence.robots.robotsTxt)
+                ? t(`claims.evidence.robotsTxtVerdict.${evidence.robots.robotsTxt}`)
+                : evidence.robots.robotsTxt}
+            </Text>
+          </Text>
+        </Stack>
+      </Row>
+      <Row label={t('claims.evidence.canonical')} testId="evidence-canonical">
+        {evidence.canonical ?? (
+          <Text span size="xs" c="dimmed">
+            {t('claims.evidence.noCanonical')}
+          </Text>
+        )}
+      </Row>
+      {evidence.contentHash && (
+        <Row label={t('claims.evidence.contentHash')} testId="evidence-hash">
+          <Tooltip label={evidence.contentHash} withArrow>
+            <Code>{evidence.contentHash.slice(0, 12)}…</Code>
+          </Tooltip>
+          {evidence.attempts > 1 && (
+            <Text span size="xs" c="dimmed">
+              {' '}
+              · {t('claims.checks.attempts', { count: evidence.attempts })}
             </Text>
           )}
         </Row>
-        {evidence.contentHash && (
-          <Row label={t('claims.evidence.contentHash')} testId="evidence-hash">
-            <Tooltip label={evidence.contentHash} withArrow>
-              <Code>{evidence.contentHash.slice(0, 12)}…</Code>
-            </Tooltip>
-            {evidence.attempts > 1 && (
-              <Text span size="xs" c="dimmed">
-                {' '}
-                · {t('claims.checks.attempts', { count: evidence.attempts })}
-              </Text>
-            )}
-          </Row>
-        )}
-        {evidence.excerpt && (
-          <Row label={t('claims.evidence.excerpt')} testId="evidence-excerpt">
-            <Text size="xs" fs="italic" style={wrap}>
-              {t('common.quoted', { text: evidence.excerpt })}
-            </Text>
-          </Row>
-        )}
-      </Table.Tbody>
-    </Table>
+      )}
+      {evidence.excerpt && (
+        <Row label={t('claims.evidence.excerpt')} testId="evidence-excerpt">
+          <Text size="xs" fs="italic" style={wrap}>
+            {t('common.quoted', { text: evidence.excerpt })}
+          </Text>
+        </Row>
+      )}
+    </DataList>
   );
 }
 

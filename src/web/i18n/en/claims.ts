@@ -97,11 +97,13 @@ const claims: typeof fr = {
   },
   list: {
     title: 'Claims',
-    subtitle: 'Links lost or altered during their guarantee: the publisher has a delay to reinstate them, or the client is refunded.',
+    subtitle:
+      'Links lost or altered during their guarantee: the publisher has a delay to reinstate them, or the client is refunded.',
     publisherHelp:
       'A check found one of your links lost or altered. Reinstate it before the deadline, then ask for a re-check from your received orders; otherwise the buyer is refunded from your earning.',
     supportTitle: 'Claims',
-    supportHelp: 'Open claims first. Settling a claim closes it at once (full refund, partial refund, or dismissal), with a reason.',
+    supportHelp:
+      'Open claims first. Settling a claim closes it at once (full refund, partial refund, or dismissal), with a reason.',
     status: 'Status',
     openedAt: 'Opened on',
     order: 'Link',

@@ -111,11 +111,13 @@ const claims = {
   },
   list: {
     title: 'Réclamations',
-    subtitle: 'Les liens perdus ou modifiés pendant leur garantie\u00a0: l’éditeur a un délai pour les rétablir, sinon le client est remboursé.',
+    subtitle:
+      'Les liens perdus ou modifiés pendant leur garantie\u00a0: l’éditeur a un délai pour les rétablir, sinon le client est remboursé.',
     publisherHelp:
       'Un contrôle a trouvé un de vos liens perdu ou modifié. Rétablissez-le avant la date limite puis demandez une revérification depuis vos commandes reçues\u00a0; sinon l’acheteur est remboursé sur votre gain.',
     supportTitle: 'Réclamations',
-    supportHelp: 'Les réclamations ouvertes d’abord. Régler une réclamation la clôt tout de suite (remboursement total, partiel, ou classement sans suite), avec un motif.',
+    supportHelp:
+      'Les réclamations ouvertes d’abord. Régler une réclamation la clôt tout de suite (remboursement total, partiel, ou classement sans suite), avec un motif.',
     status: 'Statut',
     openedAt: 'Ouverte le',
     order: 'Lien',

@@ -5,7 +5,7 @@ import { Alert, Badge, Button, Card, Collapse, DataList, Group, Stack, Text, Tim
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { claimEndpoints, claimKeys, type Claim, type LinkCheck, type MonitoredOrder } from '../../api/claims';
-import { EvidencePanel, OutcomeBadge, outcomeLabel } from '../../components/claims';
+import { EvidencePanel, OutcomeBadge, outcomeLabel, useNarrow } from '../../components/claims';
 import { formatDate, formatDateTime, formatEuros } from '../../components/format';
 import { QueryStatus } from '../../components/QueryStatus';
 
@@ -53,7 +53,11 @@ export function ClaimBanner({ claim }: { claim: Claim }) {
       <Alert {...common} color="orange" variant="light" title={t('claims.outcome.refundedTitle')}>
         <Stack gap={4}>
           <Text size="sm" fw={600} data-testid="order-claim-outcome">
-            {t('claims.outcome.refunded', { amount: formatEuros(claim.refundedCents), client: claim.clientName, date: formatDateTime(claim.closedAt) })}
+            {t('claims.outcome.refunded', {
+              amount: formatEuros(claim.refundedCents),
+              client: claim.clientName,
+              date: formatDateTime(claim.closedAt),
+            })}
           </Text>
           <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
             {outcomeLabel(t, claim.outcome)} · {claim.message}
@@ -96,12 +100,13 @@ export function MonitoringFacts({ order }: { order: MonitoredOrder }) {
       : t('claims.guarantee.fromVerification', { months: order.guaranteeMonths })
     : t('claims.guarantee.none');
   const ended = m?.endedAt ?? null;
+  const narrow = useNarrow();
   return (
     <Stack gap="sm">
       <Text size="sm" fw={600} data-testid="order-guarantee">
         {guarantee}
       </Text>
-      <DataList labelWidth={230} withDivider>
+      <DataList labelWidth={230} orientation={narrow ? 'vertical' : 'horizontal'} withDivider>
         <Fact label={t('claims.monitoring.state')} testId="order-monitoring-state">
           {order.lostAt ? (
             <Badge variant="light" color="red" data-state="lost">
@@ -167,9 +172,14 @@ export function ChecksTimeline({ orderId }: { orderId: string }) {
           {t('claims.checks.empty')}
         </Text>
       ) : (
-        <Timeline bulletSize={18} lineWidth={2} data-testid="order-checks-timeline">
+        <Timeline active={items.length - 1} bulletSize={20} lineWidth={2} data-testid="order-checks-timeline">
           {items.map((c) => (
-            <Timeline.Item key={c.id} color={c.ok ? 'teal' : 'red'} bullet={<span aria-hidden>{c.ok ? '✓' : '!'}</span>} title={<CheckTitle check={c} />}>
+            <Timeline.Item
+              key={c.id}
+              color={c.ok ? 'teal' : 'red'}
+              bullet={<span aria-hidden>{c.ok ? '✓' : '!'}</span>}
+              title={<CheckTitle check={c} />}
+            >
               <CheckBody check={c} />
             </Timeline.Item>
           ))}
@@ -177,7 +187,12 @@ export function ChecksTimeline({ orderId }: { orderId: string }) {
       )}
       {checks.hasNextPage && (
         <Group justify="center" mt="md">
-          <Button variant="default" onClick={() => void checks.fetchNextPage()} loading={checks.isFetchingNextPage} data-testid="order-checks-more">
+          <Button
+            variant="default"
+            onClick={() => void checks.fetchNextPage()}
+            loading={checks.isFetchingNextPage}
+            data-testid="order-checks-more"
+          >
             {t('market.loadMore')}
           </Button>
         </Group>
@@ -193,7 +208,13 @@ function CheckTitle({ check }: { check: LinkCheck }) {
       <Text size="sm" fw={600} data-testid="check-time">
         {formatDateTime(check.at)}
       </Text>
-      <Badge variant="outline" color={check.kind === 'verification' ? 'blue' : 'violet'} size="sm" data-testid="check-kind" data-kind={check.kind}>
+      <Badge
+        variant="outline"
+        color={check.kind === 'verification' ? 'blue' : 'violet'}
+        size="sm"
+        data-testid="check-kind"
+        data-kind={check.kind}
+      >
         {t(`claims.checkKinds.${check.kind}`)}
       </Badge>
       <OutcomeBadge outcome={check.outcome} size="sm" />

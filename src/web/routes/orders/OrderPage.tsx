@@ -25,6 +25,7 @@ import { kindLabel, LastCheck, newIdempotencyKey, numeric, OrderStatusBadge, sta
 import { notifyError, notifySuccess } from '../../components/serverErrors';
 import { QueryStatus } from '../../components/QueryStatus';
 import { ChecksTimeline, ClaimBanner, MonitoringFacts } from './Monitoring';
+import { useNarrow } from '../../components/claims';
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -62,6 +63,7 @@ function OrderView({ order }: { order: MonitoredOrder }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const buyer = useSession().account.role !== 'support';
+  const narrow = useNarrow();
   return (
     <>
       <Group justify="space-between" align="flex-end" wrap="wrap">
@@ -92,7 +94,7 @@ function OrderView({ order }: { order: MonitoredOrder }) {
               <Title order={4} mb="sm">
                 {t('order.details')}
               </Title>
-              <DataList labelWidth={230} withDivider data-testid="order-details">
+              <DataList labelWidth={230} orientation={narrow ? 'vertical' : 'horizontal'} withDivider data-testid="order-details">
                 <Fact label={t('orders.client')} testId="order-detail-client">
                   {order.clientName}
                 </Fact>
@@ -127,7 +129,7 @@ function OrderView({ order }: { order: MonitoredOrder }) {
               <Title order={4} mb="sm">
                 {t('order.link')}
               </Title>
-              <DataList labelWidth={230} withDivider>
+              <DataList labelWidth={230} orientation={narrow ? 'vertical' : 'horizontal'} withDivider>
                 <Fact label={t('order.liveUrl')} testId="order-live-url">
                   {order.liveUrl ? (
                     <Anchor href={order.liveUrl} target="_blank" rel="noopener noreferrer" size="sm">

@@ -8,13 +8,19 @@ import { guaranteeFromValue, guaranteeText, guaranteeValue, useGuaranteeOptions 
 import { notifyError, notifySuccess } from '../../components/serverErrors';
 
 /** A site's guarantee, changed in place (PATCH /api/publisher/sites/:id); it applies to the next orders. */
-export function GuaranteeSelect({ siteId, months, ...props }: { siteId: string; months: number | null } & Omit<SelectProps, 'data' | 'value' | 'onChange'>) {
+export function GuaranteeSelect({
+  siteId,
+  months,
+  ...props
+}: { siteId: string; months: number | null } & Omit<SelectProps, 'data' | 'value' | 'onChange'>) {
   const { t } = useTranslation();
   const options = useGuaranteeOptions();
   const save = useMutation({
     mutationFn: (value: string | null) => claimEndpoints.setSiteGuarantee(siteId, guaranteeFromValue(value)),
     onSuccess: async (site) => {
-      notifySuccess(`${t('claims.guarantee.saved', { value: guaranteeText(t, site.guaranteeMonths) })} ${t('claims.guarantee.appliesToNew')}`);
+      notifySuccess(
+        `${t('claims.guarantee.saved', { value: guaranteeText(t, site.guaranteeMonths) })} ${t('claims.guarantee.appliesToNew')}`,
+      );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: marketKeys.ownSites }),
         queryClient.invalidateQueries({ queryKey: marketKeys.ownSite(siteId) }),

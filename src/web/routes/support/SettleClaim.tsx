@@ -28,7 +28,8 @@ function SettleForm({ claim, onClose }: { claim: Claim; onClose: () => void }) {
   const form = useForm<Values>({
     initialValues: { outcome: 'refund', amount: '', reason: '' },
     validate: {
-      amount: (v, values) => (values.outcome === 'partial_refund' && toCents(v) === undefined ? t('claims.settle.amountRequired') : null),
+      amount: (v, values) =>
+        values.outcome === 'partial_refund' && toCents(v) === undefined ? t('claims.settle.amountRequired') : null,
       reason: (v) => (v.trim().length >= 3 ? null : t('claims.settle.reasonRequired')),
     },
   });
@@ -73,7 +74,11 @@ function SettleForm({ claim, onClose }: { claim: Claim; onClose: () => void }) {
         </div>
         <Radio.Group label={t('claims.settle.outcome')} required {...form.getInputProps('outcome')} data-testid="settle-outcome">
           <Stack gap="xs" mt={6}>
-            <Radio value="refund" label={t('claims.settle.refund', { amount: formatEuros(claim.priceCents) })} data-testid="settle-refund" />
+            <Radio
+              value="refund"
+              label={t('claims.settle.refund', { amount: formatEuros(claim.priceCents) })}
+              data-testid="settle-refund"
+            />
             <Radio value="partial_refund" label={t('claims.settle.partial')} data-testid="settle-partial" />
             <Radio value="dismiss" label={t('claims.settle.dismiss')} data-testid="settle-dismiss" />
           </Stack>
