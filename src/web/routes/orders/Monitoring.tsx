@@ -179,6 +179,10 @@ export function ChecksTimeline({ orderId }: { orderId: string }) {
               color={c.ok ? 'teal' : 'red'}
               bullet={<span aria-hidden>{c.ok ? '✓' : '!'}</span>}
               title={<CheckTitle check={c} />}
+              data-testid="check-item"
+              data-ok={c.ok}
+              data-outcome={c.outcome}
+              data-kind={c.kind}
             >
               <CheckBody check={c} />
             </Timeline.Item>
@@ -204,7 +208,7 @@ export function ChecksTimeline({ orderId }: { orderId: string }) {
 function CheckTitle({ check }: { check: LinkCheck }) {
   const { t } = useTranslation();
   return (
-    <Group gap={8} wrap="wrap">
+    <Group gap={8} wrap="wrap" data-testid="check-title">
       <Text size="sm" fw={600} data-testid="check-time">
         {formatDateTime(check.at)}
       </Text>
@@ -226,7 +230,7 @@ function CheckBody({ check }: { check: LinkCheck }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   return (
-    <div data-testid="check-item" data-ok={check.ok} data-outcome={check.outcome} data-kind={check.kind}>
+    <div>
       <Text size="sm" mt={4} data-testid="check-item-message" style={{ overflowWrap: 'anywhere' }}>
         {check.message}
       </Text>
