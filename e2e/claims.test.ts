@@ -193,9 +193,9 @@ describe('guarantee and claims journey', () => {
     const siteRow = publisherPage.locator(`[data-testid="site-row"][data-domain="${domain}"]`);
     await siteRow.waitFor();
     const guarantee = siteRow.getByTestId('site-guarantee-select');
-    expect(await guarantee.inputValue()).toBe('Par défaut (12 mois)');
+    expect(normalize(await guarantee.inputValue())).toBe('Par défaut (12 mois)');
     await selectOption(publisherPage, guarantee, '24 mois');
-    await expect.poll(() => guarantee.inputValue()).toBe('24 mois');
+    await expect.poll(async () => normalize(await guarantee.inputValue())).toBe('24 mois');
     await expect.poll(async () => (await publisherApi.get('/api/publisher/sites')).items[0].guaranteeMonths).toBe(24);
     await shoot(publisherPage, 'c2a-publisher-site-guarantee');
 

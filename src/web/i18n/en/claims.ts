@@ -22,6 +22,8 @@ const claims: typeof fr = {
     label: 'Guarantee',
     until: 'Guarantee: {{months}} months, until {{date}}',
     fromVerification: 'Guarantee: {{months}} months from the link’s verification',
+    untilOnly: 'Guarantee until {{date}}',
+    fromVerificationOnly: 'Guarantee from the link’s verification',
     none: 'No guarantee',
     months: '{{count}} months',
     default: 'Default ({{count}} months)',

@@ -36,6 +36,8 @@ const claims = {
     label: 'Garantie',
     until: 'Garantie\u00a0: {{months}}\u00a0mois, jusqu’au {{date}}',
     fromVerification: 'Garantie\u00a0: {{months}}\u00a0mois à compter de la vérification du lien',
+    untilOnly: 'Garantie jusqu’au {{date}}',
+    fromVerificationOnly: 'Garantie à compter de la vérification du lien',
     none: 'Sans garantie',
     months: '{{count}}\u00a0mois',
     default: 'Par défaut ({{count}}\u00a0mois)',

@@ -94,11 +94,15 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 export function MonitoringFacts({ order }: { order: MonitoredOrder }) {
   const { t } = useTranslation();
   const m = order.monitoring;
-  const guarantee = order.guaranteeMonths
-    ? order.guaranteeEndsAt
-      ? t('claims.guarantee.until', { months: order.guaranteeMonths, date: formatDate(order.guaranteeEndsAt) })
-      : t('claims.guarantee.fromVerification', { months: order.guaranteeMonths })
-    : t('claims.guarantee.none');
+  // The months are those of the site when the order was placed (null: the platform's default, said by its end date).
+  const months = order.guaranteeMonths;
+  const guarantee = order.guaranteeEndsAt
+    ? months
+      ? t('claims.guarantee.until', { months, date: formatDate(order.guaranteeEndsAt) })
+      : t('claims.guarantee.untilOnly', { date: formatDate(order.guaranteeEndsAt) })
+    : months
+      ? t('claims.guarantee.fromVerification', { months })
+      : t('claims.guarantee.fromVerificationOnly');
   const ended = m?.endedAt ?? null;
   const narrow = useNarrow();
   return (
@@ -109,17 +113,17 @@ export function MonitoringFacts({ order }: { order: MonitoredOrder }) {
       <DataList labelWidth={230} orientation={narrow ? 'vertical' : 'horizontal'} withDivider>
         <Fact label={t('claims.monitoring.state')} testId="order-monitoring-state">
           {order.lostAt ? (
-            <Badge variant="light" color="red" data-state="lost">
+            <Text size="sm" fw={600} c="red.8" data-state="lost">
               {t('claims.monitoring.lost', { date: formatDate(order.lostAt) })}
-            </Badge>
+            </Text>
           ) : !m ? (
             <Text size="sm" c="dimmed" data-state="not_started">
               {t('claims.monitoring.notStarted')}
             </Text>
           ) : ended ? (
-            <Badge variant="light" color="gray" data-state="ended">
+            <Text size="sm" c="dimmed" data-state="ended">
               {t('claims.monitoring.endedOn', { date: formatDate(ended) })}
-            </Badge>
+            </Text>
           ) : (
             <Badge variant="light" color="teal" data-state="active">
               {t('claims.monitoring.active')}

@@ -151,12 +151,14 @@ function OrderView({ order }: { order: MonitoredOrder }) {
               </DataList>
             </Card>
 
+            {!['refused', 'cancelled', 'expired'].includes(order.status) && (
             <Card withBorder radius="md" padding="lg" data-testid="order-monitoring-card">
               <Title order={4} mb="sm">
                 {t('claims.guarantee.title')}
               </Title>
               <MonitoringFacts order={order} />
             </Card>
+            )}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

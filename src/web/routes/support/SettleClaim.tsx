@@ -6,6 +6,7 @@ import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { claimEndpoints, type Claim, type SettleBody } from '../../api/claims';
+import { isApiError } from '../../api/client';
 import { queryClient } from '../../api/queries';
 import { formatEuros } from '../../components/format';
 import { toCents } from '../../components/market';
@@ -49,7 +50,11 @@ function SettleForm({ claim, onClose }: { claim: Claim; onClose: () => void }) {
       ]);
       onClose();
     },
-    onError: (e) => setError(applyServerError(e, form, { amountCents: 'amount' })),
+    onError: (e) => {
+      setError(applyServerError(e, form, { amountCents: 'amount' }));
+      // Settled meanwhile (409): the list behind shows how.
+      if (isApiError(e) && e.status === 409) void queryClient.invalidateQueries({ queryKey: ['claims'] });
+    },
   });
   return (
     <form
