@@ -31,7 +31,7 @@ import {
 } from '../../components/market';
 import { QueryStatus } from '../../components/QueryStatus';
 import type { OfferWithGuarantee } from '../../api/claims';
-import { ReliabilityCell } from '../../components/claims';
+import { ReliabilityCell, useNarrow } from '../../components/claims';
 
 type Sort = NonNullable<OfferQuery['sort']>;
 const SORTS: Sort[] = ['relevance', 'price_asc', 'price_desc', 'volume_desc'];
@@ -97,6 +97,7 @@ export function CatalogPage() {
   const items = (offers.data?.pages.flatMap((p) => p.items) ?? []) as OfferWithGuarantee[];
   const set = (name: keyof Filters) => (value: string | number | null) => setFilters((f) => ({ ...f, [name]: value === null ? '' : String(value) }));
   const anyFilter = FILTER_NAMES.some((n) => filters[n] !== '');
+  const narrow = useNarrow();
 
   return (
     <Stack gap="lg" maw={1200}>
@@ -211,6 +212,12 @@ export function CatalogPage() {
           <Text c="dimmed" ta="center" py="lg" data-testid="catalog-empty">
             {t('catalog.empty')}
           </Text>
+        ) : narrow ? (
+          <Stack gap="sm" data-testid="offers-cards">
+            {items.map((o) => (
+              <OfferCard key={`${o.offerId}:${o.keyword}`} offer={o} />
+            ))}
+          </Stack>
         ) : (
           <Table.ScrollContainer minWidth={1120}>
             <Table verticalSpacing="sm" highlightOnHover striped data-testid="offers-table">
@@ -287,5 +294,65 @@ export function CatalogPage() {
         )}
       </Card>
     </Stack>
+  );
+}
+
+/** On a phone, an offer as a card: the table's columns would not fit. */
+function OfferCard({ offer: o }: { offer: OfferWithGuarantee }) {
+  const { t } = useTranslation();
+  const fact = (label: string, value: React.ReactNode, testId?: string) => (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" style={numeric} data-testid={testId}>
+        {value}
+      </Text>
+    </div>
+  );
+  return (
+    <Card withBorder radius="md" padding="sm" data-testid="offer-row" data-keyword={o.keyword}>
+      <Stack gap={8}>
+        <Group justify="space-between" wrap="nowrap" align="flex-start">
+          <div>
+            <Text size="sm" fw={600}>
+              {o.keyword}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {themeLabel(t, o.theme)} · {kindLabel(t, o.siteKind)}
+            </Text>
+          </div>
+          <Text fw={700} style={numeric} data-testid="offer-price">
+            {formatEuros(o.priceCents)}
+          </Text>
+        </Group>
+        <SimpleGrid cols={3} spacing="xs">
+          {fact(t('catalog.position'), o.position, 'offer-position')}
+          {fact(t('catalog.volume'), o.volume.toLocaleString('fr-FR'), 'offer-volume')}
+          {fact(t('catalog.top10'), o.top10Count)}
+        </SimpleGrid>
+        <Group justify="space-between" align="flex-end" wrap="nowrap">
+          <Stack gap={2}>
+            <Text size="xs" c="dimmed">
+              {t('claims.guarantee.label')} ·{' '}
+              <Text span size="xs" c="dark" fw={600} data-testid="offer-guarantee">
+                {o.guaranteeMonths ? t('claims.guarantee.months', { count: o.guaranteeMonths }) : '—'}
+              </Text>
+            </Text>
+            <ReliabilityCell reliability={o.reliability} />
+          </Stack>
+          <Button
+            component={Link}
+            to={`/commander/${o.offerId}`}
+            size="compact-sm"
+            style={{ flexShrink: 0 }}
+            aria-label={t('catalog.orderFor', { keyword: o.keyword })}
+            data-testid="order-offer"
+          >
+            {t('catalog.order')}
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
   );
 }

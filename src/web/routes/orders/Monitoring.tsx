@@ -34,6 +34,12 @@ export function ClaimBanner({ claim }: { claim: Claim }) {
       </Alert>
     );
   }
+  // What the claim was about, under how it ended.
+  const about = (
+    <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+      {outcomeLabel(t, claim.outcome)} · {claim.message}
+    </Text>
+  );
   const reason = claim.settleReason && (
     <Text size="sm" data-testid="order-claim-reason">
       {t('claims.outcome.reason', { reason: claim.settleReason })}
@@ -42,9 +48,12 @@ export function ClaimBanner({ claim }: { claim: Claim }) {
   if (claim.status === 'reinstated') {
     return (
       <Alert {...common} color="teal" variant="light" title={t('claims.outcome.reinstatedTitle')}>
-        <Text size="sm" data-testid="order-claim-outcome">
-          {t('claims.outcome.reinstated', { date: formatDateTime(claim.closedAt) })}
-        </Text>
+        <Stack gap={4}>
+          <Text size="sm" data-testid="order-claim-outcome">
+            {t('claims.outcome.reinstated', { date: formatDateTime(claim.closedAt) })}
+          </Text>
+          {about}
+        </Stack>
       </Alert>
     );
   }
@@ -59,9 +68,7 @@ export function ClaimBanner({ claim }: { claim: Claim }) {
               date: formatDateTime(claim.closedAt),
             })}
           </Text>
-          <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-            {outcomeLabel(t, claim.outcome)} · {claim.message}
-          </Text>
+          {about}
           {reason}
         </Stack>
       </Alert>
@@ -73,6 +80,7 @@ export function ClaimBanner({ claim }: { claim: Claim }) {
         <Text size="sm" data-testid="order-claim-outcome">
           {t('claims.outcome.dismissed', { date: formatDateTime(claim.closedAt) })}
         </Text>
+        {about}
         {reason}
       </Stack>
     </Alert>
