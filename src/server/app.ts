@@ -25,7 +25,9 @@ import { useBalanceReader } from './modules/accounts/service.js';
 import { balancesOf } from './modules/ledger/service.js';
 import { onAgencyPromotion } from './modules/agency/service.js';
 import { adoptIntoAgency as adoptTopUpsIntoAgency } from './modules/billing/service.js';
-import { adoptIntoAgency as adoptOrdersIntoAgency } from './modules/orders/service.js';
+import { adoptIntoAgency as adoptOrdersIntoAgency, extendOrderDetail } from './modules/orders/service.js';
+import { adoptIntoAgency as adoptClaimsIntoAgency, orderMonitoringDetail } from './modules/links/service.js';
+import { linkRoutes } from './modules/links/routes.js';
 
 export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
 
@@ -111,7 +113,10 @@ export async function buildApp({ config, database, logger = false, webRoot = def
   // A promoted customer's top-ups and orders join its agency; their owners sit below agency.
   onAgencyPromotion(adoptTopUpsIntoAgency);
   onAgencyPromotion(adoptOrdersIntoAgency);
-  for (const routes of [authRoutes, notificationRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, supportRoutes]) {
+  onAgencyPromotion(adoptClaimsIntoAgency);
+  // An order's page shows its monitoring and claim; links sits below orders.
+  extendOrderDetail(orderMonitoringDetail);
+  for (const routes of [authRoutes, notificationRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, linkRoutes, supportRoutes]) {
     await app.register(routes, { ctx });
   }
 

@@ -120,6 +120,9 @@ const ZEnv = z.object({
   MAILLON_MONITOR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   MAILLON_REINSTATE_DELAY: z.string().default('7d'),
   MAILLON_DEFAULT_GUARANTEE: z.string().default('12mo'),
+  // The waits before each new attempt of a check that failed for a passing reason (timeout, 5xx,
+  // refused connection): a comma list of durations; empty for no retry.
+  MAILLON_CRAWLER_RETRY_DELAYS: z.string().default('1s,3s,9s'),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -208,6 +211,8 @@ export type Config = {
   reinstateDelayMs: number;
   /** the guarantee of a site whose publisher chose none */
   defaultGuarantee: Duration;
+  /** the waits before each new attempt of a check that failed for a passing reason */
+  crawlerRetryDelaysMs: number[];
 };
 
 /** Reads every setting from the environment once; a bad value stops the start with its name. */
@@ -249,6 +254,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const duration = parseDuration(e[name]);
     if (duration) durations[name] = duration;
     else problems.push(`  ${name}: expected a duration such as 30s, 15m, 24h, 7d or 12mo (got ${JSON.stringify(e[name])})`);
+  }
+  const retryDelays = e.MAILLON_CRAWLER_RETRY_DELAYS.split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map(parseDuration);
+  if (retryDelays.some((d) => d === null) || retryDelays.length > 10) {
+    problems.push('  MAILLON_CRAWLER_RETRY_DELAYS: expected up to 10 durations separated by commas (1s,3s,9s), or nothing');
   }
   const trustProxy = parseTrustProxy(e.MAILLON_TRUST_PROXY);
   if (trustProxy === null) {
@@ -292,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     monitorConcurrency: e.MAILLON_MONITOR_CONCURRENCY,
     reinstateDelayMs: durationMs(durations.MAILLON_REINSTATE_DELAY),
     defaultGuarantee: durations.MAILLON_DEFAULT_GUARANTEE,
+    crawlerRetryDelaysMs: retryDelays.map((d) => (d ? durationMs(d) : 0)),
     seller: {
       name: seller.MAILLON_SELLER_NAME,
       legalName: seller.MAILLON_SELLER_NAME,

@@ -141,8 +141,10 @@ export async function seedDemoMarketplace(db: Kysely<DB>, config: Config): Promi
         const article = await db.selectFrom('articles').select('url').where('id', '=', offer.id).executeTakeFirstOrThrow();
         await submitLiveUrl(publisherActor, order.id, article.url, ctx);
         // The demo sites are made up and the machine may be offline: record the check as passed
-        // rather than let the crawler look them up (the queued job then finds nothing to do).
-        await recordVerification(order.id, article.url, { ok: true, rule: null, messages: { fr: 'Lien vérifié (démo).', en: 'Link verified (demo).' } }, ctx);
+        // rather than let the crawler look them up (the queued job then finds nothing to do). For
+        // the same reason these links are not monitored.
+        const check = { ok: true, rule: null, messages: { fr: 'Lien vérifié (démo).', en: 'Link verified (demo).' }, at: new Date() };
+        await db.transaction().execute((tx) => recordVerification(tx, ctx, order.id, article.url, check));
       }
     }
   }

@@ -467,6 +467,8 @@ export interface OrdersTable {
   /** set at verification: the link is monitored, and refunded if lost, until then */
   guarantee_ends_at: NullableTimestamp;
   lost_at: NullableTimestamp;
+  /** given back to the client by claims; earning and commission are computed on the rest */
+  refunded_cents: ColumnType<string | number, number | undefined, number | bigint>;
 }
 
 export type CheckKind = 'verification' | 'monitoring';

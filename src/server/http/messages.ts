@@ -218,6 +218,26 @@ export const messages = {
     fr: "L'URL de l'article doit être sur le domaine du site ({domain}).",
     en: "The article URL must be on the site's domain ({domain}).",
   },
+  link_not_monitored: {
+    fr: "Ce lien n'est pas sous surveillance : il n'est pas vérifié, ou sa garantie est terminée.",
+    en: 'This link is not monitored: it is not verified, or its guarantee is over.',
+  },
+  claim_not_open: {
+    fr: 'Impossible : la réclamation est déjà close ({status}).',
+    en: 'Not possible: the claim is already closed ({status}).',
+  },
+  claim_amount_required: {
+    fr: 'Indiquez le montant du remboursement partiel.',
+    en: 'Give the amount of the partial refund.',
+  },
+  claim_amount_range: {
+    fr: 'Le remboursement partiel doit être compris entre 0,01 € et {max} (en deçà du prix restant ; pour tout rembourser, choisissez le remboursement intégral).',
+    en: 'A partial refund must be between €0.01 and {max} (below the price left; to refund it all, choose the full refund).',
+  },
+  claim_amount_not_partial: {
+    fr: "Le montant ne s'indique que pour un remboursement partiel.",
+    en: 'An amount is only given for a partial refund.',
+  },
   order_state: {
     fr: 'Impossible : la commande est au statut « {status} ».',
     en: 'Not possible: the order is "{status}".',

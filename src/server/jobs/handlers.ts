@@ -1,6 +1,6 @@
 import type { Ctx } from '../http/actor.js';
 import { giveUpImport, IMPORT_JOB, runImport } from '../modules/catalog/service.js';
-import { verifyOrderLink } from '../modules/links/service.js';
+import { refundOverdueClaims, runMonitoring, verifyOrderLink } from '../modules/links/service.js';
 import { completePayableOrders, expireOverdueOrders, remindPendingOrders, VERIFY_JOB } from '../modules/orders/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
@@ -12,28 +12,48 @@ export const jobHandlers: JobHandlers = {
   [VERIFY_JOB]: verifyOrderLink,
 };
 
-/** One pass of everything the platform does by itself: queued jobs, then the time-based sweeps. */
-export async function runBackgroundWork(ctx: Ctx): Promise<void> {
+/** One pass of the queued jobs and the time-based sweeps (not the monitoring checks). */
+export async function runSweeps(ctx: Ctx): Promise<void> {
   await runDueJobs(ctx, jobHandlers);
   await remindPendingOrders(ctx);
   await expireOverdueOrders(ctx);
+  // Before the payouts: an order whose claim ran out is refunded from the captured price, not paid.
+  await refundOverdueClaims(ctx);
   await completePayableOrders(ctx);
   await runDigests(ctx);
   if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);
   await runHousekeeping(ctx);
 }
 
-/** Polls for background work until stopped; several app processes can run it side by side. */
+/** One pass of everything the platform does by itself, monitoring checks included (tests and scripts call it). */
+export async function runBackgroundWork(ctx: Ctx): Promise<void> {
+  await runMonitoring(ctx);
+  await runSweeps(ctx);
+}
+
+/**
+ * Polls for background work until stopped; several app processes can run it side by side. Two
+ * loops: the sweeps, and the monitoring checks (which wait on other sites and must not hold back
+ * e-mails or payouts). A loop whose pass is still running skips the tick instead of queueing passes.
+ */
 export function startBackgroundWorker(ctx: Ctx, onError: (e: unknown) => void, everyMs = 1_000): () => Promise<void> {
   let stopped = false;
-  let running: Promise<void> = Promise.resolve();
+  const passes = [runSweeps, (c: Ctx) => runMonitoring(c).then(() => undefined)];
+  const running: (Promise<void> | null)[] = passes.map(() => null);
   const timer = setInterval(() => {
     if (stopped) return;
-    running = running.then(() => runBackgroundWork(ctx).catch(onError));
+    passes.forEach((pass, i) => {
+      if (running[i]) return;
+      running[i] = pass(ctx)
+        .catch(onError)
+        .finally(() => {
+          running[i] = null;
+        });
+    });
   }, everyMs);
   return async () => {
     stopped = true;
     clearInterval(timer);
-    await running;
+    await Promise.all(running);
   };
 }

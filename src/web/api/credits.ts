@@ -42,6 +42,8 @@ export const ENTRY_KINDS: EntryKind[] = [
   'order_capture',
   'publisher_earning',
   'commission',
+  'claim_refund',
+  'debt_repayment',
 ];
 export const TOP_UP_STATUSES: TopUpStatus[] = ['awaiting_payment', 'paid', 'cancelled', 'refunded'];
 

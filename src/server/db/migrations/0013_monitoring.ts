@@ -10,7 +10,8 @@ import { sql, type Kysely } from 'kysely';
  * - catalog: `sites.guarantee_months` (chosen by the publisher; null: the platform default),
  *   `publisher_reliability` (figures refreshed from the orders' history).
  * - orders: `orders.guarantee_months` (the terms shown when the order was placed),
- *   `orders.guarantee_ends_at` (set at verification), `orders.lost_at`.
+ *   `orders.guarantee_ends_at` (set at verification), `orders.lost_at`, `orders.refunded_cents` (what
+ *   claims gave back to the client: the publisher's earning and the commission are on the rest).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table sites add column guarantee_months integer check (guarantee_months in (3, 6, 12, 24, 36))`.execute(db);
@@ -28,6 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table orders add column guarantee_months integer`.execute(db);
   await sql`alter table orders add column guarantee_ends_at timestamptz`.execute(db);
   await sql`alter table orders add column lost_at timestamptz`.execute(db);
+  await sql`alter table orders add column refunded_cents bigint not null default 0 check (refunded_cents >= 0)`.execute(db);
 
   await db.schema
     .createTable('link_checks')
@@ -118,7 +120,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('monitor_hosts').execute();
   await db.schema.dropTable('link_monitors').execute();
   await db.schema.dropTable('link_checks').execute();
-  await sql`alter table orders drop column lost_at, drop column guarantee_ends_at, drop column guarantee_months`.execute(db);
+  await sql`alter table orders drop column refunded_cents, drop column lost_at, drop column guarantee_ends_at, drop column guarantee_months`.execute(db);
   await db.schema.dropTable('publisher_reliability').execute();
   await sql`alter table sites drop column guarantee_months`.execute(db);
 }

@@ -1,7 +1,8 @@
 /**
  * Domains of publishers' sites and clients' projects: lower-case, punycode, no scheme, no path,
- * no leading "www.". `localhost` and `127.0.0.1` with a port are accepted only when the crawler
- * may fetch private addresses (tests serve their own articles that way).
+ * no leading "www.". `localhost` and loopback addresses (`127.0.0.1`, any of 127.0.0.0/8) with a
+ * port are accepted only when the crawler may fetch private addresses (tests serve their own
+ * articles that way, one loopback address per site when they need distinct hosts).
  */
 export function normalizeDomain(input: string, allowLocal: boolean): string | null {
   const raw = input.trim();
@@ -14,7 +15,7 @@ export function normalizeDomain(input: string, allowLocal: boolean): string | nu
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   const host = url.hostname.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
-  if (allowLocal && (host === 'localhost' || host === '127.0.0.1')) return url.port ? `${host}:${url.port}` : host;
+  if (allowLocal && (host === 'localhost' || /^127(\.\d{1,3}){3}$/.test(host))) return url.port ? `${host}:${url.port}` : host;
   if (url.port) return null;
   const labels = host.split('.');
   const valid = labels.length >= 2 && labels.every((l) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) && /[a-z]/.test(labels.at(-1)!);

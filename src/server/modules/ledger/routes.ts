@@ -17,6 +17,8 @@ const kindLabels: Record<string, string> = {
   order_capture: 'Commande réglée',
   publisher_earning: 'Gain éditeur',
   commission: 'Commission',
+  claim_refund: 'Remboursement (réclamation)',
+  debt_repayment: 'Remboursement de créance',
 };
 
 export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {

@@ -18,6 +18,8 @@ import { ledgerPolicy } from './policy.js';
 import { listEntries, type EntryFilters } from './queries.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
 
+export { debtOf, payPublisherEarning, refundCapturedPrice, refundPaidPrice, totalDebts, type PaidRefund } from './refunds.js';
+
 export type TransferKind =
   | 'allocation'
   | 'return'
@@ -25,7 +27,11 @@ export type TransferKind =
   | 'top_up_refund'
   | 'order_capture'
   | 'publisher_earning'
-  | 'commission';
+  | 'commission'
+  /** a claim gives a lost link's price back to the client */
+  | 'claim_refund'
+  /** a publisher's earning repays what it owes after a refund (publisher_debts) */
+  | 'debt_repayment';
 
 export type TransferInput = {
   fromAccountId: string;
@@ -53,8 +59,12 @@ type LockedWallet = {
   lowBalance: number | null;
 };
 
-/** Locks wallets in account-id order, so two transfers crossing the same wallets never deadlock. */
-async function lockWallets(tx: Tx, accountIds: string[]): Promise<Map<string, LockedWallet>> {
+/**
+ * Locks wallets in account-id order, so two transfers crossing the same wallets never deadlock. An
+ * operation made of several transfers locks every wallet it will touch first, in one call: locking
+ * pair by pair would take them out of order (a refund and a payout deadlocked that way).
+ */
+export async function lockWallets(tx: Tx, accountIds: string[]): Promise<Map<string, LockedWallet>> {
   const ids = [...new Set(accountIds)].sort();
   const rows = await tx
     .selectFrom('wallets')

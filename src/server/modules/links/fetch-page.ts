@@ -17,8 +17,13 @@ export type FetchOptions = {
   wantsBody: (status: number, headers: IncomingMessage['headers']) => boolean;
 };
 
+/** One redirect followed (or, for the last one of a failure, about to be followed). */
+export type Redirect = { from: string; to: string; status: number };
+
 export type FetchedPage = {
   ok: true;
+  /** Every redirect followed, in order. */
+  redirects: Redirect[];
   finalUrl: string;
   status: number;
   headers: IncomingMessage['headers'];
@@ -28,10 +33,34 @@ export type FetchedPage = {
   body: string | null;
 };
 
+export type FetchFailureRule =
+  'invalid_url' | 'private_address' | 'dns_failure' | 'timeout' | 'too_large' | 'too_many_redirects' | 'network_error';
+
+/** What a failure is about, as data, so that messages can be written in each language. */
+export type FailureFacts = {
+  /** The URL concerned (without credentials). */
+  url?: string;
+  /** The page that redirected to `url`, when the failure is about a redirect. */
+  from?: string;
+  host?: string;
+  /** The non-public address a host resolved to. */
+  address?: string;
+  /** The system or library error code (ECONNREFUSED, EAI_AGAIN, Z_DATA_ERROR, CERT_HAS_EXPIRED…). */
+  code?: string;
+  /** The limit that was crossed: milliseconds, bytes or redirects. */
+  limit?: number;
+  /** The size the page declared. */
+  declared?: number;
+};
+
 export type FetchFailure = {
   ok: false;
-  rule: 'invalid_url' | 'private_address' | 'dns_failure' | 'timeout' | 'too_large' | 'too_many_redirects' | 'network_error';
+  rule: FetchFailureRule;
+  /** English, for logs; users see messages built from `facts`. */
   detail: string;
+  facts: FailureFacts;
+  /** Redirects followed before the failure; the last one may be the redirect that was refused. */
+  redirects: Redirect[];
   /** The last URL that answered, null when none did. */
   finalUrl: string | null;
   status: number | null;
@@ -42,8 +71,9 @@ const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENODATA', 'ES
 
 class Failure extends Error {
   constructor(
-    readonly rule: FetchFailure['rule'],
+    readonly rule: FetchFailureRule,
     readonly detail: string,
+    readonly facts: FailureFacts = {},
   ) {
     super(detail);
   }
@@ -53,31 +83,46 @@ class Failure extends Error {
  * GETs a page the way a crawler facing untrusted URLs must: http(s) only, redirects followed by
  * hand with every hop checked again, each connection pinned to addresses checked beforehand (so
  * a DNS answer that changes between the check and the connection cannot reach a private
- * network), one deadline for the whole exchange, and a cap on the decoded body.
+ * network), one deadline for the whole exchange, and a cap on the decoded body. Every redirect
+ * is recorded.
  */
 export async function fetchPage(startUrl: string, options: FetchOptions): Promise<FetchedPage | FetchFailure> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   let last: { url: string; status: number } | null = null;
+  const redirects: Redirect[] = [];
+  let current: URL | null = null;
   try {
     let url = parseHttpUrl(startUrl);
-    if (!url) throw new Failure('invalid_url', `Not an http(s) URL: ${startUrl}`);
+    if (!url) throw new Failure('invalid_url', `Not an http(s) URL: ${startUrl}`, { url: startUrl });
     refuseCredentials(url);
-    for (let redirects = 0; ; redirects++) {
+    for (;;) {
+      current = url;
       const addresses = await resolve(url, options.allowPrivate, controller.signal);
       const response = await get(url, addresses, options.userAgent, controller.signal);
       last = { url: url.href, status: response.statusCode ?? 0 };
       const location = response.headers.location;
       if (REDIRECTS.has(last.status) && location) {
         response.destroy();
-        if (redirects >= options.maxRedirects) {
+        const next = parseHttpUrl(location, url);
+        if (!next) {
+          throw new Failure('invalid_url', `${url.href} redirects to a URL that is not http(s): ${location}`, {
+            url: location,
+            from: url.href,
+          });
+        }
+        redirects.push({ from: url.href, to: withoutCredentials(next), status: last.status });
+        if (redirects.length > options.maxRedirects) {
           throw new Failure(
             'too_many_redirects',
             `More than ${options.maxRedirects} redirects (the last one from ${url.href} to ${location})`,
+            {
+              url: withoutCredentials(next),
+              from: url.href,
+              limit: options.maxRedirects,
+            },
           );
         }
-        const next = parseHttpUrl(location, url);
-        if (!next) throw new Failure('invalid_url', `${url.href} redirects to a URL that is not http(s): ${location}`);
         refuseCredentials(next, url);
         url = next;
         continue;
@@ -86,6 +131,7 @@ export async function fetchPage(startUrl: string, options: FetchOptions): Promis
       const body = wanted ? await readBody(response, options.maxBytes) : (response.destroy(), null);
       return {
         ok: true,
+        redirects,
         finalUrl: url.href,
         status: last.status,
         headers: response.headers,
@@ -95,9 +141,19 @@ export async function fetchPage(startUrl: string, options: FetchOptions): Promis
     }
   } catch (error) {
     const failure = controller.signal.aborted
-      ? new Failure('timeout', `No complete answer within ${options.timeoutMs} ms`)
+      ? new Failure('timeout', `No complete answer within ${options.timeoutMs} ms`, { limit: options.timeoutMs })
       : classify(error);
-    return { ok: false, rule: failure.rule, detail: failure.detail, finalUrl: last?.url ?? null, status: last?.status ?? null };
+    // Where it failed: the URL being fetched when it did (a refused redirect names its own).
+    const where = current ? { url: withoutCredentials(current), host: current.host } : {};
+    return {
+      ok: false,
+      rule: failure.rule,
+      detail: failure.detail,
+      facts: { ...where, ...failure.facts },
+      redirects,
+      finalUrl: last?.url ?? null,
+      status: last?.status ?? null,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -110,15 +166,22 @@ export async function fetchPage(startUrl: string, options: FetchOptions): Promis
  */
 function refuseCredentials(url: URL, from?: URL): void {
   if (!url.username && !url.password) return;
-  const shown = new URL(url.href);
-  shown.username = '';
-  shown.password = '';
+  const shown = withoutCredentials(url);
   throw new Failure(
     'invalid_url',
     from
-      ? `${from.href} redirects to a URL with a user name or password (${shown.href}): refused`
-      : `The URL carries a user name or password (${shown.href}): refused`,
+      ? `${from.href} redirects to a URL with a user name or password (${shown}): refused`
+      : `The URL carries a user name or password (${shown}): refused`,
+    { url: shown, from: from?.href, code: 'credentials' },
   );
+}
+
+function withoutCredentials(url: URL): string {
+  if (!url.username && !url.password) return url.href;
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
 }
 
 /** The addresses the connection may use: all of them checked, or the request refused. */
@@ -129,12 +192,18 @@ async function resolve(url: URL, allowPrivate: boolean, signal: AbortSignal): Pr
     ? [{ address: host, family }]
     : await abortable(dns.lookup(host, { all: true, verbatim: true }), signal).catch((error: NodeJS.ErrnoException) => {
         if (signal.aborted) throw error;
-        throw new Failure('dns_failure', `Could not resolve ${host} (${error.code ?? error.message})`);
+        throw new Failure('dns_failure', `Could not resolve ${host} (${error.code ?? error.message})`, {
+          host,
+          code: error.code,
+        });
       });
-  if (addresses.length === 0) throw new Failure('dns_failure', `${host} has no address`);
+  if (addresses.length === 0) throw new Failure('dns_failure', `${host} has no address`, { host, code: 'ENODATA' });
   const refused = addresses.find((entry) => !isPublicAddress(entry.address));
   if (refused && !allowPrivate) {
-    throw new Failure('private_address', `${host} points to a non-public address (${refused.address})`);
+    throw new Failure('private_address', `${host} points to a non-public address (${refused.address})`, {
+      host,
+      address: refused.address,
+    });
   }
   return addresses;
 }
@@ -172,7 +241,10 @@ async function readBody(response: IncomingMessage, maxBytes: number): Promise<st
   const declared = Number(response.headers['content-length']);
   if (declared > maxBytes) {
     response.destroy();
-    throw new Failure('too_large', `The page declares ${declared} bytes, more than the ${maxBytes} allowed`);
+    throw new Failure('too_large', `The page declares ${declared} bytes, more than the ${maxBytes} allowed`, {
+      declared,
+      limit: maxBytes,
+    });
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -180,7 +252,7 @@ async function readBody(response: IncomingMessage, maxBytes: number): Promise<st
     size += (chunk as Buffer).length;
     if (size > maxBytes) {
       response.destroy();
-      throw new Failure('too_large', `The page is larger than the ${maxBytes} bytes allowed`);
+      throw new Failure('too_large', `The page is larger than the ${maxBytes} bytes allowed`, { limit: maxBytes });
     }
     chunks.push(chunk as Buffer);
   }
@@ -225,11 +297,11 @@ function headerLines(rawHeaders: string[], name: string): string[] {
 function classify(error: unknown): Failure {
   if (error instanceof Failure) return error;
   const { code, message } = error as NodeJS.ErrnoException;
-  if (code && DNS_ERRORS.has(code)) return new Failure('dns_failure', `DNS resolution failed (${code})`);
+  if (code && DNS_ERRORS.has(code)) return new Failure('dns_failure', `DNS resolution failed (${code})`, { code });
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code?.startsWith('ERR_BROTLI')) {
-    return new Failure('network_error', `The compressed body could not be decoded (${code})`);
+    return new Failure('network_error', `The compressed body could not be decoded (${code})`, { code });
   }
-  return new Failure('network_error', code ? `${code}: ${message}` : String(message ?? error));
+  return new Failure('network_error', code ? `${code}: ${message}` : String(message ?? error), { code });
 }
 
 /** `dns.lookup` takes no signal: stop waiting for it at the deadline (the lookup itself finishes in the background). */

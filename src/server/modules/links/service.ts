@@ -1,14 +1,15 @@
-import type { Ctx } from '../../http/actor.js';
-import { findOrderToVerify, recordVerification } from '../orders/service.js';
-import { ruleLabels, verifyLink } from './verify.js';
+/** The links feature: verification, monitoring during the guarantee, claims. */
+export { listChecks, recordCheck } from './checks.js';
+export { adoptIntoAgency, latestClaimsOf, listClaims, refundOverdueClaims, settleClaim, type ClaimFilters, type SettleInput } from './claims.js';
+export { monitoringOf, requestRecheck, runMonitoring, startMonitoring, type MonitoringOptions } from './monitoring.js';
+export { verifyOrderLink } from './verification.js';
 
-/** The verification job: fetch the live URL, check the link, hand the outcome to the order. */
-export async function verifyOrderLink(payload: { orderId: string; liveUrl: string }, ctx: Ctx): Promise<void> {
-  const expectation = await findOrderToVerify(payload.orderId, payload.liveUrl, ctx);
-  if (!expectation) return;
-  const result = await verifyLink(expectation, { allowPrivate: ctx.config.crawlerAllowPrivate });
-  const messages = result.ok
-    ? { fr: 'Lien vérifié : dofollow, ancre et page indexable.', en: 'Link verified: dofollow, anchor and indexable page.' }
-    : { fr: `${ruleLabels[result.rule].fr} — ${result.detail}`, en: `${ruleLabels[result.rule].en} — ${result.detail}` };
-  await recordVerification(payload.orderId, payload.liveUrl, { ok: result.ok, rule: result.ok ? null : result.rule, messages }, ctx);
+import type { Actor, Tx } from '../../http/actor.js';
+import { latestClaimsOf } from './claims.js';
+import { monitoringOf } from './monitoring.js';
+
+/** What an order's page and the publisher's list show of its monitoring and claim (registered with orders in app.ts). */
+export async function orderMonitoringDetail(db: Tx, actor: Actor, orderIds: string[]) {
+  const [monitors, claims] = await Promise.all([monitoringOf(db, orderIds), latestClaimsOf(db, orderIds, actor.lang)]);
+  return new Map(orderIds.map((id) => [id, { monitoring: monitors.get(id) ?? null, claim: claims.get(id) ?? null }]));
 }

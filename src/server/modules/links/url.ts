@@ -48,3 +48,51 @@ function decodeUnreserved(text: string): string {
     return UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`;
   });
 }
+
+/**
+ * Whether `url` is on the site: its host is the site's domain or a subdomain of it, `www.`
+ * ignored on both sides; the port must match when the domain names one (`127.0.0.1:8080`).
+ * The domain may be written in Unicode or punycode, with or without a scheme.
+ */
+export function isOnSite(url: string, siteDomain: string): boolean {
+  const parsed = parseHttpUrl(url);
+  const site = parseSiteDomain(siteDomain);
+  if (!parsed || !site) return false;
+  const host = bareHost(parsed.hostname);
+  if (host !== site.hostname && !host.endsWith(`.${site.hostname}`)) return false;
+  return site.port === '' || parsed.port === site.port;
+}
+
+function parseSiteDomain(domain: string): { hostname: string; port: string } | null {
+  const raw = domain.trim();
+  if (!raw) return null;
+  const url = parseHttpUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  return url ? { hostname: bareHost(url.hostname), port: url.port } : null;
+}
+
+function bareHost(hostname: string): string {
+  return hostname
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^www\./, '');
+}
+
+/**
+ * The canonical URL an HTTP `Link` header declares (`Link: <https://…/a>; rel="canonical"`),
+ * resolved against the page URL; null when none. Several values and header lines are read in order.
+ */
+export function canonicalFromLinkHeader(values: readonly string[], pageUrl: string): string | null {
+  for (const value of values) {
+    // Link values are separated by commas, each `<uri>` followed by its `; param=value` list.
+    for (const part of value.split(/,\s*(?=<)/)) {
+      const match = /^\s*<([^>]*)>(.*)$/s.exec(part);
+      if (!match) continue;
+      const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(match[2]);
+      const relTokens = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/);
+      if (!relTokens.includes('canonical')) continue;
+      const url = parseHttpUrl(match[1], pageUrl);
+      if (url) return url.href;
+    }
+  }
+  return null;
+}

@@ -122,9 +122,26 @@ const orderBody = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function placeOrder(anchor = ANCHOR): Promise<string> {
-  const res = await p('agency').client.post('/api/orders', orderBody({ anchor }));
+/** The article each order was placed on: the live URL must be the article bought. */
+const articleOf = new Map<string, string>();
+let articleCounter = 0;
+
+/** A new article of the publisher's site (the same keywords, so the same price), for one order. */
+async function freshOffer(): Promise<{ offerId: string; path: string }> {
+  const path = `/blog/pain-${++articleCounter}`;
+  const res = await p('publisher').client.post(`/api/publisher/sites/${world.offer.siteId}/articles`, {
+    url: `${origin}${path}`,
+    keywords: [{ keyword: 'crédit immobilier', position: 3, volume: 2400 }],
+  });
   expect(res.status).toBe(201);
+  return { offerId: res.body.id, path };
+}
+
+async function placeOrder(anchor = ANCHOR, extra: Record<string, unknown> = {}): Promise<string> {
+  const offer = await freshOffer();
+  const res = await p('agency').client.post('/api/orders', orderBody({ anchor, offerId: offer.offerId, ...extra }));
+  expect(res.status).toBe(201);
+  articleOf.set(res.body.id, offer.path);
   return res.body.id;
 }
 
@@ -132,10 +149,9 @@ async function acceptOrder(orderId: string) {
   expect((await p('publisher').client.post(`/api/publisher/orders/${orderId}/accept`)).status).toBe(200);
 }
 
-let pageCounter = 0;
-/** The publisher publishes the link on a page of the local site serving `html`; returns its URL. */
+/** The publisher publishes the link on the article bought, serving `html`; returns its URL. */
 async function publishLink(orderId: string, html: string): Promise<string> {
-  const path = `/blog/pain-${++pageCounter}`;
+  const path = articleOf.get(orderId)!;
   pages.set(path, html);
   const res = await p('publisher').client.post(`/api/publisher/orders/${orderId}/placed`, { liveUrl: `${origin}${path}` });
   expect(res.status).toBe(200);
@@ -613,9 +629,9 @@ describe('in each recipient’s language', () => {
     bakery.lang = 'en';
     await agency.post('/api/transfers', { fromAccountId: world.ids.agency, toAccountId: created.body.id, amountCents: 1_000_00 });
     const project = await agency.post('/api/projects', { clientId: created.body.id, name: 'Bakery', url: 'https://boulangerie-test.fr/' });
-    const order = await agency.post('/api/orders', { ...orderBody(), projectId: project.body.id });
-    await acceptOrder(order.body.id);
-    await publishLink(order.body.id, nofollowPage);
+    const orderId = await placeOrder(ANCHOR, { projectId: project.body.id });
+    await acceptOrder(orderId);
+    await publishLink(orderId, nofollowPage);
     const mails = async (to: string) => (await mailsTo(to)).filter((m) => m.subject.includes('Bakery'));
     const claireBefore = (await mails(p('claire').email)).length;
     await runJobs();

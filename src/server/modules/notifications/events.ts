@@ -12,6 +12,10 @@ export const notificationKinds = {
   order_new: { category: 'publisher_orders', params: ['site', 'anchor', 'priceCents', 'acceptBy'] },
   order_reminder: { category: 'publisher_orders', params: ['site', 'anchor', 'acceptBy'] },
   order_cancelled: { category: 'publisher_orders', params: ['site', 'anchor'] },
+  publisher_claim_opened: { category: 'publisher_orders', params: ['site', 'anchor', 'reason', 'reinstateBy'] },
+  publisher_claim_reinstated: { category: 'publisher_orders', params: ['site', 'anchor'] },
+  publisher_claim_refunded: { category: 'publisher_orders', params: ['site', 'anchor', 'amountCents', 'debtCents'] },
+  publisher_claim_dismissed: { category: 'publisher_orders', params: ['site', 'anchor', 'reason'] },
   // The buyer's side: the client, its person in charge and those above
   order_accepted: { category: 'orders', params: ['client', 'anchor'] },
   order_refused: { category: 'orders', params: ['client', 'anchor', 'reason'] },
@@ -19,6 +23,10 @@ export const notificationKinds = {
   link_placed: { category: 'orders', params: ['client', 'anchor', 'liveUrl'] },
   order_verified: { category: 'orders', params: ['client', 'anchor'] },
   check_failed: { category: 'orders', params: ['client', 'anchor', 'reason'] },
+  claim_opened: { category: 'orders', params: ['client', 'anchor', 'reason', 'reinstateBy'] },
+  claim_reinstated: { category: 'orders', params: ['client', 'anchor'] },
+  claim_refunded: { category: 'orders', params: ['client', 'anchor', 'amountCents'] },
+  claim_dismissed: { category: 'orders', params: ['client', 'anchor', 'reason'] },
   // Money
   topup_awaiting: { category: 'money', params: ['account', 'amountCents', 'reference'] },
   topup_confirmed: { category: 'money', params: ['account', 'amountCents', 'invoiceNumber'] },

@@ -22,7 +22,7 @@ function format(lang: Language, params: NotificationParams): Formatted {
   for (const [key, value] of Object.entries(params)) {
     if (value === null || value === undefined) out[key] = '';
     else if (key.endsWith('Cents')) out[key] = euros(lang, Number(value));
-    else if (key === 'acceptBy') out[key] = dateTime(lang, String(value));
+    else if (key === 'acceptBy' || key === 'reinstateBy') out[key] = dateTime(lang, String(value));
     else out[key] = String(value);
   }
   return out;
@@ -65,6 +65,38 @@ const messages: Messages = {
   order_verified: {
     fr: (p) => ({ title: `Lien vérifié pour ${p.client}`, body: `Le lien « ${p.anchor} » est bien en place, en dofollow, sur une page indexable.` }),
     en: (p) => ({ title: `Link verified for ${p.client}`, body: `The link "${p.anchor}" is in place, dofollow, on an indexable page.` }),
+  },
+  claim_opened: {
+    fr: (p) => ({ title: `Lien perdu ou modifié pour ${p.client}`, body: `Le lien « ${p.anchor} » ne passe plus le contrôle : ${p.reason} Une réclamation est ouverte : l'éditeur a jusqu'au ${p.reinstateBy} pour le rétablir, sinon la commande est remboursée.` }),
+    en: (p) => ({ title: `Link lost or altered for ${p.client}`, body: `The link "${p.anchor}" no longer passes its check: ${p.reason} A claim is open: the publisher has until ${p.reinstateBy} to reinstate it, or the order is refunded.` }),
+  },
+  claim_reinstated: {
+    fr: (p) => ({ title: `Lien rétabli pour ${p.client}`, body: `Le lien « ${p.anchor} » passe de nouveau le contrôle : la réclamation est close.` }),
+    en: (p) => ({ title: `Link reinstated for ${p.client}`, body: `The link "${p.anchor}" passes its check again: the claim is closed.` }),
+  },
+  claim_refunded: {
+    fr: (p) => ({ title: `Remboursement de ${p.amountCents} pour ${p.client}`, body: `Le lien « ${p.anchor} » n'a pas été rétabli : ${p.amountCents} reviennent au portefeuille de ${p.client}.` }),
+    en: (p) => ({ title: `Refund of ${p.amountCents} for ${p.client}`, body: `The link "${p.anchor}" was not reinstated: ${p.amountCents} go back to ${p.client}'s wallet.` }),
+  },
+  claim_dismissed: {
+    fr: (p) => ({ title: `Réclamation classée pour ${p.client}`, body: `Le support a classé sans suite la réclamation sur le lien « ${p.anchor} » : ${p.reason}` }),
+    en: (p) => ({ title: `Claim dismissed for ${p.client}`, body: `Support dismissed the claim on the link "${p.anchor}": ${p.reason}` }),
+  },
+  publisher_claim_opened: {
+    fr: (p) => ({ title: `Lien à rétablir sur ${p.site}`, body: `Le lien « ${p.anchor} » ne passe plus le contrôle : ${p.reason} Rétablissez-le avant le ${p.reinstateBy}, puis demandez une nouvelle vérification ; sinon l'acheteur est remboursé sur vos gains.` }),
+    en: (p) => ({ title: `Link to reinstate on ${p.site}`, body: `The link "${p.anchor}" no longer passes its check: ${p.reason} Reinstate it before ${p.reinstateBy}, then ask for a new check; otherwise the buyer is refunded from your earnings.` }),
+  },
+  publisher_claim_reinstated: {
+    fr: (p) => ({ title: `Lien rétabli sur ${p.site}`, body: `Le lien « ${p.anchor} » passe de nouveau le contrôle : la réclamation est close.` }),
+    en: (p) => ({ title: `Link reinstated on ${p.site}`, body: `The link "${p.anchor}" passes its check again: the claim is closed.` }),
+  },
+  publisher_claim_refunded: {
+    fr: (p) => ({ title: `Commande remboursée sur ${p.site}`, body: `Le lien « ${p.anchor} » n'a pas été rétabli : l'acheteur est remboursé de ${p.amountCents}.${p.debtCents && p.debtCents !== euros('fr', 0) ? ` ${p.debtCents} restent dus : vos prochains gains les rembourseront d'abord.` : ''}` }),
+    en: (p) => ({ title: `Order refunded on ${p.site}`, body: `The link "${p.anchor}" was not reinstated: the buyer is refunded ${p.amountCents}.${p.debtCents && p.debtCents !== euros('en', 0) ? ` ${p.debtCents} remain owed: your next earnings repay them first.` : ''}` }),
+  },
+  publisher_claim_dismissed: {
+    fr: (p) => ({ title: `Réclamation classée sur ${p.site}`, body: `Le support a classé sans suite la réclamation sur le lien « ${p.anchor} » : ${p.reason}` }),
+    en: (p) => ({ title: `Claim dismissed on ${p.site}`, body: `Support dismissed the claim on the link "${p.anchor}": ${p.reason}` }),
   },
   check_failed: {
     fr: (p) => ({ title: `Vérification échouée pour ${p.client}`, body: `Le lien « ${p.anchor} » n'a pas passé la vérification : ${p.reason}` }),

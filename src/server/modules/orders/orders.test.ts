@@ -246,8 +246,8 @@ describe('lifecycle', () => {
     expect(off.status).toBe(422);
     expect(off.body.error.field).toBe('liveUrl');
 
-    pages.set('/blog/pain-nofollow', { html: '<p>Voir <a rel="nofollow" href="https://boulangerie-test.fr/pain-au-levain">pain au levain bio</a></p>' });
-    await offer.publisher.post(`/api/publisher/orders/${o.body.id}/placed`, { liveUrl: `${origin}/blog/pain-nofollow` });
+    pages.set('/blog/pain', { html: '<p>Voir <a rel="nofollow" href="https://boulangerie-test.fr/pain-au-levain">pain au levain bio</a></p>' });
+    await offer.publisher.post(`/api/publisher/orders/${o.body.id}/placed`, { liveUrl: `${origin}/blog/pain` });
     await runBackgroundWork(ctx());
     const failed = await fx.agency.get(`/api/orders/${o.body.id}`);
     expect(failed.body.status).toBe('link_placed');

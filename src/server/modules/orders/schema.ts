@@ -73,12 +73,63 @@ export const ZOrderSummary = z.object({
   acceptBy: z.string(),
 });
 
+/** What a check of a live URL concluded (links/verify.ts). */
+export const ZCheckOutcome = z.enum([
+  'ok',
+  'link_missing',
+  'anchor_changed',
+  'rel_changed',
+  'noindex',
+  'canonical_elsewhere',
+  'redirected_off_site',
+  'http_error',
+  'unreachable',
+]);
+export const ZClaimStatus = z.enum(['open', 'reinstated', 'refunded', 'dismissed']);
+
+/** A claim on a lost or altered link (the links feature fills it; it shows on orders' pages too). */
+export const ZClaim = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  status: ZClaimStatus,
+  outcome: ZCheckOutcome,
+  rule: z.string().nullable(),
+  message: z.string(),
+  openedAt: z.string(),
+  reinstateBy: z.string(),
+  closedAt: z.string().nullable(),
+  settleReason: z.string().nullable(),
+  refundedCents: z.number().int(),
+  debtCents: z.number().int(),
+  priceCents: z.number().int(),
+  anchor: z.string(),
+  targetUrl: z.string(),
+  liveUrl: z.string().nullable(),
+  domain: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+});
+
+/** The monitoring of a verified link during its guarantee. */
+export const ZMonitoring = z.object({
+  nextCheckAt: z.string().nullable(),
+  lastCheckedAt: z.string().nullable(),
+  lastOutcome: ZCheckOutcome.nullable(),
+  endedAt: z.string().nullable(),
+});
+
 export const ZOrder = ZOrderSummary.extend({
   brief: z.string().nullable(),
   theme: z.string(),
   siteKind: z.string(),
   verifiedAt: z.string().nullable(),
   payableAt: z.string().nullable(),
+  guaranteeMonths: z.number().int().nullable(),
+  guaranteeEndsAt: z.string().nullable(),
+  lostAt: z.string().nullable(),
+  refundedCents: z.number().int(),
+  monitoring: ZMonitoring.nullable(),
+  claim: ZClaim.nullable(),
   lastCheck: z.object({ ok: z.boolean(), rule: z.string().nullable(), message: z.string(), at: z.string() }).nullable(),
   history: z.array(z.object({ status: z.string(), at: z.string(), personId: z.string().nullable(), personName: z.string().nullable(), note: z.string().nullable() })),
 });
@@ -117,6 +168,8 @@ export const ZPublisherOrder = z.object({
   acceptBy: z.string(),
   createdAt: z.string(),
   lastCheck: z.object({ ok: z.boolean(), rule: z.string().nullable(), message: z.string(), at: z.string() }).nullable(),
+  guaranteeEndsAt: z.string().nullable(),
+  claim: ZClaim.nullable(),
 });
 
 export const ZClientOverview = z.object({

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
-import type { Language, OrderStatus } from '../../db/types.js';
+import type { OrderStatus } from '../../db/types.js';
 import { AppError, forbidden, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { todayInParis } from '../../http/dates.js';
 import { cursorPart, decodeCursor, encodeCursor, pageOf } from '../../http/pagination.js';
 import { recordAudit } from '../audit/service.js';
-import { accountName, accountParentId, audienceOf, clientIdsOf, findAccountById, findReachableAccount, inSubtree } from '../accounts/service.js';
-import { notify, type NotificationKind, type NotificationParams } from '../notifications/service.js';
+import { accountName, accountParentId, clientIdsOf, findAccountById, findReachableAccount, inSubtree } from '../accounts/service.js';
+import { tellBuyer, tellPublisher } from './notices.js';
 import { formatEuros as euros } from '../../http/money.js';
 import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
 import { articleUrl, offerForOrder, siteDomain, siteOf } from '../catalog/service.js';
-import { availableOf, captureHold, holdCredits, lowBalanceAfterDebit, notifyLowBalance, releaseHold, transferCredits } from '../ledger/service.js';
+import { availableOf, holdCredits, payPublisherEarning, lowBalanceAfterDebit, notifyLowBalance, releaseHold, transferCredits } from '../ledger/service.js';
 import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { committedStatuses, mayMove, orderPolicy } from './policy.js';
 import {
@@ -28,60 +28,23 @@ import {
   type OrderScope,
 } from './queries.js';
 
+export {
+  findOrderToCheck,
+  findPublisherOrderToCheck,
+  findReadableOrder,
+  recordVerification,
+  refundOrder,
+  setLastCheck,
+  type CheckSummary,
+  type OrderToCheck,
+  type Refund,
+} from './checks.js';
+export { PUBLISHER_ORDERS_PAGE, tellBuyer, tellPublisher } from './notices.js';
+
 /** The job kind the links feature runs to check a live URL (it owns verification; orders only ask). */
 export const VERIFY_JOB = 'links.verify_order';
 
 const who = (actor: Actor) => ({ personId: actor.person.id, actingAccountId: actor.account.id });
-
-// ---------------------------------------------------------------------------------------------
-// Who is told what happens to an order (in the transaction of the change)
-
-type OrderForNotice = { id: string; site_id: string; client_id: string; publisher_id: string; anchor: string };
-
-/** The page where the publisher handles its received orders (accepts, refuses, gives the live URL). */
-export const PUBLISHER_ORDERS_PAGE = '/editeur/commandes';
-
-/** Tells the publisher of `order` (and anyone above its account) about it. */
-async function tellPublisher(tx: Tx, ctx: Ctx, order: OrderForNotice, kind: NotificationKind, params: NotificationParams = {}) {
-  const site = await siteOf(tx, order.site_id);
-  await notify(tx, ctx, {
-    kind,
-    params: { site: site.domain, anchor: order.anchor, ...params },
-    link: PUBLISHER_ORDERS_PAGE,
-    object: { type: 'order', id: order.id },
-    recipients: await audienceOf(tx, order.publisher_id),
-  });
-}
-
-/**
- * Tells the buyer side of `order`: the client, its person in charge and those above. `localized`
- * gives params whose text depends on the recipient's language (each is told in its own).
- */
-async function tellBuyer(
-  tx: Tx,
-  ctx: Ctx,
-  order: OrderForNotice,
-  kind: NotificationKind,
-  params: NotificationParams = {},
-  localized?: (lang: Language) => NotificationParams,
-) {
-  const client = await findAccountById(tx, order.client_id);
-  const recipients = await audienceOf(tx, order.client_id);
-  const groups = new Map<Language | null, typeof recipients>();
-  for (const r of recipients) {
-    const key = localized ? r.language : null;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  for (const [lang, group] of groups) {
-    await notify(tx, ctx, {
-      kind,
-      params: { client: client?.name ?? '', anchor: order.anchor, ...params, ...(lang && localized ? localized(lang) : {}) },
-      link: `/commandes/${order.id}`,
-      object: { type: 'order', id: order.id },
-      recipients: group,
-    });
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Projects and campaigns
@@ -411,6 +374,62 @@ export async function* iterateOrders(actor: Actor, view: OrderViewFilters, ctx: 
 
 type CheckRecord = { ok: boolean; rule: string | null; message: string; at: string };
 
+/**
+ * What features below orders add to an order's page and to the publisher's list (links: the
+ * monitoring state and the claim). They register when the app is built (app.ts), as orders cannot
+ * call them.
+ */
+export type OrderDetailExtra = (db: Tx, actor: Actor, orderIds: string[]) => Promise<Map<string, Record<string, unknown>>>;
+const detailExtras = new Set<OrderDetailExtra>();
+export function extendOrderDetail(extra: OrderDetailExtra): void {
+  detailExtras.add(extra);
+}
+
+async function extrasOf(db: Tx, actor: Actor, orderIds: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const merged = new Map<string, Record<string, unknown>>(orderIds.map((id) => [id, {}]));
+  if (orderIds.length === 0) return merged;
+  for (const extra of detailExtras) {
+    for (const [id, fields] of await extra(db, actor, orderIds)) Object.assign(merged.get(id) ?? {}, fields);
+  }
+  return merged;
+}
+
+/** The facts of some orders another feature shows beside its own rows (a claims list). */
+export async function orderFactsOf(db: Tx, ids: string[]) {
+  type Facts = { priceCents: number; refundedCents: number; anchor: string; targetUrl: string; liveUrl: string | null; domain: string; siteId: string; status: OrderStatus };
+  if (ids.length === 0) return new Map<string, Facts>();
+  const rows = await db
+    .selectFrom('orders as o')
+    .select([
+      'o.id',
+      'o.status',
+      'o.site_id',
+      sql<string>`o.price_cents::int8`.as('price_cents'),
+      sql<string>`o.refunded_cents::int8`.as('refunded_cents'),
+      'o.anchor',
+      'o.target_url',
+      'o.live_url',
+      siteDomain(sql.ref('o.site_id')).as('domain'),
+    ])
+    .where('o.id', 'in', ids)
+    .execute();
+  return new Map<string, Facts>(
+    rows.map((r) => [
+      r.id,
+      {
+        priceCents: Number(r.price_cents),
+        refundedCents: Number(r.refunded_cents),
+        anchor: r.anchor,
+        targetUrl: r.target_url,
+        liveUrl: r.live_url,
+        domain: r.domain,
+        siteId: r.site_id,
+        status: r.status,
+      },
+    ]),
+  );
+}
+
 /** An order as the buyer side sees it (the client and everyone above it, or support), with its history. */
 export async function getOrder(actor: Actor, id: string, ctx: Ctx) {
   const order = await ctx.db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
@@ -426,8 +445,15 @@ export async function getOrder(actor: Actor, id: string, ctx: Ctx) {
     siteKind: site.site_kind,
     verifiedAt: order.verified_at ? new Date(order.verified_at).toISOString() : null,
     payableAt: order.payable_at ? new Date(order.payable_at).toISOString() : null,
+    guaranteeMonths: order.guarantee_months,
+    guaranteeEndsAt: order.guarantee_ends_at ? new Date(order.guarantee_ends_at).toISOString() : null,
+    lostAt: order.lost_at ? new Date(order.lost_at).toISOString() : null,
+    refundedCents: Number(order.refunded_cents),
     lastCheck: check ? { ok: check.ok, rule: check.rule, message: check.messages?.[actor.lang] ?? check.message, at: check.at } : null,
     history: await listOrderEvents(ctx.db, id),
+    monitoring: null,
+    claim: null,
+    ...(await extrasOf(ctx.db, actor, [id])).get(id),
   };
 }
 
@@ -486,6 +512,7 @@ export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatu
       'o.accept_by',
       'o.created_at',
       'o.last_check',
+      'o.guarantee_ends_at',
       sql<string>`o.created_at::text`.as('sort_key'),
     ])
     .where('o.publisher_id', '=', actor.account.id)
@@ -498,6 +525,7 @@ export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatu
     .limit(f.limit + 1)
     .execute();
   const page = rows.slice(0, f.limit);
+  const extras = await extrasOf(ctx.db, actor, page.map((r) => r.id));
   return {
     items: page.map((r) => {
       const price = Number(r.price_cents);
@@ -518,6 +546,9 @@ export async function listPublisherOrders(actor: Actor, f: { status?: OrderStatu
         acceptBy: new Date(r.accept_by).toISOString(),
         createdAt: new Date(r.created_at).toISOString(),
         lastCheck: check ? { ok: check.ok, rule: check.rule, message: check.messages?.[actor.lang] ?? check.message, at: check.at } : null,
+        guaranteeEndsAt: r.guarantee_ends_at ? new Date(r.guarantee_ends_at).toISOString() : null,
+        claim: null,
+        ...extras.get(r.id),
       };
     }),
     nextCursor: rows.length > f.limit ? encodeCursor([page[page.length - 1].sort_key, page[page.length - 1].id]) : null,
@@ -574,47 +605,17 @@ export async function submitLiveUrl(actor: Actor, id: string, liveUrl: string, c
   });
 }
 
-/** What the crawler needs to check an order's live URL, if the order still waits for a check. */
-export async function findOrderToVerify(orderId: string, liveUrl: string, ctx: Ctx) {
-  const order = await ctx.db
-    .selectFrom('orders')
-    .select(['id', 'target_url', 'anchor', 'status', 'live_url'])
-    .where('id', '=', orderId)
-    .executeTakeFirst();
-  if (!order || order.status !== 'link_placed' || order.live_url !== liveUrl) return null;
-  return { liveUrl, targetUrl: order.target_url, anchor: order.anchor };
-}
-
-export type VerificationOutcome = { ok: boolean; rule: string | null; messages: { fr: string; en: string } };
-
 /**
- * Records what the crawler found for a live URL. Verified: the hold is captured (the client pays)
- * and the control period starts. Failed: the order stays `link_placed`, the failed rule is shown,
- * and the publisher can fix the page and submit again.
+ * While a claim is open the publisher is not paid: the payout waits at least until the claim's
+ * deadline (the claims sweep runs before the payouts, see jobs/handlers.ts).
  */
-export async function recordVerification(orderId: string, liveUrl: string, outcome: VerificationOutcome, ctx: Ctx): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
-    const order = await lockOrder(tx, orderId);
-    if (!order || order.status !== 'link_placed' || order.live_url !== liveUrl) return;
-    const at = new Date();
-    const check = { ok: outcome.ok, rule: outcome.rule, message: outcome.messages.fr, messages: outcome.messages, at: at.toISOString() };
-    const platform = { personId: PLATFORM_ACTOR.person.id, actingAccountId: null };
-    if (!outcome.ok) {
-      await tx.updateTable('orders').set({ last_check: JSON.stringify(check) }).where('id', '=', orderId).execute();
-      await addOrderEvent(tx, orderId, 'verification_failed', platform, outcome.messages.fr);
-      // Which rule failed, in each recipient's language (French when the rule has no translation).
-      await tellBuyer(tx, ctx, order, 'check_failed', {}, (lang) => ({ reason: outcome.messages[lang] ?? outcome.messages.fr }));
-      return;
-    }
-    await captureHold(tx, PLATFORM_ACTOR, { holdId: order.hold_id!, memo: `order:${orderId}` });
-    await tx
-      .updateTable('orders')
-      .set({ status: 'verified', verified_at: at, payable_at: new Date(at.getTime() + ctx.config.controlMs), last_check: JSON.stringify(check) })
-      .where('id', '=', orderId)
-      .execute();
-    await addOrderEvent(tx, orderId, 'verified', platform);
-    await tellBuyer(tx, ctx, order, 'order_verified');
-  });
+export async function deferPayout(tx: Tx, orderId: string, until: Date): Promise<void> {
+  await tx
+    .updateTable('orders')
+    .set({ payable_at: sql`greatest(payable_at, ${until}::timestamptz)` })
+    .where('id', '=', orderId)
+    .where('status', '=', 'verified')
+    .execute();
 }
 
 /** Orders the publisher let wait past the acceptance delay expire, and their holds go back. */
@@ -678,12 +679,16 @@ export async function remindPendingOrders(ctx: Ctx, now = new Date()): Promise<n
   });
 }
 
-/** After the control period the publisher is paid (price minus commission) and the order completes. */
+/**
+ * After the control period the publisher is paid (what is left of the price after any partial
+ * refund, minus the commission on it; its debts from earlier refunds are repaid first) and the
+ * order completes.
+ */
 export async function completePayableOrders(ctx: Ctx, now = new Date()): Promise<number> {
   return ctx.db.transaction().execute(async (tx) => {
     const due = await tx
       .selectFrom('orders')
-      .select(['id', 'price_cents', 'commission_bp', 'publisher_id'])
+      .select(['id', 'price_cents', 'refunded_cents', 'commission_bp', 'publisher_id'])
       .where('status', '=', 'verified')
       .where('payable_at', '<=', now)
       .limit(500)
@@ -691,16 +696,10 @@ export async function completePayableOrders(ctx: Ctx, now = new Date()): Promise
       .skipLocked()
       .execute();
     for (const order of due) {
-      const price = Number(order.price_cents);
+      const price = Number(order.price_cents) - Number(order.refunded_cents);
       const commission = Math.round((price * order.commission_bp) / 10_000);
       if (price - commission > 0) {
-        await transferCredits(tx, PLATFORM_ACTOR, {
-          fromAccountId: SYSTEM_ACCOUNTS.orders,
-          toAccountId: order.publisher_id,
-          amountCents: price - commission,
-          kind: 'publisher_earning',
-          memo: `order:${order.id}`,
-        });
+        await payPublisherEarning(tx, PLATFORM_ACTOR, { publisherId: order.publisher_id, amountCents: price - commission, memo: `order:${order.id}` });
       }
       if (commission > 0) {
         await transferCredits(tx, PLATFORM_ACTOR, {

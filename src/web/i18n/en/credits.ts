@@ -21,6 +21,8 @@ const credits: typeof fr = {
     order_capture: 'Order paid',
     publisher_earning: 'Publisher earning',
     commission: 'Commission',
+    claim_refund: 'Refund (claim)',
+    debt_repayment: 'Debt repayment',
   },
   statuses: {
     awaiting_payment: 'Awaiting payment',

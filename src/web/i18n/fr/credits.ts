@@ -21,6 +21,8 @@ const credits = {
     order_capture: 'Commande réglée',
     publisher_earning: 'Gain éditeur',
     commission: 'Commission',
+    claim_refund: 'Remboursement (réclamation)',
+    debt_repayment: 'Remboursement de créance',
   },
   statuses: {
     awaiting_payment: 'En attente de paiement',
