@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { Alert, Badge, Button, Card, Collapse, DataList, Group, Stack, Text, Timeline, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { claimEndpoints, claimKeys, type Claim, type LinkCheck, type MonitoredOrder } from '../../api/claims';
+import { claimEndpoints, claimKeys, type Claim, type LinkCheck } from '../../api/claims';
+import type { Order } from '../../api/marketplace';
 import { EvidencePanel, OutcomeBadge, outcomeLabel, useNarrow } from '../../components/claims';
 import { formatDate, formatDateTime, formatEuros } from '../../components/format';
 import { QueryStatus } from '../../components/QueryStatus';
@@ -99,7 +100,7 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 }
 
 /** The guarantee bought with the order, and where its monitoring stands. */
-export function MonitoringFacts({ order }: { order: MonitoredOrder }) {
+export function MonitoringFacts({ order }: { order: Order }) {
   const { t } = useTranslation();
   const m = order.monitoring;
   // The months are those of the site when the order was placed (null: the platform's default, said by its end date).

@@ -19,7 +19,6 @@ import { useTranslation } from 'react-i18next';
 import { SYSTEM_ACCOUNTS } from '../../../server/modules/ledger/system';
 import { queryClient, useSession } from '../../api/queries';
 import { marketKeys, marketplace, type Order } from '../../api/marketplace';
-import type { MonitoredOrder } from '../../api/claims';
 import { formatDateTime, formatEuros } from '../../components/format';
 import { kindLabel, LastCheck, newIdempotencyKey, numeric, OrderStatusBadge, statusColors, statusLabel, themeLabel } from '../../components/market';
 import { notifyError, notifySuccess } from '../../components/serverErrors';
@@ -53,13 +52,13 @@ export function OrderPage() {
       {order.isPending || order.error ? (
         <QueryStatus query={order} />
       ) : (
-        <OrderView order={order.data as MonitoredOrder} />
+        <OrderView order={order.data} />
       )}
     </Stack>
   );
 }
 
-function OrderView({ order }: { order: MonitoredOrder }) {
+function OrderView({ order }: { order: Order }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const buyer = useSession().account.role !== 'support';

@@ -5,7 +5,7 @@ import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type OrderStatus, type PublisherOrder } from '../../api/marketplace';
-import { claimEndpoints, type MonitoredPublisherOrder } from '../../api/claims';
+import { claimEndpoints } from '../../api/claims';
 import { formatDate, formatDateTime, formatEuros } from '../../components/format';
 import { LastCheck, numeric, OrderStatusBadge, useStatusOptions } from '../../components/market';
 import { outcomeLabel } from '../../components/claims';
@@ -51,7 +51,7 @@ export function ReceivedOrders() {
     },
     onError: notifyError,
   });
-  const items = (orders.data?.pages.flatMap((p) => p.items) ?? []) as MonitoredPublisherOrder[];
+  const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <Card withBorder radius="md" padding="lg">
