@@ -751,7 +751,7 @@ async function snapshotOf(env: TestEnv, agencyId: string, accountIds: string[]) 
   // (on PostgreSQL the files share the database), and its lines only produce errors anyway.
   const sites = await db
     .selectFrom('sites')
-    .select(['id', 'publisher_id', 'domain', 'theme', 'site_kind', 'status', 'reviewed_by'])
+    .select(['id', 'publisher_id', 'domain', 'theme', 'site_kind', 'status', 'reviewed_by', 'guarantee_months'])
     .where('publisher_id', 'in', ids)
     .orderBy('id')
     .execute();

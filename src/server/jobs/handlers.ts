@@ -1,7 +1,7 @@
 import type { Ctx } from '../http/actor.js';
 import { giveUpImport, IMPORT_JOB, runImport } from '../modules/catalog/service.js';
 import { refundOverdueClaims, runMonitoring, verifyOrderLink } from '../modules/links/service.js';
-import { completePayableOrders, expireOverdueOrders, remindPendingOrders, VERIFY_JOB } from '../modules/orders/service.js';
+import { completePayableOrders, expireOverdueOrders, refreshReliabilityIfDue, remindPendingOrders, VERIFY_JOB } from '../modules/orders/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
 import { deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
@@ -12,8 +12,12 @@ export const jobHandlers: JobHandlers = {
   [VERIFY_JOB]: verifyOrderLink,
 };
 
-/** One pass of the queued jobs and the time-based sweeps (not the monitoring checks). */
-export async function runSweeps(ctx: Ctx): Promise<void> {
+/**
+ * One pass of the queued jobs and the time-based sweeps (not the monitoring checks). `force` runs
+ * the throttled ones (housekeeping, the publishers' reliability) even if they ran less than ten
+ * minutes ago in this process (tests).
+ */
+export async function runSweeps(ctx: Ctx, options: { force?: boolean } = {}): Promise<void> {
   await runDueJobs(ctx, jobHandlers);
   await remindPendingOrders(ctx);
   await expireOverdueOrders(ctx);
@@ -22,13 +26,14 @@ export async function runSweeps(ctx: Ctx): Promise<void> {
   await completePayableOrders(ctx);
   await runDigests(ctx);
   if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);
-  await runHousekeeping(ctx);
+  await refreshReliabilityIfDue(ctx, { force: options.force });
+  await runHousekeeping(ctx, { force: options.force });
 }
 
 /** One pass of everything the platform does by itself, monitoring checks included (tests and scripts call it). */
-export async function runBackgroundWork(ctx: Ctx): Promise<void> {
+export async function runBackgroundWork(ctx: Ctx, options: { force?: boolean } = {}): Promise<void> {
   await runMonitoring(ctx);
-  await runSweeps(ctx);
+  await runSweeps(ctx, options);
 }
 
 /**
@@ -38,7 +43,7 @@ export async function runBackgroundWork(ctx: Ctx): Promise<void> {
  */
 export function startBackgroundWorker(ctx: Ctx, onError: (e: unknown) => void, everyMs = 1_000): () => Promise<void> {
   let stopped = false;
-  const passes = [runSweeps, (c: Ctx) => runMonitoring(c).then(() => undefined)];
+  const passes = [(c: Ctx) => runSweeps(c), (c: Ctx) => runMonitoring(c).then(() => undefined)];
   const running: (Promise<void> | null)[] = passes.map(() => null);
   const timer = setInterval(() => {
     if (stopped) return;

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackgroundWork } from '../../jobs/handlers.js';
 import { makeAgency, makeOffer, signUp, startTestEnv, supportClient, type TestEnv } from '../../testing/harness.js';
+import { PLATFORM_ACTOR } from '../ledger/system.js';
+import { searchOffers } from './service.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -47,6 +50,98 @@ describe('sites', () => {
     expect((await other.client.post(`/api/publisher/sites/${offer.siteId}/articles`, { url: `${offer.url}-2`, keywords: [{ keyword: 'x', position: 1, volume: 1 }] })).status).toBe(404);
     await fx.agency.post('/api/act-as', { accountId: fx.ids.Manon });
     expect((await fx.agency.post('/api/publisher/sites', { domain: 'manager-site.fr', theme: 'finance', siteKind: 'generalist', language: 'fr' })).status).toBe(403);
+  });
+});
+
+describe('the guarantee of a site', () => {
+  const site = (tag: string, extra: Record<string, unknown> = {}) => ({ domain: `${tag}.fr`, theme: 'finance', siteKind: 'thematic', language: 'fr', ...extra });
+
+  it('is chosen by the publisher among 3, 6, 12, 24 or 36 months; anything else is refused naming the field, in French and in English', async () => {
+    const { client } = await signUp(env, 'publisher');
+    const tag = `garantie-${Date.now().toString(36)}`;
+    for (const bad of [7, 0, -12, 12.5, '12', 'douze', true]) {
+      const res = await client.post('/api/publisher/sites', site(`${tag}-bad`, { guaranteeMonths: bad }));
+      expect(res.status, String(bad)).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'validation_failed', field: 'guaranteeMonths' });
+      expect(res.body.error.message).toBe('guaranteeMonths : La garantie est de 3, 6, 12, 24 ou 36 mois');
+    }
+    client.lang = 'en';
+    const en = await client.post('/api/publisher/sites', site(`${tag}-bad`, { guaranteeMonths: 48 }));
+    expect(en.body.error.message).toBe('guaranteeMonths: The guarantee is 3, 6, 12, 24 or 36 months');
+    client.lang = 'fr';
+    expect((await client.get('/api/publisher/sites')).body.items).toEqual([]);
+
+    const chosen = await client.post('/api/publisher/sites', site(`${tag}-24`, { guaranteeMonths: 24 }));
+    expect(chosen.status).toBe(201);
+    expect(chosen.body).toMatchObject({ guaranteeMonths: 24, effectiveGuaranteeMonths: 24 });
+    const byDefault = await client.post('/api/publisher/sites', site(`${tag}-defaut`));
+    expect(byDefault.body).toMatchObject({ guaranteeMonths: null, effectiveGuaranteeMonths: 12 });
+    const list = (await client.get('/api/publisher/sites')).body.items;
+    expect(list.map((s: any) => [s.domain, s.guaranteeMonths, s.effectiveGuaranteeMonths])).toEqual([
+      [`${tag}-defaut.fr`, null, 12],
+      [`${tag}-24.fr`, 24, 24],
+    ]);
+    expect((await client.get(`/api/publisher/sites/${chosen.body.id}`)).body).toMatchObject({ guaranteeMonths: 24, effectiveGuaranteeMonths: 24 });
+  });
+
+  it('is changed by its publisher only (404 for another publisher and for support), audited, and back to the default with null', async () => {
+    const { client, account } = await signUp(env, 'publisher');
+    const created = await client.post('/api/publisher/sites', site(`modif-${Date.now().toString(36)}`));
+    const id = created.body.id;
+    const changed = await client.patch(`/api/publisher/sites/${id}`, { guaranteeMonths: 36 });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ id, guaranteeMonths: 36, effectiveGuaranteeMonths: 36, status: 'pending_review' });
+    const bad = await client.patch(`/api/publisher/sites/${id}`, { guaranteeMonths: 18 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ field: 'guaranteeMonths', message: 'guaranteeMonths : La garantie est de 3, 6, 12, 24 ou 36 mois' });
+    const missing = await client.patch(`/api/publisher/sites/${id}`, {});
+    expect(missing.body.error.field).toBe('guaranteeMonths');
+
+    const other = await signUp(env, 'publisher');
+    expect((await other.client.patch(`/api/publisher/sites/${id}`, { guaranteeMonths: 3 })).status).toBe(404);
+    const support = await supportClient(env);
+    expect((await support.get(`/api/publisher/sites/${id}`)).status).toBe(200);
+    expect((await support.patch(`/api/publisher/sites/${id}`, { guaranteeMonths: 3 })).status).toBe(404);
+    expect((await client.patch(`/api/publisher/sites/${randomUUID()}`, { guaranteeMonths: 3 })).status).toBe(404);
+    expect((await client.get(`/api/publisher/sites/${id}`)).body.guaranteeMonths).toBe(36);
+
+    const reset = await client.patch(`/api/publisher/sites/${id}`, { guaranteeMonths: null });
+    expect(reset.body).toMatchObject({ guaranteeMonths: null, effectiveGuaranteeMonths: 12 });
+    // the same value again changes nothing and records nothing
+    await client.patch(`/api/publisher/sites/${id}`, { guaranteeMonths: null });
+    const audit = await env.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'person_id', 'details'])
+      .where('target_id', '=', id)
+      .where('action', '=', 'site.guarantee')
+      .orderBy('id')
+      .execute();
+    expect(audit).toEqual([
+      { action: 'site.guarantee', person_id: account.id, details: { from: null, to: 36 } },
+      { action: 'site.guarantee', person_id: account.id, details: { from: 36, to: null } },
+    ]);
+  });
+
+  it('shows in the catalog: the site’s own, else the platform default when it is in months', async () => {
+    const tag = `garcat${Date.now().toString(36)}`;
+    const own = await makeOffer(env, { keywords: [{ keyword: `${tag} propre`, position: 2, volume: 500 }] });
+    expect((await own.publisher.patch(`/api/publisher/sites/${own.siteId}`, { guaranteeMonths: 6 })).status).toBe(200);
+    const byDefault = await makeOffer(env, { keywords: [{ keyword: `${tag} defaut`, position: 3, volume: 400 }] });
+    const { client } = await signUp(env);
+    const offers = (await client.get(`/api/catalog/offers?keyword=${tag}`)).body.items;
+    expect(offers.map((o: any) => [o.offerId, o.guaranteeMonths])).toEqual([
+      [own.offerId, 6],
+      [byDefault.offerId, 12],
+    ]);
+    expect((await client.get(`/api/catalog/offers/${own.offerId}`)).body.guaranteeMonths).toBe(6);
+    expect((await client.get(`/api/catalog/offers/${byDefault.offerId}`)).body.guaranteeMonths).toBe(12);
+    // A default written in seconds or days (MAILLON_DEFAULT_GUARANTEE=30s in a test) is no number of months.
+    const shortDefault = { db: env.database.db, config: { ...env.config, defaultGuarantee: { ms: 30_000 } } };
+    const search = await searchOffers(PLATFORM_ACTOR, { keyword: tag, sort: 'relevance', limit: 50 }, shortDefault);
+    expect(search.items.map((o) => [o.offerId, o.guaranteeMonths])).toEqual([
+      [own.offerId, 6],
+      [byDefault.offerId, null],
+    ]);
   });
 });
 
@@ -112,6 +207,8 @@ describe('catalog search', () => {
       theme: 'voyage',
       language: 'fr',
       priceCents: offer.priceCents,
+      guaranteeMonths: 12,
+      reliability: null,
     });
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(offer.domain);

@@ -175,13 +175,88 @@ export type Offer = {
   theme: string;
   language: string;
   priceCents: number;
+  guaranteeMonths: number | null;
+  reliability: Reliability | null;
 };
+
+export type Reliability = {
+  linksPlaced: number;
+  linksLost: number;
+  lostRate: number | null;
+  avgLifetimeDays: number | null;
+  acceptanceRate: number | null;
+  medianDaysToPlacement: number | null;
+};
+
+/** One publisher's figures as computed from its orders (orders/reliability.ts computes them, catalog stores them). */
+export type ReliabilityRow = {
+  publisherId: string;
+  linksPlaced: number;
+  linksLost: number;
+  avgLifetimeDays: number | null;
+  acceptanceRate: number | null;
+  medianDaysToPlacement: number | null;
+};
+
+type ReliabilityColumns = {
+  links_placed: number | string | null;
+  links_lost: number | string | null;
+  avg_lifetime_days: number | string | null;
+  acceptance_rate: number | string | null;
+  median_days_to_placement: number | string | null;
+};
+
+const rounded = (v: number | string | null, digits: number) => (v === null ? null : Math.round(Number(v) * 10 ** digits) / 10 ** digits);
+
+/** The figures shown of a publisher (null when it has no row: no order yet). */
+export function toReliability(r: ReliabilityColumns): Reliability | null {
+  if (r.links_placed === null || r.links_lost === null) return null;
+  const placed = Number(r.links_placed);
+  const lost = Number(r.links_lost);
+  return {
+    linksPlaced: placed,
+    linksLost: lost,
+    lostRate: placed === 0 ? null : rounded(lost / placed, 4),
+    avgLifetimeDays: rounded(r.avg_lifetime_days, 2),
+    acceptanceRate: rounded(r.acceptance_rate, 4),
+    medianDaysToPlacement: rounded(r.median_days_to_placement, 2),
+  };
+}
+
+/**
+ * Stores the publishers' figures: one upsert of array parameters (unnest) whatever their number.
+ * Publishers absent from `rows` keep their row.
+ */
+export async function upsertReliability(db: Tx, rows: ReliabilityRow[], now: Date): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await sql`
+    insert into publisher_reliability (publisher_id, links_placed, links_lost, avg_lifetime_days, acceptance_rate, median_days_to_placement, refreshed_at)
+    select p, placed, lost, lifetime, acceptance, median, ${now}::timestamptz
+    from unnest(${rows.map((r) => r.publisherId)}::uuid[], ${rows.map((r) => r.linksPlaced)}::int[], ${rows.map((r) => r.linksLost)}::int[],
+      ${rows.map((r) => r.avgLifetimeDays)}::real[], ${rows.map((r) => r.acceptanceRate)}::real[], ${rows.map((r) => r.medianDaysToPlacement)}::real[])
+      as t(p, placed, lost, lifetime, acceptance, median)
+    on conflict (publisher_id) do update set
+      links_placed = excluded.links_placed, links_lost = excluded.links_lost, avg_lifetime_days = excluded.avg_lifetime_days,
+      acceptance_rate = excluded.acceptance_rate, median_days_to_placement = excluded.median_days_to_placement,
+      refreshed_at = excluded.refreshed_at`.execute(db);
+  return Number(result.numAffectedRows ?? rows.length);
+}
+
+/** A publisher's stored figures, or null. */
+export async function reliabilityOf(db: Tx, publisherId: string): Promise<Reliability | null> {
+  const row = await db.selectFrom('publisher_reliability').selectAll().where('publisher_id', '=', publisherId).executeTakeFirst();
+  return row ? toReliability(row) : null;
+}
 
 /**
  * Searches the approved catalog. With a keyword, one row per matching positioned keyword (its own
  * position and volume); without, one row per article with its best keyword. Never a domain or URL.
  */
-export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items: Offer[]; nextCursor: string | null }> {
+export async function searchOfferRows(
+  db: Tx,
+  f: OfferFilters,
+  defaultGuaranteeMonths: number | null,
+): Promise<{ items: Offer[]; nextCursor: string | null }> {
   const query = f.keyword ? toPrefixQuery(f.keyword) : null;
   if (f.keyword && !query) return { items: [], nextCursor: null };
   const byKeyword = query !== null;
@@ -228,8 +303,11 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
     price_cents: number | string;
     s1: number | string;
     s2: number | string;
-  }>`
-    select m.*, a2.top10_count from (
+    guarantee_months: number | null;
+  } & ReliabilityColumns>`
+    select m.*, a2.top10_count, si.guarantee_months,
+           r.links_placed, r.links_lost, r.avg_lifetime_days, r.acceptance_rate, r.median_days_to_placement
+    from (
       select ${t.id}::text as row_id, ${t.id} as rid, ${t.article} as offer_id, ${t.keyword} as keyword, ${t.position} as position,
              ${t.volume} as volume, ${col('site_kind')} as site_kind, ${col('theme')} as theme, ${col('language')} as language,
              ${t.price} as price_cents, ${sortKey[0][0]} as s1, ${sortKey[1][0]} as s2
@@ -238,6 +316,8 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
       order by ${order}
       limit ${f.limit + 1}
     ) m join articles a2 on a2.id = m.offer_id
+    join sites si on si.id = a2.site_id
+    left join publisher_reliability r on r.publisher_id = si.publisher_id
     order by ${sql.join(sortKey.map(([, d], i) => sql`${sql.ref(`m.s${i + 1}`)} ${sql.raw(d)}`))}, m.rid`.execute(db);
   const page = rows.rows.slice(0, f.limit);
   const last = rows.rows.length > f.limit ? page[page.length - 1] : null;
@@ -252,6 +332,8 @@ export async function searchOfferRows(db: Tx, f: OfferFilters): Promise<{ items:
       theme: r.theme,
       language: r.language,
       priceCents: Number(r.price_cents),
+      guaranteeMonths: r.guarantee_months ?? defaultGuaranteeMonths,
+      reliability: toReliability(r),
     })),
     nextCursor: last ? encodeCursor([Number(last.s1), Number(last.s2), last.row_id]) : null,
   };
@@ -300,6 +382,7 @@ export async function findOffer(db: Tx, offerId: string) {
       's.site_kind',
       's.language',
       's.domain',
+      's.guarantee_months',
     ])
     .where('a.id', '=', offerId)
     .executeTakeFirst();

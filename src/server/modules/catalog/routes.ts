@@ -14,6 +14,7 @@ import {
   ZPriceGrid,
   ZReviewBody,
   ZSite,
+  ZUpdateSiteBody,
 } from './schema.js';
 import * as catalog from './service.js';
 
@@ -33,6 +34,12 @@ export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
 
   app.get('/api/publisher/sites/:id', { schema: { tags, params: ZIdParams, response: { 200: ZSite } } }, async (request) =>
     catalog.getOwnSite(actorOf(request), request.params.id, ctx),
+  );
+
+  app.patch(
+    '/api/publisher/sites/:id',
+    { schema: { tags, params: ZIdParams, body: ZUpdateSiteBody, response: { 200: ZSite } } },
+    async (request) => catalog.updateSite(actorOf(request), request.params.id, request.body, ctx),
   );
 
   app.get(

@@ -9,12 +9,23 @@ export const THEMES = [
 export const ZTheme = z.enum(THEMES);
 export const ZLanguage = z.enum(['fr', 'en', 'es', 'de', 'it', 'nl', 'pt']);
 
+/** The guarantees a publisher may give on its links, in months. */
+export const GUARANTEE_MONTHS = [3, 6, 12, 24, 36] as const;
+export const ZGuaranteeMonths = z.literal(GUARANTEE_MONTHS, {
+  error: 'La garantie est de 3, 6, 12, 24 ou 36 mois / The guarantee is 3, 6, 12, 24 or 36 months',
+});
+
 export const ZCreateSiteBody = z.object({
   domain: z.string().trim().min(3).max(253),
   theme: ZTheme,
   siteKind: ZSiteKind,
   language: ZLanguage,
+  /** absent: the platform default */
+  guaranteeMonths: ZGuaranteeMonths.optional(),
 });
+
+/** What a publisher changes of its site: the guarantee (null: back to the platform default). */
+export const ZUpdateSiteBody = z.object({ guaranteeMonths: ZGuaranteeMonths.nullable() });
 
 export const ZSite = z.object({
   id: z.string(),
@@ -29,6 +40,10 @@ export const ZSite = z.object({
   createdAt: z.string(),
   articleCount: z.number().int(),
   keywordCount: z.number().int(),
+  /** the publisher's choice; null: the platform default */
+  guaranteeMonths: z.number().int().nullable(),
+  /** the guarantee the site's next orders get, in months (null when the platform default is not in months) */
+  effectiveGuaranteeMonths: z.number().int().nullable(),
 });
 
 export const ZKeyword = z.object({
@@ -85,6 +100,22 @@ export const ZOfferQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
+/** The publisher's record, refreshed from its orders' history every few minutes. */
+export const ZReliability = z.object({
+  /** orders that reached verified */
+  linksPlaced: z.number().int(),
+  /** of those, links lost during their guarantee */
+  linksLost: z.number().int(),
+  /** lost over placed; null when none was placed */
+  lostRate: z.number().nullable(),
+  /** average days a placed link stayed up (until lost, or until now) */
+  avgLifetimeDays: z.number().nullable(),
+  /** orders accepted over orders the publisher decided or let expire */
+  acceptanceRate: z.number().nullable(),
+  /** median days from the order to the verified link */
+  medianDaysToPlacement: z.number().nullable(),
+});
+
 export const ZOffer = z.object({
   offerId: z.string(),
   keyword: z.string(),
@@ -95,6 +126,10 @@ export const ZOffer = z.object({
   theme: z.string(),
   language: z.string(),
   priceCents: z.number().int(),
+  /** the guarantee an order placed now gets, in months (null: the platform default, not in months) */
+  guaranteeMonths: z.number().int().nullable(),
+  /** null: the publisher has no history yet */
+  reliability: ZReliability.nullable(),
 });
 
 export const ZGridCell = z.object({

@@ -10,14 +10,19 @@ import { accountName, supportAudience } from '../accounts/service.js';
 import { notify } from '../notifications/service.js';
 import { isUrlOnDomain, normalizeDomain } from './domain.js';
 import type { LocalizedText } from './keyword-csv.js';
+import type { GUARANTEE_MONTHS } from './schema.js';
 import { ImportRefused, openPlanWorker, type PlanHandle } from './plan-worker.js';
 import { catalogPolicy } from './policy.js';
-export { articleUrl, findOffer as offerForOrder, refreshArticles, siteDomain, siteOf } from './queries.js';
+import type { Config } from '../../config.js';
+export { articleUrl, findOffer as offerForOrder, refreshArticles, siteDomain, siteOf, type Reliability, type ReliabilityRow } from './queries.js';
 import {
   ensureArticles,
   findOffer,
   refreshArticles,
+  reliabilityOf,
   searchOfferRows,
+  upsertReliability,
+  type ReliabilityRow,
   upsertKeywordRows,
   upsertKeywords,
   type KeywordInput,
@@ -25,6 +30,8 @@ import {
 } from './queries.js';
 
 export const IMPORT_JOB = 'catalog.keyword_import';
+
+export type GuaranteeMonths = (typeof GUARANTEE_MONTHS)[number];
 
 /** 413 naming the stated limit (the route's body limit is the same number, so this is the fallback for a body already read). */
 export function importTooLarge(ctx: Ctx) {
@@ -41,9 +48,18 @@ type SiteRow = {
   status: 'pending_review' | 'approved' | 'refused';
   review_reason: string | null;
   created_at: Date;
+  guarantee_months: number | null;
 };
 
-function toSite(row: SiteRow & { article_count?: number | string; keyword_count?: number | string; publisher_name?: string }) {
+/** The platform's default guarantee in months, or null when the setting is not in months (a short one for tests). */
+export function defaultGuaranteeMonths(config: Pick<Config, 'defaultGuarantee'>): number | null {
+  return 'months' in config.defaultGuarantee ? config.defaultGuarantee.months : null;
+}
+
+function toSite(
+  row: SiteRow & { article_count?: number | string; keyword_count?: number | string; publisher_name?: string },
+  config: Pick<Config, 'defaultGuarantee'>,
+) {
   return {
     id: row.id,
     publisherId: row.publisher_id,
@@ -57,6 +73,8 @@ function toSite(row: SiteRow & { article_count?: number | string; keyword_count?
     createdAt: new Date(row.created_at).toISOString(),
     articleCount: Number(row.article_count ?? 0),
     keywordCount: Number(row.keyword_count ?? 0),
+    guaranteeMonths: row.guarantee_months,
+    effectiveGuaranteeMonths: row.guarantee_months ?? defaultGuaranteeMonths(config),
   };
 }
 
@@ -83,7 +101,21 @@ async function findOwnSite(db: Tx, actor: Actor, id: string, lock = false) {
   return site;
 }
 
-export async function createSite(actor: Actor, input: { domain: string; theme: string; siteKind: SiteKind; language: string }, ctx: Ctx) {
+/**
+ * The site `id` if it belongs to the actor, else 404: for what only its publisher changes (support
+ * sees every site but edits none, so it gets the 404 of anyone else).
+ */
+async function findSiteToEdit(db: Tx, actor: Actor, id: string) {
+  const site = await db.selectFrom('sites').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!site || site.publisher_id !== actor.account.id) throw notFound();
+  return site;
+}
+
+export async function createSite(
+  actor: Actor,
+  input: { domain: string; theme: string; siteKind: SiteKind; language: string; guaranteeMonths?: GuaranteeMonths },
+  ctx: Ctx,
+) {
   if (!catalogPolicy.maySell(actor)) throw forbidden();
   const domain = normalizeDomain(input.domain, ctx.config.crawlerAllowPrivate);
   if (!domain) throw ruleViolation('domain_invalid', {}, 'domain');
@@ -92,10 +124,17 @@ export async function createSite(actor: Actor, input: { domain: string; theme: s
     if (taken) throw new AppError('rule_violation', 409, 'domain_taken', { domain }, 'domain');
     const row = await tx
       .insertInto('sites')
-      .values({ publisher_id: actor.account.id, domain, theme: input.theme, site_kind: input.siteKind, language: input.language })
+      .values({
+        publisher_id: actor.account.id,
+        domain,
+        theme: input.theme,
+        site_kind: input.siteKind,
+        language: input.language,
+        guarantee_months: input.guaranteeMonths ?? null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, actor, 'site.create', { type: 'site', id: row.id }, { domain });
+    await recordAudit(tx, actor, 'site.create', { type: 'site', id: row.id }, { domain, guaranteeMonths: row.guarantee_months });
     await notify(tx, ctx, {
       kind: 'site_to_review',
       params: { site: domain, publisher: actor.account.name },
@@ -103,14 +142,29 @@ export async function createSite(actor: Actor, input: { domain: string; theme: s
       object: { type: 'site', id: row.id },
       recipients: await supportAudience(tx),
     });
-    return toSite(row);
+    return toSite(row, ctx.config);
+  });
+}
+
+/**
+ * The publisher changes its site's guarantee (null: back to the platform default). Orders already
+ * placed keep the guarantee they were bought with (orders.guarantee_months); the next ones get this.
+ */
+export async function updateSite(actor: Actor, id: string, input: { guaranteeMonths: GuaranteeMonths | null }, ctx: Ctx) {
+  return ctx.db.transaction().execute(async (tx) => {
+    const site = await findSiteToEdit(tx, actor, id);
+    if (site.guarantee_months !== input.guaranteeMonths) {
+      await tx.updateTable('sites').set({ guarantee_months: input.guaranteeMonths }).where('id', '=', id).execute();
+      await recordAudit(tx, actor, 'site.guarantee', { type: 'site', id }, { from: site.guarantee_months, to: input.guaranteeMonths });
+    }
+    return toSite(await siteList(tx).where('s.id', '=', id).executeTakeFirstOrThrow(), ctx.config);
   });
 }
 
 type SiteStatus = 'pending_review' | 'approved' | 'refused';
 
 /** A page of sites on (created_at, id), newest first (the publisher) or oldest first (support's queue). */
-async function pageOfSites(db: Tx, f: { publisherId?: string; status?: SiteStatus; newestFirst: boolean; limit: number; cursor?: string }) {
+async function pageOfSites(db: Tx, config: Config, f: { publisherId?: string; status?: SiteStatus; newestFirst: boolean; limit: number; cursor?: string }) {
   const after = decodeCursor(f.cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const dir = f.newestFirst ? 'desc' : 'asc';
   const rows = await siteList(db)
@@ -129,22 +183,22 @@ async function pageOfSites(db: Tx, f: { publisherId?: string; status?: SiteStatu
     .limit(f.limit + 1)
     .execute();
   const page = pageOf(rows, f.limit, (r) => [r.sort_key, r.id]);
-  return { items: page.items.map(toSite), nextCursor: page.nextCursor };
+  return { items: page.items.map((r) => toSite(r, config)), nextCursor: page.nextCursor };
 }
 
 export async function listOwnSites(actor: Actor, page: { limit: number; cursor?: string }, ctx: Ctx) {
-  return pageOfSites(ctx.db, { ...page, publisherId: actor.account.id, newestFirst: true });
+  return pageOfSites(ctx.db, ctx.config, { ...page, publisherId: actor.account.id, newestFirst: true });
 }
 
 /** One of the publisher's sites (support sees every site), else 404. */
 export async function getOwnSite(actor: Actor, id: string, ctx: Ctx) {
   await findOwnSite(ctx.db, actor, id);
-  return toSite((await siteList(ctx.db).where('s.id', '=', id).executeTakeFirstOrThrow()));
+  return toSite(await siteList(ctx.db).where('s.id', '=', id).executeTakeFirstOrThrow(), ctx.config);
 }
 
 export async function listSitesForReview(actor: Actor, f: { status?: SiteStatus; limit: number; cursor?: string }, ctx: Ctx) {
   if (!catalogPolicy.mayReview(actor)) throw forbidden('support_only');
-  return pageOfSites(ctx.db, { ...f, newestFirst: false });
+  return pageOfSites(ctx.db, ctx.config, { ...f, newestFirst: false });
 }
 
 /** Support validates or refuses a site by hand; a refusal says why. Approval puts its articles in the catalog. */
@@ -168,7 +222,7 @@ export async function reviewSite(actor: Actor, id: string, decision: 'approve' |
       .executeTakeFirstOrThrow();
     await refreshArticles(tx, { siteId: id });
     await recordAudit(tx, actor, `site.${decision}`, { type: 'site', id }, { reason: reason ?? null });
-    return toSite(row);
+    return toSite(row, ctx.config);
   });
 }
 
@@ -464,7 +518,7 @@ export async function giveUpImport(payload: { importId: string }, reason: JobGiv
 }
 
 export async function searchOffers(_actor: Actor, filters: OfferFilters, ctx: Ctx) {
-  return searchOfferRows(ctx.db, filters);
+  return searchOfferRows(ctx.db, filters, defaultGuaranteeMonths(ctx.config));
 }
 
 /** What a buyer may know of an offer before ordering: everything but the domain and the URL. */
@@ -481,7 +535,17 @@ export async function getOffer(_actor: Actor, offerId: string, ctx: Ctx) {
     theme: offer.theme,
     language: offer.language,
     priceCents: Number(offer.price_cents),
+    guaranteeMonths: offer.guarantee_months ?? defaultGuaranteeMonths(ctx.config),
+    reliability: await reliabilityOf(ctx.db, offer.publisher_id),
   };
+}
+
+/**
+ * Stores publishers' reliability figures (computed from the orders' history by orders'
+ * refreshPublisherReliability): one upsert whatever their number. Returns how many rows were written.
+ */
+export async function recordPublisherReliability(db: Tx, rows: ReliabilityRow[], now = new Date()): Promise<number> {
+  return upsertReliability(db, rows, now);
 }
 
 export async function getPriceGrid(ctx: Ctx) {

@@ -98,7 +98,7 @@ export async function findPublisherOrderToCheck(db: Tx, actor: Actor, orderId: s
 }
 
 /** The end of an order's guarantee: its months (the site's terms when it was placed), else the platform default. */
-export function guaranteeEnd(guaranteeMonths: number | null, verifiedAt: Date, config: Config): Date {
+export function guaranteeEnd(guaranteeMonths: number | null, verifiedAt: Date, config: Pick<Config, 'defaultGuarantee'>): Date {
   return addDuration(verifiedAt, guaranteeMonths ? { months: guaranteeMonths } : config.defaultGuarantee);
 }
 

@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInParis } from '../../http/dates.js';
 import { runBackgroundWork } from '../../jobs/handlers.js';
 import { SYSTEM_ACCOUNTS } from '../ledger/system.js';
+import { guaranteeEnd, refreshPublisherReliability, refreshReliabilityIfDue, RELIABILITY_EVERY_MS } from './service.js';
 import {
   acceptInvitation,
   fundWallet,
   makeAgency,
   makeOffer,
+  signUp,
   startTestEnv,
   totalOfAllWallets,
   uniqueEmail,
@@ -367,5 +369,110 @@ describe('following orders from the top', () => {
     expect((await manon.get('/api/agency/clients')).body.items.map((c: any) => c.name)).toEqual(['Boulangerie']);
     const campaigns = await manon.get(`/api/campaigns?personInChargeId=${fx.ids.Claire}`);
     expect(campaigns.body.items).toEqual([expect.objectContaining({ name: 'Printemps', committedCents: offer.priceCents, orderCount: 1, personInChargeName: 'Claire' })]);
+  });
+});
+
+describe('the guarantee an order is bought with', () => {
+  it('is the site’s guarantee when the order is placed: a later change reaches only the orders placed after it', async () => {
+    const { fx, project } = await setup();
+    const offer = await makeOffer(env, { keywords: [{ keyword: 'pain de campagne', position: 30, volume: 100 }] });
+    const guaranteeOf = async (id: string) =>
+      (await env.database.db.selectFrom('orders').select('guarantee_months').where('id', '=', id).executeTakeFirstOrThrow()).guarantee_months;
+    const byDefault = await fx.agency.post('/api/orders', orderBody(project.id, offer.offerId));
+    expect((await offer.publisher.patch(`/api/publisher/sites/${offer.siteId}`, { guaranteeMonths: 24 })).status).toBe(200);
+    const at24 = await fx.agency.post('/api/orders', orderBody(project.id, offer.offerId));
+    await offer.publisher.patch(`/api/publisher/sites/${offer.siteId}`, { guaranteeMonths: 3 });
+    const at3 = await fx.agency.post('/api/orders', orderBody(project.id, offer.offerId));
+    await offer.publisher.patch(`/api/publisher/sites/${offer.siteId}`, { guaranteeMonths: null });
+    const backToDefault = await fx.agency.post('/api/orders', orderBody(project.id, offer.offerId));
+    for (const o of [byDefault, at24, at3, backToDefault]) expect(o.status, JSON.stringify(o.body)).toBe(201);
+    expect([await guaranteeOf(byDefault.body.id), await guaranteeOf(at24.body.id), await guaranteeOf(at3.body.id), await guaranteeOf(backToDefault.body.id)]).toEqual([
+      null,
+      24,
+      3,
+      null,
+    ]);
+  });
+
+  it('ends its months after the verification (calendar months), or after the platform default when the site used it', () => {
+    const verifiedAt = new Date('2026-01-31T10:00:00Z');
+    const months = { ...env.config, defaultGuarantee: { months: 12 } };
+    expect(guaranteeEnd(6, verifiedAt, months).toISOString()).toBe('2026-07-31T10:00:00.000Z');
+    expect(guaranteeEnd(3, new Date('2026-11-30T10:00:00Z'), months).toISOString()).toBe('2027-02-28T10:00:00.000Z');
+    expect(guaranteeEnd(null, verifiedAt, months).toISOString()).toBe('2027-01-31T10:00:00.000Z');
+    const seconds = { ...env.config, defaultGuarantee: { ms: 30_000 } };
+    expect(guaranteeEnd(null, verifiedAt, seconds).toISOString()).toBe('2026-01-31T10:00:30.000Z');
+    expect(guaranteeEnd(36, verifiedAt, seconds).toISOString()).toBe('2029-01-31T10:00:00.000Z');
+  });
+});
+
+describe('publisher reliability', () => {
+  const DAY = 86_400_000;
+
+  it('is computed from the orders’ history and shown with each offer of the publisher', async () => {
+    const tag = `fiab${Date.now().toString(36)}`;
+    const { fx, project } = await setup({ clientCredits: 1_500_00 });
+    const offer = await makeOffer(env, { keywords: [{ keyword: `${tag} pain`, position: 20, volume: 100 }] });
+    const place = async () => (await fx.agency.post('/api/orders', orderBody(project.id, offer.offerId))).body.id as string;
+    const ids = { completed: await place(), verified: await place(), lost: await place(), refused: await place(), expired: await place() };
+    const more = { cancelled: await place(), waiting: await place(), accepted: await place() };
+    const { client } = await signUp(env);
+    const reliabilityShown = async () => (await client.get(`/api/catalog/offers?keyword=${tag}`)).body.items[0].reliability;
+    expect(await reliabilityShown()).toBeNull();
+
+    expect((await offer.publisher.post(`/api/publisher/orders/${ids.refused}/refuse`, { reason: 'Hors thématique' })).status).toBe(200);
+    expect((await fx.agency.post(`/api/orders/${more.cancelled}/cancel`)).status).toBe(200);
+    expect((await offer.publisher.post(`/api/publisher/orders/${more.accepted}/accept`)).status).toBe(200);
+    await env.database.db.updateTable('orders').set({ accept_by: new Date(Date.now() - 1000) }).where('id', '=', ids.expired).execute();
+    // Links placed and verified some days ago (claims do not exist yet: the lost one is set through the database).
+    const now = Date.now();
+    const history: [string, 'completed' | 'verified' | 'lost', number, number, number | null][] = [
+      // order, status, ordered (days ago), verified (days ago), lost (days ago)
+      [ids.completed, 'completed', 30, 28, null],
+      [ids.verified, 'verified', 20, 17, null],
+      [ids.lost, 'lost', 40, 35, 5],
+    ];
+    for (const [id, status, ordered, verified, lost] of history) {
+      await env.database.db
+        .updateTable('orders')
+        .set({
+          status,
+          created_at: new Date(now - ordered * DAY),
+          verified_at: new Date(now - verified * DAY),
+          lost_at: lost === null ? null : new Date(now - lost * DAY),
+          payable_at: null,
+        })
+        .where('id', '=', id)
+        .execute();
+    }
+    // The background work expires the order left waiting and refreshes the figures (forced: it runs every 10 minutes).
+    await runBackgroundWork(ctx(), { force: true });
+    expect((await fx.agency.get(`/api/orders/${ids.expired}`)).body.status).toBe('expired');
+    expect((await fx.agency.get(`/api/orders/${more.waiting}`)).body.status).toBe('placed');
+    // placed: 3 (one lost); lifetimes 28, 17 and 30 days; accepted 4 (3 placed + 1 accepted) of 6 decided
+    // (+ refused, expired; the cancelled and the waiting ones do not count); days to placement 2, 3, 5.
+    const expected = { linksPlaced: 3, linksLost: 1, lostRate: 0.3333, avgLifetimeDays: 25, acceptanceRate: 0.6667, medianDaysToPlacement: 3 };
+    expect(await reliabilityShown()).toEqual(expected);
+    expect((await client.get(`/api/catalog/offers/${offer.offerId}`)).body.reliability).toEqual(expected);
+    // Without `force`, the refresh that just ran is not repeated within ten minutes (per process).
+    const soon = await refreshReliabilityIfDue(ctx(), { now: new Date(Date.now() + 60_000) });
+    expect(soon).toBeNull();
+    expect(await refreshReliabilityIfDue(ctx(), { now: new Date(Date.now() + RELIABILITY_EVERY_MS + 60_000) })).toBeGreaterThan(0);
+  });
+
+  it('has no rates over nothing: a publisher that only refused has no lost rate and an acceptance rate of 0', async () => {
+    const tag = `refus${Date.now().toString(36)}`;
+    const { fx, project } = await setup();
+    const offer = await makeOffer(env, { keywords: [{ keyword: `${tag} pain`, position: 20, volume: 100 }] });
+    const o = await fx.agency.post('/api/orders', orderBody(project.id, offer.offerId));
+    await offer.publisher.post(`/api/publisher/orders/${o.body.id}/refuse`, { reason: 'Pas de place' });
+    const other = await makeOffer(env, { keywords: [{ keyword: `${tag} levain`, position: 21, volume: 100 }] });
+    await fx.agency.post('/api/orders', orderBody(project.id, other.offerId)); // waiting: nothing decided yet
+    expect(await refreshPublisherReliability(ctx())).toBeGreaterThan(1);
+    const items = (await fx.agency.get(`/api/catalog/offers?keyword=${tag}`)).body.items;
+    expect(items.map((i: any) => [i.offerId, i.reliability])).toEqual([
+      [offer.offerId, { linksPlaced: 0, linksLost: 0, lostRate: null, avgLifetimeDays: null, acceptanceRate: 0, medianDaysToPlacement: null }],
+      [other.offerId, { linksPlaced: 0, linksLost: 0, lostRate: null, avgLifetimeDays: null, acceptanceRate: null, medianDaysToPlacement: null }],
+    ]);
   });
 });

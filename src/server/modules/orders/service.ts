@@ -32,6 +32,7 @@ export {
   findOrderToCheck,
   findPublisherOrderToCheck,
   findReadableOrder,
+  guaranteeEnd,
   recordVerification,
   refundOrder,
   setLastCheck,
@@ -40,6 +41,7 @@ export {
   type Refund,
 } from './checks.js';
 export { PUBLISHER_ORDERS_PAGE, tellBuyer, tellPublisher } from './notices.js';
+export { refreshPublisherReliability, refreshReliabilityIfDue, RELIABILITY_EVERY_MS } from './reliability.js';
 
 /** The job kind the links feature runs to check a live URL (it owns verification; orders only ask). */
 export const VERIFY_JOB = 'links.verify_order';
@@ -319,6 +321,8 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
         accept_by: new Date(Date.now() + ctx.config.acceptanceMs),
         placed_by: actor.person.id,
         placed_as: actor.account.id,
+        // the terms it is bought with: a later change of the site's guarantee does not reach it
+        guarantee_months: offer.guarantee_months,
       })
       .returning(['id', 'accept_by'])
       .executeTakeFirstOrThrow();
