@@ -325,7 +325,7 @@ describe('guarantee and claims journey', () => {
     await latest.getByTestId('check-evidence-toggle').click();
     expect(await textOf(latest.getByTestId('evidence-link'))).toBe('Aucun lien vers la cible');
     expect(await textOf(latest.getByTestId('evidence-excerpt'))).toContain('Pour un plateau réussi');
-    expect(await textOf(page.getByTestId('order-monitoring-last'))).toContain('Lien absent');
+    expect(await contentOf(page.getByTestId('order-monitoring-last').getByTestId('check-outcome'))).toBe('Lien absent');
     await shoot(page, 'c4b-order-claim-open', true);
 
     // The claims page of the buyer side.

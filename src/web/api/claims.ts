@@ -2,14 +2,14 @@
 // the claims opened by a failed check, support's settlement, the publisher's re-check. Kept apart
 // from marketplace.ts so that the two stay small.
 //
-// Types are inferred from the server's zod schemas (types only); the catalog's guarantee and
-// reliability are written to the issue 10 contract until the catalog's schemas carry them.
+// Types are inferred from the server's zod schemas (types only).
 import type { z } from 'zod';
 import type { ZCheckOutcome, ZClaim, ZClaimStatus, ZMonitoring } from '../../server/modules/orders/schema';
 import type { ZClaimsQuery, ZLinkCheck, ZLinkEvidence, ZRecheck, ZSettleBody } from '../../server/modules/links/schema';
 import type { ZPageOf } from '../../server/http/pagination';
+import type { ZGuaranteeMonths, ZReliability, ZUpdateSiteBody } from '../../server/modules/catalog/schema';
 import { api } from './client';
-import type { Offer, Site } from './marketplace';
+import type { Site } from './marketplace';
 
 export type CheckOutcome = z.infer<typeof ZCheckOutcome>;
 export type LinkEvidence = z.infer<typeof ZLinkEvidence>;
@@ -23,21 +23,13 @@ export type Recheck = z.infer<typeof ZRecheck>;
 export type ClaimsQuery = Partial<Pick<z.infer<typeof ZClaimsQuery>, 'status' | 'orderId' | 'limit' | 'cursor'>>;
 type Page<T extends z.ZodType> = z.infer<ReturnType<typeof ZPageOf<T>>>;
 
-export type Reliability = {
-  linksPlaced: number;
-  linksLost: number;
-  lostRate: number | null;
-  avgLifetimeDays: number | null;
-  acceptanceRate: number | null;
-  medianDaysToPlacement: number | null;
-};
-/** GET /api/catalog/offers items: the guarantee and the publisher's reliability (null: no history yet). */
-export type OfferWithGuarantee = Offer & { guaranteeMonths: number | null; reliability: Reliability | null };
-export type SiteWithGuarantee = Site & { guaranteeMonths: number | null };
+/** The publisher's record shown in the catalog (an offer's `reliability`, null without history). */
+export type Reliability = z.infer<typeof ZReliability>;
+export type GuaranteeMonths = z.infer<typeof ZGuaranteeMonths>;
 
 export const CLAIM_STATUSES: ClaimStatus[] = ['open', 'reinstated', 'refunded', 'dismissed'];
-export const GUARANTEE_MONTHS = [3, 6, 12, 24, 36] as const;
-export type GuaranteeMonths = (typeof GUARANTEE_MONTHS)[number];
+/** A site's guarantee choices (the server's GUARANTEE_MONTHS; a value missing from the server's type fails tsc). */
+export const GUARANTEE_MONTHS: readonly GuaranteeMonths[] = [3, 6, 12, 24, 36];
 
 export const claimEndpoints = {
   checks: (orderId: string, cursor?: string) =>
@@ -45,7 +37,7 @@ export const claimEndpoints = {
   claims: (query: ClaimsQuery) => api.get<Page<typeof ZClaim>>('/api/claims', { limit: 50, ...query }),
   settle: (id: string, body: SettleBody) => api.post<Claim>(`/api/support/claims/${id}/settle`, body),
   setSiteGuarantee: (siteId: string, guaranteeMonths: GuaranteeMonths | null) =>
-    api.patch<SiteWithGuarantee>(`/api/publisher/sites/${siteId}`, { guaranteeMonths }),
+    api.patch<Site>(`/api/publisher/sites/${siteId}`, { guaranteeMonths } satisfies z.input<typeof ZUpdateSiteBody>),
   recheck: (orderId: string) => api.post<Recheck>(`/api/publisher/orders/${orderId}/recheck`),
 };
 

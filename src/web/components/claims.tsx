@@ -311,10 +311,13 @@ export function EvidencePanel({ evidence }: { evidence: LinkEvidence }) {
 }
 
 /** The choices of a site's guarantee: the platform default, or 3 to 36 months. */
-export function useGuaranteeOptions() {
+export function useGuaranteeOptions(defaultMonths: number | null = 12) {
   const { t } = useTranslation();
   return [
-    { value: 'default', label: t('claims.guarantee.default', { count: 12 }) },
+    {
+      value: 'default',
+      label: defaultMonths ? t('claims.guarantee.default', { count: defaultMonths }) : t('claims.guarantee.defaultShort'),
+    },
     ...GUARANTEE_MONTHS.map((m) => ({ value: String(m), label: t('claims.guarantee.months', { count: m }) })),
   ];
 }

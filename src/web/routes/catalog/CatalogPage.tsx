@@ -18,7 +18,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { marketKeys, marketplace, type OfferQuery, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
+import { marketKeys, marketplace, type Offer, type OfferQuery, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
 import { formatEuros } from '../../components/format';
 import {
   kindLabel,
@@ -30,7 +30,6 @@ import {
   useThemeOptions,
 } from '../../components/market';
 import { QueryStatus } from '../../components/QueryStatus';
-import type { OfferWithGuarantee } from '../../api/claims';
 import { ReliabilityCell, useNarrow } from '../../components/claims';
 
 type Sort = NonNullable<OfferQuery['sort']>;
@@ -94,7 +93,7 @@ export function CatalogPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: (previous) => previous,
   });
-  const items = (offers.data?.pages.flatMap((p) => p.items) ?? []) as OfferWithGuarantee[];
+  const items = offers.data?.pages.flatMap((p) => p.items) ?? [];
   const set = (name: keyof Filters) => (value: string | number | null) => setFilters((f) => ({ ...f, [name]: value === null ? '' : String(value) }));
   const anyFilter = FILTER_NAMES.some((n) => filters[n] !== '');
   const narrow = useNarrow();
@@ -298,7 +297,7 @@ export function CatalogPage() {
 }
 
 /** On a phone, an offer as a card: the table's columns would not fit. */
-function OfferCard({ offer: o }: { offer: OfferWithGuarantee }) {
+function OfferCard({ offer: o }: { offer: Offer }) {
   const { t } = useTranslation();
   const fact = (label: string, value: React.ReactNode, testId?: string) => (
     <div>

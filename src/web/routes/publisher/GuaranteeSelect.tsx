@@ -11,15 +11,21 @@ import { notifyError, notifySuccess } from '../../components/serverErrors';
 export function GuaranteeSelect({
   siteId,
   months,
+  defaultMonths,
   ...props
-}: { siteId: string; months: number | null } & Omit<SelectProps, 'data' | 'value' | 'onChange'>) {
+}: {
+  siteId: string;
+  months: number | null;
+  /** the guarantee the site gets without a choice (the server's effectiveGuaranteeMonths while `months` is null) */
+  defaultMonths?: number | null;
+} & Omit<SelectProps, 'data' | 'value' | 'onChange'>) {
   const { t } = useTranslation();
-  const options = useGuaranteeOptions();
+  const options = useGuaranteeOptions(months === null && defaultMonths !== undefined ? defaultMonths : 12);
   const save = useMutation({
     mutationFn: (value: string | null) => claimEndpoints.setSiteGuarantee(siteId, guaranteeFromValue(value)),
     onSuccess: async (site) => {
       notifySuccess(
-        `${t('claims.guarantee.saved', { value: guaranteeText(t, site.guaranteeMonths) })} ${t('claims.guarantee.appliesToNew')}`,
+        `${t('claims.guarantee.saved', { value: guaranteeText(t, site.guaranteeMonths, site.effectiveGuaranteeMonths ?? 12) })} ${t('claims.guarantee.appliesToNew')}`,
       );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: marketKeys.ownSites }),

@@ -5,14 +5,13 @@ import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { queryClient } from '../../api/queries';
-import { marketKeys, marketplace, type CreateSiteBody, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
+import { marketKeys, marketplace, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
 import { formatDateTime } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel, useKindOptions, useLanguageOptions, useThemeOptions } from '../../components/market';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { ReceivedOrders } from './ReceivedOrders';
 import { ClaimsList } from '../claims/ClaimsList';
 import { GuaranteeSelect } from './GuaranteeSelect';
-import type { SiteWithGuarantee } from '../../api/claims';
 import { guaranteeFromValue, useGuaranteeOptions } from '../../components/claims';
 import { MoreButton } from '../../components/MoreButton';
 import { QueryStatus } from '../../components/QueryStatus';
@@ -67,7 +66,7 @@ function SitesTab() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const items = (sites.data?.pages.flatMap((p) => p.items) ?? []) as SiteWithGuarantee[];
+  const items = sites.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Card withBorder radius="md" padding="lg">
       <Group justify="space-between" mb="md" wrap="wrap">
@@ -121,7 +120,7 @@ function SitesTab() {
                     {s.keywordCount}
                   </Table.Td>
                   <Table.Td>
-                    <GuaranteeSelect siteId={s.id} months={s.guaranteeMonths} size="xs" w={170} aria-label={t('claims.guarantee.label')} />
+                    <GuaranteeSelect siteId={s.id} months={s.guaranteeMonths} defaultMonths={s.effectiveGuaranteeMonths} size="xs" w={170} aria-label={t('claims.guarantee.label')} />
                   </Table.Td>
                   <Table.Td maw={280}>
                     <SiteStatusBadge status={s.status} />
@@ -171,8 +170,8 @@ function NewSiteForm({ onClose }: { onClose: () => void }) {
         theme: v.theme as Theme,
         siteKind: v.siteKind as SiteKind,
         language: v.language as SiteLanguage,
-        ...(guaranteeFromValue(v.guarantee) ? { guaranteeMonths: guaranteeFromValue(v.guarantee) } : {}),
-      } as CreateSiteBody),
+        guaranteeMonths: guaranteeFromValue(v.guarantee) ?? undefined,
+      }),
     onSuccess: async (site) => {
       notifySuccess(t('publisher.siteCreated', { domain: site.domain }));
       await queryClient.invalidateQueries({ queryKey: marketKeys.ownSites });

@@ -25,7 +25,6 @@ import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel } from '
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { ImportModal } from './ImportModal';
 import { GuaranteeSelect } from './GuaranteeSelect';
-import type { SiteWithGuarantee } from '../../api/claims';
 import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/editeur/sites/:id": a site of the publisher, its articles, adding one by hand, importing a CSV. */
@@ -77,7 +76,8 @@ function SiteView({ site }: { site: Site }) {
         <Group gap="sm" align="flex-end">
           <GuaranteeSelect
             siteId={site.id}
-            months={(site as SiteWithGuarantee).guaranteeMonths}
+            months={site.guaranteeMonths}
+            defaultMonths={site.effectiveGuaranteeMonths}
             label={t('claims.guarantee.label')}
             w={200}
           />
