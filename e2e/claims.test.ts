@@ -372,7 +372,7 @@ describe('guarantee and claims journey', () => {
     await shoot(page, 'c5b-publisher-claims', true);
   });
 
-  it('(6) the delay runs out: the order is lost and the client refunded in full, its wallet shows the credits back', async () => {
+  it('(6) the delay runs out: the order is lost and the client refunded in full, its wallet shows the credits back; the catalog shows the loss', async () => {
     const page = clientPage;
     current = page;
     keepFailure('6');
@@ -404,6 +404,16 @@ describe('guarantee and claims journey', () => {
     const row = page.locator(`[data-testid="claim-row"][data-order-id="${orderId}"]`);
     await row.waitFor();
     expect(await contentOf(row.getByTestId('claim-status'))).toBe('Remboursée');
+
+    // The publisher's record in the catalog, refreshed now (it is every ten minutes): one link lost of the two placed.
+    await runBackgroundWork({ db: server.database.db, config: server.config }, { force: true });
+    await page.getByTestId('nav-catalog').click();
+    await page.getByTestId('catalog-keyword').fill('tomme');
+    const offer = page.locator('[data-testid="offer-row"][data-keyword="tomme de savoie"]');
+    await offer.getByTestId('offer-reliability').waitFor();
+    expect(normalize(await textOf(offer.getByTestId('reliability-lost')))).toBe('Perte 50 %');
+    expect(normalize(await textOf(offer.getByTestId('reliability-acceptance')))).toBe('Acceptation 100 %');
+    await shoot(page, 'c6c-catalog-reliability', true);
   });
 
   it('(7) support settles another claim with a partial refund through its modal: the server’s errors in the form, a 409 for an agent who settles it too late', async () => {

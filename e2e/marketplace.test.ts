@@ -333,7 +333,9 @@ describe('marketplace journey', () => {
     expect(await contentOf(page.getByTestId('order-page-status'))).toBe('Vérifiée');
     expect(await textOf(page.getByTestId('order-live-url'))).toBe(`${origin}/article`);
     expect(await textOf(page.getByTestId('order-last-check'))).toContain('Conforme');
-    expect(await textOf(page.getByTestId('check-message'))).toBe('Lien vérifié : dofollow, ancre et page indexable.');
+    expect(await textOf(page.getByTestId('check-message'))).toBe(
+      `Lien vérifié sur ${origin}/article : lien suivi (dofollow) vers ${target}, ancre « ${anchor} », page indexable.`,
+    );
     await expect(page.getByTestId('order-cancel').count()).resolves.toBe(0);
     const statuses = await page.getByTestId('history-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-status')));
     expect(statuses).toEqual(['placed', 'accepted', 'link_placed', 'verification_failed', 'link_placed', 'verified']);

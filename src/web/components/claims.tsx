@@ -81,7 +81,14 @@ function formatDays(t: TFunction, days: number | null | undefined): string {
 /** The catalog's reliability cell: loss rate, average lifetime, acceptance, median days to placement; "Nouveau" without history. */
 export function ReliabilityCell({ reliability }: { reliability: Reliability | null | undefined }) {
   const { t } = useTranslation();
-  if (!reliability) {
+  // A record without a single figure yet (refreshed before the first order was decided): new too.
+  const figures = reliability && [
+    reliability.lostRate,
+    reliability.avgLifetimeDays,
+    reliability.acceptanceRate,
+    reliability.medianDaysToPlacement,
+  ];
+  if (!reliability || figures!.every((f) => f === null)) {
     return (
       <Tooltip label={t('claims.reliability.newHelp')} withArrow>
         <Badge variant="light" color="blue" size="sm" data-testid="offer-reliability-new">

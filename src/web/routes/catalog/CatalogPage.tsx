@@ -18,7 +18,15 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { marketKeys, marketplace, type Offer, type OfferQuery, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
+import {
+  marketKeys,
+  marketplace,
+  type Offer,
+  type OfferQuery,
+  type SiteKind,
+  type SiteLanguage,
+  type Theme,
+} from '../../api/marketplace';
 import { formatEuros } from '../../components/format';
 import {
   kindLabel,
@@ -321,36 +329,36 @@ function OfferCard({ offer: o }: { offer: Offer }) {
               {themeLabel(t, o.theme)} · {kindLabel(t, o.siteKind)}
             </Text>
           </div>
-          <Text fw={700} style={numeric} data-testid="offer-price">
-            {formatEuros(o.priceCents)}
-          </Text>
+          <Stack gap={6} align="flex-end">
+            <Text fw={700} style={numeric} data-testid="offer-price">
+              {formatEuros(o.priceCents)}
+            </Text>
+            <Button
+              component={Link}
+              to={`/commander/${o.offerId}`}
+              size="compact-sm"
+              style={{ flexShrink: 0 }}
+              aria-label={t('catalog.orderFor', { keyword: o.keyword })}
+              data-testid="order-offer"
+            >
+              {t('catalog.order')}
+            </Button>
+          </Stack>
         </Group>
         <SimpleGrid cols={3} spacing="xs">
           {fact(t('catalog.position'), o.position, 'offer-position')}
           {fact(t('catalog.volume'), o.volume.toLocaleString('fr-FR'), 'offer-volume')}
           {fact(t('catalog.top10'), o.top10Count)}
         </SimpleGrid>
-        <Group justify="space-between" align="flex-end" wrap="nowrap">
-          <Stack gap={2}>
-            <Text size="xs" c="dimmed">
-              {t('claims.guarantee.label')} ·{' '}
-              <Text span size="xs" c="dark" fw={600} data-testid="offer-guarantee">
-                {o.guaranteeMonths ? t('claims.guarantee.months', { count: o.guaranteeMonths }) : '—'}
-              </Text>
+        <Stack gap={2}>
+          <Text size="xs" c="dimmed">
+            {t('claims.guarantee.label')} ·{' '}
+            <Text span size="xs" c="dark" fw={600} data-testid="offer-guarantee">
+              {o.guaranteeMonths ? t('claims.guarantee.months', { count: o.guaranteeMonths }) : '—'}
             </Text>
-            <ReliabilityCell reliability={o.reliability} />
-          </Stack>
-          <Button
-            component={Link}
-            to={`/commander/${o.offerId}`}
-            size="compact-sm"
-            style={{ flexShrink: 0 }}
-            aria-label={t('catalog.orderFor', { keyword: o.keyword })}
-            data-testid="order-offer"
-          >
-            {t('catalog.order')}
-          </Button>
-        </Group>
+          </Text>
+          <ReliabilityCell reliability={o.reliability} />
+        </Stack>
       </Stack>
     </Card>
   );
