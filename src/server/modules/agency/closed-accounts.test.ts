@@ -164,6 +164,88 @@ describe('switching modes down and back up', () => {
     expect(await structure(fx.agency)).toEqual(before);
   });
 
+  it('a restore-less switch up, then down and up again with restore, brings back the team of before the first switch', async () => {
+    // The counterexample of modes.property.test.ts (MODES_SEED=-545261693), step by step: a refused
+    // order, then intermediate, intermediate again, complete without restore, intermediate without
+    // restore, intermediate again, complete with restore.
+    const offer = await makeOffer(env, { keywords: [{ keyword: 'assurance emprunteur', position: 12, volume: 300 }] });
+    const fx = await makeAgency(env, 'complete', [
+      ['M1', 'manager', 'agency'],
+      ['M2', 'manager', 'agency'],
+      ['C1', 'consultant', 'M1'],
+      ['C2', 'consultant', 'M1'],
+      ['C3', 'consultant', 'agency'],
+      ['K1', 'client', 'C1'],
+      ['K2', 'client', 'C1'],
+      ['K3', 'client', 'C2'],
+      ['K4', 'client', 'M2'],
+      ['K5', 'client', 'C3'],
+      ['K6', 'client', 'agency'],
+    ]);
+    await fundWallet(env, fx.agency, fx.agencyId, 5_000_00);
+    expect((await fx.agency.post('/api/transfers', { fromAccountId: fx.agencyId, toAccountId: fx.ids.K1, amountCents: 1_500_00 })).status).toBe(201);
+    const project = await fx.agency.post('/api/projects', { clientId: fx.ids.K1, name: 'Site', url: 'https://k1-regression.fr/' });
+    const order = await fx.agency.post('/api/orders', { projectId: project.body.id, offerId: offer.offerId, targetUrl: 'https://k1-regression.fr/a', anchor: 'ancre' });
+    expect(order.status).toBe(201);
+    expect((await offer.publisher.post(`/api/publisher/orders/${order.body.id}/refuse`, { reason: 'Hors ligne éditoriale' })).status).toBe(200);
+    const before = await structure(fx.agency);
+    const team = { C1: 'M1', C2: 'M1', C3: 'Agence Test', K1: 'C1', K2: 'C1', K3: 'C2', K5: 'C3' };
+    expect(before).toMatchObject(team);
+    const suspended = {
+      C1: 'M1 (fermé)',
+      C2: 'M1 (fermé)',
+      C3: 'Agence Test (fermé)',
+      K1: 'M1',
+      K2: 'M1',
+      K3: 'M1',
+      K5: 'Agence Test',
+    };
+
+    const down = await fx.agency.put('/api/agency/mode', { mode: 'intermediate', restore: true });
+    expect(down.status).toBe(200);
+    expect(down.body.plan.deactivated.map((d: any) => d.name).sort()).toEqual(['C1', 'C2', 'C3']);
+    const afterDown = await structure(fx.agency);
+    expect(afterDown).toMatchObject(suspended);
+    // The same mode again: refused, nothing changes.
+    const same = await fx.agency.put('/api/agency/mode', { mode: 'intermediate', restore: true });
+    expect([same.status, same.body.error.code]).toEqual([409, 'mode_conflict']);
+    expect(await structure(fx.agency)).toEqual(afterDown);
+
+    // Up without restore: nobody comes back, the plan says who could.
+    const plain = await fx.agency.put('/api/agency/mode', { mode: 'complete', restore: false });
+    expect(plain.body.plan).toMatchObject({ restored: [], moved: [], deactivated: [] });
+    expect(plain.body.plan.notes).toEqual([
+      { code: 'restorable', message: '3 collaborateurs suspendus par un changement de mode peuvent être restaurés.' },
+    ]);
+    expect(await structure(fx.agency)).toEqual(afterDown);
+
+    // Down again: the consultants are suspended already, so this switch suspends and moves nobody.
+    const again = await fx.agency.put('/api/agency/mode', { mode: 'intermediate', restore: false });
+    expect(again.body.plan).toMatchObject({ restored: [], moved: [], deactivated: [] });
+    expect(await structure(fx.agency)).toEqual(afterDown);
+    expect((await fx.agency.put('/api/agency/mode', { mode: 'intermediate', restore: false })).status).toBe(409);
+
+    // Up with restore: the suspensions of the first switch were neither consumed nor outdated, so the
+    // team comes back exactly as it stood before it, and the plan shown is the one applied.
+    const dryUp = await fx.agency.put('/api/agency/mode', { mode: 'complete', restore: true, dryRun: true });
+    expect(dryUp.body.plan.restored.map((r: any) => `${r.name}→${r.toParentName}`).sort()).toEqual(['C1→M1', 'C2→M1', 'C3→Agence Test']);
+    expect(dryUp.body.plan.moved.map((m: any) => `${m.name}: ${m.fromParentName}→${m.toParentName}`).sort()).toEqual([
+      'K1: M1→C1',
+      'K2: M1→C1',
+      'K3: M1→C2',
+      'K5: Agence Test→C3',
+    ]);
+    const up = await fx.agency.put('/api/agency/mode', { mode: 'complete', restore: true });
+    expect(up.body.plan).toEqual(dryUp.body.plan);
+    expect(await structure(fx.agency)).toEqual(before);
+    expect((await fx.agency.get('/api/accounts?status=inactive')).body.items).toEqual([]);
+    // Every suspension is over: a further round trip comes back the same way, and moves nothing twice.
+    await fx.agency.put('/api/agency/mode', { mode: 'intermediate' });
+    expect(await structure(fx.agency)).toEqual(afterDown);
+    await fx.agency.put('/api/agency/mode', { mode: 'complete' });
+    expect(await structure(fx.agency)).toEqual(before);
+  });
+
   it('restores under the nearest open ancestor when the former parent is gone', async () => {
     const fx = await team();
     await fx.agency.put('/api/agency/mode', { mode: 'intermediate' });

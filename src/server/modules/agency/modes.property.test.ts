@@ -16,9 +16,13 @@ import { fundWallet, makeAgency, makeOffer, startTestEnv, type Client, type Test
  *     exactly what was bought: nothing created, nothing lost;
  *   - the closed accounts the agency lists (`?status=inactive`) are exactly the closed ones, each
  *     saying why as the step that closed it did (deactivated, or suspended by a mode switch);
- *   - a run of switches only, each one up restoring, that comes back to the mode it started from,
- *     gives back the hierarchy exactly as it was.
- * MODES_RUNS (default 6) and MODES_SEED make longer or reproducible runs.
+ *   - a run of switches only that comes back with restore to the mode it started from gives back the
+ *     hierarchy exactly as it was. Switches without restore in between do not end the run: they
+ *     leave the collaborators suspended, and a later switch restores them (issue 8). Only a run that
+ *     restores someone suspended before it began cannot be compared with its start (that someone
+ *     comes back to where it stood before its own switch, which the run never saw).
+ * MODES_RUNS (default 6) and MODES_SEED make longer or reproducible runs; the counterexamples found
+ * so far always run first.
  */
 
 const RUNS = Number(process.env.MODES_RUNS ?? 6);
@@ -40,6 +44,23 @@ type Op =
   | { kind: 'reactivate'; pick: number }
   | { kind: 'move'; pick: number; to: number }
   | { kind: 'settle'; pick: number; how: 'cancel' | 'refuse' | 'expire' };
+
+/**
+ * MODES_SEED=-545261693: intermediate, complete without restore, intermediate, complete with restore.
+ * The restore brings back the consultants of the first switch (its suspensions were still open and
+ * up to date), so the run to compare with began before that first switch, not after the restore-less one.
+ */
+const counterexamples: Op[][] = [
+  [
+    { kind: 'settle', pick: 3, how: 'refuse' },
+    { kind: 'switch', mode: 'intermediate', restore: true },
+    { kind: 'switch', mode: 'intermediate', restore: true },
+    { kind: 'switch', mode: 'complete', restore: false },
+    { kind: 'switch', mode: 'intermediate', restore: false },
+    { kind: 'switch', mode: 'intermediate', restore: false },
+    { kind: 'switch', mode: 'complete', restore: true },
+  ],
+];
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('switch' as const), mode: fc.constantFrom<Mode>('simple', 'intermediate', 'complete'), restore: fc.boolean() }) },
@@ -128,8 +149,11 @@ describe('modes switch freely, both ways (property)', () => {
         }
         const reasons = new Map<string, string>();
         let mode: Mode = 'complete';
-        /** the hierarchy when the current run of switches-only (each up restoring) began, and its mode */
-        let run: { mode: Mode; shape: string } | null = null;
+        /**
+         * The current run of switches only: the mode and hierarchy it began with, who was suspended by
+         * a switch already then, and whether a switch of the run restored one of those.
+         */
+        let run: { mode: Mode; shape: string; suspendedBefore: Set<string>; restoredOlder: boolean } | null = null;
         let step = 0;
         for (const op of ops) {
           step++;
@@ -139,16 +163,21 @@ describe('modes switch freely, both ways (property)', () => {
           const pick = <T>(xs: T[], n: number) => (xs.length ? xs[n % xs.length] : undefined);
           if (op.kind === 'switch') {
             if (op.mode === mode) continue;
-            const up = ['simple', 'intermediate', 'complete'].indexOf(op.mode) > ['simple', 'intermediate', 'complete'].indexOf(mode);
-            if (!run) run = { mode, shape: shape(before) };
+            if (!run) {
+              const suspendedBefore = new Set(before.filter((r) => !r.active && r.closed_reason === 'suspended_by_mode').map((r) => r.id));
+              run = { mode, shape: shape(before), suspendedBefore, restoredOlder: false };
+            }
             const res = await fx.agency.put('/api/agency/mode', { mode: op.mode, restore: op.restore });
             expect(res.status, label).toBe(200);
             for (const d of res.body.plan.deactivated) reasons.set(d.accountId, 'suspended_by_mode');
             for (const r of res.body.plan.restored) reasons.delete(r.accountId);
+            if (res.body.plan.restored.some((r: { accountId: string }) => run!.suspendedBefore.has(r.accountId))) run.restoredOlder = true;
             mode = op.mode;
-            if (up && !op.restore) run = null;
-            else if (run && mode === run.mode) {
-              expect(shape(await accountsOf(fx.agencyId)), `${label}: back to ${mode}, the hierarchy as it was`).toBe(run.shape);
+            // Back without restore: the run goes on, what it suspended is still to be restored.
+            if (mode === run.mode && op.restore) {
+              if (!run.restoredOlder) {
+                expect(shape(await accountsOf(fx.agencyId)), `${label}: back to ${mode}, the hierarchy as it was`).toBe(run.shape);
+              }
               run = null;
             }
           } else {
@@ -195,7 +224,7 @@ describe('modes switch freely, both ways (property)', () => {
           await checkInvariants(fx.agency, fx.agencyId, funded, reasons, label);
         }
       }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      { numRuns: RUNS, seed: SEED, endOnFailure: true, examples: counterexamples.map((ops) => [ops] as [Op[]]) },
     );
   });
 });

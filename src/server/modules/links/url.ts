@@ -41,6 +41,21 @@ export function normalizeUrl(url: string): string {
   return `${parsed.protocol}//${parsed.host}${path}${query.length ? `?${query.join('&')}` : ''}`;
 }
 
+/** Query parameters that only say where a visitor came from: the page is the same without them. */
+const TRACKING = /^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|_ga|_gl|yclid)$/i;
+
+/**
+ * The identity of a page, for "is this the article bought": `normalizeUrl` without the tracking
+ * parameters a publisher may paste along (a newsletter's `utm_source`, a share's `fbclid`).
+ * The link's target is still compared by `normalizeUrl`: there such a parameter is a near miss.
+ */
+export function pageKey(url: string): string {
+  const parsed = parseHttpUrl(url);
+  if (!parsed) throw new TypeError(`Not an absolute http(s) URL: ${url}`);
+  for (const name of [...parsed.searchParams.keys()]) if (TRACKING.test(name)) parsed.searchParams.delete(name);
+  return normalizeUrl(parsed.href);
+}
+
 /** `%7E` → `~`, `%41` → `A`; other escapes kept, with upper-case hex digits. */
 function decodeUnreserved(text: string): string {
   return text.replace(/%([0-9A-Fa-f]{2})/g, (_escape, hex: string) => {

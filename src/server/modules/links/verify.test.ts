@@ -250,6 +250,11 @@ const routes: Record<string, Handler> = {
       '<aside class="widget"><form action="/wp-login.php" method="post"><input name="log"><input type="password" name="pwd"></form></aside>',
   }),
   '/wp/to-other-host': (req, res) => redirect(301, `${otherOrigin}/good`)(req, res),
+  // WordPress answers a URL with tracking parameters, or with capitals in its path, with the
+  // article itself (200, no redirect), its canonical naming the clean URL.
+  '/wp/tracked/': wordpress('/wp/tracked/', link),
+  '/wp/Mixed-Case/': wordpress('/wp/Mixed-Case/', link, { canonical: '/wp/mixed-case/' }),
+  '/wp/Own-Case/': wordpress('/wp/Own-Case/', link),
   '/wp/canonical-elsewhere': wordpress('/wp/canonical-elsewhere', link, { canonical: '/wp/the-original/' }),
   '/wp/canonical-header': withHeader(html(article(link)), 'Link', '<https://127.0.0.1/wp/the-original/>; rel="canonical"'),
   '/wp/canonical-variant': (req, res) =>
@@ -820,6 +825,17 @@ describe('verifyLink on WordPress-shaped pages', () => {
       expectFailure(result, 'canonical_elsewhere');
       expect(result.messages.en).toContain('HTTP Link header');
       expect(result.evidence.canonical).toBe('https://127.0.0.1/wp/the-original/');
+    });
+
+    it('takes the article with tracking parameters pasted along (utm_*, fbclid) for the article', async () => {
+      const result = await check('/wp/tracked/?utm_source=newsletter&utm_medium=email&fbclid=IwAR0x', {}, { articleUrl: `${origin}/wp/tracked/` });
+      expectOk(result);
+    });
+
+    it('takes a capitalised variant of the article URL for it only when the page names the article as its canonical', async () => {
+      expectOk(await check('/wp/Mixed-Case/', {}, { articleUrl: `${origin}/wp/mixed-case/` }));
+      const own = await check('/wp/Own-Case/', {}, { articleUrl: `${origin}/wp/own-case/` });
+      expectFailure(own, 'wrong_page');
     });
 
     it('accepts a canonical to the page itself, up to trailing slash and http/https (www: see normalizeUrl)', async () => {

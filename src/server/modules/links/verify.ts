@@ -10,7 +10,7 @@ import {
   metaForbidsIndexing,
 } from './robots.js';
 import { comparableAnchor } from './typography.js';
-import { canonicalFromLinkHeader, isOnSite, normalizeUrl, parseHttpUrl } from './url.js';
+import { canonicalFromLinkHeader, isOnSite, normalizeUrl, pageKey, parseHttpUrl } from './url.js';
 import * as say from './verify-messages.js';
 import type { CheckOutcome, FailedRule, NearMissKind, Sentence } from './verify-messages.js';
 
@@ -204,9 +204,9 @@ export async function verifyLink(expect: LinkExpectation, options: VerifyOptions
   // 2. The article bought, or where its URL now redirects; a sign-in page never is.
   const signIn = isSignInPage(page.finalUrl, content, expect.targetUrl);
   const article: ArticleCheck =
-    signIn && normalizeUrl(page.finalUrl) !== normalizeUrl(expect.articleUrl)
+    signIn && pageKey(page.finalUrl) !== pageKey(expect.articleUrl)
       ? { unresolved: false, reached: false, fate: null }
-      : await reachesArticle(expect, page, fetchOptions, delays);
+      : await reachesArticle(expect, page, content?.canonical ?? null, fetchOptions, delays);
   if (article.unresolved) {
     const { failure } = article;
     const sentence = say.articleUnresolvedSentence(
@@ -243,14 +243,14 @@ export async function verifyLink(expect: LinkExpectation, options: VerifyOptions
     );
   }
 
-  // 6. Its own canonical.
-  const final = normalizeUrl(page.finalUrl);
+  // 6. Its own canonical (or the article bought, when the page is it under a variant of its URL).
+  const own = new Set([pageKey(page.finalUrl), pageKey(expect.articleUrl)]);
   const headerCanonical = canonicalFromLinkHeader(page.headerLines('link'), page.finalUrl);
   for (const [canonical, from] of [
     [content.canonical, 'tag'],
     [headerCanonical, 'header'],
   ] as const) {
-    if (canonical && normalizeUrl(canonical) !== final) {
+    if (canonical && !own.has(pageKey(canonical))) {
       evidence.canonical = canonical;
       return fail('canonical_elsewhere', say.canonicalSentence(canonical, page.finalUrl, from));
     }
@@ -429,24 +429,29 @@ type ArticleCheck =
   | { unresolved: true; failure: FetchedPage | FetchFailure; attempts: number };
 
 /**
- * Whether the page reached is the article bought: the same URL (normalized), or where the
- * article's URL redirects on the site (the article moved, or the publisher gave its new URL) —
- * unless that is the home page, where sites send the URLs of removed articles.
+ * Whether the page reached is the article bought: the same page (`pageKey`: tracking parameters
+ * do not count), the same URL but for the case of its path when the page names the article as its
+ * canonical (WordPress serves `/Mon-Article/` as `/mon-article/`), or where the article's URL
+ * redirects on the site (the article moved, or the publisher gave its new URL) — unless that is
+ * the home page, where sites send the URLs of removed articles.
  */
 async function reachesArticle(
   expect: LinkExpectation,
   page: FetchedPage,
+  canonical: string | null,
   fetchOptions: Omit<FetchOptions, 'wantsBody' | 'maxBytes'>,
   delays: number[],
 ): Promise<ArticleCheck> {
-  const article = normalizeUrl(expect.articleUrl);
-  const final = normalizeUrl(page.finalUrl);
+  const article = pageKey(expect.articleUrl);
+  const final = pageKey(page.finalUrl);
   if (final === article) return { unresolved: false, reached: true, fate: null };
+  const canonicalKey = canonical && parseHttpUrl(canonical, page.finalUrl) ? pageKey(parseHttpUrl(canonical, page.finalUrl)!.href) : null;
+  if (canonicalKey === article && final.toLowerCase() === article.toLowerCase()) return { unresolved: false, reached: true, fate: null };
   // A redirect to the home page is a removed article, not a moved one.
   if (new URL(final).pathname === '/' && !new URL(final).search) return { unresolved: false, reached: false, fate: null };
   // The article's URL is a hop of the chain just followed: it leads where the chain led.
   const chain = [expect.liveUrl, ...page.redirects.map((redirect) => redirect.to)];
-  if (chain.some((url) => parseHttpUrl(url) && normalizeUrl(url) === article)) {
+  if (chain.some((url) => parseHttpUrl(url) && pageKey(url) === article)) {
     return { unresolved: false, reached: true, fate: null };
   }
 
@@ -458,8 +463,8 @@ async function reachesArticle(
   );
   if (isTransient(resolved)) return { unresolved: true, failure: resolved, attempts };
   const lands = resolved.ok ? resolved.finalUrl : (resolved.redirects.at(-1)?.to ?? resolved.finalUrl);
-  const reached = lands !== null && normalizeUrl(lands) === final;
-  const redirectsTo = lands !== null && normalizeUrl(lands) !== article ? lands : null;
+  const reached = lands !== null && pageKey(lands) === final;
+  const redirectsTo = lands !== null && pageKey(lands) !== article ? lands : null;
   return { unresolved: false, reached, fate: { redirectsTo, status: resolved.status } };
 }
 
