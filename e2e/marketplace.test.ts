@@ -169,7 +169,7 @@ describe('marketplace journey', () => {
     const offer = page.locator('[data-testid="offer-row"][data-keyword="pain au levain bio"]');
     await offer.waitFor();
     await page.waitForURL((url) => url.pathname === '/catalogue' && url.search === '?keyword=levain');
-    expect(await textOf(offer)).toBe(`pain au levain bio 3 1 900 2 Cuisine Thématique ${normalize(euros(priceCents))} Commander`);
+    expect(await textOf(offer)).toBe(`pain au levain bio 3 1 900 2 Cuisine Thématique 12 mois NOUVEAU ${normalize(euros(priceCents))} Commander`);
     const table = await textOf(page.getByTestId('offers-table'));
     expect(table).not.toContain('127.0.0.1');
     expect(table).not.toContain('http');
@@ -333,7 +333,9 @@ describe('marketplace journey', () => {
     expect(await contentOf(page.getByTestId('order-page-status'))).toBe('Vérifiée');
     expect(await textOf(page.getByTestId('order-live-url'))).toBe(`${origin}/article`);
     expect(await textOf(page.getByTestId('order-last-check'))).toContain('Conforme');
-    expect(await textOf(page.getByTestId('check-message'))).toBe('Lien vérifié : dofollow, ancre et page indexable.');
+    expect(await textOf(page.getByTestId('check-message'))).toBe(
+      `Lien vérifié sur ${origin}/article : lien suivi (dofollow) vers ${target}, ancre « ${anchor} », page indexable.`,
+    );
     await expect(page.getByTestId('order-cancel').count()).resolves.toBe(0);
     const statuses = await page.getByTestId('history-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-status')));
     expect(statuses).toEqual(['placed', 'accepted', 'link_placed', 'verification_failed', 'link_placed', 'verified']);
@@ -406,7 +408,7 @@ describe('marketplace journey', () => {
     await page.getByTestId('catalog-keyword').fill('levain');
     const offer = page.locator('[data-testid="offer-row"][data-keyword="pain au levain bio"]');
     await offer.waitFor();
-    expect(await textOf(offer)).toBe(`pain au levain bio 3 1 900 2 Cooking Thematic ${normalize(euros(priceCents))} Order`);
+    expect(await textOf(offer)).toBe(`pain au levain bio 3 1 900 2 Cooking Thematic 12 months NEW ${normalize(euros(priceCents))} Order`);
     await screenshot(page, 'm7-catalog-english');
   });
 });

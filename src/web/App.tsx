@@ -17,6 +17,7 @@ import { CatalogPage } from './routes/catalog/CatalogPage';
 import { OrderFormPage } from './routes/catalog/OrderForm';
 import { OrderPage } from './routes/orders/OrderPage';
 import { OrdersPage } from './routes/orders/OrdersPage';
+import { ClaimsPage } from './routes/claims/ClaimsList';
 import { PublisherPage } from './routes/publisher/PublisherPage';
 import { SitePage } from './routes/publisher/SitePage';
 import { isBuyer, maySell } from './components/market';
@@ -170,8 +171,16 @@ export function App() {
               <Route
                 path="/commandes/:id"
                 element={
-                  <RoleGate allow={isBuyer}>
+                  <RoleGate allow={(a) => isBuyer(a) || a.role === 'support'}>
                     <OrderPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/reclamations"
+                element={
+                  <RoleGate allow={isBuyer}>
+                    <ClaimsPage />
                   </RoleGate>
                 }
               />

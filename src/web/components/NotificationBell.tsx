@@ -58,13 +58,15 @@ export function NotificationBell() {
     staleTime: 0,
   });
 
-  // Something new came: the open lists (this popover, the notifications page) show it too.
+  // Something new came: the open lists (this popover, the notifications page) show it too, and so
+  // do the pages of what it is about (an order, a claim, a wallet), which may be on screen already.
   const previous = useRef<number | null>(null);
   useEffect(() => {
     if (unread.data === undefined) return;
     if (previous.current !== null && unread.data.count > previous.current) {
       void queryClient.invalidateQueries({ queryKey: ['notifications', 'latest'] });
       void queryClient.invalidateQueries({ queryKey: ['notifications', 'list'] });
+      for (const family of ['orders', 'claims', 'publisher', 'account']) void queryClient.invalidateQueries({ queryKey: [family] });
     }
     previous.current = unread.data.count;
   }, [unread.data]);

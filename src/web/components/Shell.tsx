@@ -31,6 +31,7 @@ function useNavEntries(): NavEntry[] {
   if (isBuyer(account)) {
     entries.push({ to: '/catalogue', label: t('marketNav.catalog'), testId: 'nav-catalog' });
     entries.push({ to: '/commandes', label: t('marketNav.orders'), testId: 'nav-orders' });
+    entries.push({ to: '/reclamations', label: t('claims.nav.claims'), testId: 'nav-claims' });
   }
   if (maySell(account)) entries.push({ to: '/editeur', label: t('marketNav.publisher'), testId: 'nav-publisher' });
   if (isAgencyMember(account)) {
@@ -115,7 +116,8 @@ export function Shell() {
             <RoleBadge role={me.account.role} data-testid="header-role" visibleFrom="sm" />
             <NotificationBell />
             <LanguageMenu />
-            <Button variant="default" size="compact-sm" onClick={() => void signOut()} data-testid="sign-out">
+            {/* On a phone the header has no room for it: it is at the end of the menu there. */}
+            <Button variant="default" size="compact-sm" onClick={() => void signOut()} data-testid="sign-out" visibleFrom="xs">
               {t('nav.signOut')}
             </Button>
           </Group>
@@ -136,6 +138,14 @@ export function Shell() {
               style={{ borderRadius: 'var(--mantine-radius-sm)' }}
             />
           ))}
+          <NavLink
+            component="button"
+            label={t('nav.signOut')}
+            onClick={() => void signOut()}
+            hiddenFrom="xs"
+            data-testid="nav-sign-out"
+            style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+          />
         </Stack>
       </AppShell.Navbar>
 

@@ -42,10 +42,30 @@ export function categoriesFor(person: Pick<MeAccount, 'role' | 'agencyId'>): Not
 
 const invalidateNotifications = () => queryClient.invalidateQueries({ queryKey: notificationKeys.all });
 
+function markReadInCache(ids: string[] | undefined) {
+  const at = new Date().toISOString();
+  const mark = (items: NotificationItem[]) =>
+    items.map((n) => (n.readAt || (ids && !ids.includes(n.id)) ? n : { ...n, readAt: at }));
+  queryClient.setQueriesData<unknown>({ queryKey: notificationKeys.all }, (data: unknown) => {
+    if (!data || typeof data !== 'object') return data;
+    if ('items' in data && Array.isArray(data.items)) return { ...data, items: mark(data.items as NotificationItem[]) };
+    if ('pages' in data && Array.isArray(data.pages)) {
+      const pages = (data.pages as { items?: NotificationItem[] }[]).map((p) =>
+        Array.isArray(p.items) ? { ...p, items: mark(p.items) } : p,
+      );
+      return { ...data, pages };
+    }
+    return data;
+  });
+}
+
 /** Marks some notifications read (or all of them without ids), then refreshes the bell and the lists. */
 export function useMarkRead() {
   return useMutation({
     mutationFn: (ids?: string[]) => notificationEndpoints.markRead(ids),
+    // Read at once in the lists already loaded (the bell's, the page's), so that none shows it
+    // unread while its refetch is on the way.
+    onMutate: (ids) => markReadInCache(ids),
     onSuccess: invalidateNotifications,
     onError: notifyError,
   });

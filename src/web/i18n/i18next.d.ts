@@ -3,10 +3,11 @@ import type fr from './fr/common';
 import type frMarketplace from './fr/marketplace';
 import type frCredits from './fr/credits';
 import type frNotifications from './fr/notifications';
+import type frClaims from './fr/claims';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications } };
+    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications; claims: typeof frClaims } };
   }
 }

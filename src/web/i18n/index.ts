@@ -8,6 +8,8 @@ import frCredits from './fr/credits';
 import enCredits from './en/credits';
 import frNotifications from './fr/notifications';
 import enNotifications from './en/notifications';
+import frClaims from './fr/claims';
+import enClaims from './en/claims';
 
 export const languages = ['fr', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -25,8 +27,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',

@@ -29,6 +29,7 @@ import { formatDateTime, formatEuros } from '../components/format';
 import { RoleBadge } from '../components/RoleBadge';
 import { PriceGridEditor } from './support/PriceGridEditor';
 import { SitesReview } from './support/SitesReview';
+import { ClaimsList } from './claims/ClaimsList';
 import { notifyError, notifySuccess } from '../components/serverErrors';
 import { SupportTransfersTab } from './credits/SupportTransfers';
 import { MoreButton } from '../components/MoreButton';
@@ -37,6 +38,7 @@ import { QueryStatus } from '../components/QueryStatus';
 const TABS = [
   { value: 'requests', path: '/support' },
   { value: 'transfers', path: '/support/virements' },
+  { value: 'claims', path: '/support/reclamations' },
   { value: 'sites', path: '/support/sites' },
   { value: 'grid', path: '/support/grille' },
   { value: 'accounts', path: '/support/comptes' },
@@ -62,6 +64,9 @@ export function SupportPage() {
           <Tabs.Tab value="transfers" data-testid="tab-transfers">
             {t('credits.support.tab')}
           </Tabs.Tab>
+          <Tabs.Tab value="claims" data-testid="tab-claims">
+            {t('claims.nav.claims')}
+          </Tabs.Tab>
           <Tabs.Tab value="sites" data-testid="tab-sites-review">
             {t('marketSupport.tabSites')}
           </Tabs.Tab>
@@ -80,6 +85,9 @@ export function SupportPage() {
         </Tabs.Panel>
         <Tabs.Panel value="transfers">
           <SupportTransfersTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="claims">
+          <ClaimsList side="support" />
         </Tabs.Panel>
         <Tabs.Panel value="sites">
           <SitesReview />

@@ -18,7 +18,15 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { marketKeys, marketplace, type OfferQuery, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
+import {
+  marketKeys,
+  marketplace,
+  type Offer,
+  type OfferQuery,
+  type SiteKind,
+  type SiteLanguage,
+  type Theme,
+} from '../../api/marketplace';
 import { formatEuros } from '../../components/format';
 import {
   kindLabel,
@@ -30,6 +38,7 @@ import {
   useThemeOptions,
 } from '../../components/market';
 import { QueryStatus } from '../../components/QueryStatus';
+import { ReliabilityCell, useNarrow } from '../../components/claims';
 
 type Sort = NonNullable<OfferQuery['sort']>;
 const SORTS: Sort[] = ['relevance', 'price_asc', 'price_desc', 'volume_desc'];
@@ -95,6 +104,7 @@ export function CatalogPage() {
   const items = offers.data?.pages.flatMap((p) => p.items) ?? [];
   const set = (name: keyof Filters) => (value: string | number | null) => setFilters((f) => ({ ...f, [name]: value === null ? '' : String(value) }));
   const anyFilter = FILTER_NAMES.some((n) => filters[n] !== '');
+  const narrow = useNarrow();
 
   return (
     <Stack gap="lg" maw={1200}>
@@ -209,8 +219,14 @@ export function CatalogPage() {
           <Text c="dimmed" ta="center" py="lg" data-testid="catalog-empty">
             {t('catalog.empty')}
           </Text>
+        ) : narrow ? (
+          <Stack gap="sm" data-testid="offers-cards">
+            {items.map((o) => (
+              <OfferCard key={`${o.offerId}:${o.keyword}`} offer={o} />
+            ))}
+          </Stack>
         ) : (
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer minWidth={1120}>
             <Table verticalSpacing="sm" highlightOnHover striped data-testid="offers-table">
               <Table.Thead>
                 <Table.Tr>
@@ -220,6 +236,8 @@ export function CatalogPage() {
                   <Table.Th ta="right">{t('catalog.top10')}</Table.Th>
                   <Table.Th>{t('catalog.theme')}</Table.Th>
                   <Table.Th>{t('catalog.kind')}</Table.Th>
+                  <Table.Th>{t('claims.guarantee.label')}</Table.Th>
+                  <Table.Th>{t('claims.reliability.title')}</Table.Th>
                   <Table.Th ta="right">{t('catalog.price')}</Table.Th>
                   <Table.Th />
                 </Table.Tr>
@@ -243,6 +261,12 @@ export function CatalogPage() {
                     </Table.Td>
                     <Table.Td>{themeLabel(t, o.theme)}</Table.Td>
                     <Table.Td>{kindLabel(t, o.siteKind)}</Table.Td>
+                    <Table.Td style={numeric} data-testid="offer-guarantee">
+                      {o.guaranteeMonths ? t('claims.guarantee.months', { count: o.guaranteeMonths }) : '—'}
+                    </Table.Td>
+                    <Table.Td>
+                      <ReliabilityCell reliability={o.reliability} />
+                    </Table.Td>
                     <Table.Td ta="right" style={numeric} fw={600} data-testid="offer-price">
                       {formatEuros(o.priceCents)}
                     </Table.Td>
@@ -277,5 +301,65 @@ export function CatalogPage() {
         )}
       </Card>
     </Stack>
+  );
+}
+
+/** On a phone, an offer as a card: the table's columns would not fit. */
+function OfferCard({ offer: o }: { offer: Offer }) {
+  const { t } = useTranslation();
+  const fact = (label: string, value: React.ReactNode, testId?: string) => (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" style={numeric} data-testid={testId}>
+        {value}
+      </Text>
+    </div>
+  );
+  return (
+    <Card withBorder radius="md" padding="sm" data-testid="offer-row" data-keyword={o.keyword}>
+      <Stack gap={8}>
+        <Group justify="space-between" wrap="nowrap" align="flex-start">
+          <div>
+            <Text size="sm" fw={600}>
+              {o.keyword}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {themeLabel(t, o.theme)} · {kindLabel(t, o.siteKind)}
+            </Text>
+          </div>
+          <Stack gap={6} align="flex-end">
+            <Text fw={700} style={numeric} data-testid="offer-price">
+              {formatEuros(o.priceCents)}
+            </Text>
+            <Button
+              component={Link}
+              to={`/commander/${o.offerId}`}
+              size="compact-sm"
+              style={{ flexShrink: 0 }}
+              aria-label={t('catalog.orderFor', { keyword: o.keyword })}
+              data-testid="order-offer"
+            >
+              {t('catalog.order')}
+            </Button>
+          </Stack>
+        </Group>
+        <SimpleGrid cols={3} spacing="xs">
+          {fact(t('catalog.position'), o.position, 'offer-position')}
+          {fact(t('catalog.volume'), o.volume.toLocaleString('fr-FR'), 'offer-volume')}
+          {fact(t('catalog.top10'), o.top10Count)}
+        </SimpleGrid>
+        <Stack gap={2}>
+          <Text size="xs" c="dimmed">
+            {t('claims.guarantee.label')} ·{' '}
+            <Text span size="xs" c="dark" fw={600} data-testid="offer-guarantee">
+              {o.guaranteeMonths ? t('claims.guarantee.months', { count: o.guaranteeMonths }) : '—'}
+            </Text>
+          </Text>
+          <ReliabilityCell reliability={o.reliability} />
+        </Stack>
+      </Stack>
+    </Card>
   );
 }

@@ -17,12 +17,14 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 // The platform's own actor (verification, expiry, payout): a pure constant, no server code in the bundle.
 import { SYSTEM_ACCOUNTS } from '../../../server/modules/ledger/system';
-import { queryClient } from '../../api/queries';
+import { queryClient, useSession } from '../../api/queries';
 import { marketKeys, marketplace, type Order } from '../../api/marketplace';
 import { formatDateTime, formatEuros } from '../../components/format';
 import { kindLabel, LastCheck, newIdempotencyKey, numeric, OrderStatusBadge, statusColors, statusLabel, themeLabel } from '../../components/market';
 import { notifyError, notifySuccess } from '../../components/serverErrors';
 import { QueryStatus } from '../../components/QueryStatus';
+import { ChecksTimeline, ClaimBanner, MonitoringFacts } from './Monitoring';
+import { useNarrow } from '../../components/claims';
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -40,10 +42,12 @@ export function OrderPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const order = useQuery({ queryKey: marketKeys.order(id), queryFn: () => marketplace.order(id) });
+  // Support comes here from its claims.
+  const support = useSession().account.role === 'support';
   return (
     <Stack gap="lg" maw={1200}>
-      <Anchor component={Link} to="/commandes" size="sm">
-        ← {t('order.back')}
+      <Anchor component={Link} to={support ? '/support/reclamations' : '/commandes'} size="sm">
+        ← {support ? t('claims.list.supportTitle') : t('order.back')}
       </Anchor>
       {order.isPending || order.error ? (
         <QueryStatus query={order} />
@@ -57,6 +61,8 @@ export function OrderPage() {
 function OrderView({ order }: { order: Order }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
+  const buyer = useSession().account.role !== 'support';
+  const narrow = useNarrow();
   return (
     <>
       <Group justify="space-between" align="flex-end" wrap="wrap">
@@ -71,12 +77,14 @@ function OrderView({ order }: { order: Order }) {
             <OrderStatusBadge status={order.status} size="lg" data-testid="order-page-status" />
           </Group>
         </div>
-        {order.status === 'placed' && (
+        {order.status === 'placed' && buyer && (
           <Button color="red" variant="light" onClick={() => setConfirming(true)} data-testid="order-cancel">
             {t('order.cancel')}
           </Button>
         )}
       </Group>
+
+      {order.claim && <ClaimBanner claim={order.claim} />}
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
@@ -85,7 +93,7 @@ function OrderView({ order }: { order: Order }) {
               <Title order={4} mb="sm">
                 {t('order.details')}
               </Title>
-              <DataList labelWidth={230} withDivider data-testid="order-details">
+              <DataList labelWidth={230} orientation={narrow ? 'vertical' : 'horizontal'} withDivider data-testid="order-details">
                 <Fact label={t('orders.client')} testId="order-detail-client">
                   {order.clientName}
                 </Fact>
@@ -120,7 +128,7 @@ function OrderView({ order }: { order: Order }) {
               <Title order={4} mb="sm">
                 {t('order.link')}
               </Title>
-              <DataList labelWidth={230} withDivider>
+              <DataList labelWidth={230} orientation={narrow ? 'vertical' : 'horizontal'} withDivider>
                 <Fact label={t('order.liveUrl')} testId="order-live-url">
                   {order.liveUrl ? (
                     <Anchor href={order.liveUrl} target="_blank" rel="noopener noreferrer" size="sm">
@@ -141,6 +149,15 @@ function OrderView({ order }: { order: Order }) {
                 )}
               </DataList>
             </Card>
+
+            {!['refused', 'cancelled', 'expired'].includes(order.status) && (
+            <Card withBorder radius="md" padding="lg" data-testid="order-monitoring-card">
+              <Title order={4} mb="sm">
+                {t('claims.guarantee.title')}
+              </Title>
+              <MonitoringFacts order={order} />
+            </Card>
+            )}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
@@ -152,6 +169,8 @@ function OrderView({ order }: { order: Order }) {
           </Card>
         </Grid.Col>
       </Grid>
+
+      {order.liveUrl && <ChecksTimeline orderId={order.id} />}
 
       <CancelModal order={order} opened={confirming} onClose={() => setConfirming(false)} />
     </>

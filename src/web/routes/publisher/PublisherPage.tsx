@@ -10,21 +10,28 @@ import { formatDateTime } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel, useKindOptions, useLanguageOptions, useThemeOptions } from '../../components/market';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { ReceivedOrders } from './ReceivedOrders';
+import { ClaimsList } from '../claims/ClaimsList';
+import { GuaranteeSelect } from './GuaranteeSelect';
+import { guaranteeFromValue, useGuaranteeOptions } from '../../components/claims';
 import { MoreButton } from '../../components/MoreButton';
 import { QueryStatus } from '../../components/QueryStatus';
 
-/** "/editeur" (tab "Sites") and "/editeur/commandes" (tab "Commandes reçues"). */
+/** "/editeur" (tab "Sites"), "/editeur/commandes" (tab "Commandes reçues"), "/editeur/reclamations" (tab "Réclamations"). */
 export function PublisherPage() {
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
-  const tab = location.pathname.startsWith('/editeur/commandes') ? 'orders' : 'sites';
+  const tab = location.pathname.startsWith('/editeur/commandes')
+    ? 'orders'
+    : location.pathname.startsWith('/editeur/reclamations')
+      ? 'claims'
+      : 'sites';
   return (
     <Stack gap="lg" maw={1300}>
       <Title order={1} fz={28}>
         {t('publisher.title')}
       </Title>
-      <Tabs value={tab} onChange={(v) => navigate(v === 'orders' ? '/editeur/commandes' : '/editeur')} keepMounted={false}>
+      <Tabs value={tab} onChange={(v) => navigate(v === 'orders' ? '/editeur/commandes' : v === 'claims' ? '/editeur/reclamations' : '/editeur')} keepMounted={false}>
         <Tabs.List mb="lg">
           <Tabs.Tab value="sites" data-testid="tab-sites">
             {t('publisher.tabSites')}
@@ -32,12 +39,18 @@ export function PublisherPage() {
           <Tabs.Tab value="orders" data-testid="tab-received-orders">
             {t('publisher.tabOrders')}
           </Tabs.Tab>
+          <Tabs.Tab value="claims" data-testid="tab-publisher-claims">
+            {t('claims.publisher.tabClaims')}
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="sites">
           <SitesTab />
         </Tabs.Panel>
         <Tabs.Panel value="orders">
           <ReceivedOrders />
+        </Tabs.Panel>
+        <Tabs.Panel value="claims">
+          <ClaimsList side="publisher" />
         </Tabs.Panel>
       </Tabs>
     </Stack>
@@ -71,7 +84,7 @@ function SitesTab() {
           {t('publisher.noSites')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={860}>
+        <Table.ScrollContainer minWidth={1040}>
           <Table verticalSpacing="sm" highlightOnHover data-testid="sites-table">
             <Table.Thead>
               <Table.Tr>
@@ -81,6 +94,7 @@ function SitesTab() {
                 <Table.Th>{t('catalog.language')}</Table.Th>
                 <Table.Th ta="right">{t('publisher.articles')}</Table.Th>
                 <Table.Th ta="right">{t('publisher.keywords')}</Table.Th>
+                <Table.Th>{t('claims.guarantee.label')}</Table.Th>
                 <Table.Th>{t('orders.status')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
@@ -104,6 +118,9 @@ function SitesTab() {
                   </Table.Td>
                   <Table.Td ta="right" style={numeric}>
                     {s.keywordCount}
+                  </Table.Td>
+                  <Table.Td>
+                    <GuaranteeSelect siteId={s.id} months={s.guaranteeMonths} defaultMonths={s.effectiveGuaranteeMonths} size="xs" w={170} aria-label={t('claims.guarantee.label')} />
                   </Table.Td>
                   <Table.Td maw={280}>
                     <SiteStatusBadge status={s.status} />
@@ -137,9 +154,10 @@ function NewSiteForm({ onClose }: { onClose: () => void }) {
   const themeOptions = useThemeOptions();
   const kindOptions = useKindOptions();
   const languageOptions = useLanguageOptions();
+  const guaranteeOptions = useGuaranteeOptions();
   const [error, setError] = useState<string | null>(null);
   const form = useForm({
-    initialValues: { domain: '', theme: '', siteKind: 'thematic', language: 'fr' },
+    initialValues: { domain: '', theme: '', siteKind: 'thematic', language: 'fr', guarantee: 'default' },
     validate: {
       domain: (v) => (v.trim() ? null : t('validation.required')),
       theme: (v) => (v ? null : t('validation.required')),
@@ -152,13 +170,14 @@ function NewSiteForm({ onClose }: { onClose: () => void }) {
         theme: v.theme as Theme,
         siteKind: v.siteKind as SiteKind,
         language: v.language as SiteLanguage,
+        guaranteeMonths: guaranteeFromValue(v.guarantee) ?? undefined,
       }),
     onSuccess: async (site) => {
       notifySuccess(t('publisher.siteCreated', { domain: site.domain }));
       await queryClient.invalidateQueries({ queryKey: marketKeys.ownSites });
       onClose();
     },
-    onError: (e) => setError(applyServerError(e, form)),
+    onError: (e) => setError(applyServerError(e, form, { guaranteeMonths: 'guarantee' })),
   });
   return (
     <form
@@ -187,6 +206,14 @@ function NewSiteForm({ onClose }: { onClose: () => void }) {
           required
           data-testid="site-language"
           {...form.getInputProps('language')}
+        />
+        <Select
+          label={t('claims.guarantee.label')}
+          description={t('claims.guarantee.help')}
+          data={guaranteeOptions}
+          allowDeselect={false}
+          data-testid="site-guarantee"
+          {...form.getInputProps('guarantee')}
         />
         {error && <Alert color="red">{error}</Alert>}
         <Group justify="flex-end">

@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Card, Center, Group, Modal, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Center, Group, Modal, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type OrderStatus, type PublisherOrder } from '../../api/marketplace';
-import { formatDateTime, formatEuros } from '../../components/format';
+import { claimEndpoints } from '../../api/claims';
+import { formatDate, formatDateTime, formatEuros } from '../../components/format';
 import { LastCheck, numeric, OrderStatusBadge, useStatusOptions } from '../../components/market';
+import { outcomeLabel } from '../../components/claims';
 import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
 import { QueryStatus } from '../../components/QueryStatus';
 
@@ -19,6 +21,8 @@ export function ReceivedOrders() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<OrderStatus | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
+  // The next check the server announced after "Revérifier maintenant", per order.
+  const [rechecks, setRechecks] = useState<Record<string, string>>({});
   const statusOptions = useStatusOptions();
   const orders = useInfiniteQuery({
     queryKey: marketKeys.publisherOrders(status),
@@ -34,6 +38,15 @@ export function ReceivedOrders() {
     mutationFn: (o: PublisherOrder) => marketplace.acceptOrder(o.id),
     onSuccess: async () => {
       notifySuccess(t('publisher.accepted'));
+      await refresh();
+    },
+    onError: notifyError,
+  });
+  const recheck = useMutation({
+    mutationFn: (o: PublisherOrder) => claimEndpoints.recheck(o.id),
+    onSuccess: async ({ nextCheckAt }, o) => {
+      setRechecks((r) => ({ ...r, [o.id]: nextCheckAt }));
+      notifySuccess(t('claims.publisher.recheckAsked', { date: formatDateTime(nextCheckAt) }));
       await refresh();
     },
     onError: notifyError,
@@ -141,6 +154,29 @@ export function ReceivedOrders() {
                         <LastCheck check={o.lastCheck} />
                       </div>
                     )}
+                    {o.claim?.status === 'open' && (
+                      <Stack gap={2} mt={8} data-testid="received-claim">
+                        <Badge color="red" variant="filled" size="sm" data-testid="received-claim-badge">
+                          {t('claims.publisher.claimBadge')}
+                        </Badge>
+                        <Text size="xs" fw={600} c="red.8">
+                          {outcomeLabel(t, o.claim.outcome)}
+                        </Text>
+                        <Text size="xs" c="red.8" fw={600} data-testid="received-claim-deadline">
+                          {t('claims.publisher.reinstateBy', { date: formatDateTime(o.claim.reinstateBy) })}
+                        </Text>
+                      </Stack>
+                    )}
+                    {rechecks[o.id] && (
+                      <Text size="xs" c="blue.8" mt={4} data-testid="received-next-check">
+                        {t('claims.publisher.nextCheck', { date: formatDateTime(rechecks[o.id]) })}
+                      </Text>
+                    )}
+                    {o.guaranteeEndsAt && !o.claim && ['verified', 'completed'].includes(o.status) && (
+                      <Text size="xs" c="dimmed" mt={4} data-testid="received-guarantee">
+                        {t('claims.publisher.guaranteeUntil', { date: formatDate(o.guaranteeEndsAt) })}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">
@@ -168,6 +204,17 @@ export function ReceivedOrders() {
                       {o.status === 'link_placed' && (
                         <Button size="compact-sm" variant="default" onClick={() => setDialog({ kind: 'live', order: o })} data-testid="received-fix">
                           {t('publisher.fixLink')}
+                        </Button>
+                      )}
+                      {o.claim?.status === 'open' && (
+                        <Button
+                          size="compact-sm"
+                          color="red"
+                          onClick={() => recheck.mutate(o)}
+                          loading={recheck.isPending && recheck.variables?.id === o.id}
+                          data-testid="received-recheck"
+                        >
+                          {t('claims.publisher.recheck')}
                         </Button>
                       )}
                     </Group>

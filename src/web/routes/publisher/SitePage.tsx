@@ -24,6 +24,7 @@ import { formatEuros } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel } from '../../components/market';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { ImportModal } from './ImportModal';
+import { GuaranteeSelect } from './GuaranteeSelect';
 import { QueryStatus } from '../../components/QueryStatus';
 
 /** "/editeur/sites/:id": a site of the publisher, its articles, adding one by hand, importing a CSV. */
@@ -72,7 +73,14 @@ function SiteView({ site }: { site: Site }) {
             {themeLabel(t, site.theme)} · {kindLabel(t, site.siteKind)} · {languageLabel(t, site.language)}
           </Text>
         </div>
-        <Group gap="sm">
+        <Group gap="sm" align="flex-end">
+          <GuaranteeSelect
+            siteId={site.id}
+            months={site.guaranteeMonths}
+            defaultMonths={site.effectiveGuaranteeMonths}
+            label={t('claims.guarantee.label')}
+            w={200}
+          />
           <Button variant="default" onClick={() => setDialog('import')} data-testid="import-csv">
             {t('publisher.importCsv')}
           </Button>
