@@ -475,7 +475,7 @@ describe('guarantee and claims journey', () => {
     await late.getByTestId('settle-submit').click();
     const conflict = late.getByTestId('settle-error');
     await conflict.waitFor();
-    expect(await textOf(conflict)).toContain('Impossible : la réclamation est déjà close');
+    expect(await textOf(conflict)).toContain('Impossible : cette réclamation est déjà close');
     await shoot(other, 'c7d-support-settle-409');
     current = page;
 

@@ -223,8 +223,8 @@ export const messages = {
     en: 'This link is not monitored: it is not verified, or its guarantee is over.',
   },
   claim_not_open: {
-    fr: 'Impossible : la réclamation est déjà close ({status}).',
-    en: 'Not possible: the claim is already closed ({status}).',
+    fr: 'Impossible : cette réclamation est déjà close (rétablie, remboursée ou classée).',
+    en: 'Not possible: this claim is already closed (reinstated, refunded or dismissed).',
   },
   claim_amount_required: {
     fr: 'Indiquez le montant du remboursement partiel.',

@@ -158,7 +158,7 @@ export async function settleClaim(actor: Actor, id: string, input: SettleInput, 
     const claim = await lockClaim(tx, id);
     if (!claim) throw notFound();
     if (input.outcome !== 'partial_refund' && input.amountCents !== undefined) throw invalidInput('claim_amount_not_partial', 'amountCents');
-    if (claim.status !== 'open') throw new AppError('invalid_state', 409, 'claim_not_open', { status: claim.status });
+    if (claim.status !== 'open') throw new AppError('invalid_state', 409, 'claim_not_open');
     const now = new Date();
     if (input.outcome === 'dismiss') {
       await tx

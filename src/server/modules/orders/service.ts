@@ -12,7 +12,7 @@ import { accountName, accountParentId, clientIdsOf, findAccountById, findReachab
 import { tellBuyer, tellPublisher } from './notices.js';
 import { formatEuros as euros } from '../../http/money.js';
 import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
-import { articleUrl, offerForOrder, siteDomain, siteOf } from '../catalog/service.js';
+import { articleUrl, defaultGuaranteeMonths, offerForOrder, siteDomain, siteOf } from '../catalog/service.js';
 import { availableOf, holdCredits, payPublisherEarning, lowBalanceAfterDebit, notifyLowBalance, releaseHold, transferCredits } from '../ledger/service.js';
 import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { committedStatuses, mayMove, orderPolicy } from './policy.js';
@@ -449,7 +449,8 @@ export async function getOrder(actor: Actor, id: string, ctx: Ctx) {
     siteKind: site.site_kind,
     verifiedAt: order.verified_at ? new Date(order.verified_at).toISOString() : null,
     payableAt: order.payable_at ? new Date(order.payable_at).toISOString() : null,
-    guaranteeMonths: order.guarantee_months,
+    // The months bought with, or the platform default's (null only when the default is not in months).
+    guaranteeMonths: order.guarantee_months ?? defaultGuaranteeMonths(ctx.config),
     guaranteeEndsAt: order.guarantee_ends_at ? new Date(order.guarantee_ends_at).toISOString() : null,
     lostAt: order.lost_at ? new Date(order.lost_at).toISOString() : null,
     refundedCents: Number(order.refunded_cents),
