@@ -8,6 +8,7 @@ import { normalizeKeyword } from '../modules/catalog/domain.js';
 import { refreshArticles } from '../modules/catalog/service.js';
 import { allocateCredits } from '../modules/ledger/service.js';
 import { acceptOrder, createCampaign, createProject, placeOrder, recordVerification, submitLiveUrl } from '../modules/orders/service.js';
+import { recordCheck, type VerificationResult } from '../modules/links/service.js';
 import { generateCatalog } from './demo-catalog.js';
 
 async function actorFor(db: Kysely<DB>, email: string): Promise<Actor> {
@@ -142,11 +143,42 @@ export async function seedDemoMarketplace(db: Kysely<DB>, config: Config): Promi
         await submitLiveUrl(publisherActor, order.id, article.url, ctx);
         // The demo sites are made up and the machine may be offline: record the check as passed
         // rather than let the crawler look them up (the queued job then finds nothing to do). For
-        // the same reason these links are not monitored.
-        const check = { ok: true, rule: null, messages: { fr: 'Lien vérifié (démo).', en: 'Link verified (demo).' }, at: new Date() };
-        await db.transaction().execute((tx) => recordVerification(tx, ctx, order.id, article.url, check));
+        // the same reason these links are not monitored; the check is kept for the order's timeline.
+        const at = new Date();
+        const messages = { fr: 'Lien vérifié (démo) : dofollow, ancre et page indexable.', en: 'Link verified (demo): dofollow, anchor and indexable page.' };
+        await db.transaction().execute(async (tx) => {
+          await recordVerification(tx, ctx, order.id, article.url, { ok: true, rule: null, messages, at });
+          await recordCheck(tx, order.id, 'verification', demoCheck(article.url, order, messages, at));
+        });
       }
     }
   }
   return { sites, articles, keywords };
+}
+
+/** The check a demo order is shown with: what the crawler would have found on the made-up page. */
+function demoCheck(url: string, order: { targetUrl: string; anchor: string }, messages: { fr: string; en: string }, at: Date): VerificationResult {
+  return {
+    ok: true,
+    outcome: 'ok',
+    rule: null,
+    messages,
+    transient: false,
+    finalUrl: url,
+    status: 200,
+    checkedAt: at.toISOString(),
+    evidence: {
+      startUrl: url,
+      redirects: [],
+      finalUrl: url,
+      status: 200,
+      link: { href: order.targetUrl, rel: [], anchor: order.anchor },
+      nearMisses: [],
+      robots: { meta: [], header: [], robotsTxt: 'not_checked' },
+      canonical: url,
+      contentHash: null,
+      excerpt: null,
+      attempts: 1,
+    },
+  };
 }

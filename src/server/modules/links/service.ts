@@ -3,6 +3,7 @@ export { listChecks, recordCheck } from './checks.js';
 export { adoptIntoAgency, latestClaimsOf, listClaims, refundOverdueClaims, settleClaim, type ClaimFilters, type SettleInput } from './claims.js';
 export { monitoringOf, requestRecheck, runMonitoring, startMonitoring, type MonitoringOptions } from './monitoring.js';
 export { verifyOrderLink } from './verification.js';
+export type { VerificationResult } from './verify.js';
 
 import type { Actor, Tx } from '../../http/actor.js';
 import { latestClaimsOf } from './claims.js';
