@@ -39,13 +39,15 @@ async function noticeTarget(tx: Tx, claim: { order_id: string; client_id: string
   return { id: claim.order_id, site_id: facts.siteId, client_id: claim.client_id, publisher_id: claim.publisher_id, anchor: facts.anchor };
 }
 
-export async function findOpenClaim(db: Tx, orderId: string): Promise<ClaimRow | null> {
+/** The order's open claim; `lock`: locked for the caller's transaction (claims are always locked before monitors). */
+export async function findOpenClaim(db: Tx, orderId: string, options: { lock?: boolean } = {}): Promise<ClaimRow | null> {
   return (
     (await db
       .selectFrom('claims')
       .select(['id', 'order_id', 'client_id', 'publisher_id', 'status', 'outcome', 'rule', 'messages', 'reinstate_by'])
       .where('order_id', '=', orderId)
       .where('status', '=', 'open')
+      .$if(Boolean(options.lock), (q) => q.forUpdate())
       .executeTakeFirst()) ?? null
   );
 }

@@ -195,12 +195,14 @@ async function checkMonitoredLink(ctx: Ctx, orderId: string, now: () => Date, op
 }
 
 async function recordMonitoringOutcome(tx: Tx, ctx: Ctx, order: OrderToCheck, result: VerificationResult, now: Date): Promise<void> {
+  // The claim before the monitor, as the claims sweep and support's settlement lock them (claim,
+  // order, wallets, monitor): never the other way round, so the two never deadlock.
+  let claim = await findOpenClaim(tx, order.id, { lock: true });
   const monitor = await tx.selectFrom('link_monitors').selectAll().where('order_id', '=', order.id).forUpdate().executeTakeFirst();
   if (!monitor || monitor.ended_at) return;
   const checkId = await recordCheck(tx, order.id, 'monitoring', result);
   await setLastCheck(tx, order.id, { ok: result.ok, rule: result.rule, messages: result.messages, at: new Date(result.checkedAt) });
   const every = ctx.config.monitorEveryMs;
-  let claim = await findOpenClaim(tx, order.id);
   let downSince: Date | null = null;
   let next: number;
   if (result.ok) {
