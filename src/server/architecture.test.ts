@@ -22,6 +22,7 @@ const FEATURE_ORDER = [
   ['catalog'],
   ['orders'],
   ['links'],
+  ['payouts'],
   ['support'],
 ] as const;
 const rankOf = new Map<string, number>(FEATURE_ORDER.flatMap((level, i) => level.map((f) => [f, i] as const)));
@@ -59,6 +60,14 @@ export const TABLE_OWNERS: Record<string, string> = {
   link_monitors: 'links',
   monitor_hosts: 'links',
   claims: 'links',
+  publisher_profiles: 'payouts',
+  publisher_documents: 'payouts',
+  self_billing_mandates: 'payouts',
+  payout_batches: 'payouts',
+  withdrawals: 'payouts',
+  self_billed_sequences: 'payouts',
+  self_billed_invoices: 'payouts',
+  buyer_links: 'payouts',
   audit_log: 'audit',
   outbox_emails: 'notifications',
   notifications: 'notifications',

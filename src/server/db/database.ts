@@ -14,6 +14,7 @@ import * as m0010 from './migrations/0010_wallet_per_account.js';
 import * as m0011 from './migrations/0011_closed_accounts.js';
 import * as m0012 from './migrations/0012_notifications.js';
 import * as m0013 from './migrations/0013_monitoring.js';
+import * as m0014 from './migrations/0014_payouts.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0011_closed_accounts': m0011,
   '0012_notifications': m0012,
   '0013_monitoring': m0013,
+  '0014_payouts': m0014,
 };
 
 class StaticMigrations implements MigrationProvider {

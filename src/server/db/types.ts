@@ -558,6 +558,126 @@ export interface JobsTable {
   created_at: Generated<Date>;
 }
 
+export type PublisherKind = 'individual' | 'business';
+export type PublisherVatRegime = 'franchise' | 'fr_vat' | 'eu_reverse_charge';
+export type ProofKind = 'urssaf_vigilance' | 'kbis' | 'insee';
+export type ProofStatus = 'pending' | 'accepted' | 'refused' | 'replaced';
+export type WithdrawalStatus = 'requested' | 'approved' | 'paid' | 'refused' | 'cancelled';
+
+export interface PublisherProfilesTable {
+  account_id: string;
+  kind: PublisherKind;
+  legal_name: string;
+  address: string;
+  postal_code: string;
+  city: string;
+  country: string;
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  siret: string | null;
+  vat_regime: PublisherVatRegime | null;
+  vat_number: string | null;
+  tax_number: string | null;
+  iban: string | null;
+  bic: string | null;
+  account_holder: string | null;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export interface PublisherDocumentsTable {
+  id: Generated<string>;
+  account_id: string;
+  kind: ProofKind;
+  issued_on: ColumnType<string, string, string>;
+  file_name: string;
+  media_type: 'application/pdf' | 'image/png' | 'image/jpeg';
+  size_bytes: number;
+  sha256: string;
+  content: Buffer;
+  status: Generated<ProofStatus>;
+  refusal_reason: string | null;
+  valid_until: ColumnType<string | null, string | null | undefined, string | null>;
+  reviewed_by: string | null;
+  reviewed_at: NullableTimestamp;
+  reminded_at: NullableTimestamp;
+  uploaded_at: Generated<Date>;
+  uploaded_by: string | null;
+}
+
+export interface SelfBillingMandatesTable {
+  id: Generated<string>;
+  account_id: string;
+  version: string;
+  accepted_at: Generated<Date>;
+  accepted_by: string;
+  accepted_from: string | null;
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+}
+
+export interface PayoutBatchesTable {
+  id: Generated<string>;
+  reference: string;
+  status: Generated<'approved' | 'paid'>;
+  count: number;
+  total_cents: BigCents;
+  created_at: Generated<Date>;
+  created_by: string;
+  exported_at: NullableTimestamp;
+  paid_at: NullableTimestamp;
+  paid_by: string | null;
+}
+
+export interface WithdrawalsTable {
+  id: Generated<string>;
+  account_id: string;
+  amount_cents: BigCents;
+  status: Generated<WithdrawalStatus>;
+  hold_id: string;
+  iban: string;
+  bic: string;
+  account_holder: string;
+  batch_id: string | null;
+  refusal_reason: string | null;
+  requested_at: Generated<Date>;
+  requested_by: string;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  paid_at: NullableTimestamp;
+}
+
+export interface SelfBilledSequencesTable {
+  account_id: string;
+  last_number: number;
+}
+
+export interface SelfBilledInvoicesTable {
+  id: Generated<string>;
+  account_id: string;
+  sequence: number;
+  number: string;
+  withdrawal_id: string;
+  issued_at: Generated<Date>;
+  contest_until: Timestamp;
+  mandate_id: string;
+  seller: ColumnType<Party, string, never>;
+  buyer: ColumnType<Party, string, never>;
+  lines: ColumnType<InvoiceLine[], string, never>;
+  vat_regime: PublisherVatRegime;
+  vat_rate_bp: number;
+  subtotal_cents: BigCents;
+  vat_cents: BigCents;
+  total_cents: BigCents;
+  vat_mention: string;
+}
+
+export interface BuyerLinksTable {
+  publisher_id: string;
+  buyer_id: string;
+  linked_at: Generated<Date>;
+  linked_by: string;
+}
+
 export interface DB {
   sites: SitesTable;
   articles: ArticlesTable;
@@ -576,6 +696,14 @@ export interface DB {
   claims: ClaimsTable;
   publisher_debts: PublisherDebtsTable;
   publisher_reliability: PublisherReliabilityTable;
+  publisher_profiles: PublisherProfilesTable;
+  publisher_documents: PublisherDocumentsTable;
+  self_billing_mandates: SelfBillingMandatesTable;
+  payout_batches: PayoutBatchesTable;
+  withdrawals: WithdrawalsTable;
+  self_billed_sequences: SelfBilledSequencesTable;
+  self_billed_invoices: SelfBilledInvoicesTable;
+  buyer_links: BuyerLinksTable;
   ledger_holds: LedgerHoldsTable;
   idempotency_keys: IdempotencyKeysTable;
   invoice_sequences: InvoiceSequencesTable;
