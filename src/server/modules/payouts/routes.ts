@@ -167,7 +167,7 @@ export const payoutRoutes: RoutesPlugin = async (app, { ctx }) => {
     payouts.listDocumentsToReview(actorOf(request), request.query, ctx),
   );
   app.get('/api/support/publisher-documents/:id/file', { schema: { tags, params: ZIdParams } }, async (request, reply) =>
-    sendDocument(reply, await payouts.readDocumentFile(actorOf(request), request.params.id, ctx)),
+    sendDocument(reply, await payouts.readDocumentFile(actorOf(request), request.params.id, ctx, { asSupport: true })),
   );
   app.post('/api/support/publisher-documents/:id/review', { schema: { tags, params: ZIdParams, body: ZReviewBody, response: { 200: ZDocument } } }, async (request) =>
     payouts.reviewDocument(actorOf(request), request.params.id, request.body, ctx),
