@@ -22,7 +22,16 @@ const ctx = () => ({ db: env.database.db, config: env.config });
 
 /** The publisher's own session, as the profile route would give it. */
 function publisherActor(seller: Seller, name: string): Actor {
-  const account = { id: seller.publisherId, role: 'publisher', name, email: null, parentId: null, agencyId: null, agencyMode: null, active: true } as ActorAccount;
+  const account = {
+    id: seller.publisherId,
+    role: 'publisher',
+    name,
+    email: null,
+    parentId: null,
+    agencyId: null,
+    agencyMode: null,
+    active: true,
+  } as ActorAccount;
   return { person: account, account, actingAs: false, sessionId: null, ip: '127.0.0.1', lang: 'fr' };
 }
 
@@ -70,11 +79,35 @@ beforeAll(async () => {
   await saveProfile(publisherActor(a, 'Dupont'), profile({}), ctx());
   await saveProfile(
     publisherActor(b, 'Jeanne'),
-    profile({ kind: 'individual', legalName: 'Jeanne Martin', address: '8 rue des Lilas', postalCode: '33000', city: 'Bordeaux', birthDate: '1985-04-12', taxNumber: '1234567890123', siret: null, vatRegime: null, iban: null, bic: null, accountHolder: null }),
+    profile({
+      kind: 'individual',
+      legalName: 'Jeanne Martin',
+      address: '8 rue des Lilas',
+      postalCode: '33000',
+      city: 'Bordeaux',
+      birthDate: '1985-04-12',
+      taxNumber: '1234567890123',
+      siret: null,
+      vatRegime: null,
+      iban: null,
+      bic: null,
+      accountHolder: null,
+    }),
     ctx(),
   );
   // d names itself like a spreadsheet formula; c has no profile at all.
-  await saveProfile(publisherActor(d, 'D'), profile({ kind: 'individual', legalName: '=HYPERLINK("https://evil.example";"clic")', siret: null, vatRegime: null, birthDate: '1990-01-01', taxNumber: '0234567890123' }), ctx());
+  await saveProfile(
+    publisherActor(d, 'D'),
+    profile({
+      kind: 'individual',
+      legalName: '=HYPERLINK("https://evil.example";"clic")',
+      siret: null,
+      vatRegime: null,
+      birthDate: '1990-01-01',
+      taxNumber: '0234567890123',
+    }),
+    ctx(),
+  );
 
   for (const name of ['a1', 'a2', 'a3', 'a4']) orders[name] = await fixture.verifiedOrder(buyer, a);
   for (const name of ['b0', 'b1']) orders[name] = await fixture.verifiedOrder(buyer, b);
@@ -93,9 +126,17 @@ beforeAll(async () => {
   // half from its wallet and leaves a debt that b1's earning, in 2025, repays first.
   await fixture.complete([orders.b0.id], new Date('2024-06-01T10:00:00Z'));
   const wallet = (await b.publisher.get(`/api/accounts/${b.publisherId}/wallet`)).body.availableCents as number;
-  await env.database.db.transaction().execute((tx) =>
-    transferCredits(tx, PLATFORM_ACTOR, { fromAccountId: b.publisherId, toAccountId: SYSTEM_ACCOUNTS.bank, amountCents: Math.floor(wallet / 2), kind: 'payout', memo: 'test' }),
-  );
+  await env.database.db
+    .transaction()
+    .execute((tx) =>
+      transferCredits(tx, PLATFORM_ACTOR, {
+        fromAccountId: b.publisherId,
+        toAccountId: SYSTEM_ACCOUNTS.bank,
+        amountCents: Math.floor(wallet / 2),
+        kind: 'payout',
+        memo: 'test',
+      }),
+    );
   await fixture.refund(orders.b0, null, 'Lien supprimé');
   debtOfB = await debtOf(env.database.db, b.publisherId);
   await fixture.complete([orders.b1.id], new Date('2025-05-05T10:00:00Z'));
@@ -112,7 +153,10 @@ afterAll(async () => {
 
 /** What the ledger moved for these orders: to the publisher or to repay its debt, and to the commissions. */
 async function ledgerOf(orderIds: string[]) {
-  const moved = await sumTransfersByMemo(env.database.db, { memos: orderIds.map((id) => `order:${id}`), kinds: ['publisher_earning', 'debt_repayment', 'commission'] });
+  const moved = await sumTransfersByMemo(env.database.db, {
+    memos: orderIds.map((id) => `order:${id}`),
+    kinds: ['publisher_earning', 'debt_repayment', 'commission'],
+  });
   let earned = 0;
   let repaid = 0;
   let commission = 0;
@@ -131,7 +175,9 @@ describe('the DAC7 export', () => {
     expect(csv.split('\r\n')[0] ?? csv.split('\n')[0]).toContain('Identifiant vendeur;Type;Nom ou raison sociale');
     const rows = rowsOf(csv);
     expect(Object.keys(rows[0])).toEqual(DAC7_COLUMNS);
-    expect(rows.map((r) => r['Identifiant vendeur']).sort()).toEqual([a.publisherId, b.publisherId, c.publisherId, d.publisherId].sort());
+    expect(rows.map((r) => r['Identifiant vendeur']).sort()).toEqual(
+      [a.publisherId, b.publisherId, c.publisherId, d.publisherId].sort(),
+    );
 
     let allConsideration = 0;
     for (const row of rows) {
@@ -183,8 +229,21 @@ describe('the DAC7 export', () => {
       IBAN: 'FR7630006000011234567890189',
       'Date de naissance': '',
     });
-    expect(by(b.publisherId)).toMatchObject({ Type: 'individual', 'Nom ou raison sociale': 'Jeanne Martin', 'Date de naissance': '1985-04-12', 'Numéro fiscal (NIF)': '1234567890123', SIRET: '', IBAN: '' });
-    expect(by(c.publisherId)).toMatchObject({ Type: '', 'Nom ou raison sociale': 'Éditeur Test', Adresse: '', Pays: '', SIRET: '' });
+    expect(by(b.publisherId)).toMatchObject({
+      Type: 'individual',
+      'Nom ou raison sociale': 'Jeanne Martin',
+      'Date de naissance': '1985-04-12',
+      'Numéro fiscal (NIF)': '1234567890123',
+      SIRET: '',
+      IBAN: '',
+    });
+    expect(by(c.publisherId)).toMatchObject({
+      Type: '',
+      'Nom ou raison sociale': 'Éditeur Test',
+      Adresse: '',
+      Pays: '',
+      SIRET: '',
+    });
     expect(by(d.publisherId)['Nom ou raison sociale']).toBe('\'=HYPERLINK("https://evil.example";"clic")');
   });
 
@@ -221,12 +280,20 @@ describe('the yearly statement', () => {
     await parser.destroy();
     expect(text).toContain('Récapitulatif annuel des transactions — article 242 bis du CGI');
     expect(text).toContain('Nombre de transactions 3');
-    expect(text).toContain(`Montant net versé ${new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(ledger.paid / 100).replace(/[\u202f\u00a0]/g, ' ')}`);
+    expect(text).toContain(
+      `Montant net versé ${new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(ledger.paid / 100).replace(/[\u202f\u00a0]/g, ' ')}`,
+    );
   });
 
   it('gives zeros for a year without paid orders, and the account name without a profile', async () => {
     const empty = await taxStatementOf(ctx(), b.publisherId, 2023);
-    expect(empty).toMatchObject({ transactions: 0, grossCents: 0, feesCents: 0, netCents: 0, seller: { name: 'Jeanne Martin', kind: 'individual', taxNumber: '1234567890123' } });
+    expect(empty).toMatchObject({
+      transactions: 0,
+      grossCents: 0,
+      feesCents: 0,
+      netCents: 0,
+      seller: { name: 'Jeanne Martin', kind: 'individual', taxNumber: '1234567890123' },
+    });
     const none = await taxStatementOf(ctx(), c.publisherId, 2025);
     expect(none.seller).toMatchObject({ name: 'Éditeur Test', kind: null, address: '', siret: null });
     expect(none.netCents).toBe((await ledgerOf([orders.c1.id])).paid);

@@ -42,7 +42,8 @@ export const DAC7_COLUMNS = [
   'Transactions totales',
 ];
 
-const sum = (a: YearActivity, key: 'considerationCents' | 'feesCents' | 'activities') => a.quarters.reduce((s, q) => s + q[key], 0);
+const sum = (a: YearActivity, key: 'considerationCents' | 'feesCents' | 'activities') =>
+  a.quarters.reduce((s, q) => s + q[key], 0);
 
 /**
  * The DAC7 export of `year`: one row per seller paid that year (orders completed in the year, in
@@ -83,7 +84,10 @@ export async function dac7Csv(ctx: Ctx, year: number): Promise<string> {
     };
   });
   rows.sort((x, y) => x.name.localeCompare(y.name, 'fr') || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  return frenchExcelCsv(DAC7_COLUMNS, rows.map((r) => r.cells));
+  return frenchExcelCsv(
+    DAC7_COLUMNS,
+    rows.map((r) => r.cells),
+  );
 }
 
 /**
@@ -98,13 +102,28 @@ export async function taxStatementOf(ctx: Ctx, publisherId: string, year: number
   const p = profiles.get(publisherId);
   const quarters: TaxStatementQuarter[] = ([1, 2, 3, 4] as const).map((quarter) => {
     const q = activity?.quarters[quarter - 1] ?? { considerationCents: 0, feesCents: 0, activities: 0 };
-    return { quarter, transactions: q.activities, grossCents: q.considerationCents + q.feesCents, feesCents: q.feesCents, netCents: q.considerationCents };
+    return {
+      quarter,
+      transactions: q.activities,
+      grossCents: q.considerationCents + q.feesCents,
+      feesCents: q.feesCents,
+      netCents: q.considerationCents,
+    };
   });
   const s = ctx.config.seller;
   return {
     year,
     issuedAt: now,
-    platform: { name: s.name, legalName: s.legalName, address: s.address, postalCode: s.postalCode, city: s.city, country: s.country, siret: s.siret, vatNumber: s.vatNumber },
+    platform: {
+      name: s.name,
+      legalName: s.legalName,
+      address: s.address,
+      postalCode: s.postalCode,
+      city: s.city,
+      country: s.country,
+      siret: s.siret,
+      vatNumber: s.vatNumber,
+    },
     seller: {
       name: p?.legal_name ?? names.get(publisherId)?.name ?? '',
       kind: p?.kind ?? null,
