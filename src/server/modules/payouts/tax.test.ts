@@ -1,13 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, ActorAccount } from '../../http/actor.js';
-import { startTestEnv, type TestEnv } from '../../testing/harness.js';
+import { startTestEnv, supportClient, type TestEnv } from '../../testing/harness.js';
 import { EarningsFixture, type Buyer, type PlacedOrder, type Seller } from '../../testing/earnings-fixture.js';
 import { debtOf, sumTransfersByMemo, transferCredits } from '../ledger/service.js';
 import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { renderTaxStatementPdf } from './pdf.js';
-import { saveProfile } from './profile.js';
 import type { ProfileInput } from './schema.js';
 import { DAC7_COLUMNS, dac7Csv, taxStatementOf } from './tax.js';
 
@@ -20,19 +18,10 @@ let fixture: EarningsFixture;
 let buyer: Buyer;
 const ctx = () => ({ db: env.database.db, config: env.config });
 
-/** The publisher's own session, as the profile route would give it. */
-function publisherActor(seller: Seller, name: string): Actor {
-  const account = {
-    id: seller.publisherId,
-    role: 'publisher',
-    name,
-    email: null,
-    parentId: null,
-    agencyId: null,
-    agencyMode: null,
-    active: true,
-  } as ActorAccount;
-  return { person: account, account, actingAs: false, sessionId: null, ip: '127.0.0.1', lang: 'fr' };
+/** The publisher saves its payout profile through the API, in its own session. */
+async function saveProfile(seller: Seller, input: ProfileInput) {
+  const res = await seller.publisher.put('/api/publisher/profile', input);
+  if (res.status !== 200) throw new Error(`profile failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 const profile = (over: Partial<ProfileInput>): ProfileInput => ({
@@ -76,9 +65,9 @@ beforeAll(async () => {
   buyer = await fixture.buyer(20_000_00);
   [a, b, c, d] = [await fixture.seller(), await fixture.seller(), await fixture.seller(), await fixture.seller()];
 
-  await saveProfile(publisherActor(a, 'Dupont'), profile({}), ctx());
+  await saveProfile(a, profile({}));
   await saveProfile(
-    publisherActor(b, 'Jeanne'),
+    b,
     profile({
       kind: 'individual',
       legalName: 'Jeanne Martin',
@@ -93,11 +82,10 @@ beforeAll(async () => {
       bic: null,
       accountHolder: null,
     }),
-    ctx(),
   );
   // d names itself like a spreadsheet formula; c has no profile at all.
   await saveProfile(
-    publisherActor(d, 'D'),
+    d,
     profile({
       kind: 'individual',
       legalName: '=HYPERLINK("https://evil.example";"clic")',
@@ -106,7 +94,6 @@ beforeAll(async () => {
       birthDate: '1990-01-01',
       taxNumber: '0234567890123',
     }),
-    ctx(),
   );
 
   for (const name of ['a1', 'a2', 'a3', 'a4']) orders[name] = await fixture.verifiedOrder(buyer, a);
@@ -126,17 +113,15 @@ beforeAll(async () => {
   // half from its wallet and leaves a debt that b1's earning, in 2025, repays first.
   await fixture.complete([orders.b0.id], new Date('2024-06-01T10:00:00Z'));
   const wallet = (await b.publisher.get(`/api/accounts/${b.publisherId}/wallet`)).body.availableCents as number;
-  await env.database.db
-    .transaction()
-    .execute((tx) =>
-      transferCredits(tx, PLATFORM_ACTOR, {
-        fromAccountId: b.publisherId,
-        toAccountId: SYSTEM_ACCOUNTS.bank,
-        amountCents: Math.floor(wallet / 2),
-        kind: 'payout',
-        memo: 'test',
-      }),
-    );
+  await env.database.db.transaction().execute((tx) =>
+    transferCredits(tx, PLATFORM_ACTOR, {
+      fromAccountId: b.publisherId,
+      toAccountId: SYSTEM_ACCOUNTS.bank,
+      amountCents: Math.floor(wallet / 2),
+      kind: 'payout',
+      memo: 'test',
+    }),
+  );
   await fixture.refund(orders.b0, null, 'Lien supprimé');
   debtOfB = await debtOf(env.database.db, b.publisherId);
   await fixture.complete([orders.b1.id], new Date('2025-05-05T10:00:00Z'));
@@ -254,6 +239,35 @@ describe('the DAC7 export', () => {
     // 2024: b0 was paid, then refunded in full: nothing was paid for it in the end.
     expect(rowsOf(await dac7Csv(ctx(), 2024))).toEqual([]);
     expect((await dac7Csv(ctx(), 2023)).replace('\ufeff', '').trim()).toBe(DAC7_COLUMNS.join(';'));
+  });
+});
+
+describe('through the API', () => {
+  it('gives support the same CSV, and each publisher its own statement as a PDF', async () => {
+    const support = await supportClient(env);
+    const res = await env.app.inject({
+      method: 'GET',
+      url: '/api/support/tax/dac7?year=2025',
+      headers: { cookie: `maillon_session=${support.cookie}` },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(rowsOf(res.body)).toEqual(rowsOf(await dac7Csv(ctx(), 2025)));
+    expect((await a.publisher.get('/api/support/tax/dac7?year=2025')).status).toBe(403);
+
+    const pdf = await env.app.inject({
+      method: 'GET',
+      url: '/api/publisher/tax-statements/2025/pdf',
+      headers: { cookie: `maillon_session=${a.publisher.cookie}` },
+    });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const parser = new PDFParse({ data: new Uint8Array(pdf.rawPayload) });
+    const text = (await parser.getText()).text.replace(/\s+/g, ' ');
+    await parser.destroy();
+    expect(text).toContain('Récapitulatif annuel des transactions — article 242 bis du CGI');
+    expect(text).toContain('Éditions Dupont & Fils SARL');
+    expect(text).toContain('Nombre de transactions 3');
   });
 });
 
