@@ -1,7 +1,13 @@
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import type { Party } from '../../db/types.js';
-import { TAX_REMINDER, renderSelfBilledInvoicePdf, renderTaxStatementPdf, type SelfBilledInvoiceDoc, type TaxStatement } from './pdf.js';
+import {
+  TAX_REMINDER,
+  renderSelfBilledInvoicePdf,
+  renderTaxStatementPdf,
+  type SelfBilledInvoiceDoc,
+  type TaxStatement,
+} from './pdf.js';
 
 // The payouts' PDFs, read back as text.
 
@@ -42,7 +48,12 @@ const invoice = (over: Partial<SelfBilledInvoiceDoc> = {}): SelfBilledInvoiceDoc
   seller: publisher,
   buyer: platform,
   lines: [
-    { label: 'Publication d’articles sponsorisés — commandes réglées (retrait RET-2026-000042)', quantity: 1, unitPriceCents: 1_234_56, totalCents: 1_234_56 },
+    {
+      label: 'Publication d’articles sponsorisés — commandes réglées (retrait RET-2026-000042)',
+      quantity: 1,
+      unitPriceCents: 1_234_56,
+      totalCents: 1_234_56,
+    },
   ],
   vatRegime: 'franchise',
   vatRateBp: 0,
@@ -83,18 +94,35 @@ describe('the self-billed invoice', () => {
   it('prints French VAT at 20 % and the reverse-charge mention', async () => {
     const vat = await textOf(
       await renderSelfBilledInvoicePdf(
-        invoice({ vatRegime: 'fr_vat', vatRateBp: 2000, subtotalCents: 1_000_00, vatCents: 200_00, totalCents: 1_200_00, vatMention: 'TVA au taux normal de 20 %', lines: [{ label: 'Articles', quantity: 3, unitPriceCents: 333_33, totalCents: 1_000_00 }] }),
+        invoice({
+          vatRegime: 'fr_vat',
+          vatRateBp: 2000,
+          subtotalCents: 1_000_00,
+          vatCents: 200_00,
+          totalCents: 1_200_00,
+          vatMention: 'TVA au taux normal de 20 %',
+          lines: [{ label: 'Articles', quantity: 3, unitPriceCents: 333_33, totalCents: 1_000_00 }],
+        }),
       ),
     );
     expect(vat).toContain('TVA (20 %) 200,00 €');
     expect(vat).toContain('Total TTC 1 200,00 €');
     expect(vat).toContain('333,33 €');
-    const reverse = await textOf(await renderSelfBilledInvoicePdf(invoice({ vatRegime: 'eu_reverse_charge', vatMention: 'Autoliquidation — article 196 de la directive 2006/112/CE' })));
+    const reverse = await textOf(
+      await renderSelfBilledInvoicePdf(
+        invoice({ vatRegime: 'eu_reverse_charge', vatMention: 'Autoliquidation — article 196 de la directive 2006/112/CE' }),
+      ),
+    );
     expect(reverse).toContain('Autoliquidation — article 196 de la directive 2006/112/CE');
   });
 
   it('keeps every line when there are many', async () => {
-    const lines = Array.from({ length: 60 }, (_, i) => ({ label: `Commande n° ${i + 1}`, quantity: 1, unitPriceCents: 10_00, totalCents: 10_00 }));
+    const lines = Array.from({ length: 60 }, (_, i) => ({
+      label: `Commande n° ${i + 1}`,
+      quantity: 1,
+      unitPriceCents: 10_00,
+      totalCents: 10_00,
+    }));
     const text = await textOf(await renderSelfBilledInvoicePdf(invoice({ lines, subtotalCents: 600_00, totalCents: 600_00 })));
     expect(text).toContain('Commande n° 1 ');
     expect(text).toContain('Commande n° 60');
@@ -108,7 +136,16 @@ describe('the yearly statement (article 242 bis CGI)', () => {
     year: 2026,
     issuedAt: new Date('2027-01-15T09:00:00Z'),
     platform,
-    seller: { name: 'Jeanne Martin', kind: 'individual', address: '8 rue des Lilas', postalCode: '33000', city: 'Bordeaux', country: 'FR', siret: null, taxNumber: '1234567890123' },
+    seller: {
+      name: 'Jeanne Martin',
+      kind: 'individual',
+      address: '8 rue des Lilas',
+      postalCode: '33000',
+      city: 'Bordeaux',
+      country: 'FR',
+      siret: null,
+      taxNumber: '1234567890123',
+    },
     transactions: 7,
     grossCents: 1_600_00,
     feesCents: 400_00,
@@ -150,7 +187,12 @@ describe('the yearly statement (article 242 bis CGI)', () => {
   });
 
   it('prints the SIRET of a business seller', async () => {
-    const text = await textOf(await renderTaxStatementPdf({ ...statement, seller: { ...statement.seller, kind: 'business', name: 'Blog Cuisine SARL', siret: '73282932000074', taxNumber: null } }));
+    const text = await textOf(
+      await renderTaxStatementPdf({
+        ...statement,
+        seller: { ...statement.seller, kind: 'business', name: 'Blog Cuisine SARL', siret: '73282932000074', taxNumber: null },
+      }),
+    );
     expect(text).toContain('SIRET : 73282932000074');
     expect(text).not.toContain('Numéro fiscal');
   });

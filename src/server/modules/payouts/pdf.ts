@@ -39,7 +39,13 @@ export type SelfBilledInvoiceDoc = {
   withdrawalReference: string;
 };
 
-export type TaxStatementQuarter = { quarter: 1 | 2 | 3 | 4; transactions: number; grossCents: number; feesCents: number; netCents: number };
+export type TaxStatementQuarter = {
+  quarter: 1 | 2 | 3 | 4;
+  transactions: number;
+  grossCents: number;
+  feesCents: number;
+  netCents: number;
+};
 
 export type TaxStatement = {
   year: number;
@@ -120,8 +126,13 @@ export function renderSelfBilledInvoicePdf(invoice: SelfBilledInvoiceDoc): Promi
 
   const cols = [50, 300, 370, 460];
   pdf.font('Helvetica-Bold');
-  ['Désignation', 'Quantité', 'Prix unitaire HT', 'Total HT'].forEach((h, i) => pdf.text(h, cols[i], y, { width: i === 0 ? 240 : 90 }));
-  pdf.moveTo(50, y + 14).lineTo(545, y + 14).stroke();
+  ['Désignation', 'Quantité', 'Prix unitaire HT', 'Total HT'].forEach((h, i) =>
+    pdf.text(h, cols[i], y, { width: i === 0 ? 240 : 90 }),
+  );
+  pdf
+    .moveTo(50, y + 14)
+    .lineTo(545, y + 14)
+    .stroke();
   pdf.font('Helvetica');
   y += 22;
   for (const line of invoice.lines) {
@@ -180,7 +191,10 @@ export function renderTaxStatementPdf(statement: TaxStatement): Promise<Buffer> 
   const platform = statement.platform.legalName || statement.platform.name;
   const { pdf, done } = open(`Récapitulatif annuel ${statement.year} — ${statement.seller.name}`, platform);
 
-  pdf.font('Helvetica-Bold').fontSize(16).text('Récapitulatif annuel des transactions — article 242 bis du CGI', 50, 50, { width: 495 });
+  pdf
+    .font('Helvetica-Bold')
+    .fontSize(16)
+    .text('Récapitulatif annuel des transactions — article 242 bis du CGI', 50, 50, { width: 495 });
   pdf
     .font('Helvetica')
     .fontSize(10)
@@ -193,19 +207,21 @@ export function renderTaxStatementPdf(statement: TaxStatement): Promise<Buffer> 
   pdf.font('Helvetica').text(partyLines(statement.platform).join('\n'), 50, y + 15, { width: 230 });
   const s = statement.seller;
   pdf.font('Helvetica-Bold').text('Vendeur', 320, y);
-  pdf.font('Helvetica').text(
-    [
-      s.name,
-      s.address,
-      `${s.postalCode} ${s.city}`,
-      country(s.country),
-      ...(s.siret ? [`SIRET : ${s.siret}`] : []),
-      ...(s.taxNumber ? [`Numéro fiscal : ${s.taxNumber}`] : []),
-    ].join('\n'),
-    320,
-    y + 15,
-    { width: 225 },
-  );
+  pdf
+    .font('Helvetica')
+    .text(
+      [
+        s.name,
+        s.address,
+        `${s.postalCode} ${s.city}`,
+        country(s.country),
+        ...(s.siret ? [`SIRET : ${s.siret}`] : []),
+        ...(s.taxNumber ? [`Numéro fiscal : ${s.taxNumber}`] : []),
+      ].join('\n'),
+      320,
+      y + 15,
+      { width: 225 },
+    );
 
   y = Math.max(pdf.y, y + 110) + 20;
   pdf.font('Helvetica-Bold').text('Sur l’année', 50, y);
@@ -227,13 +243,18 @@ export function renderTaxStatementPdf(statement: TaxStatement): Promise<Buffer> 
   pdf.font('Helvetica-Bold').text('Par trimestre', 50, y);
   y += 18;
   const cols = [50, 150, 250, 350, 450];
-  ['Trimestre', 'Transactions', 'Brut', 'Commissions', 'Net'].forEach((h, i) => pdf.text(h, cols[i], y, { width: 95, align: i === 0 ? 'left' : 'right' }));
-  pdf.moveTo(50, y + 14).lineTo(545, y + 14).stroke();
+  ['Trimestre', 'Transactions', 'Brut', 'Commissions', 'Net'].forEach((h, i) =>
+    pdf.text(h, cols[i], y, { width: 95, align: i === 0 ? 'left' : 'right' }),
+  );
+  pdf
+    .moveTo(50, y + 14)
+    .lineTo(545, y + 14)
+    .stroke();
   y += 22;
   pdf.font('Helvetica');
   for (const q of statement.quarters) {
-    [`T${q.quarter}`, String(q.transactions), pdfEuros(q.grossCents), pdfEuros(q.feesCents), pdfEuros(q.netCents)].forEach((v, i) =>
-      pdf.text(v, cols[i], y, { width: 95, align: i === 0 ? 'left' : 'right' }),
+    [`T${q.quarter}`, String(q.transactions), pdfEuros(q.grossCents), pdfEuros(q.feesCents), pdfEuros(q.netCents)].forEach(
+      (v, i) => pdf.text(v, cols[i], y, { width: 95, align: i === 0 ? 'left' : 'right' }),
     );
     y += 16;
   }
