@@ -3,12 +3,15 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Ctx } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
-import { findAccountById } from '../accounts/queries.js';
+import { findAccountByEmail, findAccountById } from '../accounts/queries.js';
 import { toActorAccount } from '../accounts/service.js';
 import { makeAgency, makeOffer, startTestEnv, type TestEnv } from '../../testing/harness.js';
 import { acceptOrder, cancelOrder, completePayableOrders, placeOrder, recordVerification, refundOrder, refuseOrder, submitLiveUrl } from '../orders/service.js';
 import { allocateCredits, availableOf, captureHold, holdCredits, releaseHold, totalDebts, transferCredits } from './service.js';
 import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from './system.js';
+import { acceptMandate, cancelWithdrawal, createBatch, getMandate, markBatchPaid, refuseWithdrawal, requestWithdrawal, reviewDocument, saveProfile, uploadDocument } from '../payouts/service.js';
+import { BUSINESS_PROFILE, samplePdf, todayDay } from '../../testing/payout-fixture.js';
+import type { ProfileInput } from '../payouts/schema.js';
 
 /**
  * Random concurrent money movements, orders included, must keep the books: the sum of every wallet (system ones
@@ -18,19 +21,24 @@ import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from './system.js';
  * (from the captured price) and of completed ones (from the commission and the publisher, with a
  * debt when its wallet is short, the publisher having withdrawn its earnings), and the debts are
  * repaid by the next earnings: what publishers owe always equals what the debts account fronted,
- * and the orders account holds exactly what verified orders captured and did not refund. On
+ * and the orders account holds exactly what verified orders captured and did not refund. Payouts
+ * too (issue 11): the publisher asks for withdrawals (its debts repaid first), cancels them,
+ * support batches, refuses and pays them; each request's hold matches its status, at most one is
+ * open, each paid one has one self-billed invoice, numbered without a gap, and the bank received
+ * exactly what was paid. On
  * PostgreSQL the workers really run in parallel (8 connections), in a schema of their own.
  */
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const WORKERS = 8;
 const RUNS = Number(process.env.LEDGER_PROPERTY_RUNS ?? (onPostgres ? 4 : 2));
-const OPS = Number(process.env.LEDGER_PROPERTY_OPS ?? (onPostgres ? 800 : 240));
+const OPS = Number(process.env.LEDGER_PROPERTY_OPS ?? (onPostgres ? 800 : 480));
 
 let env: TestEnv;
 let ctx: Ctx;
 let actor: Actor;
 let wallets: string[];
 let publisher: Actor;
+let support: Actor;
 let offerId: string;
 let articleUrl: string;
 /** a project per client wallet (index in `wallets`), for orders */
@@ -38,7 +46,8 @@ const projects = new Map<number, { id: string; domain: string }>();
 const orders: string[] = [];
 
 beforeAll(async () => {
-  env = await startTestEnv({}, { ownSchema: true });
+  // A low withdrawal minimum, so that small earnings are withdrawn often.
+  env = await startTestEnv({ MAILLON_WITHDRAWAL_MINIMUM_EUROS: '1' }, { ownSchema: true });
   ctx = { db: env.database.db, config: env.config };
   const fx = await makeAgency(env, 'complete', [
     ['M1', 'manager', 'agency'],
@@ -59,6 +68,13 @@ beforeAll(async () => {
   articleUrl = offer.url;
   const publisherRow = toActorAccount((await findAccountById(env.database.db, offer.publisherId))!);
   publisher = { person: publisherRow, account: publisherRow, actingAs: false, sessionId: null, ip: null, lang: 'fr' };
+  const supportRow = toActorAccount((await findAccountByEmail(env.database.db, env.support.email))!);
+  support = { person: supportRow, account: supportRow, actingAs: false, sessionId: null, ip: null, lang: 'fr' };
+  // The publisher is a business that may be paid: profile, an accepted proof, the mandate.
+  await saveProfile(publisher, BUSINESS_PROFILE as unknown as ProfileInput, ctx);
+  const proof = await uploadDocument(publisher, { kind: 'urssaf_vigilance', issuedOn: todayDay(), fileName: 'urssaf.pdf', contentType: 'application/pdf', content: await samplePdf() }, ctx);
+  await reviewDocument(support, proof.id, { decision: 'accept' }, ctx);
+  await acceptMandate(publisher, { version: (await getMandate(publisher, ctx)).version }, ctx);
   for (const [i, name] of ['K1', 'K2', 'K3', 'K4', 'K5'].entries()) {
     const res = await fx.agency.post('/api/projects', { clientId: fx.ids[name], name: `Projet ${name}`, url: `projet-${i}-${fx.agencyId.slice(0, 8)}.fr` });
     projects.set(wallets.indexOf(fx.ids[name]), { id: res.body.id, domain: res.body.domain });
@@ -75,7 +91,11 @@ type Op =
   | { t: 'order'; client: number }
   | { t: 'orderStep'; order: number; step: 'cancel' | 'accept' | 'refuse' | 'verify' | 'complete' }
   | { t: 'refund'; order: number; part: number | null }
-  | { t: 'withdraw'; share: number };
+  | { t: 'withdraw'; share: number; thenCancel: boolean }
+  | { t: 'cancelWithdrawal' }
+  | { t: 'batch' }
+  | { t: 'refuseWithdrawal' }
+  | { t: 'payBatch'; batchFirst: boolean };
 
 const idx = fc.nat({ max: 9 });
 const amount = fc.integer({ min: 1, max: 5_000 });
@@ -98,11 +118,22 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(), part: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }) }),
   },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('withdraw' as const), share: fc.double({ min: 0.1, max: 1, noNaN: true }) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('withdraw' as const), share: fc.double({ min: 0.3, max: 1, noNaN: true }), thenCancel: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'cancelWithdrawal' as const }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'batch' as const }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'refuseWithdrawal' as const }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('payBatch' as const), batchFirst: fc.boolean() }) },
 );
+
+/** The publisher's open withdrawal (requested or approved), and the batch of an approved one. */
+async function openWithdrawal(status: 'requested' | 'approved' | 'open') {
+  let q = env.database.db.selectFrom('withdrawals').select(['id', 'batch_id']).where('account_id', '=', publisher.account.id);
+  q = status === 'open' ? q.where('status', 'in', ['requested', 'approved']) : q.where('status', '=', status);
+  return q.executeTakeFirst();
+}
 
 /** Outcomes a random operation may legitimately meet; anything else fails the property. */
 function expected(e: unknown): boolean {
@@ -191,12 +222,33 @@ async function run(o: Op, holds: string[], runId: number) {
       });
     }
     case 'withdraw': {
-      // The publisher takes part of its earnings out (a payout): later refunds may leave a debt.
-      return ctx.db.transaction().execute(async (tx) => {
-        const amount = Math.floor((await availableOf(tx, publisher.account.id)) * o.share);
-        if (amount <= 0) return;
-        return transferCredits(tx, PLATFORM_ACTOR, { fromAccountId: publisher.account.id, toAccountId: SYSTEM_ACCOUNTS.bank, amountCents: amount, kind: 'top_up_refund' });
-      });
+      // The publisher asks for part of its earnings (below the minimum: refused); once paid, later
+      // refunds may leave a debt, repaid first by the next earnings or the next withdrawal.
+      const amount = Math.floor((await availableOf(ctx.db, publisher.account.id)) * o.share);
+      if (amount <= 0) return;
+      const w = await requestWithdrawal(publisher, { amountCents: amount }, null, ctx);
+      // Taken back at once, unless support batched it in between (then invalid_state).
+      if (o.thenCancel) await cancelWithdrawal(publisher, w.id, ctx);
+      return;
+    }
+    case 'cancelWithdrawal': {
+      const w = await openWithdrawal('requested');
+      return w && cancelWithdrawal(publisher, w.id, ctx);
+    }
+    case 'batch': {
+      const w = await openWithdrawal('requested');
+      return w && createBatch(support, { withdrawalIds: [w.id] }, ctx);
+    }
+    case 'refuseWithdrawal': {
+      const w = await openWithdrawal('open');
+      return w && refuseWithdrawal(support, w.id, { reason: 'IBAN refusé' }, ctx);
+    }
+    case 'payBatch': {
+      // The approved request's batch, or (batchFirst) a waiting one batched first.
+      const approved = await openWithdrawal('approved');
+      const requested = approved || !o.batchFirst ? null : await openWithdrawal('requested');
+      const batchId = approved?.batch_id ?? (requested ? (await createBatch(support, { withdrawalIds: [requested.id] }, ctx)).id : null);
+      return batchId && markBatchPaid(support, batchId, ctx);
     }
   }
 }
@@ -241,18 +293,45 @@ async function checkBooks() {
     expect(mismatched.rows).toEqual([]);
   }
   // Claims: what publishers owe is what the debts account fronted; the orders account holds the
-  // captures of the bare holds and, for each verified order, its price less what was refunded.
+  // captures of the bare holds (a paid withdrawal's hold went to the bank) and, for each verified order, its price less what was refunded.
   const debts = await sql<{ posted: string }>`select posted_cents as posted from wallets where account_id = ${SYSTEM_ACCOUNTS.debts}`.execute(db);
   expect(0 - Number(debts.rows[0].posted)).toBe(await totalDebts(db));
   const held = await sql<{ expected: string; posted: string }>`
     select
       (select coalesce(sum(h.captured_cents), 0) from ledger_holds h
-        where h.status = 'captured' and not exists (select 1 from orders o where o.hold_id = h.id))
+        where h.status = 'captured' and not exists (select 1 from orders o where o.hold_id = h.id)
+          and not exists (select 1 from withdrawals w where w.hold_id = h.id))
       + (select coalesce(sum(price_cents - refunded_cents), 0) from orders where status = 'verified') as expected,
       (select posted_cents from wallets where account_id = ${SYSTEM_ACCOUNTS.orders}) as posted`.execute(db);
   expect(Number(held.rows[0].posted)).toBe(Number(held.rows[0].expected));
   const overRefunded = await sql<{ id: string }>`select id from orders where refunded_cents > price_cents or (status = 'lost' and refunded_cents <> price_cents)`.execute(db);
   expect(overRefunded.rows).toEqual([]);
+  // Payouts: each request's hold matches its status; at most one open; one invoice per paid
+  // request, numbered 1..n; the bank received exactly the paid requests; a batch's total is the sum
+  // of what it still holds.
+  const withdrawalHolds = await sql<{ id: string }>`
+    select w.id from withdrawals w join ledger_holds h on h.id = w.hold_id
+    where not (
+      (w.status in ('requested', 'approved') and h.status = 'held' and h.amount_cents = w.amount_cents) or
+      (w.status in ('refused', 'cancelled') and h.status = 'released') or
+      (w.status = 'paid' and h.status = 'captured' and h.captured_cents = w.amount_cents))`.execute(db);
+  expect(withdrawalHolds.rows).toEqual([]);
+  const open = await sql<{ n: number }>`select count(*)::int as n from withdrawals where status in ('requested', 'approved') group by account_id having count(*) > 1`.execute(db);
+  expect(open.rows).toEqual([]);
+  const invoices = await sql<{ paid: number; invoices: number; max: number | null }>`
+    select (select count(*)::int from withdrawals where status = 'paid') as paid,
+           (select count(*)::int from self_billed_invoices) as invoices,
+           (select max(sequence) from self_billed_invoices) as max`.execute(db);
+  expect(invoices.rows[0].invoices).toBe(invoices.rows[0].paid);
+  expect(Number(invoices.rows[0].max ?? 0)).toBe(invoices.rows[0].paid);
+  const payouts = await sql<{ paid: string; moved: string }>`
+    select (select coalesce(sum(amount_cents), 0) from withdrawals where status = 'paid') as paid,
+           (select coalesce(sum(amount_cents), 0) from ledger_transfers where kind = 'payout') as moved`.execute(db);
+  expect(Number(payouts.rows[0].moved)).toBe(Number(payouts.rows[0].paid));
+  const batches = await sql<{ id: string }>`
+    select b.id from payout_batches b
+    where b.total_cents <> coalesce((select sum(amount_cents + vat_cents) from withdrawals w where w.batch_id = b.id and w.status in ('approved', 'paid')), 0)`.execute(db);
+  expect(batches.rows).toEqual([]);
 }
 
 describe('ledger invariants under random concurrent operations', () => {
@@ -293,5 +372,8 @@ describe('ledger invariants under random concurrent operations', () => {
     );
     // The mix really exercised the order lifecycle, not only plain transfers.
     for (const status of ['placed', 'cancelled', 'verified', 'completed', 'lost', 'partially_refunded']) expect(statuses).toContain(status);
+    // And the payouts: requests paid, refused and cancelled.
+    const reachedPayouts = (await env.database.db.selectFrom('withdrawals').select('status').distinct().execute()).map((r) => r.status);
+    for (const status of ['paid', 'refused', 'cancelled']) expect(reachedPayouts).toContain(status);
   });
 });

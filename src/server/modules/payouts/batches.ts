@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/service.js';
 import { notify } from '../notifications/service.js';
 import { audienceOf } from '../accounts/service.js';
 import { lockWallets, payOutHold } from '../ledger/service.js';
+import { SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { payoutPolicy, withdrawalBlockers } from './policy.js';
 import { issueSelfBilledInvoice, vatOfWithdrawal } from './invoices.js';
 import {
@@ -140,7 +141,8 @@ export async function markBatchPaid(actor: Actor, batchId: string, ctx: Ctx) {
     const inBatch = (await batchWithdrawals(tx, batch.id)).filter((w) => w.status === 'approved');
     if (inBatch.length === 0) throw invalidState('batch_empty');
     const locked = await lockWithdrawals(tx, inBatch.map((w) => w.id));
-    await lockWallets(tx, locked.map((w) => w.account_id));
+    // The publishers' wallets and the bank's, at once and in order (each payout goes to the bank).
+    await lockWallets(tx, [...locked.map((w) => w.account_id), SYSTEM_ACCOUNTS.bank]);
     const now = new Date();
     for (const w of locked) {
       if (w.status !== 'approved') continue;

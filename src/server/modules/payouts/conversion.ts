@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/service.js';
 import { findAccountById } from '../accounts/service.js';
 import { verifyCredentials, type RequestMeta } from '../auth/service.js';
 import { forwardFromClosedWallet, lockWallets, repayDebtsFromWallet, transferCredits } from '../ledger/service.js';
+import { SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { conversionBlockers } from './policy.js';
 import { buyerLinkOf, saveBuyerLink } from './queries.js';
 import { requirePublisher } from './profile.js';
@@ -41,7 +42,7 @@ export async function convertEarnings(actor: Actor, input: { amountCents: number
   const id = requirePublisher(actor, true);
   return runIdempotent(ctx, actor, idem, async (tx) => {
     const link = await buyerLinkOf(tx, id);
-    await lockWallets(tx, link ? [id, link.buyer_id] : [id]);
+    await lockWallets(tx, link ? [id, link.buyer_id, SYSTEM_ACCOUNTS.debts] : [id, SYSTEM_ACCOUNTS.debts]);
     const facts = await payoutFactsOf(tx, id, ctx);
     const blockers = conversionBlockers(facts);
     if (blockers.length > 0) throw blocked(blockers[0], facts.minimumCents);

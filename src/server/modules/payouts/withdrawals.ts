@@ -8,12 +8,14 @@ import { recordAudit } from '../audit/service.js';
 import { notify } from '../notifications/service.js';
 import { audienceOf, supportAudience } from '../accounts/service.js';
 import { balancesOf, debtOf, holdCredits, lockWallets, releaseHold, repayDebtsFromWallet, sumMovedBetween } from '../ledger/service.js';
+import { SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { listPublisherEarningOrders, publisherEarningsSummary, type EarningState } from '../orders/service.js';
 import { conversionBlockers, payoutPolicy, withdrawalBlockers, type PayoutFacts } from './policy.js';
 import {
   activeMandateOf,
   bestProofOf,
   buyerLinkOf,
+  findBatch,
   findProfile,
   findWithdrawal,
   insertWithdrawal,
@@ -123,7 +125,8 @@ export function blocked(code: string, minimumCents: number) {
 export async function requestWithdrawal(actor: Actor, input: { amountCents: number }, idem: Idempotency, ctx: Ctx) {
   const id = requirePublisher(actor, true);
   return runIdempotent(ctx, actor, idem, async (tx) => {
-    await lockWallets(tx, [id]);
+    // Every wallet this may touch, at once and in order (a debt repaid moves to the debts account).
+    await lockWallets(tx, [id, SYSTEM_ACCOUNTS.debts]);
     const facts = await payoutFactsOf(tx, id, ctx);
     const blockers = withdrawalBlockers(facts).filter((b) => b !== 'below_minimum');
     if (blockers.length > 0) throw blocked(blockers[0], facts.minimumCents);
@@ -192,8 +195,12 @@ export async function cancelWithdrawal(actor: Actor, withdrawalId: string, ctx: 
 export async function refuseWithdrawal(actor: Actor, withdrawalId: string, input: { reason: string }, ctx: Ctx) {
   if (!payoutPolicy.mayOperate(actor)) throw forbidden('support_only');
   return ctx.db.transaction().execute(async (tx) => {
+    // Its batch first, then the request: the order in which a batch's payment locks them.
+    const seen = await findWithdrawal(tx, withdrawalId);
+    if (!seen) throw notFound();
+    if (seen.batch_id) await findBatch(tx, seen.batch_id, true);
     const [w] = await lockWithdrawals(tx, [withdrawalId]);
-    if (!w) throw notFound();
+    if (w.batch_id !== seen.batch_id) throw invalidState('withdrawal_not_refusable');
     if (w.status !== 'requested' && w.status !== 'approved') throw invalidState('withdrawal_not_refusable');
     await releaseHold(tx, actor, { holdId: w.hold_id });
     await setWithdrawalStatus(tx, [w.id], { status: 'refused', by: actor.person.id, reason: input.reason });
