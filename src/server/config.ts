@@ -109,6 +109,7 @@ const ZEnv = z.object({
   MAILLON_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
   MAILLON_CONTROL_DAYS: z.coerce.number().nonnegative().default(30),
   MAILLON_COMMISSION_PERCENT: z.coerce.number().min(0).max(100).default(25),
+  MAILLON_WITHDRAWAL_MINIMUM_EUROS: z.coerce.number().int().min(1).max(100_000).default(50),
   MAILLON_IMPORT_MAX_MB: z.coerce.number().positive().max(1024).default(32),
   MAILLON_IMPORT_MAX_LINES: z.coerce.number().int().positive().default(500_000),
   MAILLON_IMPORT_MAX_KEYWORDS_PER_URL: z.coerce.number().int().positive().default(50_000),
@@ -190,6 +191,8 @@ export type Config = {
   controlMs: number;
   /** the platform's share of an order's price, in basis points */
   commissionBp: number;
+  /** the smallest withdrawal a publisher may ask for */
+  withdrawalMinimumCents: number;
   /** keyword imports (CSV): the largest file, its most data lines, the most keywords per article URL */
   importMaxBytes: number;
   importMaxLines: number;
@@ -294,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     digestHour: e.MAILLON_DIGEST_HOUR,
     controlMs: e.MAILLON_CONTROL_DAYS * 86_400_000,
     commissionBp: Math.round(e.MAILLON_COMMISSION_PERCENT * 100),
+    withdrawalMinimumCents: e.MAILLON_WITHDRAWAL_MINIMUM_EUROS * 100,
     importMaxBytes: Math.round(e.MAILLON_IMPORT_MAX_MB * 1024 * 1024),
     importMaxLines: e.MAILLON_IMPORT_MAX_LINES,
     importMaxKeywordsPerUrl: e.MAILLON_IMPORT_MAX_KEYWORDS_PER_URL,

@@ -638,6 +638,8 @@ export interface WithdrawalsTable {
   bic: string;
   account_holder: string;
   batch_id: string | null;
+  vat_regime: PublisherVatRegime | null;
+  vat_cents: Generated<BigCents>;
   refusal_reason: string | null;
   requested_at: Generated<Date>;
   requested_by: string;

@@ -274,6 +274,110 @@ export const messages = {
   },
   body_invalid: { fr: 'body : corps de requête illisible ou de type non accepté.', en: 'body: unreadable request body or unsupported type.' },
   url_invalid: { fr: 'url : adresse mal encodée.', en: 'url: malformed address.' },
+  // Publisher payouts (issue 11)
+  siret_format: { fr: 'Le SIRET compte 14 chiffres (reçu : {value}).', en: 'A SIRET has 14 digits (received: {value}).' },
+  siret_checksum: {
+    fr: 'Ce SIRET n’existe pas : sa clé de contrôle est fausse. Recopiez-le depuis votre Kbis ou votre avis de situation INSEE.',
+    en: 'This SIRET does not exist: its check digit is wrong. Copy it from your Kbis or INSEE notice.',
+  },
+  siret_required: { fr: 'Le SIRET est obligatoire pour une entreprise française.', en: 'A French business must give its SIRET.' },
+  iban_invalid: { fr: 'IBAN invalide : vérifiez sa longueur et sa clé.', en: 'Invalid IBAN: check its length and check digits.' },
+  iban_not_sepa: {
+    fr: 'Cet IBAN n’est pas dans la zone SEPA : nos virements ne peuvent pas l’atteindre.',
+    en: 'This IBAN is outside the SEPA area: our transfers cannot reach it.',
+  },
+  bic_invalid: { fr: 'BIC invalide : 8 ou 11 caractères (ex. BNPAFRPP).', en: 'Invalid BIC: 8 or 11 characters (e.g. BNPAFRPP).' },
+  bic_country: { fr: 'Ce BIC n’est pas celui d’une banque du pays de l’IBAN.', en: 'This BIC is not a bank of the IBAN’s country.' },
+  account_holder_required: { fr: 'Indiquez le titulaire du compte.', en: 'Give the account holder.' },
+  vat_regime_required: { fr: 'Choisissez votre régime de TVA.', en: 'Choose your VAT regime.' },
+  vat_number_format: { fr: 'Numéro de TVA intracommunautaire invalide (ex. FR32123456789).', en: 'Invalid EU VAT number (e.g. FR32123456789).' },
+  vat_number_key: { fr: 'La clé de ce numéro de TVA ne correspond pas au SIREN.', en: 'The key of this VAT number does not match the SIREN.' },
+  vat_number_siren: { fr: 'Ce numéro de TVA n’est pas celui de votre SIREN.', en: 'This VAT number is not your SIREN’s.' },
+  vat_number_required: { fr: 'Ce régime de TVA demande votre numéro de TVA intracommunautaire.', en: 'This VAT regime needs your EU VAT number.' },
+  vat_reverse_charge_eu_only: {
+    fr: 'L’autoliquidation s’applique à une entreprise établie dans un autre pays de l’Union.',
+    en: 'Reverse charge applies to a business established in another EU country.',
+  },
+  tax_number_format: {
+    fr: 'Numéro fiscal invalide : en France, 13 chiffres commençant par 0, 1, 2 ou 3 (avis d’impôt).',
+    en: 'Invalid tax number: in France, 13 digits starting with 0, 1, 2 or 3 (tax notice).',
+  },
+  birth_date_range: { fr: 'Date de naissance invalide : vous devez avoir au moins 18 ans.', en: 'Invalid date of birth: you must be at least 18.' },
+  document_type: {
+    fr: 'Ce fichier n’est ni un PDF, ni une image PNG ou JPEG (son contenu a été vérifié).',
+    en: 'This file is neither a PDF nor a PNG or JPEG image (its content was checked).',
+  },
+  document_type_mismatch: {
+    fr: 'Le contenu du fichier ({actual}) ne correspond pas à son type ({declared}).',
+    en: 'The file’s content ({actual}) does not match its type ({declared}).',
+  },
+  document_truncated: { fr: 'Ce fichier est incomplet ou endommagé : envoyez-le de nouveau.', en: 'This file is incomplete or damaged: send it again.' },
+  document_too_large: { fr: 'Fichier trop volumineux : 5 Mo au plus.', en: 'File too large: 5 MB at most.' },
+  document_date_future: { fr: 'La date du document ne peut pas être dans le futur.', en: 'The document’s date cannot be in the future.' },
+  document_too_old: {
+    fr: 'Ce document date de plus de 6 mois : demandez-en un récent.',
+    en: 'This document is more than 6 months old: ask for a recent one.',
+  },
+  document_not_pending: { fr: 'Ce justificatif a déjà été examiné.', en: 'This proof was already reviewed.' },
+  publisher_only: { fr: 'Réservé aux éditeurs.', en: 'Publishers only.' },
+  mandate_version: {
+    fr: 'Le mandat a changé depuis que vous l’avez lu (version {version}) : relisez-le.',
+    en: 'The mandate changed since you read it (version {version}): read it again.',
+  },
+  mandate_exists: { fr: 'Vous avez déjà accepté ce mandat.', en: 'You already accepted this mandate.' },
+  mandate_none: { fr: 'Aucun mandat d’autofacturation en cours.', en: 'No self-billing mandate in force.' },
+  mandate_withdrawal_open: {
+    fr: 'Une demande de virement est en cours : le mandat ne peut pas être révoqué avant son paiement ou son annulation.',
+    en: 'A payout request is open: the mandate cannot be revoked before it is paid or cancelled.',
+  },
+  payout_profile_missing: { fr: 'Remplissez d’abord votre profil de facturation.', en: 'Fill in your billing profile first.' },
+  payout_business_only: {
+    fr: 'Seule une entreprise peut demander un virement ; un particulier convertit ses gains en crédits.',
+    en: 'Only a business can ask for a payout; an individual turns its earnings into credits.',
+  },
+  payout_siret_missing: { fr: 'Indiquez votre SIRET dans votre profil de facturation.', en: 'Give your SIRET in your billing profile.' },
+  payout_vat_regime_missing: { fr: 'Indiquez votre régime de TVA dans votre profil de facturation.', en: 'Give your VAT regime in your billing profile.' },
+  payout_vat_number_missing: { fr: 'Indiquez votre numéro de TVA intracommunautaire.', en: 'Give your EU VAT number.' },
+  payout_tax_number_missing: { fr: 'Indiquez votre numéro fiscal (demandé par la directive DAC7).', en: 'Give your tax number (required by DAC7).' },
+  payout_birth_date_missing: { fr: 'Indiquez votre date de naissance (demandée par la directive DAC7).', en: 'Give your date of birth (required by DAC7).' },
+  payout_iban_missing: { fr: 'Indiquez l’IBAN, le BIC et le titulaire du compte à créditer.', en: 'Give the IBAN, BIC and holder of the account to pay.' },
+  payout_mandate_missing: { fr: 'Acceptez d’abord le mandat d’autofacturation.', en: 'Accept the self-billing mandate first.' },
+  payout_proof_missing: {
+    fr: 'Envoyez un justificatif (attestation de vigilance URSSAF, Kbis ou avis INSEE) et attendez sa validation par le support.',
+    en: 'Send a proof (URSSAF certificate, Kbis or INSEE notice) and wait for support to accept it.',
+  },
+  payout_proof_expired: {
+    fr: 'Votre justificatif a plus de 6 mois : envoyez-en un récent.',
+    en: 'Your proof is more than 6 months old: send a recent one.',
+  },
+  payout_proof_kind_insufficient: {
+    fr: 'Vos gains dépassent 5 000 € : seule une attestation de vigilance URSSAF est désormais acceptée.',
+    en: 'Your earnings exceed €5,000: only an URSSAF certificate (attestation de vigilance) is accepted now.',
+  },
+  payout_withdrawal_open: { fr: 'Une demande de virement est déjà en cours.', en: 'A payout request is already open.' },
+  payout_below_minimum: { fr: 'Le montant minimum d’un virement est de {minimum}.', en: 'The minimum payout is {minimum}.' },
+  payout_buyer_link_missing: { fr: 'Reliez d’abord le compte acheteur à créditer.', en: 'Link the buyer account to credit first.' },
+  payout_nothing_available: { fr: 'Aucun gain disponible à convertir.', en: 'No earnings available to convert.' },
+  payout_amount_exceeds: { fr: 'Vous pouvez retirer au plus {available}.', en: 'You can withdraw at most {available}.' },
+  withdrawal_not_cancellable: {
+    fr: 'Cette demande ne peut plus être annulée : le support l’a déjà traitée.',
+    en: 'This request can no longer be cancelled: support already handled it.',
+  },
+  withdrawal_not_refusable: { fr: 'Cette demande est déjà payée, refusée ou annulée.', en: 'This request is already paid, refused or cancelled.' },
+  batch_withdrawal_not_payable: {
+    fr: 'La demande de {publisher} ({amount}) ne peut pas être payée : {reason}',
+    en: 'The request of {publisher} ({amount}) cannot be paid: {reason}',
+  },
+  batch_withdrawal_taken: {
+    fr: 'La demande de {publisher} ({amount}) n’est plus en attente (déjà dans un lot, payée, refusée ou annulée).',
+    en: 'The request of {publisher} ({amount}) is no longer waiting (already batched, paid, refused or cancelled).',
+  },
+  batch_already_paid: { fr: 'Ce lot est déjà payé.', en: 'This batch is already paid.' },
+  buyer_account_invalid: {
+    fr: 'Ce compte ne peut pas acheter de liens : choisissez un compte client, consultant, manager ou agence actif.',
+    en: 'This account cannot buy links: choose an active client, consultant, manager or agency account.',
+  },
+  conversion_exceeds: { fr: 'Vous pouvez convertir au plus {available}.', en: 'You can convert at most {available}.' },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;

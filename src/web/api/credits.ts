@@ -44,6 +44,8 @@ export const ENTRY_KINDS: EntryKind[] = [
   'commission',
   'claim_refund',
   'debt_repayment',
+  'payout',
+  'earnings_conversion',
 ];
 export const TOP_UP_STATUSES: TopUpStatus[] = ['awaiting_payment', 'paid', 'cancelled', 'refunded'];
 

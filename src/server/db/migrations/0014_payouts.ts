@@ -11,7 +11,8 @@ import { sql, type Kysely } from 'kysely';
  * - `withdrawals`: one request per payout; its amount is held on the publisher's wallet (a
  *   `ledger_holds` row owned by the ledger) until support pays it (the hold goes to the bank) or
  *   refuses it (the hold is released). One open request per publisher (a partial unique index).
- * - `payout_batches`: the requests support approved together, exported as one SEPA file.
+ * - `payout_batches`: the requests support approved together, exported as one SEPA file (its total is
+ *   what the bank pays: the earnings plus the VAT of VAT-registered publishers).
  * - `self_billed_invoices`, `self_billed_sequences`: one immutable self-billed invoice per paid
  *   withdrawal, numbered without gaps per publisher.
  * - `buyer_links`: the buyer account an individual publisher proved it owns, where its earnings
@@ -100,6 +101,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('bic', 'text', (c) => c.notNull())
     .addColumn('account_holder', 'text', (c) => c.notNull())
     .addColumn('batch_id', 'uuid', (c) => c.references('payout_batches.id'))
+    // Set when support approves it: the VAT a VAT-registered publisher invoices on top of its earnings (paid by the bank, not moved by the ledger).
+    .addColumn('vat_regime', 'text')
+    .addColumn('vat_cents', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('refusal_reason', 'text')
     .addColumn('requested_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('requested_by', 'uuid', (c) => c.notNull())

@@ -87,32 +87,8 @@ export async function payPublisherEarning(
   input: { publisherId: string; amountCents: number; memo: string },
 ): Promise<{ repaidCents: number; paidCents: number }> {
   await lockWallets(tx, [SYSTEM_ACCOUNTS.orders, SYSTEM_ACCOUNTS.commissions, SYSTEM_ACCOUNTS.debts, input.publisherId]);
-  const debts = await tx
-    .selectFrom('publisher_debts')
-    .select(['id', sql<string>`amount_cents - repaid_cents`.as('owed')])
-    .where('account_id', '=', input.publisherId)
-    .where(sql<boolean>`repaid_cents < amount_cents`)
-    .orderBy('created_at')
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  let left = input.amountCents;
-  let repaid = 0;
-  const now = new Date();
-  for (const debt of debts) {
-    if (left === 0) break;
-    const part = Math.min(left, Number(debt.owed));
-    await tx
-      .updateTable('publisher_debts')
-      .set({
-        repaid_cents: sql`repaid_cents + ${part}`,
-        repaid_at: sql`case when repaid_cents + ${part} = amount_cents then ${now}::timestamptz else null end`,
-      })
-      .where('id', '=', debt.id)
-      .execute();
-    left -= part;
-    repaid += part;
-  }
+  const repaid = await settleDebts(tx, input.publisherId, input.amountCents);
+  const left = input.amountCents - repaid;
   if (repaid > 0) {
     await transferCredits(tx, actor, {
       fromAccountId: SYSTEM_ACCOUNTS.orders,
@@ -132,6 +108,51 @@ export async function payPublisherEarning(
     });
   }
   return { repaidCents: repaid, paidCents: left };
+}
+
+/** Marks up to `budget` cents of the publisher's open debts repaid, oldest first; returns the cents repaid. Its wallets are locked by the caller. */
+async function settleDebts(tx: Tx, publisherId: string, budget: number): Promise<number> {
+  const debts = await tx
+    .selectFrom('publisher_debts')
+    .select(['id', sql<string>`amount_cents - repaid_cents`.as('owed')])
+    .where('account_id', '=', publisherId)
+    .where(sql<boolean>`repaid_cents < amount_cents`)
+    .orderBy('created_at')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  let left = budget;
+  const now = new Date();
+  for (const debt of debts) {
+    if (left === 0) break;
+    const part = Math.min(left, Number(debt.owed));
+    await tx
+      .updateTable('publisher_debts')
+      .set({
+        repaid_cents: sql`repaid_cents + ${part}`,
+        repaid_at: sql`case when repaid_cents + ${part} = amount_cents then ${now}::timestamptz else null end`,
+      })
+      .where('id', '=', debt.id)
+      .execute();
+    left -= part;
+  }
+  return budget - left;
+}
+
+/**
+ * Before a withdrawal or a conversion: what the publisher owes is repaid from its available balance
+ * first (a debt can coexist with a balance when a refund came while that balance was held by a
+ * withdrawal that was then refused). Returns the cents repaid.
+ */
+export async function repayDebtsFromWallet(tx: Tx, actor: Actor, publisherId: string): Promise<number> {
+  const wallet = (await lockWallets(tx, [publisherId, SYSTEM_ACCOUNTS.debts])).get(publisherId)!;
+  const available = wallet.posted - wallet.pending;
+  if (available <= 0) return 0;
+  const repaid = await settleDebts(tx, publisherId, available);
+  if (repaid > 0) {
+    await transferCredits(tx, actor, { fromAccountId: publisherId, toAccountId: SYSTEM_ACCOUNTS.debts, amountCents: repaid, kind: 'debt_repayment', memo: 'withdrawal' });
+  }
+  return repaid;
 }
 
 /** What a publisher still owes after refunds (cents). */

@@ -19,6 +19,8 @@ const kindLabels: Record<string, string> = {
   commission: 'Commission',
   claim_refund: 'Remboursement (réclamation)',
   debt_repayment: 'Remboursement de créance',
+  payout: 'Virement à l’éditeur',
+  earnings_conversion: 'Gains convertis en crédits',
 };
 
 export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {

@@ -22,7 +22,7 @@ export const ZTransfer = z.object({
   memo: z.string().nullable(),
 });
 
-export const ZEntryKind = z.enum(['allocation', 'return', 'top_up', 'top_up_refund', 'order_capture', 'publisher_earning', 'commission', 'claim_refund', 'debt_repayment']);
+export const ZEntryKind = z.enum(['allocation', 'return', 'top_up', 'top_up_refund', 'order_capture', 'publisher_earning', 'commission', 'claim_refund', 'debt_repayment', 'payout', 'earnings_conversion']);
 
 
 export const ZLedgerQuery = z.object({

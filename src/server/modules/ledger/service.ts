@@ -18,7 +18,8 @@ import { ledgerPolicy } from './policy.js';
 import { listEntries, type EntryFilters } from './queries.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
 
-export { debtOf, payPublisherEarning, refundCapturedPrice, refundPaidPrice, totalDebts, type PaidRefund } from './refunds.js';
+export { payOutHold, sumMovedBetween, type MovedTotals } from './payouts.js';
+export { debtOf, payPublisherEarning, repayDebtsFromWallet, refundCapturedPrice, refundPaidPrice, totalDebts, type PaidRefund } from './refunds.js';
 
 export type TransferKind =
   | 'allocation'
@@ -31,7 +32,11 @@ export type TransferKind =
   /** a claim gives a lost link's price back to the client */
   | 'claim_refund'
   /** a publisher's earning repays what it owes after a refund (publisher_debts) */
-  | 'debt_repayment';
+  | 'debt_repayment'
+  /** a business publisher's withdrawal, paid by bank transfer: its hold goes to the bank */
+  | 'payout'
+  /** a publisher turns earnings into credits on the buyer account it proved it owns */
+  | 'earnings_conversion';
 
 export type TransferInput = {
   fromAccountId: string;

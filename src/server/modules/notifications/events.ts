@@ -32,6 +32,11 @@ export const notificationKinds = {
   topup_confirmed: { category: 'money', params: ['account', 'amountCents', 'invoiceNumber'] },
   credits_allocated: { category: 'money', params: ['account', 'amountCents', 'from'] },
   low_balance: { category: 'money', params: ['account', 'availableCents', 'thresholdCents'] },
+  proof_accepted: { category: 'money', params: ['document', 'validUntil'] },
+  proof_refused: { category: 'money', params: ['document', 'reason'] },
+  proof_expiring: { category: 'money', params: ['document', 'validUntil'] },
+  withdrawal_paid: { category: 'money', params: ['amountCents', 'invoiceNumber'] },
+  withdrawal_refused: { category: 'money', params: ['amountCents', 'reason'] },
   // The agency
   agency_request_decided: { category: 'team', params: ['decision'] },
   invitation_accepted: { category: 'team', params: ['member', 'role'] },
@@ -39,6 +44,8 @@ export const notificationKinds = {
   agency_request_new: { category: 'support', params: ['account'] },
   site_to_review: { category: 'support', params: ['site', 'publisher'] },
   transfer_to_confirm: { category: 'support', params: ['account', 'amountCents', 'reference'] },
+  proof_to_review: { category: 'support', params: ['publisher', 'document'] },
+  withdrawal_to_pay: { category: 'support', params: ['publisher', 'amountCents'] },
 } as const satisfies Record<string, { category: NotificationCategory; params: readonly string[] }>;
 
 export type NotificationKind = keyof typeof notificationKinds;

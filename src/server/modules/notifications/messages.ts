@@ -16,6 +16,16 @@ function dateTime(lang: Language, iso: string): string {
   return new Intl.DateTimeFormat(locale[lang], { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
 }
 
+function day(lang: Language, isoDay: string): string {
+  return new Intl.DateTimeFormat(locale[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDay.slice(0, 10)}T00:00:00Z`));
+}
+
+const PROOF_NAMES: Record<string, Record<Language, string>> = {
+  urssaf_vigilance: { fr: 'attestation de vigilance URSSAF', en: 'URSSAF certificate (attestation de vigilance)' },
+  kbis: { fr: 'extrait Kbis', en: 'Kbis extract' },
+  insee: { fr: 'avis de situation INSEE', en: 'INSEE registration notice' },
+};
+
 /** Params as the messages print them: amounts in euros, dates in Paris time, in the reader's language. */
 function format(lang: Language, params: NotificationParams): Formatted {
   const out: Formatted = {};
@@ -23,6 +33,8 @@ function format(lang: Language, params: NotificationParams): Formatted {
     if (value === null || value === undefined) out[key] = '';
     else if (key.endsWith('Cents')) out[key] = euros(lang, Number(value));
     else if (key === 'acceptBy' || key === 'reinstateBy') out[key] = dateTime(lang, String(value));
+    else if (key === 'validUntil') out[key] = day(lang, String(value));
+    else if (key === 'document') out[key] = PROOF_NAMES[String(value)]?.[lang] ?? String(value);
     else out[key] = String(value);
   }
   return out;
@@ -117,6 +129,34 @@ const messages: Messages = {
   low_balance: {
     fr: (p) => ({ title: `Solde bas pour ${p.account}`, body: `Il reste ${p.availableCents} disponibles, sous le seuil de ${p.thresholdCents}.` }),
     en: (p) => ({ title: `Low balance for ${p.account}`, body: `${p.availableCents} left, under the threshold of ${p.thresholdCents}.` }),
+  },
+  proof_accepted: {
+    fr: (p) => ({ title: `Justificatif accepté`, body: `Votre ${p.document} est accepté ; il vaut jusqu’au ${p.validUntil}. Vos virements sont possibles jusque-là.` }),
+    en: (p) => ({ title: `Proof accepted`, body: `Your ${p.document} is accepted; it is valid until ${p.validUntil}. Payouts are possible until then.` }),
+  },
+  proof_refused: {
+    fr: (p) => ({ title: `Justificatif refusé`, body: `Le support a refusé votre ${p.document} : ${p.reason} Envoyez-en un nouveau depuis votre profil de facturation.` }),
+    en: (p) => ({ title: `Proof refused`, body: `Support refused your ${p.document}: ${p.reason} Send a new one from your billing profile.` }),
+  },
+  proof_expiring: {
+    fr: (p) => ({ title: `Justificatif à renouveler`, body: `Votre ${p.document} expire le ${p.validUntil}. Envoyez-en un plus récent avant cette date, sinon vos virements seront suspendus.` }),
+    en: (p) => ({ title: `Proof to renew`, body: `Your ${p.document} expires on ${p.validUntil}. Send a newer one before then, or your payouts will be suspended.` }),
+  },
+  withdrawal_paid: {
+    fr: (p) => ({ title: `Virement de ${p.amountCents} envoyé`, body: `Votre virement est parti. La facture d’autofacturation ${p.invoiceNumber} est disponible dans vos paiements.` }),
+    en: (p) => ({ title: `Payout of ${p.amountCents} sent`, body: `Your transfer is on its way. The self-billed invoice ${p.invoiceNumber} is in your payouts.` }),
+  },
+  withdrawal_refused: {
+    fr: (p) => ({ title: `Demande de virement refusée`, body: `Le support a refusé votre demande de ${p.amountCents} : ${p.reason} Le montant est de nouveau disponible.` }),
+    en: (p) => ({ title: `Payout request refused`, body: `Support refused your request for ${p.amountCents}: ${p.reason} The amount is available again.` }),
+  },
+  proof_to_review: {
+    fr: (p) => ({ title: `Justificatif à vérifier`, body: `${p.publisher} a envoyé un ${p.document}.` }),
+    en: (p) => ({ title: `Proof to review`, body: `${p.publisher} sent a ${p.document}.` }),
+  },
+  withdrawal_to_pay: {
+    fr: (p) => ({ title: `Demande de virement de ${p.amountCents}`, body: `${p.publisher} demande un virement de ${p.amountCents}.` }),
+    en: (p) => ({ title: `Payout request of ${p.amountCents}`, body: `${p.publisher} asks for a payout of ${p.amountCents}.` }),
   },
   agency_request_decided: {
     fr: (p) => ({

@@ -23,6 +23,8 @@ const credits: typeof fr = {
     commission: 'Commission',
     claim_refund: 'Refund (claim)',
     debt_repayment: 'Debt repayment',
+    payout: 'Payout to the publisher',
+    earnings_conversion: 'Earnings turned into credits',
   },
   statuses: {
     awaiting_payment: 'Awaiting payment',

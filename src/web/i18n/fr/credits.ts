@@ -23,6 +23,8 @@ const credits = {
     commission: 'Commission',
     claim_refund: 'Remboursement (réclamation)',
     debt_repayment: 'Remboursement de créance',
+    payout: 'Virement à l’éditeur',
+    earnings_conversion: 'Gains convertis en crédits',
   },
   statuses: {
     awaiting_payment: 'En attente de paiement',
