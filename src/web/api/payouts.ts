@@ -2,12 +2,36 @@
 // billing profile, proofs of registration and self-billing mandate, self-billed invoices and tax
 // statements, conversion into credits; support's review of documents, withdrawal batches (SEPA
 // file) and the DAC7 export. Kept apart from marketplace.ts so that the two stay small.
+//
+// Types are inferred from the server's zod schemas (types only).
+import type { z } from 'zod';
+import type {
+  ZBatch,
+  ZBatchDetail,
+  ZBuyerLink,
+  ZConversion,
+  ZDocument,
+  ZMandate,
+  ZMandateView,
+  ZProfile,
+  ZProfileInput,
+  ZProfileView,
+  ZProofKind,
+  ZPublisherKind,
+  ZPublisherVatRegime,
+  ZSelfBilledInvoice,
+  ZSummary,
+  ZSupportDocument,
+  ZWithdrawal,
+  ZWithdrawalStatus,
+} from '../../server/modules/payouts/schema';
 import { api, request } from './client';
 
 export type MissingCode =
   | 'profile_missing'
   | 'business_only'
   | 'siret_missing'
+  | 'vat_regime_missing'
   | 'vat_number_missing'
   | 'tax_number_missing'
   | 'birth_date_missing'
@@ -19,12 +43,14 @@ export type MissingCode =
   | 'withdrawal_open'
   | 'below_minimum'
   | 'debt_open'
-  | 'buyer_link_missing';
+  | 'buyer_link_missing'
+  | 'nothing_available';
 
 export const MISSING_CODES: readonly MissingCode[] = [
   'profile_missing',
   'business_only',
   'siret_missing',
+  'vat_regime_missing',
   'vat_number_missing',
   'tax_number_missing',
   'birth_date_missing',
@@ -37,22 +63,11 @@ export const MISSING_CODES: readonly MissingCode[] = [
   'below_minimum',
   'debt_open',
   'buyer_link_missing',
+  'nothing_available',
 ];
 
-export type MonthFigures = { month: string; earnedCents: number; pendingCents: number; paidCents: number };
-
-export type PayoutSummary = {
-  pendingCents: number;
-  payableCents: number;
-  withdrawingCents: number;
-  paidCents: number;
-  convertedCents: number;
-  debtCents: number;
-  lifetimeEarningsCents: number;
-  minimumWithdrawalCents: number;
-  byMonth: MonthFigures[];
-  eligibility: { mayWithdraw: boolean; mayConvert: boolean; missing: string[] };
-};
+export type PayoutSummary = z.infer<typeof ZSummary>;
+export type MonthFigures = PayoutSummary['byMonth'][number];
 
 export type EarningState = 'pending' | 'credited' | 'refunded';
 export const EARNING_STATES: readonly EarningState[] = ['pending', 'credited', 'refunded'];
@@ -71,105 +86,34 @@ export type EarningOrder = {
   payableAt: string | null;
 };
 
-export type PublisherKind = 'individual' | 'business';
-export type VatRegime = 'franchise' | 'fr_vat' | 'eu_reverse_charge';
+export type PublisherKind = z.infer<typeof ZPublisherKind>;
+export type VatRegime = z.infer<typeof ZPublisherVatRegime>;
 export const VAT_REGIMES: readonly VatRegime[] = ['franchise', 'fr_vat', 'eu_reverse_charge'];
 
-export type ProfileInput = {
-  kind: PublisherKind;
-  legalName: string;
-  address: string;
-  postalCode: string;
-  city: string;
-  country: string;
-  birthDate: string | null;
-  siret: string | null;
-  vatRegime: VatRegime | null;
-  vatNumber: string | null;
-  taxNumber: string | null;
-  iban: string | null;
-  bic: string | null;
-  accountHolder: string | null;
-};
-export type Profile = ProfileInput & { updatedAt: string };
-export type ProfileAnswer = { profile: Profile | null; completeness: { missing: string[] } };
+export type ProfileInput = z.input<typeof ZProfileInput>;
+export type Profile = z.infer<typeof ZProfile>;
+export type ProfileAnswer = z.infer<typeof ZProfileView>;
 
-export type DocumentKind = 'urssaf_vigilance' | 'kbis' | 'insee';
+export type DocumentKind = z.infer<typeof ZProofKind>;
 export const DOCUMENT_KINDS: readonly DocumentKind[] = ['urssaf_vigilance', 'kbis', 'insee'];
-export type DocumentStatus = 'pending' | 'accepted' | 'refused' | 'replaced';
+export type PublisherDocument = z.infer<typeof ZDocument>;
+export type DocumentStatus = PublisherDocument['status'];
+export type ReviewDocument = z.infer<typeof ZSupportDocument>;
 
-export type PublisherDocument = {
-  id: string;
-  kind: DocumentKind;
-  issuedOn: string;
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  status: DocumentStatus;
-  refusalReason: string | null;
-  validUntil: string | null;
-  uploadedAt: string;
-  reviewedAt: string | null;
-};
-export type ReviewDocument = PublisherDocument & { accountId: string; accountName: string };
+export type Mandate = z.infer<typeof ZMandate>;
+export type MandateAnswer = z.infer<typeof ZMandateView>;
 
-export type Mandate = {
-  id: string;
-  version: string;
-  acceptedAt: string;
-  acceptedBy: string;
-  acceptedFrom: string;
-  revokedAt: string | null;
-};
-export type MandateAnswer = { current: Mandate | null; version: string; text: string };
-
-export type WithdrawalStatus = 'requested' | 'approved' | 'paid' | 'refused' | 'cancelled';
+export type WithdrawalStatus = z.infer<typeof ZWithdrawalStatus>;
 export const WITHDRAWAL_STATUSES: readonly WithdrawalStatus[] = ['requested', 'approved', 'paid', 'refused', 'cancelled'];
+export type Withdrawal = z.infer<typeof ZWithdrawal>;
 
-export type Withdrawal = {
-  id: string;
-  accountId: string;
-  accountName: string;
-  amountCents: number;
-  status: WithdrawalStatus;
-  ibanMasked: string;
-  bic: string | null;
-  accountHolder: string | null;
-  batchId: string | null;
-  refusalReason: string | null;
-  requestedAt: string;
-  decidedAt: string | null;
-  paidAt: string | null;
-  invoiceId: string | null;
-  invoiceNumber: string | null;
-};
+export type BuyerLink = z.infer<typeof ZBuyerLink>;
+export type Conversion = z.infer<typeof ZConversion>;
+export type SelfBilledInvoice = z.infer<typeof ZSelfBilledInvoice>;
 
-export type BuyerLink = { buyerAccountId: string; buyerName: string };
-export type Conversion = { transferId: string; amountCents: number; buyerAccountId: string };
-
-export type SelfBilledInvoice = {
-  id: string;
-  number: string;
-  issuedAt: string;
-  contestUntil: string;
-  subtotalCents: number;
-  vatCents: number;
-  totalCents: number;
-  withdrawalId: string | null;
-};
-
-export type BatchStatus = 'approved' | 'paid';
-export type Batch = {
-  id: string;
-  reference: string;
-  status: BatchStatus;
-  count: number;
-  totalCents: number;
-  createdAt: string;
-  exportedAt: string | null;
-  paidAt: string | null;
-};
-export type BatchDetail = Batch & { withdrawals: Withdrawal[] };
+export type Batch = z.infer<typeof ZBatch>;
+export type BatchStatus = Batch['status'];
+export type BatchDetail = z.infer<typeof ZBatchDetail>;
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 

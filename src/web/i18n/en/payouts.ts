@@ -41,6 +41,8 @@ const payouts: typeof fr = {
     business_only: 'Transfers are for business publishers (with a SIRET). As an individual, convert your earnings into credits.',
     siret_missing: 'Your billing profile lacks a SIRET number.',
     vat_number_missing: 'Your VAT regime requires an EU VAT number.',
+    vat_regime_missing: 'Your billing profile lacks a VAT regime.',
+    nothing_available: 'Nothing is available yet.',
     tax_number_missing: 'Your billing profile lacks a tax identification number.',
     birth_date_missing: 'Your billing profile lacks a date of birth.',
     iban_missing: 'Your bank details (IBAN, BIC, account holder) are missing.',

@@ -43,6 +43,8 @@ const payouts = {
       'Les virements sont réservés aux éditeurs professionnels (avec un SIRET). En tant que particulier, convertissez vos gains en crédits.',
     siret_missing: 'Le numéro SIRET manque à votre profil de facturation.',
     vat_number_missing: 'Votre régime de TVA demande un numéro de TVA intracommunautaire.',
+    vat_regime_missing: 'Le régime de TVA manque à votre profil de facturation.',
+    nothing_available: 'Aucun montant n’est disponible pour l’instant.',
     tax_number_missing: 'Le numéro fiscal manque à votre profil de facturation.',
     birth_date_missing: 'La date de naissance manque à votre profil de facturation.',
     iban_missing: 'Vos coordonnées bancaires (IBAN, BIC, titulaire) manquent.',

@@ -91,6 +91,7 @@ const fixes: Partial<Record<MissingCode, { to: string; label: string }>> = {
   profile_missing: { to: '/editeur/profil', label: 'fixProfile' },
   siret_missing: { to: '/editeur/profil', label: 'fixProfile' },
   vat_number_missing: { to: '/editeur/profil', label: 'fixProfile' },
+  vat_regime_missing: { to: '/editeur/profil', label: 'fixProfile' },
   tax_number_missing: { to: '/editeur/profil', label: 'fixProfile' },
   birth_date_missing: { to: '/editeur/profil', label: 'fixProfile' },
   iban_missing: { to: '/editeur/profil', label: 'fixProfile' },
