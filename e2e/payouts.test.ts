@@ -67,7 +67,8 @@ beforeAll(async () => {
   clearFailureScreenshots('payouts');
   site = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (articles.some((a) => a.path === path)) res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articleHtml(path));
+    if (articles.some((a) => a.path === path))
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articleHtml(path));
     else res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>404</h1>');
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -164,16 +165,30 @@ describe('publisher payouts journey', () => {
     clientApi = new ApiSession(server.url);
     const { account } = await clientApi.post('/api/auth/signup', { ...client, kind: 'customer' });
     await clientApi.patch(`/api/accounts/${account.id}`, {
-      company: { legalName: 'Cave Morel SAS', address: '1 place de la Liberté', postalCode: '39600', city: 'Arbois', country: 'FR', siret: '81234567800012' },
+      company: {
+        legalName: 'Cave Morel SAS',
+        address: '1 place de la Liberté',
+        postalCode: '39600',
+        city: 'Arbois',
+        country: 'FR',
+        siret: '81234567800012',
+      },
     });
     const topUp = await clientApi.post(`/api/accounts/${account.id}/top-ups`, { amountCents: 2_000_00, method: 'bank_transfer' });
     const support = await ApiSession.signIn(server.url, server.support.email, server.support.password);
     await support.post(`/api/support/top-ups/${topUp.id}/confirm`);
-    const projectId = (await clientApi.post('/api/projects', { clientId: account.id, name: 'Site de la cave', url: 'https://www.cave-morel.fr/' })).id;
+    const projectId = (
+      await clientApi.post('/api/projects', { clientId: account.id, name: 'Site de la cave', url: 'https://www.cave-morel.fr/' })
+    ).id;
 
     publisherApi = new ApiSession(server.url);
     await publisherApi.post('/api/auth/signup', { ...publisher, kind: 'publisher' });
-    const created = await publisherApi.post('/api/publisher/sites', { domain: origin, theme: 'cuisine', siteKind: 'thematic', language: 'fr' });
+    const created = await publisherApi.post('/api/publisher/sites', {
+      domain: origin,
+      theme: 'cuisine',
+      siteKind: 'thematic',
+      language: 'fr',
+    });
     for (const a of articles) {
       await publisherApi.post(`/api/publisher/sites/${created.id}/articles`, {
         url: `${origin}${a.path}`,
@@ -185,7 +200,12 @@ describe('publisher payouts journey', () => {
     const orderIds: string[] = [];
     for (const a of articles) {
       const offers = await clientApi.get(`/api/catalog/offers?keyword=${encodeURIComponent(a.keyword)}`);
-      const order = await clientApi.post('/api/orders', { projectId, offerId: offers.items[0].offerId, targetUrl: a.target, anchor: a.anchor });
+      const order = await clientApi.post('/api/orders', {
+        projectId,
+        offerId: offers.items[0].offerId,
+        targetUrl: a.target,
+        anchor: a.anchor,
+      });
       orderIds.push(order.id);
       await publisherApi.post(`/api/publisher/orders/${order.id}/accept`);
       await publisherApi.post(`/api/publisher/orders/${order.id}/placed`, { liveUrl: `${origin}${a.path}` });
@@ -254,7 +274,12 @@ describe('publisher payouts journey', () => {
     await form.getByTestId('profile-submit').click();
     await page.getByTestId('profile-complete').waitFor();
     const saved = await publisherApi.get('/api/publisher/profile');
-    expect(saved.profile).toMatchObject({ kind: 'business', siret: billing.siret, iban: billing.ibanCompact, vatRegime: 'franchise' });
+    expect(saved.profile).toMatchObject({
+      kind: 'business',
+      siret: billing.siret,
+      iban: billing.ibanCompact,
+      vatRegime: 'franchise',
+    });
   });
 
   it('(4) the publisher uploads an URSSAF certificate and accepts the self-billing mandate', async () => {
@@ -263,9 +288,13 @@ describe('publisher payouts journey', () => {
     keepFailure('4');
     const upload = page.getByTestId('upload-form');
     // A file of another type is refused before it is sent.
-    await upload.locator('input[type="file"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('pas un PDF') });
+    await upload
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('pas un PDF') });
     await page.getByText('Seuls les fichiers PDF, PNG et JPEG sont acceptés.').waitFor();
-    await upload.locator('input[type="file"]').setInputFiles({ name: 'attestation-urssaf.pdf', mimeType: 'application/pdf', buffer: await attestationPdf() });
+    await upload
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'attestation-urssaf.pdf', mimeType: 'application/pdf', buffer: await attestationPdf() });
     await upload.getByTestId('upload-issued-on').fill(todayInParis());
     await upload.getByTestId('upload-submit').click();
     const row = page.getByTestId('document-row').first();
@@ -349,7 +378,11 @@ describe('publisher payouts journey', () => {
     await detail.getByTestId('batch-mark-paid').click();
     await page.getByTestId('batch-confirm-paid').click();
     await page.locator('[data-testid="batch-detail"][data-status="paid"]').waitFor();
-    const w = (await (await ApiSession.signIn(server.url, server.support.email, server.support.password)).get('/api/support/withdrawals?status=paid')).items;
+    const w = (
+      await (
+        await ApiSession.signIn(server.url, server.support.email, server.support.password)
+      ).get('/api/support/withdrawals?status=paid')
+    ).items;
     expect(w.map((x: { id: string }) => x.id)).toContain(withdrawalId);
   });
 

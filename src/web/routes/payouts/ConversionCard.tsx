@@ -72,7 +72,14 @@ function LinkBuyerForm() {
         <Text size="sm" c="dimmed">
           {t('payouts.conversion.linkHelp')}
         </Text>
-        <TextInput label={t('fields.email')} type="email" autoComplete="off" required data-testid="buyer-email" {...form.getInputProps('email')} />
+        <TextInput
+          label={t('fields.email')}
+          type="email"
+          autoComplete="off"
+          required
+          data-testid="buyer-email"
+          {...form.getInputProps('email')}
+        />
         <PasswordInput
           label={t('fields.password')}
           autoComplete="off"
@@ -103,7 +110,8 @@ function ConvertForm({ summary, buyerName }: { summary: PayoutSummary; buyerName
         const cents = toCents(v);
         if (!Number.isFinite(cents)) return t('validation.required');
         if (cents <= 0) return t('payouts.conversion.positive');
-        if (cents > summary.payableCents) return t('payouts.conversion.aboveAvailable', { amount: formatEuros(summary.payableCents) });
+        if (cents > summary.payableCents)
+          return t('payouts.conversion.aboveAvailable', { amount: formatEuros(summary.payableCents) });
         return null;
       },
     },

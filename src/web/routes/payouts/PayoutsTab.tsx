@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import {
   Alert,
   Anchor,
   Button,
   Card,
+  Center,
   Group,
+  Loader,
   Modal,
   Select,
   SimpleGrid,
@@ -14,7 +16,6 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { BarChart } from '@mantine/charts';
 import { useForm } from '@mantine/form';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -34,10 +35,24 @@ import { QueryStatus } from '../../components/QueryStatus';
 import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
 import { OrderStatusBadge } from '../../components/market';
 import { useScrollToHash } from './useScrollToHash';
-import { BlockerList, EuroInput, monthLabel, numeric, refreshPayouts, toCents, WithdrawalStatusBadge } from './shared';
+import { BlockerList, EuroInput, numeric, refreshPayouts, toCents, WithdrawalStatusBadge } from './shared';
 import { ConversionCard } from './ConversionCard';
 
-function Figure({ label, help, cents, testId, color }: { label: string; help: string; cents: number; testId: string; color?: string }) {
+const MonthlyBars = lazy(() => import('./MonthlyBars'));
+
+function Figure({
+  label,
+  help,
+  cents,
+  testId,
+  color,
+}: {
+  label: string;
+  help: string;
+  cents: number;
+  testId: string;
+  color?: string;
+}) {
   return (
     <Card withBorder radius="md" padding="md" data-testid={testId}>
       <Text size="sm" c="dimmed" fw={500}>
@@ -68,8 +83,13 @@ export function PayoutsTab() {
   const missing = s.eligibility.missing;
   return (
     <Stack gap="lg">
-      <SimpleGrid cols={{ base: 1, xs: 2, md: 3, lg: s.debtCents > 0 ? 6 : 5 }} spacing="md" data-testid="payout-figures">
-        <Figure label={t('payouts.figures.pending')} help={t('payouts.figures.pendingHelp')} cents={s.pendingCents} testId="figure-pending" />
+      <SimpleGrid cols={{ base: 2, md: 3, lg: s.debtCents > 0 ? 6 : 5 }} spacing="md" data-testid="payout-figures">
+        <Figure
+          label={t('payouts.figures.pending')}
+          help={t('payouts.figures.pendingHelp')}
+          cents={s.pendingCents}
+          testId="figure-pending"
+        />
         <Figure
           label={t('payouts.figures.payable')}
           help={t('payouts.figures.payableHelp')}
@@ -84,9 +104,20 @@ export function PayoutsTab() {
           testId="figure-withdrawing"
         />
         <Figure label={t('payouts.figures.paid')} help={t('payouts.figures.paidHelp')} cents={s.paidCents} testId="figure-paid" />
-        <Figure label={t('payouts.figures.converted')} help={t('payouts.figures.convertedHelp')} cents={s.convertedCents} testId="figure-converted" />
+        <Figure
+          label={t('payouts.figures.converted')}
+          help={t('payouts.figures.convertedHelp')}
+          cents={s.convertedCents}
+          testId="figure-converted"
+        />
         {s.debtCents > 0 && (
-          <Figure label={t('payouts.figures.debt')} help={t('payouts.figures.debtHelp')} cents={s.debtCents} testId="figure-debt" color="red.7" />
+          <Figure
+            label={t('payouts.figures.debt')}
+            help={t('payouts.figures.debtHelp')}
+            cents={s.debtCents}
+            testId="figure-debt"
+            color="red.7"
+          />
         )}
       </SimpleGrid>
 
@@ -129,12 +160,6 @@ export function PayoutsTab() {
 
 function EarningsChart({ summary }: { summary: PayoutSummary }) {
   const { t } = useTranslation();
-  const data = summary.byMonth.map((m) => ({
-    month: monthLabel(m.month),
-    earned: m.earnedCents / 100,
-    pending: m.pendingCents / 100,
-    paid: m.paidCents / 100,
-  }));
   const empty = summary.byMonth.every((m) => m.earnedCents === 0 && m.pendingCents === 0 && m.paidCents === 0);
   return (
     <Card withBorder radius="md" padding="lg" data-testid="earnings-chart">
@@ -146,20 +171,16 @@ function EarningsChart({ summary }: { summary: PayoutSummary }) {
           {t('payouts.chart.empty')}
         </Text>
       ) : (
-        <BarChart
-          h={260}
-          data={data}
-          dataKey="month"
-          withLegend
-          legendProps={{ verticalAlign: 'bottom' }}
-          valueFormatter={(v) => formatEuros(Math.round(v * 100))}
-          yAxisProps={{ width: 90 }}
-          series={[
-            { name: 'earned', label: t('payouts.chart.earned'), color: 'blue.6' },
-            { name: 'pending', label: t('payouts.chart.pending'), color: 'yellow.6' },
-            { name: 'paid', label: t('payouts.chart.paid'), color: 'teal.6' },
-          ]}
-        />
+        // recharts is large: loaded with the first chart shown, not with the app.
+        <Suspense
+          fallback={
+            <Center h={260}>
+              <Loader />
+            </Center>
+          }
+        >
+          <MonthlyBars byMonth={summary.byMonth} />
+        </Suspense>
       )}
     </Card>
   );
@@ -247,7 +268,9 @@ function EarningOrdersTable({ state }: { state: EarningState }) {
                 <Table.Td ta="right" style={numeric} fw={600} data-testid="earning-amount">
                   {formatEuros(o.earningCents)}
                 </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDay(state === 'pending' ? o.payableAt : o.completedAt)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {formatDay(state === 'pending' ? o.payableAt : o.completedAt)}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -271,7 +294,8 @@ function WithdrawForm({ summary, profile, onDone }: { summary: PayoutSummary; pr
         const cents = toCents(v);
         if (!Number.isFinite(cents)) return t('validation.required');
         if (cents < min) return t('payouts.withdraw.belowMinimum', { amount: formatEuros(min) });
-        if (cents > summary.payableCents) return t('payouts.withdraw.aboveAvailable', { amount: formatEuros(summary.payableCents) });
+        if (cents > summary.payableCents)
+          return t('payouts.withdraw.aboveAvailable', { amount: formatEuros(summary.payableCents) });
         return null;
       },
     },
@@ -536,7 +560,14 @@ function TaxStatements() {
           w={140}
           data-testid="tax-year"
         />
-        <Button component="a" href={payouts.taxStatementUrl(Number(year))} target="_blank" rel="noopener" variant="light" data-testid="tax-statement">
+        <Button
+          component="a"
+          href={payouts.taxStatementUrl(Number(year))}
+          target="_blank"
+          rel="noopener"
+          variant="light"
+          data-testid="tax-statement"
+        >
           {t('payouts.tax.download')}
         </Button>
       </Group>

@@ -23,7 +23,6 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
   DOCUMENT_KINDS,
-  MISSING_CODES,
   PROOF_MAX_BYTES,
   PROOF_TYPES,
   payoutKeys,
@@ -40,7 +39,7 @@ import { queryClient } from '../../api/queries';
 import { formatDate, formatDateTime } from '../../components/format';
 import { QueryStatus } from '../../components/QueryStatus';
 import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
-import { DocumentStatusBadge, missingSentence, refreshPayouts } from './shared';
+import { BlockerList, DocumentStatusBadge, refreshPayouts } from './shared';
 import { useScrollToHash } from './useScrollToHash';
 
 type ProfileValues = {
@@ -115,12 +114,20 @@ export function ProfileTab() {
     <Stack gap="lg">
       <ProfileForm profile={profile.data.profile} missing={profile.data.completeness.missing} onKind={setKind} />
       <Proofs business={shownKind === 'business'} />
-      <MandateCard />
+      {shownKind === 'business' && <MandateCard />}
     </Stack>
   );
 }
 
-function ProfileForm({ profile, missing, onKind }: { profile: Profile | null; missing: string[]; onKind: (k: PublisherKind) => void }) {
+function ProfileForm({
+  profile,
+  missing,
+  onKind,
+}: {
+  profile: Profile | null;
+  missing: string[];
+  onKind: (k: PublisherKind) => void;
+}) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const form = useForm<ProfileValues>({
@@ -148,11 +155,6 @@ function ProfileForm({ profile, missing, onKind }: { profile: Profile | null; mi
   });
   const business = form.values.kind === 'business';
   const regime = form.values.vatRegime;
-  const missingLabel = (m: string) => {
-    if ((MISSING_CODES as readonly string[]).includes(m)) return missingSentence(t, m, 0);
-    const key = `payouts.missingFields.${m}`;
-    return t(key as 'payouts.missingFields.siret', { defaultValue: m });
-  };
   return (
     <Card withBorder radius="md" padding="lg">
       <Title order={4}>{t('payouts.profile.title')}</Title>
@@ -165,8 +167,8 @@ function ProfileForm({ profile, missing, onKind }: { profile: Profile | null; mi
             {t('payouts.profile.complete')} {t('payouts.profile.updatedAt', { date: formatDateTime(profile.updatedAt) })}
           </Alert>
         ) : (
-          <Alert color="yellow" mb="md" data-testid="profile-incomplete">
-            {t('payouts.profile.incomplete')} {missing.map(missingLabel).join(', ')}
+          <Alert color="yellow" mb="md" title={t('payouts.profile.incomplete')} data-testid="profile-incomplete">
+            <BlockerList missing={missing} minimumCents={0} links={false} />
           </Alert>
         ))}
       <form
@@ -218,10 +220,20 @@ function ProfileForm({ profile, missing, onKind }: { profile: Profile | null; mi
               </Grid.Col>
             )}
             <Grid.Col span={12}>
-              <TextInput label={t('payouts.profile.address')} required data-testid="profile-address" {...form.getInputProps('address')} />
+              <TextInput
+                label={t('payouts.profile.address')}
+                required
+                data-testid="profile-address"
+                {...form.getInputProps('address')}
+              />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 3 }}>
-              <TextInput label={t('payouts.profile.postalCode')} required data-testid="profile-postal-code" {...form.getInputProps('postalCode')} />
+              <TextInput
+                label={t('payouts.profile.postalCode')}
+                required
+                data-testid="profile-postal-code"
+                {...form.getInputProps('postalCode')}
+              />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput label={t('payouts.profile.city')} required data-testid="profile-city" {...form.getInputProps('city')} />
@@ -297,13 +309,18 @@ function ProfileForm({ profile, missing, onKind }: { profile: Profile | null; mi
                 label={t('payouts.profile.iban')}
                 placeholder="FR76 3000 6000 0112 3456 7890 189"
                 required={business}
-                ff="monospace"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                 data-testid="profile-iban"
                 {...form.getInputProps('iban')}
               />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 4 }}>
-              <TextInput label={t('payouts.profile.bic')} required={business} data-testid="profile-bic" {...form.getInputProps('bic')} />
+              <TextInput
+                label={t('payouts.profile.bic')}
+                required={business}
+                data-testid="profile-bic"
+                {...form.getInputProps('bic')}
+              />
             </Grid.Col>
             <Grid.Col span={12}>
               <TextInput
@@ -403,7 +420,12 @@ function DocumentsTable({ items }: { items: PublisherDocument[] }) {
             <Table.Tr key={d.id} data-testid="document-row" data-id={d.id} data-status={d.status}>
               <Table.Td>{t(`payouts.proofs.kinds.${d.kind}`)}</Table.Td>
               <Table.Td maw={240}>
-                <Anchor href={payouts.documentFileUrl(d.id)} size="sm" style={{ wordBreak: 'break-all' }} data-testid="document-file">
+                <Anchor
+                  href={payouts.documentFileUrl(d.id)}
+                  size="sm"
+                  style={{ wordBreak: 'break-all' }}
+                  data-testid="document-file"
+                >
                   {d.fileName}
                 </Anchor>
               </Table.Td>
@@ -484,7 +506,14 @@ function UploadForm() {
           />
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 5, md: 3 }}>
-          <TextInput type="date" label={t('payouts.proofs.issuedOn')} max={today()} required data-testid="upload-issued-on" {...form.getInputProps('issuedOn')} />
+          <TextInput
+            type="date"
+            label={t('payouts.proofs.issuedOn')}
+            max={today()}
+            required
+            data-testid="upload-issued-on"
+            {...form.getInputProps('issuedOn')}
+          />
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 7, md: 5 }}>
           <FileInput
@@ -557,7 +586,12 @@ function MandateCard() {
         <QueryStatus query={mandate} />
       ) : (
         <Stack gap="sm" mt="md">
-          <ScrollArea.Autosize mah={260} type="auto" offsetScrollbars style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8 }}>
+          <ScrollArea.Autosize
+            mah={260}
+            type="auto"
+            offsetScrollbars
+            style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8 }}
+          >
             <Text size="sm" p="md" style={{ whiteSpace: 'pre-wrap' }} data-testid="mandate-text">
               {data!.text}
             </Text>
@@ -568,7 +602,11 @@ function MandateCard() {
                 <Text size="sm">
                   {t('payouts.mandate.version', { version: current.version })}
                   {' — '}
-                  {t('payouts.mandate.acceptedBy', { name: current.acceptedBy, date: formatDateTime(current.acceptedAt), ip: current.acceptedFrom })}
+                  {t('payouts.mandate.acceptedBy', {
+                    name: current.acceptedBy,
+                    date: formatDateTime(current.acceptedAt),
+                    ip: current.acceptedFrom,
+                  })}
                   {!upToDate && (
                     <>
                       <br />
@@ -576,7 +614,13 @@ function MandateCard() {
                     </>
                   )}
                 </Text>
-                <Button size="compact-sm" variant="default" color="red" onClick={() => setRevoking(true)} data-testid="mandate-revoke">
+                <Button
+                  size="compact-sm"
+                  variant="default"
+                  color="red"
+                  onClick={() => setRevoking(true)}
+                  data-testid="mandate-revoke"
+                >
                   {t('payouts.mandate.revoke')}
                 </Button>
               </Group>
@@ -590,7 +634,12 @@ function MandateCard() {
                 onChange={(e) => setAgreed(e.currentTarget.checked)}
                 data-testid="mandate-agree"
               />
-              <Button disabled={!agreed} loading={accept.isPending} onClick={() => accept.mutate(data!.version)} data-testid="mandate-accept">
+              <Button
+                disabled={!agreed}
+                loading={accept.isPending}
+                onClick={() => accept.mutate(data!.version)}
+                data-testid="mandate-accept"
+              >
                 {t('payouts.mandate.submit')}
               </Button>
             </Group>

@@ -97,7 +97,10 @@ function DocumentsReview() {
           size="xs"
           value={status}
           onChange={(v) => setStatus(v as DocumentFilter)}
-          data={(['pending', 'accepted', 'refused'] as const).map((s) => ({ value: s, label: t(`payouts.support.documents.statusFilter.${s}`) }))}
+          data={(['pending', 'accepted', 'refused'] as const).map((s) => ({
+            value: s,
+            label: t(`payouts.support.documents.statusFilter.${s}`),
+          }))}
           data-testid="documents-status"
         />
       </Group>
@@ -133,7 +136,7 @@ function DocumentsReview() {
                       target="_blank"
                       rel="noopener"
                       size="sm"
-                      style={{ wordBreak: 'break-all' }}
+                      style={{ overflowWrap: 'anywhere' }}
                       aria-label={`${t('payouts.support.documents.open')} ${d.fileName}`}
                       data-testid="review-document-file"
                     >
@@ -246,7 +249,16 @@ function ReasonForm({
       })}
     >
       <Stack>
-        <Textarea label={label} description={help} autosize minRows={3} required data-autofocus data-testid={`${testId}-reason`} {...form.getInputProps('reason')} />
+        <Textarea
+          label={label}
+          description={help}
+          autosize
+          minRows={3}
+          required
+          data-autofocus
+          data-testid={`${testId}-reason`}
+          {...form.getInputProps('reason')}
+        />
         {error && <Alert color="red">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
@@ -279,7 +291,13 @@ function WithdrawalRequests({ onBatch }: { onBatch: () => void }) {
   const batch = useMutation({
     mutationFn: () => supportPayouts.createBatch(chosen.map((w) => w.id)),
     onSuccess: async (b) => {
-      notifySuccess(t('payouts.support.withdrawals.batchCreated', { reference: b.reference, count: b.count, amount: formatEuros(b.totalCents) }));
+      notifySuccess(
+        t('payouts.support.withdrawals.batchCreated', {
+          reference: b.reference,
+          count: b.count,
+          amount: formatEuros(b.totalCents),
+        }),
+      );
       setSelected(new Set());
       await refreshPayouts();
       onBatch();
@@ -315,7 +333,12 @@ function WithdrawalRequests({ onBatch }: { onBatch: () => void }) {
           <Text size="sm" c="dimmed" data-testid="withdrawals-selected">
             {t('payouts.support.withdrawals.selected', { count: chosen.length, amount: formatEuros(chosenTotal) })}
           </Text>
-          <Button disabled={chosen.length === 0} loading={batch.isPending} onClick={() => batch.mutate()} data-testid="approve-batch">
+          <Button
+            disabled={chosen.length === 0}
+            loading={batch.isPending}
+            onClick={() => batch.mutate()}
+            data-testid="approve-batch"
+          >
             {chosen.length > 0
               ? t('payouts.support.withdrawals.approveBatchCount', { count: chosen.length })
               : t('payouts.support.withdrawals.approveBatch')}
@@ -631,7 +654,13 @@ function Dac7Export() {
           w={140}
           data-testid="dac7-year"
         />
-        <Button component="a" href={supportPayouts.dac7Url(Number(year))} download={`dac7-${year}.csv`} variant="light" data-testid="dac7-export">
+        <Button
+          component="a"
+          href={supportPayouts.dac7Url(Number(year))}
+          download={`dac7-${year}.csv`}
+          variant="light"
+          data-testid="dac7-export"
+        >
           {t('payouts.support.tax.export')}
         </Button>
       </Group>

@@ -32,7 +32,15 @@ const withdrawalColors: Record<WithdrawalStatus, string> = {
 export function WithdrawalStatusBadge({ status, ...props }: { status: WithdrawalStatus } & BadgeProps) {
   const { t } = useTranslation();
   return (
-    <Badge color={withdrawalColors[status]} variant="light" radius="sm" miw="max-content" data-status={status} data-testid="withdrawal-status" {...props}>
+    <Badge
+      color={withdrawalColors[status]}
+      variant="light"
+      radius="sm"
+      miw="max-content"
+      data-status={status}
+      data-testid="withdrawal-status"
+      {...props}
+    >
       {t(`payouts.withdrawalStatus.${status}`)}
     </Badge>
   );
@@ -43,7 +51,15 @@ const documentColors: Record<DocumentStatus, string> = { pending: 'yellow', acce
 export function DocumentStatusBadge({ status, ...props }: { status: DocumentStatus } & BadgeProps) {
   const { t } = useTranslation();
   return (
-    <Badge color={documentColors[status]} variant="light" radius="sm" miw="max-content" data-status={status} data-testid="document-status" {...props}>
+    <Badge
+      color={documentColors[status]}
+      variant="light"
+      radius="sm"
+      miw="max-content"
+      data-status={status}
+      data-testid="document-status"
+      {...props}
+    >
       {t(`payouts.proofs.statuses.${status}`)}
     </Badge>
   );
@@ -52,7 +68,15 @@ export function DocumentStatusBadge({ status, ...props }: { status: DocumentStat
 export function BatchStatusBadge({ status, ...props }: { status: BatchStatus } & BadgeProps) {
   const { t } = useTranslation();
   return (
-    <Badge color={status === 'paid' ? 'teal' : 'blue'} variant="light" radius="sm" miw="max-content" data-status={status} data-testid="batch-status" {...props}>
+    <Badge
+      color={status === 'paid' ? 'teal' : 'blue'}
+      variant="light"
+      radius="sm"
+      miw="max-content"
+      data-status={status}
+      data-testid="batch-status"
+      {...props}
+    >
       {t(`payouts.support.batches.statuses.${status}`)}
     </Badge>
   );
@@ -81,9 +105,11 @@ export const toCents = (value: number | string): number => (value === '' ? NaN :
 /** "2026-11" → « nov. 2026 » (fr), "Nov 2026" (en). */
 export function monthLabel(month: string): string {
   const [y, m] = month.split('-').map(Number);
-  return new Intl.DateTimeFormat(currentLanguage() === 'en' ? 'en-GB' : 'fr-FR', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(y, m - 1, 1)),
-  );
+  return new Intl.DateTimeFormat(currentLanguage() === 'en' ? 'en-GB' : 'fr-FR', {
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
 /** Where each missing condition is fixed, and the words of the link. */
@@ -110,12 +136,20 @@ export function missingSentence(t: TFunction, code: string, minimumCents: number
 }
 
 /** What blocks a withdrawal (or a conversion), one sentence each, with a link to where it is fixed. */
-export function BlockerList({ missing, minimumCents }: { missing: string[]; minimumCents: number }) {
+export function BlockerList({
+  missing,
+  minimumCents,
+  links = true,
+}: {
+  missing: string[];
+  minimumCents: number;
+  links?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <List size="sm" spacing={6} data-testid="blockers">
       {missing.map((code) => {
-        const fix = fixes[code as MissingCode];
+        const fix = links ? fixes[code as MissingCode] : undefined;
         return (
           <List.Item key={code} data-testid="blocker" data-code={code}>
             {missingSentence(t, code, minimumCents)}
