@@ -25,6 +25,7 @@ import type {
   ZWithdrawal,
   ZWithdrawalStatus,
 } from '../../server/modules/payouts/schema';
+import type { EarningState, PublisherEarningOrder } from '../../server/modules/orders/earnings';
 import { api, request } from './client';
 
 export type MissingCode =
@@ -69,22 +70,9 @@ export const MISSING_CODES: readonly MissingCode[] = [
 export type PayoutSummary = z.infer<typeof ZSummary>;
 export type MonthFigures = PayoutSummary['byMonth'][number];
 
-export type EarningState = 'pending' | 'credited' | 'refunded';
+export type { EarningState };
 export const EARNING_STATES: readonly EarningState[] = ['pending', 'credited', 'refunded'];
-
-export type EarningOrder = {
-  orderId: string;
-  siteDomain: string;
-  anchor: string;
-  priceCents: number;
-  commissionCents: number;
-  refundedCents: number;
-  earningCents: number;
-  status: string;
-  verifiedAt: string | null;
-  completedAt: string | null;
-  payableAt: string | null;
-};
+export type EarningOrder = PublisherEarningOrder;
 
 export type PublisherKind = z.infer<typeof ZPublisherKind>;
 export type VatRegime = z.infer<typeof ZPublisherVatRegime>;
