@@ -414,5 +414,15 @@ describe('publisher payouts journey', () => {
     const statement = await page.context().request.get((await page.getByTestId('tax-statement').getAttribute('href'))!);
     expect(statement.status()).toBe(200);
     expect((await statement.body()).subarray(0, 4).toString('latin1')).toBe('%PDF');
+
+    // In English too: the page's own words and the months of the chart follow.
+    await page.getByTestId('language-menu').click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await expect.poll(async () => textOf(page.getByTestId('figure-paid'))).toContain('Paid out');
+    expect(await contentOf(row.getByTestId('withdrawal-status'))).toBe('Paid');
+    await shoot(page, 'p9-payouts-paid-en');
+    await page.getByTestId('tab-billing-profile').click();
+    await page.getByTestId('profile-complete').waitFor();
+    await shoot(page, 'p9-profile-en');
   });
 });
