@@ -639,7 +639,7 @@ export interface WithdrawalsTable {
   account_holder: string;
   batch_id: string | null;
   vat_regime: PublisherVatRegime | null;
-  vat_cents: Generated<BigCents>;
+  vat_cents: ColumnType<string | number, number | undefined, number>;
   refusal_reason: string | null;
   requested_at: Generated<Date>;
   requested_by: string;

@@ -372,6 +372,7 @@ export const messages = {
     fr: 'La demande de {publisher} ({amount}) n’est plus en attente (déjà dans un lot, payée, refusée ou annulée).',
     en: 'The request of {publisher} ({amount}) is no longer waiting (already batched, paid, refused or cancelled).',
   },
+  batch_empty: { fr: 'Ce lot ne contient plus aucune demande à payer.', en: 'This batch holds no request to pay any more.' },
   batch_already_paid: { fr: 'Ce lot est déjà payé.', en: 'This batch is already paid.' },
   buyer_account_invalid: {
     fr: 'Ce compte ne peut pas acheter de liens : choisissez un compte client, consultant, manager ou agence actif.',

@@ -2,6 +2,7 @@ import type { Ctx } from '../http/actor.js';
 import { giveUpImport, IMPORT_JOB, runImport } from '../modules/catalog/service.js';
 import { refundOverdueClaims, runMonitoring, verifyOrderLink } from '../modules/links/service.js';
 import { completePayableOrders, expireOverdueOrders, refreshReliabilityIfDue, remindPendingOrders, VERIFY_JOB } from '../modules/orders/service.js';
+import { remindExpiringProofs } from '../modules/payouts/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
 import { deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
@@ -24,6 +25,7 @@ export async function runSweeps(ctx: Ctx, options: { force?: boolean } = {}): Pr
   // Before the payouts: an order whose claim ran out is refunded from the captured price, not paid.
   await refundOverdueClaims(ctx);
   await completePayableOrders(ctx);
+  await remindExpiringProofs(ctx);
   await runDigests(ctx);
   if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);
   await refreshReliabilityIfDue(ctx, { force: options.force });

@@ -56,7 +56,11 @@ export class EarningsFixture {
     ]);
     await fundWallet(this.env, fx.agency, fx.agencyId, credits);
     await fx.agency.post('/api/transfers', { fromAccountId: fx.agencyId, toAccountId: fx.ids.Boulangerie, amountCents: credits });
-    const project = await fx.agency.post('/api/projects', { clientId: fx.ids.Boulangerie, name: 'Site vitrine', url: 'https://boulangerie-test.fr/' });
+    const project = await fx.agency.post('/api/projects', {
+      clientId: fx.ids.Boulangerie,
+      name: 'Site vitrine',
+      url: 'https://boulangerie-test.fr/',
+    });
     if (project.status !== 201) throw new Error(`project failed: ${JSON.stringify(project.body)}`);
     return { fx, projectId: project.body.id, clientId: fx.ids.Boulangerie };
   }
@@ -94,7 +98,12 @@ export class EarningsFixture {
   /** The buyer orders on the seller's site, the seller accepts and places the link, the job verifies it. */
   async verifiedOrder(buyer: Buyer, seller: Seller): Promise<PlacedOrder> {
     const { offerId, path } = await this.offerOf(seller);
-    const order = await buyer.fx.agency.post('/api/orders', { projectId: buyer.projectId, offerId, targetUrl: TARGET, anchor: ANCHOR });
+    const order = await buyer.fx.agency.post('/api/orders', {
+      projectId: buyer.projectId,
+      offerId,
+      targetUrl: TARGET,
+      anchor: ANCHOR,
+    });
     if (order.status !== 201) throw new Error(`order failed: ${JSON.stringify(order.body)}`);
     const id = order.body.id as string;
     const accepted = await seller.publisher.post(`/api/publisher/orders/${id}/accept`);
@@ -110,7 +119,11 @@ export class EarningsFixture {
   /** Ends the control period of these orders and runs the completion as if it were `at` (their `completed_at`). */
   async complete(orderIds: string[], at: Date): Promise<void> {
     const db = this.env.database.db;
-    await db.updateTable('orders').set({ payable_at: new Date(at.getTime() - 1_000) }).where('id', 'in', orderIds).execute();
+    await db
+      .updateTable('orders')
+      .set({ payable_at: new Date(at.getTime() - 1_000) })
+      .where('id', 'in', orderIds)
+      .execute();
     await completePayableOrders(this.ctx(), at);
   }
 

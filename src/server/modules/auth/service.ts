@@ -151,6 +151,25 @@ export async function logIn(input: { email: string; password: string }, meta: Re
   });
 }
 
+/**
+ * Checks an e-mail and password without opening a session (a publisher proving it owns a buyer
+ * account), under the sign-in limits: the account's id, or null when they do not match.
+ */
+export async function verifyCredentials(input: { email: string; password: string }, meta: RequestMeta, ctx: Ctx): Promise<{ id: string } | null> {
+  const email = input.email.trim().toLowerCase();
+  const keys = signInKeys(email, meta.ip);
+  await reserveSignIn(ctx, keys);
+  const row = await findAccountByEmail(ctx.db, email);
+  const ok = await verifyPassword(row?.password_hash ?? null, input.password);
+  if (!row || !ok) return null;
+  await ctx.db.transaction().execute(async (tx) => {
+    await clearFailures(tx, keys.pair);
+    await releaseAttempt(tx, keys.address);
+    await releaseAttempt(tx, keys.account);
+  });
+  return { id: row.id };
+}
+
 export async function logOut(actor: Actor, ctx: Ctx): Promise<void> {
   if (!actor.sessionId) return;
   await ctx.db.transaction().execute(async (tx) => {

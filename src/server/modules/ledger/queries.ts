@@ -61,3 +61,23 @@ export async function listEntries(db: Tx, accountId: string, f: EntryFilters) {
   }));
   return { items, nextCursor: rows.length > f.limit ? encodeCursor([items[items.length - 1].id]) : null };
 }
+
+/**
+ * What transfers of some kinds moved, per memo and kind: an order's movements carry the memo
+ * `order:<id>` (its capture, the publisher's earning, the debt its earning repaid, the commission),
+ * so this says what the ledger moved for given orders (the DAC7 check of issue 11).
+ */
+export async function sumTransfersByMemo(db: Tx, input: { memos: string[]; kinds: string[] }): Promise<Map<string, Map<string, number>>> {
+  const memos = [...new Set(input.memos)];
+  const result = new Map(memos.map((m) => [m, new Map(input.kinds.map((k) => [k, 0]))]));
+  if (memos.length === 0 || input.kinds.length === 0) return result;
+  const rows = await db
+    .selectFrom('ledger_transfers')
+    .select(['memo', 'kind', sql<string>`sum(amount_cents)::int8`.as('cents')])
+    .where('memo', '=', sql<string>`any(${memos}::text[])`)
+    .where('kind', '=', sql<string>`any(${input.kinds}::text[])`)
+    .groupBy(['memo', 'kind'])
+    .execute();
+  for (const r of rows) result.get(r.memo!)!.set(r.kind, Number(r.cents));
+  return result;
+}

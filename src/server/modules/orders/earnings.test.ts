@@ -30,7 +30,8 @@ afterAll(async () => {
 
 const db = () => env.database.db;
 const bp = () => env.config.commissionBp;
-const earning = (price: number, refunded = 0) => earningOf({ priceCents: price, refundedCents: refunded, commissionBp: bp() }).earningCents;
+const earning = (price: number, refunded = 0) =>
+  earningOf({ priceCents: price, refundedCents: refunded, commissionBp: bp() }).earningCents;
 
 async function walk(publisherId: string, state: EarningState, limit: number) {
   const seen: string[] = [];
@@ -47,18 +48,38 @@ async function walk(publisherId: string, state: EarningState, limit: number) {
 
 describe('earningOf', () => {
   it('takes the commission on what is left after refunds, rounded half up, as the completion does', () => {
-    expect(earningOf({ priceCents: 100_00, refundedCents: 0, commissionBp: 2500 })).toEqual({ commissionCents: 25_00, earningCents: 75_00 });
+    expect(earningOf({ priceCents: 100_00, refundedCents: 0, commissionBp: 2500 })).toEqual({
+      commissionCents: 25_00,
+      earningCents: 75_00,
+    });
     // 40 € refunded: 25 % of 60 € is 15 €.
-    expect(earningOf({ priceCents: 100_00, refundedCents: 40_00, commissionBp: 2500 })).toEqual({ commissionCents: 15_00, earningCents: 45_00 });
+    expect(earningOf({ priceCents: 100_00, refundedCents: 40_00, commissionBp: 2500 })).toEqual({
+      commissionCents: 15_00,
+      earningCents: 45_00,
+    });
     // 25 % of 0,02 € is 0,005 €: rounded to 0,01 €.
     expect(earningOf({ priceCents: 2, refundedCents: 0, commissionBp: 2500 })).toEqual({ commissionCents: 1, earningCents: 1 });
-    expect(earningOf({ priceCents: 100_00, refundedCents: 100_00, commissionBp: 2500 })).toEqual({ commissionCents: 0, earningCents: 0 });
+    expect(earningOf({ priceCents: 100_00, refundedCents: 100_00, commissionBp: 2500 })).toEqual({
+      commissionCents: 0,
+      earningCents: 0,
+    });
   });
 
   it('names the last twelve months in Paris, oldest first', () => {
     // 31 December 2026 23:30 UTC is already January 2027 in Paris.
     expect(lastTwelveMonths(new Date('2026-12-31T23:30:00Z'))).toEqual([
-      '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '2027-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+      '2026-11',
+      '2026-12',
+      '2027-01',
     ]);
     expect(lastTwelveMonths(new Date('2026-03-15T12:00:00Z'))[0]).toBe('2025-04');
   });
@@ -78,7 +99,11 @@ describe('a publisher’s earnings', () => {
   beforeAll(async () => {
     seller = await fixture.seller();
     pending = await fixture.verifiedOrder(buyer, seller);
-    sameTime = [await fixture.verifiedOrder(buyer, seller), await fixture.verifiedOrder(buyer, seller), await fixture.verifiedOrder(buyer, seller)];
+    sameTime = [
+      await fixture.verifiedOrder(buyer, seller),
+      await fixture.verifiedOrder(buyer, seller),
+      await fixture.verifiedOrder(buyer, seller),
+    ];
     older = await fixture.verifiedOrder(buyer, seller);
     partial = await fixture.verifiedOrder(buyer, seller);
     lostAfter = await fixture.verifiedOrder(buyer, seller);
@@ -110,7 +135,9 @@ describe('a publisher’s earnings', () => {
     expect(byMonth).toHaveLength(12);
     expect(byMonth.map((m) => m.month)).toEqual(lastTwelveMonths(now));
     const current = byMonth.find((m) => m.month === month0)!;
-    expect(current.earnedCents).toBe(sameTime.reduce((s, o) => s + earning(o.priceCents), 0) + earning(partial.priceCents, 40_00));
+    expect(current.earnedCents).toBe(
+      sameTime.reduce((s, o) => s + earning(o.priceCents), 0) + earning(partial.priceCents, 40_00),
+    );
     expect(current.pendingCents).toBe(earning(pending.priceCents));
     expect(byMonth.find((m) => m.month === lastMonth)!.earnedCents).toBe(earning(older.priceCents));
     expect(byMonth.slice(0, 10).every((m) => m.earnedCents === 0 && m.pendingCents === 0)).toBe(true);
@@ -139,13 +166,24 @@ describe('a publisher’s earnings', () => {
     expect(pendingPage.nextCursor).toBeNull();
 
     const credited = await listPublisherEarningOrders(db(), seller.publisherId, { state: 'credited', limit: 50 });
-    expect(credited.items.map((i) => i.orderId).sort()).toEqual([...sameTime.map((o) => o.id), partial.id, lostAfter.id, older.id].sort());
+    expect(credited.items.map((i) => i.orderId).sort()).toEqual(
+      [...sameTime.map((o) => o.id), partial.id, lostAfter.id, older.id].sort(),
+    );
     // Newest completion first: the one of last month comes last.
     expect(credited.items.at(-1)!.orderId).toBe(older.id);
     const partialItem = credited.items.find((i) => i.orderId === partial.id)!;
-    expect(partialItem).toMatchObject({ status: 'completed', refundedCents: 40_00, earningCents: earning(partial.priceCents, 40_00) });
+    expect(partialItem).toMatchObject({
+      status: 'completed',
+      refundedCents: 40_00,
+      earningCents: earning(partial.priceCents, 40_00),
+    });
     expect(partialItem.commissionCents).toBe(partial.priceCents - 40_00 - earning(partial.priceCents, 40_00));
-    expect(credited.items.find((i) => i.orderId === lostAfter.id)).toMatchObject({ status: 'lost', refundedCents: lostAfter.priceCents, earningCents: 0, commissionCents: 0 });
+    expect(credited.items.find((i) => i.orderId === lostAfter.id)).toMatchObject({
+      status: 'lost',
+      refundedCents: lostAfter.priceCents,
+      earningCents: 0,
+      commissionCents: 0,
+    });
 
     const refunded = await listPublisherEarningOrders(db(), seller.publisherId, { state: 'refunded', limit: 50 });
     expect(refunded.items.map((i) => i.orderId).sort()).toEqual([partial.id, lostAfter.id].sort());
@@ -160,7 +198,9 @@ describe('a publisher’s earnings', () => {
         expect(new Set(walked).size).toBe(walked.length);
       }
     }
-    await expect(listPublisherEarningOrders(db(), seller.publisherId, { state: 'credited', limit: 1, cursor: 'bogus' })).rejects.toMatchObject({
+    await expect(
+      listPublisherEarningOrders(db(), seller.publisherId, { state: 'credited', limit: 1, cursor: 'bogus' }),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
     });
   });
@@ -186,7 +226,11 @@ describe('activity by quarter (DAC7)', () => {
     expect([...activity.keys()]).toEqual([seller.publisherId]);
     const fees = (o: PlacedOrder, refunded = 0) => o.priceCents - refunded - earning(o.priceCents, refunded);
     expect(activity.get(seller.publisherId)!.quarters).toEqual([
-      { considerationCents: earning(newYear.priceCents) + earning(q1End.priceCents), feesCents: fees(newYear) + fees(q1End), activities: 2 },
+      {
+        considerationCents: earning(newYear.priceCents) + earning(q1End.priceCents),
+        feesCents: fees(newYear) + fees(q1End),
+        activities: 2,
+      },
       {
         considerationCents: earning(q2Start.priceCents) + earning(refundedPart.priceCents, 15_00),
         feesCents: fees(q2Start) + fees(refundedPart, 15_00),
@@ -196,7 +240,11 @@ describe('activity by quarter (DAC7)', () => {
       { considerationCents: earning(q4.priceCents), feesCents: fees(q4), activities: 1 },
     ]);
     const next = await publisherActivityByQuarter(db(), 2026, seller.publisherId);
-    expect(next.get(seller.publisherId)!.quarters[0]).toEqual({ considerationCents: earning(nextYear.priceCents), feesCents: fees(nextYear), activities: 1 });
+    expect(next.get(seller.publisherId)!.quarters[0]).toEqual({
+      considerationCents: earning(nextYear.priceCents),
+      feesCents: fees(nextYear),
+      activities: 1,
+    });
     // Every publisher of the year, this one with the same figures.
     const everyone = await publisherActivityByQuarter(db(), 2025);
     expect(everyone.get(seller.publisherId)).toEqual(activity.get(seller.publisherId));

@@ -144,7 +144,9 @@ export async function listPublisherEarningOrders(
     .where(key, 'is not', null)
     .$if(f.state === 'pending', (q) => q.where('o.status', '=', 'verified'))
     .$if(f.state === 'refunded', (q) => q.where('o.refunded_cents', '>', 0))
-    .$if(after !== null, (q) => q.where(sql<boolean>`(${sql.ref(key)}, o.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`))
+    .$if(after !== null, (q) =>
+      q.where(sql<boolean>`(${sql.ref(key)}, o.id) < (${String(after![0])}::timestamptz, ${String(after![1])}::uuid)`),
+    )
     .orderBy(key, 'desc')
     .orderBy('o.id', 'desc')
     .limit(f.limit + 1)

@@ -106,7 +106,8 @@ export async function listMyDocuments(actor: Actor, ctx: Ctx) {
 }
 
 /** The file of a proof: to its publisher, or to support (each such read is audited). */
-export async function readDocumentFile(actor: Actor, documentId: string, ctx: Ctx) {
+export async function readDocumentFile(actor: Actor, documentId: string, ctx: Ctx, options: { asSupport?: boolean } = {}) {
+  if (options.asSupport && !payoutPolicy.maySeeAll(actor)) throw forbidden('support_only');
   if (payoutPolicy.maySeeAll(actor)) {
     const file = await documentFile(ctx.db, documentId);
     if (!file) throw notFound();

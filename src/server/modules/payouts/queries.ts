@@ -399,3 +399,28 @@ export async function saveBuyerLink(tx: Tx, row: { publisher_id: string; buyer_i
     .onConflict((oc) => oc.column('publisher_id').doUpdateSet({ buyer_id: row.buyer_id, linked_by: row.linked_by, linked_at: sql`now()` }))
     .execute();
 }
+
+/** What was paid out to the publisher per month (Paris) of payment, "2026-11" → cents. */
+export async function paidByMonth(db: Tx, accountId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('withdrawals')
+    .select([sql<string>`to_char(paid_at at time zone 'Europe/Paris', 'YYYY-MM')`.as('month'), sql<string>`sum(amount_cents)::int8`.as('cents')])
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'paid')
+    .groupBy(sql`1`)
+    .execute();
+  return new Map(rows.map((r) => [r.month, Number(r.cents)]));
+}
+
+/** A batch's count and total after one of its requests was refused; its file is to be downloaded again. */
+export async function recountBatch(tx: Tx, batchId: string) {
+  await sql`update payout_batches b set
+      count = (select count(*) from withdrawals w where w.batch_id = b.id and w.status in ('approved', 'paid')),
+      total_cents = coalesce((select sum(w.amount_cents + w.vat_cents) from withdrawals w where w.batch_id = b.id and w.status in ('approved', 'paid')), 0),
+      exported_at = null
+    where b.id = ${batchId}`.execute(tx);
+}
+
+export async function setWithdrawalVat(tx: Tx, id: string, regime: 'franchise' | 'fr_vat' | 'eu_reverse_charge', vatCents: number) {
+  await tx.updateTable('withdrawals').set({ vat_regime: regime, vat_cents: vatCents }).where('id', '=', id).execute();
+}

@@ -4,7 +4,12 @@ import { buildSepaCreditTransfer, sepaAmount, toSepaText, type SepaCreditTransfe
 
 // The SEPA credit-transfer file, read back with an XML parser as a bank would read it.
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (name) => name === 'CdtTrfTxInf' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  isArray: (name) => name === 'CdtTrfTxInf',
+});
 
 type Parsed = {
   Document: {
@@ -60,9 +65,27 @@ describe('buildSepaCreditTransfer', () => {
   it('writes a pain.001.001.03 file whose header, block and transactions add up', () => {
     const transfers = [
       transfer(),
-      transfer({ endToEndId: 'RET-2026-000002', creditorName: 'Hans Müller', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', amountCents: 10 }),
-      transfer({ endToEndId: 'RET-2026-000003', creditorName: 'Blog Cuisine SARL', iban: 'BE68539007547034', bic: '', amountCents: 20 }),
-      transfer({ endToEndId: 'RET-2026-000004', creditorName: 'Ana García', iban: 'ES9121000418450200051332', bic: 'CAIXESBBXXX', amountCents: 1_000_000_00 }),
+      transfer({
+        endToEndId: 'RET-2026-000002',
+        creditorName: 'Hans Müller',
+        iban: 'DE89370400440532013000',
+        bic: 'COBADEFFXXX',
+        amountCents: 10,
+      }),
+      transfer({
+        endToEndId: 'RET-2026-000003',
+        creditorName: 'Blog Cuisine SARL',
+        iban: 'BE68539007547034',
+        bic: '',
+        amountCents: 20,
+      }),
+      transfer({
+        endToEndId: 'RET-2026-000004',
+        creditorName: 'Ana García',
+        iban: 'ES9121000418450200051332',
+        bic: 'CAIXESBBXXX',
+        amountCents: 1_000_000_00,
+      }),
     ];
     const xml = buildSepaCreditTransfer(batch(transfers));
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
@@ -70,7 +93,12 @@ describe('buildSepaCreditTransfer', () => {
     expect(doc['@xmlns']).toBe('urn:iso:std:iso:20022:tech:xsd:pain.001.001.03');
     const { GrpHdr, PmtInf } = doc.CstmrCdtTrfInitn;
     // 1 000 123,75 €, summed in cents.
-    expect(GrpHdr).toMatchObject({ MsgId: 'VIR-2026-12-02-001', NbOfTxs: '4', CtrlSum: '1000123.75', InitgPty: { Nm: 'Maillon SAS' } });
+    expect(GrpHdr).toMatchObject({
+      MsgId: 'VIR-2026-12-02-001',
+      NbOfTxs: '4',
+      CtrlSum: '1000123.75',
+      InitgPty: { Nm: 'Maillon SAS' },
+    });
     expect(GrpHdr.CreDtTm).toBe('2026-12-03T00:30:15');
     expect(PmtInf).toMatchObject({
       PmtInfId: 'VIR-2026-12-02-001',
@@ -99,11 +127,15 @@ describe('buildSepaCreditTransfer', () => {
 
   it('sums the control sum in cents: 0,10 € + 0,20 € is 0,30 €, and many small amounts stay exact', () => {
     expect(0.1 + 0.2).not.toBe(0.3);
-    const two = parse(buildSepaCreditTransfer(batch([transfer({ amountCents: 10 }), transfer({ endToEndId: 'RET-2', amountCents: 20 })])));
+    const two = parse(
+      buildSepaCreditTransfer(batch([transfer({ amountCents: 10 }), transfer({ endToEndId: 'RET-2', amountCents: 20 })])),
+    );
     expect(two.CstmrCdtTrfInitn.GrpHdr.CtrlSum).toBe('0.30');
     expect(two.CstmrCdtTrfInitn.PmtInf.CtrlSum).toBe('0.30');
     // 500 transfers of amounts whose float sum drifts: the control sum is the exact one.
-    const many = Array.from({ length: 500 }, (_, i) => transfer({ endToEndId: `RET-${i + 1}`, amountCents: 1_01 + ((i * 37) % 1_000) * 7 }));
+    const many = Array.from({ length: 500 }, (_, i) =>
+      transfer({ endToEndId: `RET-${i + 1}`, amountCents: 1_01 + ((i * 37) % 1_000) * 7 }),
+    );
     const cents = many.reduce((s, t) => s + t.amountCents, 0);
     const floats = many.reduce((s, t) => s + t.amountCents / 100, 0);
     const doc = parse(buildSepaCreditTransfer(batch(many)));
@@ -133,7 +165,8 @@ describe('buildSepaCreditTransfer', () => {
     expect(doc.CstmrCdtTrfInitn.PmtInf.Dbtr.Nm).toBe("Maillon - Plateforme d'edition");
     expect(doc.CstmrCdtTrfInitn.GrpHdr.InitgPty.Nm).toBe("Maillon - Plateforme d'edition");
     // Every text of the file is in the set (the apostrophe escaped by the XML writer).
-    for (const [, text] of xml.matchAll(/<(?:Nm|Ustrd)>([^<]*)</g)) expect(text.replace(/&apos;/g, "'")).toMatch(/^[A-Za-z0-9/\-?:().,'+ ]*$/);
+    for (const [, text] of xml.matchAll(/<(?:Nm|Ustrd)>([^<]*)</g))
+      expect(text.replace(/&apos;/g, "'")).toMatch(/^[A-Za-z0-9/\-?:().,'+ ]*$/);
   });
 
   it('takes an instant as its day in Paris for the execution date', () => {

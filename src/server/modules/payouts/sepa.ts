@@ -42,10 +42,62 @@ export type SepaCreditTransferInput = {
 const SEPA_CHARACTERS = /^[A-Za-z0-9/\-?:().,'+ ]*$/;
 
 const SPECIAL: Record<string, string> = {
-  Æ: 'AE', æ: 'ae', Œ: 'OE', œ: 'oe', ß: 'ss', ẞ: 'SS', Ø: 'O', ø: 'o', Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ð: 'D', ð: 'd', Þ: 'Th', þ: 'th',
-  ı: 'i', '&': '+', '’': "'", '‘': "'", '‚': "'", '`': "'", '´': "'", '«': '', '»': '', '“': '', '”': '', '„': '', '"': '',
-  '–': '-', '—': '-', '‐': '-', '‑': '-', '−': '-', _: '-', '…': '...', '€': 'EUR', '°': 'o', '@': '(a)', '#': 'No', '*': '.', '%': 'pct',
-  '=': '-', ';': ',', '!': '.', '[': '(', ']': ')', '{': '(', '}': ')', '<': '(', '>': ')', '\\': '/', '|': '/', '~': '-', '^': '', $: 'USD',
+  Æ: 'AE',
+  æ: 'ae',
+  Œ: 'OE',
+  œ: 'oe',
+  ß: 'ss',
+  ẞ: 'SS',
+  Ø: 'O',
+  ø: 'o',
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  Ð: 'D',
+  ð: 'd',
+  Þ: 'Th',
+  þ: 'th',
+  ı: 'i',
+  '&': '+',
+  '’': "'",
+  '‘': "'",
+  '‚': "'",
+  '`': "'",
+  '´': "'",
+  '«': '',
+  '»': '',
+  '“': '',
+  '”': '',
+  '„': '',
+  '"': '',
+  '–': '-',
+  '—': '-',
+  '‐': '-',
+  '‑': '-',
+  '−': '-',
+  _: '-',
+  '…': '...',
+  '€': 'EUR',
+  '°': 'o',
+  '@': '(a)',
+  '#': 'No',
+  '*': '.',
+  '%': 'pct',
+  '=': '-',
+  ';': ',',
+  '!': '.',
+  '[': '(',
+  ']': ')',
+  '{': '(',
+  '}': ')',
+  '<': '(',
+  '>': ')',
+  '\\': '/',
+  '|': '/',
+  '~': '-',
+  '^': '',
+  $: 'USD',
 };
 
 /**
@@ -64,7 +116,9 @@ export function toSepaText(text: string, max: number): string {
 
 function assertSepaId(id: string, field: string) {
   if (!id || id.length > 35 || !SEPA_CHARACTERS.test(id) || id.startsWith('/') || id.includes('//') || id.trim() !== id) {
-    throw new Error(`${field} must be 1 to 35 SEPA characters, neither starting with "/" nor holding "//": ${JSON.stringify(id)}`);
+    throw new Error(
+      `${field} must be 1 to 35 SEPA characters, neither starting with "/" nor holding "//": ${JSON.stringify(id)}`,
+    );
   }
 }
 
@@ -91,7 +145,14 @@ function parisParts(at: Date) {
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  return { y: Number(parts.year), m: Number(parts.month), d: Number(parts.day), h: Number(parts.hour), mi: Number(parts.minute), s: Number(parts.second) };
+  return {
+    y: Number(parts.year),
+    m: Number(parts.month),
+    d: Number(parts.day),
+    h: Number(parts.hour),
+    mi: Number(parts.minute),
+    s: Number(parts.second),
+  };
 }
 
 /** A Date whose local fields (what the package prints) are these: the package prints local time. */
@@ -111,7 +172,8 @@ function executionDay(value: Date | string): Date {
 export function buildSepaCreditTransfer(input: SepaCreditTransferInput): string {
   if (input.transfers.length === 0) throw new Error('a SEPA credit transfer needs at least one transfer');
   assertSepaId(input.reference, 'reference');
-  if (input.reference.length > 30) throw new Error('reference must be at most 30 characters (its transactions are named <reference>.<n>)');
+  if (input.reference.length > 30)
+    throw new Error('reference must be at most 30 characters (its transactions are named <reference>.<n>)');
   const seen = new Set<string>();
   let totalCents = 0;
   for (const t of input.transfers) {
@@ -167,8 +229,10 @@ export function buildSepaCreditTransfer(input: SepaCreditTransferInput): string 
 
   const expected = sepaAmount(totalCents);
   const sums = [...xml.matchAll(/<CtrlSum>([^<]*)<\/CtrlSum>/g)].map((m) => m[1]);
-  if (sums.length !== 2 || sums.some((s) => s !== expected)) throw new Error(`control sums ${sums.join(', ')} differ from ${expected}`);
+  if (sums.length !== 2 || sums.some((s) => s !== expected))
+    throw new Error(`control sums ${sums.join(', ')} differ from ${expected}`);
   const amounts = [...xml.matchAll(/<InstdAmt Ccy="EUR">([^<]*)<\/InstdAmt>/g)].map((m) => m[1]);
-  if (amounts.join() !== input.transfers.map((t) => sepaAmount(t.amountCents)).join()) throw new Error('an amount of the file differs from its cents');
+  if (amounts.join() !== input.transfers.map((t) => sepaAmount(t.amountCents)).join())
+    throw new Error('an amount of the file differs from its cents');
   return xml;
 }
