@@ -242,7 +242,10 @@ describe('publisher payouts journey', () => {
     // The orders behind the money: both credited.
     await page.getByTestId('earning-tab-credited').click();
     await expect.poll(() => page.getByTestId('earning-order').count()).toBe(2);
-    await page.getByTestId('earnings-chart').locator('.recharts-bar-rectangle').first().waitFor();
+    // The chart (its own chunk): the bars and the legend in French.
+    const chart = page.getByTestId('earnings-chart');
+    await chart.locator('svg.recharts-surface').first().waitFor();
+    await expect.poll(async () => textOf(chart)).toContain('Gagné');
     await shoot(page, 'p1-payouts-blocked', true);
   });
 

@@ -89,6 +89,7 @@ export function EuroInput(props: NumberInputProps) {
       min={0}
       clampBehavior="none"
       decimalScale={2}
+      fixedDecimalScale
       decimalSeparator=","
       thousandSeparator={'\u202f'}
       allowNegative={false}
