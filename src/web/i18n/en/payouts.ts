@@ -288,6 +288,8 @@ const payouts: typeof fr = {
       status: 'Status',
       open: 'Details',
       statuses: { approved: 'Approved', paid: 'Paid' },
+      transfers_one: '{{count}} transfer',
+      transfers_other: '{{count}} transfers',
       detailTitle: 'Batch {{reference}}',
       sepa: 'Download the SEPA file',
       markPaid: 'Mark as paid',

@@ -290,6 +290,8 @@ const payouts = {
       status: 'Statut',
       open: 'Détail',
       statuses: { approved: 'Approuvé', paid: 'Payé' },
+      transfers_one: '{{count}}\u00a0virement',
+      transfers_other: '{{count}}\u00a0virements',
       detailTitle: 'Lot {{reference}}',
       sepa: 'Télécharger le fichier SEPA',
       markPaid: 'Marquer comme payé',

@@ -419,7 +419,7 @@ function DocumentsTable({ items }: { items: PublisherDocument[] }) {
           {items.map((d) => (
             <Table.Tr key={d.id} data-testid="document-row" data-id={d.id} data-status={d.status}>
               <Table.Td>{t(`payouts.proofs.kinds.${d.kind}`)}</Table.Td>
-              <Table.Td maw={240}>
+              <Table.Td miw={160} maw={240}>
                 <Anchor
                   href={payouts.documentFileUrl(d.id)}
                   size="sm"

@@ -562,7 +562,7 @@ function BatchDetail({ id }: { id: string }) {
         <Group gap="sm">
           <BatchStatusBadge status={b.status} />
           <Text size="sm" style={numeric}>
-            {b.count} · <b>{formatEuros(b.totalCents)}</b>
+            {t('payouts.support.batches.transfers', { count: b.count })} · <b>{formatEuros(b.totalCents)}</b>
           </Text>
         </Group>
         <Group gap="sm">
