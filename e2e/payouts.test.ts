@@ -6,7 +6,8 @@
 // certificate (a small PDF made here) and accepts the self-billing mandate; support accepts the
 // document; the publisher asks for a transfer; support approves it in a batch, downloads the SEPA
 // file and marks the batch paid; the publisher sees it paid and downloads its self-billed invoice.
-import { createServer, type Server } from 'node:http';
+// Then an individual publisher links its buyer account and converts its earnings into credits.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import PDFDocument from 'pdfkit';
@@ -31,12 +32,14 @@ import {
 let server: TestServer;
 let browser: Browser;
 let site: Server;
+let second: Server | undefined; // the individual publisher's site
 let origin = ''; // http://127.0.0.1:PORT, the publisher's site
 const contexts: BrowserContext[] = [];
 let current: Page | null = null;
 
 const client = { name: 'Cave Morel', email: 'morel@e2e.maillon.test', password: 'morel-motdepasse-2026' };
 const publisher = { name: 'Éditions de la Vigne', email: 'vigne@e2e.maillon.test', password: 'vigne-motdepasse-2026' };
+const individual = { name: 'Jeanne Morel', email: 'jeanne@e2e.maillon.test', password: 'jeanne-motdepasse-2026' };
 const articles = [
   { path: '/vins-du-jura', target: 'https://www.cave-morel.fr/vin-jaune', anchor: 'vin jaune', keyword: 'vin jaune du jura' },
   { path: '/cremants', target: 'https://www.cave-morel.fr/cremant', anchor: 'crémant du Jura', keyword: 'cremant du jura' },
@@ -63,6 +66,13 @@ const articleHtml = (path: string) => {
 </article></body></html>`;
 };
 
+function serveArticles(req: IncomingMessage, res: ServerResponse) {
+  const path = (req.url ?? '/').split('?')[0];
+  if (articles.some((a) => a.path === path))
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articleHtml(path));
+  else res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>404</h1>');
+}
+
 beforeAll(async () => {
   clearFailureScreenshots('payouts');
   site = createServer((req, res) => {
@@ -84,8 +94,10 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await server?.close();
-  site?.closeAllConnections();
-  await new Promise((r) => site?.close(r));
+  for (const s of [site, second]) {
+    s?.closeAllConnections();
+    await new Promise((r) => (s ? s.close(r) : r(undefined)));
+  }
 });
 
 async function openPage(): Promise<Page> {
@@ -159,6 +171,7 @@ describe('publisher payouts journey', () => {
   let publisherPage: Page;
   let supportPage: Page;
   let withdrawalId = '';
+  let projectId = '';
 
   it('(1) set-up: a client orders two links on a business publisher’s site; both are verified and completed', async () => {
     keepFailure('1');
@@ -177,7 +190,7 @@ describe('publisher payouts journey', () => {
     const topUp = await clientApi.post(`/api/accounts/${account.id}/top-ups`, { amountCents: 2_000_00, method: 'bank_transfer' });
     const support = await ApiSession.signIn(server.url, server.support.email, server.support.password);
     await support.post(`/api/support/top-ups/${topUp.id}/confirm`);
-    const projectId = (
+    projectId = (
       await clientApi.post('/api/projects', { clientId: account.id, name: 'Site de la cave', url: 'https://www.cave-morel.fr/' })
     ).id;
 
@@ -427,5 +440,71 @@ describe('publisher payouts journey', () => {
     await page.getByTestId('tab-billing-profile').click();
     await page.getByTestId('profile-complete').waitFor();
     await shoot(page, 'p9-profile-en');
+  });
+  it('(9) an individual publisher links its buyer account and converts its earnings into credits', async () => {
+    keepFailure('9');
+    // Its own site: another port of this machine, the same articles.
+    const other = createServer(serveArticles);
+    second = other;
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const origin2 = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const individualApi = new ApiSession(server.url);
+    await individualApi.post('/api/auth/signup', { ...individual, kind: 'publisher' });
+    const created = await individualApi.post('/api/publisher/sites', {
+      domain: origin2,
+      theme: 'cuisine',
+      siteKind: 'thematic',
+      language: 'fr',
+    });
+    await individualApi.post(`/api/publisher/sites/${created.id}/articles`, {
+      url: `${origin2}${articles[0].path}`,
+      keywords: [{ keyword: 'vin jaune de garde', position: 3, volume: 1300 }],
+    });
+    const support = await ApiSession.signIn(server.url, server.support.email, server.support.password);
+    await support.post(`/api/support/sites/${created.id}/approve`);
+    const offers = await clientApi.get(`/api/catalog/offers?keyword=${encodeURIComponent('vin jaune de garde')}`);
+    const order = await clientApi.post('/api/orders', {
+      projectId,
+      offerId: offers.items[0].offerId,
+      targetUrl: articles[0].target,
+      anchor: articles[0].anchor,
+    });
+    await individualApi.post(`/api/publisher/orders/${order.id}/accept`);
+    await individualApi.post(`/api/publisher/orders/${order.id}/placed`, { liveUrl: `${origin2}${articles[0].path}` });
+    await workUntil('the order completed', async () => (await clientApi.get(`/api/orders/${order.id}`)).status === 'completed');
+    await individualApi.put('/api/publisher/profile', {
+      kind: 'individual',
+      legalName: 'Jeanne Morel',
+      address: '4 chemin des Vignes',
+      postalCode: '39600',
+      city: 'Arbois',
+      country: 'FR',
+      birthDate: '1985-03-14',
+      taxNumber: '1234567890123',
+    });
+    const earned = (await individualApi.get('/api/publisher/payouts/summary')).payableCents;
+    expect(earned).toBeGreaterThan(0);
+    const clientId = (await clientApi.get('/api/me')).account.id;
+    const before = (await clientApi.get(`/api/accounts/${clientId}/wallet`)).availableCents;
+
+    const page = await openPage();
+    await signIn(page, individual.email, individual.password);
+    await page.goto('/editeur/paiements');
+    // No transfer for an individual: what blocks the conversion, and the conversion itself.
+    await page.locator('[data-testid="blocker"][data-code="buyer_link_missing"]').waitFor();
+    await expect(page.getByTestId('request-withdrawal').count()).resolves.toBe(0);
+    const card = page.getByTestId('conversion');
+    await card.getByTestId('buyer-email').fill(client.email);
+    await card.getByTestId('buyer-password').fill(client.password);
+    await card.getByTestId('buyer-link-submit').click();
+    await card.getByTestId('buyer-link').waitFor();
+    expect(await textOf(card.getByTestId('buyer-link'))).toBe(`Compte acheteur relié : ${client.name}`);
+    await page.getByTestId('blockers-none').waitFor();
+    expect(normalize(await card.getByTestId('convert-amount').inputValue())).toBe(normalize(euros(earned)));
+    await shoot(page, 'p10-individual-conversion');
+    await card.getByTestId('convert-submit').click();
+    await expect.poll(async () => textOf(page.getByTestId('figure-converted-amount'))).toBe(normalize(euros(earned)));
+    expect(await textOf(page.getByTestId('figure-payable-amount'))).toBe(normalize(euros(0)));
+    expect((await clientApi.get(`/api/accounts/${clientId}/wallet`)).availableCents).toBe(before + earned);
   });
 });

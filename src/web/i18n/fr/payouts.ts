@@ -12,6 +12,7 @@ const payouts = {
     pendingHelp: 'Gains des commandes vérifiées, versés sur votre solde à la fin de la période de contrôle.',
     payable: 'Disponible',
     payableHelp: 'Montant que vous pouvez retirer dès maintenant.',
+    payableHelpConvert: 'Montant que vous pouvez convertir en crédits dès maintenant.',
     withdrawing: 'En cours de retrait',
     withdrawingHelp: 'Demande de virement en cours de traitement.',
     paid: 'Versé',
@@ -38,6 +39,7 @@ const payouts = {
     title: 'Ce qui bloque un virement',
     titleConvert: 'Ce qui bloque la conversion',
     ready: 'Tout est en ordre\u00a0: vous pouvez demander un virement.',
+    readyConvert: 'Tout est en ordre\u00a0: vous pouvez convertir vos gains en crédits.',
     profile_missing: 'Votre profil de facturation n’est pas encore rempli.',
     business_only:
       'Les virements sont réservés aux éditeurs professionnels (avec un SIRET). En tant que particulier, convertissez vos gains en crédits.',
@@ -105,6 +107,7 @@ const payouts = {
     help: 'Le virement est envoyé sur le compte {{iban}} après validation par notre équipe. Une facture d’autofacturation est émise à votre nom à chaque versement.',
     amount: 'Montant (€)',
     available: 'Disponible\u00a0: {{amount}}',
+    availableAfterDebt: 'Disponible\u00a0: {{amount}} (après remboursement de la dette de {{debt}})',
     minimum: 'Minimum\u00a0: {{amount}}',
     belowMinimum: 'Le minimum de retrait est de {{amount}}.',
     aboveAvailable: 'Vous ne pouvez pas retirer plus que le montant disponible ({{amount}}).',

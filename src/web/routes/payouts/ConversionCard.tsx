@@ -10,6 +10,7 @@ import { formatEuros } from '../../components/format';
 import { QueryStatus } from '../../components/QueryStatus';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { EuroInput, refreshPayouts, toCents } from './shared';
+import { availableText } from './PayoutsTab';
 
 /** An individual publisher: link its buyer account once (e-mail + password), then turn earnings into credits there. */
 export function ConversionCard({ summary }: { summary: PayoutSummary }) {
@@ -103,8 +104,9 @@ function ConvertForm({ summary, buyerName }: { summary: PayoutSummary; buyerName
   // A new key after each conversion (the form stays on screen), one per attempt otherwise.
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const [error, setError] = useState<string | null>(null);
+  const max = Math.max(summary.payableCents - summary.debtCents, 0);
   const form = useForm<{ amount: number | string }>({
-    initialValues: { amount: summary.payableCents / 100 },
+    initialValues: { amount: max / 100 },
     validate: {
       amount: (v) => {
         const cents = toCents(v);
@@ -138,7 +140,7 @@ function ConvertForm({ summary, buyerName }: { summary: PayoutSummary; buyerName
       <Group align="flex-end" gap="sm">
         <EuroInput
           label={t('payouts.conversion.amount')}
-          description={t('payouts.withdraw.available', { amount: formatEuros(summary.payableCents) })}
+          description={availableText(t, summary)}
           w={260}
           data-testid="convert-amount"
           {...form.getInputProps('amount')}

@@ -19,6 +19,7 @@ import {
 import { useForm } from '@mantine/form';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { newIdempotencyKey } from '../../api/credits';
 import {
   EARNING_STATES,
@@ -92,7 +93,7 @@ export function PayoutsTab() {
         />
         <Figure
           label={t('payouts.figures.payable')}
-          help={t('payouts.figures.payableHelp')}
+          help={individual ? t('payouts.figures.payableHelpConvert') : t('payouts.figures.payableHelp')}
           cents={s.payableCents}
           testId="figure-payable"
           color="teal.8"
@@ -127,7 +128,7 @@ export function PayoutsTab() {
             <Title order={4}>{individual ? t('payouts.blockers.titleConvert') : t('payouts.blockers.title')}</Title>
             {missing.length === 0 ? (
               <Text size="sm" c="teal.8" data-testid="blockers-none">
-                {t('payouts.blockers.ready')}
+                {individual ? t('payouts.blockers.readyConvert') : t('payouts.blockers.ready')}
               </Text>
             ) : (
               <BlockerList missing={missing} minimumCents={s.minimumWithdrawalCents} />
@@ -147,8 +148,9 @@ export function PayoutsTab() {
       <EarningsChart summary={s} />
       <EarningOrders />
       {individual && <ConversionCard summary={s} />}
-      <Withdrawals />
-      <SelfBilledInvoices />
+      {/* An individual is not paid by transfer: these lists only when it has some (a former business). */}
+      <Withdrawals hideWhenEmpty={individual} />
+      <SelfBilledInvoices hideWhenEmpty={individual} />
       <TaxStatements />
 
       <Modal opened={withdrawing} onClose={() => setWithdrawing(false)} title={t('payouts.withdraw.title')} centered>
@@ -287,8 +289,10 @@ function WithdrawForm({ summary, profile, onDone }: { summary: PayoutSummary; pr
   const [idempotencyKey] = useState(newIdempotencyKey);
   const [error, setError] = useState<string | null>(null);
   const min = summary.minimumWithdrawalCents;
+  // What is owed is repaid first: the rest of the available amount may go.
+  const max = Math.max(summary.payableCents - summary.debtCents, 0);
   const form = useForm<{ amount: number | string }>({
-    initialValues: { amount: summary.payableCents / 100 },
+    initialValues: { amount: max / 100 },
     validate: {
       amount: (v) => {
         const cents = toCents(v);
@@ -323,7 +327,7 @@ function WithdrawForm({ summary, profile, onDone }: { summary: PayoutSummary; pr
         <Text size="sm">{t('payouts.withdraw.help', { iban })}</Text>
         <EuroInput
           label={t('payouts.withdraw.amount')}
-          description={`${t('payouts.withdraw.available', { amount: formatEuros(summary.payableCents) })} · ${t('payouts.withdraw.minimum', { amount: formatEuros(min) })}`}
+          description={`${availableText(t, summary)} · ${t('payouts.withdraw.minimum', { amount: formatEuros(min) })}`}
           required
           data-autofocus
           data-testid="withdraw-amount"
@@ -347,13 +351,21 @@ function WithdrawForm({ summary, profile, onDone }: { summary: PayoutSummary; pr
   );
 }
 
+/** « Disponible : 120,00 € », and the debt repaid first when there is one. */
+export function availableText(t: TFunction, summary: PayoutSummary): string {
+  const max = Math.max(summary.payableCents - summary.debtCents, 0);
+  return summary.debtCents > 0
+    ? t('payouts.withdraw.availableAfterDebt', { amount: formatEuros(max), debt: formatEuros(summary.debtCents) })
+    : t('payouts.withdraw.available', { amount: formatEuros(max) });
+}
+
 /** « FR76 •••• 0189 », as the server masks it on withdrawals. */
 function maskIban(iban: string): string {
   const compact = iban.replace(/\s+/g, '');
   return `${compact.slice(0, 4)} •••• ${compact.slice(-4)}`;
 }
 
-function Withdrawals() {
+function Withdrawals({ hideWhenEmpty }: { hideWhenEmpty: boolean }) {
   const { t } = useTranslation();
   const list = useInfiniteQuery({
     queryKey: payoutKeys.withdrawals,
@@ -371,6 +383,7 @@ function Withdrawals() {
     onError: notifyError,
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  if (hideWhenEmpty && (list.isPending || items.length === 0)) return null;
   return (
     <Card withBorder radius="md" padding="lg" id="virements">
       <Title order={4} mb="md">
@@ -458,7 +471,7 @@ function Withdrawals() {
   );
 }
 
-function SelfBilledInvoices() {
+function SelfBilledInvoices({ hideWhenEmpty }: { hideWhenEmpty: boolean }) {
   const { t } = useTranslation();
   const list = useInfiniteQuery({
     queryKey: payoutKeys.invoices,
@@ -467,6 +480,7 @@ function SelfBilledInvoices() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  if (hideWhenEmpty && (list.isPending || items.length === 0)) return null;
   return (
     <Card withBorder radius="md" padding="lg">
       <Title order={4}>{t('payouts.invoices.title')}</Title>
