@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { listRoutes, type RegisteredRoute } from '../app.js';
 import { ensureSupportAccount } from '../db/seed.js';
+import { transferCredits } from '../modules/ledger/service.js';
+import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from '../modules/ledger/system.js';
+import { makePayable } from '../testing/payout-fixture.js';
 import {
   acceptInvitation,
   Client,
@@ -473,6 +476,19 @@ describe('(b) as another tenant, with agency A ids', () => {
     expect(order.status, JSON.stringify(order.body)).toBe(201);
     expect((await a.agency.post(`/api/orders/${order.body.id}/cancel`)).status).toBe(200);
 
+    // P's payouts: a proof accepted by support, an earning, a withdrawal paid in a batch with its
+    // self-billed invoice.
+    const proofId = await makePayable(p.client, support);
+    await env.database.db.transaction().execute((tx) =>
+      transferCredits(tx, PLATFORM_ACTOR, { fromAccountId: SYSTEM_ACCOUNTS.orders, toAccountId: p.account.id, amountCents: 80_00, kind: 'publisher_earning' }),
+    );
+    const withdrawal = await p.client.post('/api/publisher/withdrawals', { amountCents: 60_00 });
+    expect(withdrawal.status, JSON.stringify(withdrawal.body)).toBe(201);
+    const batch = await support.post('/api/support/payout-batches', { withdrawalIds: [withdrawal.body.id] });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(201);
+    expect((await support.post(`/api/support/payout-batches/${batch.body.id}/paid`)).status).toBe(200);
+    const selfBilled = (await p.client.get('/api/publisher/self-billed-invoices')).body.items[0].id as string;
+
     // Ids readable by any signed-in buyer (catalog offers): used in paths, never counted as leaks.
     sharedIds = [article.body.id];
     // When a feature adds a resource with ids of its own, give agency A (or P) one here.
@@ -490,6 +506,10 @@ describe('(b) as another tenant, with agency A ids', () => {
       project.body.id,
       campaign.body.id,
       order.body.id,
+      proofId,
+      withdrawal.body.id,
+      batch.body.id,
+      selfBilled,
     ];
     victimAccounts = [...Object.values(a.ids), pending.account.id, p.account.id];
   });

@@ -130,10 +130,10 @@ export async function listDocumentsToReview(actor: Actor, f: { status?: string; 
 export async function reviewDocument(actor: Actor, documentId: string, input: { decision: 'accept' | 'refuse'; reason?: string }, ctx: Ctx) {
   if (!payoutPolicy.mayOperate(actor)) throw forbidden('support_only');
   const reason = input.reason?.trim() || null;
-  if (input.decision === 'refuse' && !reason) throw ruleViolation('refusal_reason_required', {}, 'reason');
   return ctx.db.transaction().execute(async (tx) => {
     const doc = await lockDocument(tx, documentId);
     if (!doc) throw notFound();
+    if (input.decision === 'refuse' && !reason) throw ruleViolation('refusal_reason_required', {}, 'reason');
     if (doc.status !== 'pending') throw invalidState('document_not_pending');
     const validUntil = input.decision === 'accept' ? format(addMonths(parseISO(doc.issued_on), PROOF_VALID_MONTHS), 'yyyy-MM-dd') : null;
     await reviewDocumentRow(tx, doc.id, { status: input.decision === 'accept' ? 'accepted' : 'refused', reason: input.decision === 'refuse' ? reason : null, validUntil, by: actor.person.id });

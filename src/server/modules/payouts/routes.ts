@@ -30,7 +30,6 @@ import {
   ZSupportDocument,
   ZWithdrawal,
   ZWithdrawalsQuery,
-  ZYearParams,
   ZYearQuery,
 } from './schema.js';
 import * as payouts from './service.js';
@@ -158,8 +157,8 @@ export const payoutRoutes: RoutesPlugin = async (app, { ctx }) => {
   app.get('/api/publisher/self-billed-invoices/:id/pdf', { schema: { tags, params: ZIdParams } }, async (request, reply) =>
     sendPdf(reply, await payouts.selfBilledInvoicePdf(actorOf(request), request.params.id, ctx)),
   );
-  app.get('/api/publisher/tax-statements/:year/pdf', { schema: { tags, params: ZYearParams } }, async (request, reply) =>
-    sendPdf(reply, await payouts.taxStatementPdf(actorOf(request), request.params.year, ctx)),
+  app.get('/api/publisher/tax-statement.pdf', { schema: { tags, querystring: ZYearQuery } }, async (request, reply) =>
+    sendPdf(reply, await payouts.taxStatementPdf(actorOf(request), request.query.year, ctx)),
   );
 
   // Support's side ---------------------------------------------------------------------------

@@ -166,5 +166,4 @@ export const ZSummary = z.object({
   eligibility: z.object({ mayWithdraw: z.boolean(), mayConvert: z.boolean(), missing: ZMissing }),
 });
 
-export const ZYearParams = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
 export const ZYearQuery = z.object({ year: z.coerce.number().int().min(2020).max(2100) });

@@ -257,7 +257,7 @@ describe('through the API', () => {
 
     const pdf = await env.app.inject({
       method: 'GET',
-      url: '/api/publisher/tax-statements/2025/pdf',
+      url: '/api/publisher/tax-statement.pdf?year=2025',
       headers: { cookie: `maillon_session=${a.publisher.cookie}` },
     });
     expect(pdf.statusCode).toBe(200);
