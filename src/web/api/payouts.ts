@@ -140,7 +140,7 @@ export const payouts = {
 
   invoices: (cursor?: string) => api.get<Page<SelfBilledInvoice>>('/api/publisher/self-billed-invoices', { limit: 20, cursor }),
   invoicePdfUrl: (id: string) => `/api/publisher/self-billed-invoices/${id}/pdf`,
-  taxStatementUrl: (year: number) => `/api/publisher/tax-statements/${year}/pdf`,
+  taxStatementUrl: (year: number) => `/api/publisher/tax-statement.pdf?year=${year}`,
 };
 
 export const supportPayouts = {
