@@ -4,10 +4,11 @@ import type frMarketplace from './fr/marketplace';
 import type frCredits from './fr/credits';
 import type frNotifications from './fr/notifications';
 import type frClaims from './fr/claims';
+import type frPayouts from './fr/payouts';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications; claims: typeof frClaims } };
+    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications; claims: typeof frClaims; payouts: typeof frPayouts } };
   }
 }

@@ -10,6 +10,8 @@ import frNotifications from './fr/notifications';
 import enNotifications from './en/notifications';
 import frClaims from './fr/claims';
 import enClaims from './en/claims';
+import frPayouts from './fr/payouts';
+import enPayouts from './en/payouts';
 
 export const languages = ['fr', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -27,8 +29,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',

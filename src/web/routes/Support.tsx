@@ -32,6 +32,7 @@ import { SitesReview } from './support/SitesReview';
 import { ClaimsList } from './claims/ClaimsList';
 import { notifyError, notifySuccess } from '../components/serverErrors';
 import { SupportTransfersTab } from './credits/SupportTransfers';
+import { SupportPayouts } from './payouts/SupportPayouts';
 import { MoreButton } from '../components/MoreButton';
 import { QueryStatus } from '../components/QueryStatus';
 
@@ -39,6 +40,7 @@ const TABS = [
   { value: 'requests', path: '/support' },
   { value: 'transfers', path: '/support/virements' },
   { value: 'claims', path: '/support/reclamations' },
+  { value: 'payouts', path: '/support/paiements' },
   { value: 'sites', path: '/support/sites' },
   { value: 'grid', path: '/support/grille' },
   { value: 'accounts', path: '/support/comptes' },
@@ -67,6 +69,9 @@ export function SupportPage() {
           <Tabs.Tab value="claims" data-testid="tab-claims">
             {t('claims.nav.claims')}
           </Tabs.Tab>
+          <Tabs.Tab value="payouts" data-testid="tab-support-payouts">
+            {t('payouts.tabs.support')}
+          </Tabs.Tab>
           <Tabs.Tab value="sites" data-testid="tab-sites-review">
             {t('marketSupport.tabSites')}
           </Tabs.Tab>
@@ -88,6 +93,9 @@ export function SupportPage() {
         </Tabs.Panel>
         <Tabs.Panel value="claims">
           <ClaimsList side="support" />
+        </Tabs.Panel>
+        <Tabs.Panel value="payouts">
+          <SupportPayouts />
         </Tabs.Panel>
         <Tabs.Panel value="sites">
           <SitesReview />

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Alert, Anchor, Button, Card, Group, Modal, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { queryClient } from '../../api/queries';
+import { queryClient, useSession } from '../../api/queries';
 import { marketKeys, marketplace, type SiteKind, type SiteLanguage, type Theme } from '../../api/marketplace';
 import { formatDateTime } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel, useKindOptions, useLanguageOptions, useThemeOptions } from '../../components/market';
@@ -15,23 +15,37 @@ import { GuaranteeSelect } from './GuaranteeSelect';
 import { guaranteeFromValue, useGuaranteeOptions } from '../../components/claims';
 import { MoreButton } from '../../components/MoreButton';
 import { QueryStatus } from '../../components/QueryStatus';
+import { PayoutsTab } from '../payouts/PayoutsTab';
+import { ProfileTab } from '../payouts/ProfileTab';
 
-/** "/editeur" (tab "Sites"), "/editeur/commandes" (tab "Commandes reçues"), "/editeur/reclamations" (tab "Réclamations"). */
+const TABS = [
+  { value: 'sites', path: '/editeur' },
+  { value: 'orders', path: '/editeur/commandes' },
+  { value: 'claims', path: '/editeur/reclamations' },
+  { value: 'payouts', path: '/editeur/paiements' },
+  { value: 'profile', path: '/editeur/profil' },
+] as const;
+
+/**
+ * "/editeur" (tab "Sites"), "/editeur/commandes" (tab "Commandes reçues"), "/editeur/reclamations"
+ * (tab "Réclamations"), and for publisher accounts "/editeur/paiements" (earnings and transfers)
+ * and "/editeur/profil" (billing profile, proofs, self-billing mandate).
+ */
 export function PublisherPage() {
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
-  const tab = location.pathname.startsWith('/editeur/commandes')
-    ? 'orders'
-    : location.pathname.startsWith('/editeur/reclamations')
-      ? 'claims'
-      : 'sites';
+  const { account } = useSession();
+  // Payouts are a publisher account's (the API answers 403 to the other sellers).
+  const paid = account.role === 'publisher';
+  const found = TABS.find((x) => x.path !== '/editeur' && location.pathname.startsWith(x.path))?.value ?? 'sites';
+  if (!paid && (found === 'payouts' || found === 'profile')) return <Navigate to="/editeur" replace />;
   return (
     <Stack gap="lg" maw={1300}>
       <Title order={1} fz={28}>
         {t('publisher.title')}
       </Title>
-      <Tabs value={tab} onChange={(v) => navigate(v === 'orders' ? '/editeur/commandes' : v === 'claims' ? '/editeur/reclamations' : '/editeur')} keepMounted={false}>
+      <Tabs value={found} onChange={(v) => navigate(TABS.find((x) => x.value === v)?.path ?? '/editeur')} keepMounted={false}>
         <Tabs.List mb="lg">
           <Tabs.Tab value="sites" data-testid="tab-sites">
             {t('publisher.tabSites')}
@@ -42,6 +56,16 @@ export function PublisherPage() {
           <Tabs.Tab value="claims" data-testid="tab-publisher-claims">
             {t('claims.publisher.tabClaims')}
           </Tabs.Tab>
+          {paid && (
+            <Tabs.Tab value="payouts" data-testid="tab-payouts">
+              {t('payouts.tabs.payouts')}
+            </Tabs.Tab>
+          )}
+          {paid && (
+            <Tabs.Tab value="profile" data-testid="tab-billing-profile">
+              {t('payouts.tabs.profile')}
+            </Tabs.Tab>
+          )}
         </Tabs.List>
         <Tabs.Panel value="sites">
           <SitesTab />
@@ -52,6 +76,16 @@ export function PublisherPage() {
         <Tabs.Panel value="claims">
           <ClaimsList side="publisher" />
         </Tabs.Panel>
+        {paid && (
+          <Tabs.Panel value="payouts">
+            <PayoutsTab />
+          </Tabs.Panel>
+        )}
+        {paid && (
+          <Tabs.Panel value="profile">
+            <ProfileTab />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </Stack>
   );
