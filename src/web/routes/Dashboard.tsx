@@ -9,6 +9,7 @@ import { RoleBadge } from '../components/RoleBadge';
 import { isAgencyMember, isStandaloneCustomer } from '../components/Shell';
 import { messageOf } from '../components/serverErrors';
 import { hasBudget } from './credits/shared';
+import { payoutKeys, payouts } from '../api/payouts';
 
 function Figure({ label, cents, testId, strong }: { label: string; cents: number; testId: string; strong?: boolean }) {
   return (
@@ -30,6 +31,8 @@ export function Dashboard() {
   const account = useQuery({ queryKey: keys.account(me.account.id), queryFn: () => endpoints.account(me.account.id) });
   const member = isAgencyMember(me.account);
   const agency = useQuery({ queryKey: keys.agency, queryFn: endpoints.agency, enabled: member });
+  const publisher = me.account.role === 'publisher';
+  const earnings = useQuery({ queryKey: payoutKeys.summary, queryFn: payouts.summary, enabled: publisher });
 
   if (account.isPending) {
     return (
@@ -56,11 +59,29 @@ export function Dashboard() {
         <RoleBadge role={a.role} size="lg" />
       </Group>
 
-      <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <Figure label={t('wallet.available')} cents={a.wallet.availableCents} testId="wallet-available" strong />
-        <Figure label={t('wallet.posted')} cents={a.wallet.postedCents} testId="wallet-posted" />
-        <Figure label={t('wallet.pending')} cents={a.wallet.pendingCents} testId="wallet-pending" />
-      </SimpleGrid>
+      {publisher ? (
+        earnings.data && (
+          <Stack gap="sm">
+            <SimpleGrid cols={{ base: 1, sm: earnings.data.debtCents > 0 ? 4 : 3 }}>
+              <Figure label={t('payouts.figures.pending')} cents={earnings.data.pendingCents} testId="earnings-pending" />
+              <Figure label={t('payouts.figures.payable')} cents={earnings.data.payableCents} testId="earnings-payable" strong />
+              <Figure label={t('payouts.figures.paid')} cents={earnings.data.paidCents} testId="earnings-paid" />
+              {earnings.data.debtCents > 0 && <Figure label={t('payouts.figures.debt')} cents={earnings.data.debtCents} testId="earnings-debt" />}
+            </SimpleGrid>
+            <Group>
+              <Button component={Link} to="/editeur/paiements" variant="light" data-testid="dashboard-payouts">
+                {t('payouts.dashboard.open')}
+              </Button>
+            </Group>
+          </Stack>
+        )
+      ) : (
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <Figure label={t('wallet.available')} cents={a.wallet.availableCents} testId="wallet-available" strong />
+          <Figure label={t('wallet.posted')} cents={a.wallet.postedCents} testId="wallet-posted" />
+          <Figure label={t('wallet.pending')} cents={a.wallet.pendingCents} testId="wallet-pending" />
+        </SimpleGrid>
+      )}
       {hasBudget(a) && (
         <Group gap="sm" mt={-8}>
           <Button component={Link} to={`/portefeuille/${a.id}`} variant="light" data-testid="dashboard-wallet">

@@ -7,6 +7,9 @@ const payouts: typeof fr = {
     profile: 'Billing profile',
     support: 'Publisher payouts',
   },
+  dashboard: {
+    open: 'Open my payouts',
+  },
   figures: {
     pending: 'Pending (control period)',
     pendingHelp: 'Earnings of verified orders, credited to your balance when the control period ends.',

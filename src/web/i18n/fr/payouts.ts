@@ -7,6 +7,9 @@ const payouts = {
     profile: 'Profil de facturation',
     support: 'Paiements éditeurs',
   },
+  dashboard: {
+    open: 'Voir mes paiements',
+  },
   figures: {
     pending: 'En attente (période de contrôle)',
     pendingHelp: 'Gains des commandes vérifiées, versés sur votre solde à la fin de la période de contrôle.',
