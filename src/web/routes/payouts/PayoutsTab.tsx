@@ -8,7 +8,6 @@ import {
   Group,
   Loader,
   Modal,
-  Select,
   SimpleGrid,
   Stack,
   Table,
@@ -36,7 +35,7 @@ import { QueryStatus } from '../../components/QueryStatus';
 import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
 import { OrderStatusBadge } from '../../components/market';
 import { useScrollToHash } from './useScrollToHash';
-import { BlockerList, EuroInput, numeric, refreshPayouts, toCents, WithdrawalStatusBadge } from './shared';
+import { BlockerList, EuroInput, numeric, refreshPayouts, toCents, WithdrawalStatusBadge, YearDownloadCard } from './shared';
 import { ConversionCard } from './ConversionCard';
 
 const MonthlyBars = lazy(() => import('./MonthlyBars'));
@@ -547,44 +546,16 @@ function SelfBilledInvoices({ hideWhenEmpty }: { hideWhenEmpty: boolean }) {
   );
 }
 
-/** Years 2020..this one, newest first (the server's range). */
-export function yearOptions(): { value: string; label: string }[] {
-  const current = new Date().getFullYear();
-  const years: { value: string; label: string }[] = [];
-  for (let y = current; y >= 2020; y--) years.push({ value: String(y), label: String(y) });
-  return years;
-}
-
 function TaxStatements() {
   const { t } = useTranslation();
-  const [year, setYear] = useState(String(new Date().getFullYear()));
   return (
-    <Card withBorder radius="md" padding="lg">
-      <Title order={4}>{t('payouts.tax.title')}</Title>
-      <Text size="sm" c="dimmed" mb="md" maw={820}>
-        {t('payouts.tax.help')}
-      </Text>
-      <Group align="flex-end" gap="sm">
-        <Select
-          label={t('payouts.tax.year')}
-          data={yearOptions()}
-          value={year}
-          onChange={(v) => v && setYear(v)}
-          allowDeselect={false}
-          w={140}
-          data-testid="tax-year"
-        />
-        <Button
-          component="a"
-          href={payouts.taxStatementUrl(Number(year))}
-          target="_blank"
-          rel="noopener"
-          variant="light"
-          data-testid="tax-statement"
-        >
-          {t('payouts.tax.download')}
-        </Button>
-      </Group>
-    </Card>
+    <YearDownloadCard
+      title={t('payouts.tax.title')}
+      help={t('payouts.tax.help')}
+      yearLabel={t('payouts.tax.year')}
+      action={t('payouts.tax.download')}
+      href={payouts.taxStatementUrl}
+      testId="tax-statement"
+    />
   );
 }

@@ -8,7 +8,6 @@ import {
   Group,
   Modal,
   SegmentedControl,
-  Select,
   Stack,
   Table,
   Tabs,
@@ -32,8 +31,7 @@ import { formatDate, formatDateTime, formatEuros } from '../../components/format
 import { MoreButton } from '../../components/MoreButton';
 import { QueryStatus } from '../../components/QueryStatus';
 import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
-import { yearOptions } from './PayoutsTab';
-import { BatchStatusBadge, DocumentStatusBadge, numeric, refreshPayouts, WithdrawalStatusBadge } from './shared';
+import { BatchStatusBadge, DocumentStatusBadge, numeric, refreshPayouts, WithdrawalStatusBadge, YearDownloadCard } from './shared';
 
 type Section = 'documents' | 'withdrawals' | 'batches' | 'tax';
 const SECTIONS: Section[] = ['documents', 'withdrawals', 'batches', 'tax'];
@@ -637,33 +635,15 @@ function BatchDetail({ id }: { id: string }) {
 
 function Dac7Export() {
   const { t } = useTranslation();
-  const [year, setYear] = useState(String(new Date().getFullYear()));
   return (
-    <Card withBorder radius="md" padding="lg">
-      <Title order={4}>{t('payouts.support.tax.title')}</Title>
-      <Text size="sm" c="dimmed" mb="md" maw={820}>
-        {t('payouts.support.tax.help')}
-      </Text>
-      <Group align="flex-end" gap="sm">
-        <Select
-          label={t('payouts.support.tax.year')}
-          data={yearOptions()}
-          value={year}
-          onChange={(v) => v && setYear(v)}
-          allowDeselect={false}
-          w={140}
-          data-testid="dac7-year"
-        />
-        <Button
-          component="a"
-          href={supportPayouts.dac7Url(Number(year))}
-          download={`dac7-${year}.csv`}
-          variant="light"
-          data-testid="dac7-export"
-        >
-          {t('payouts.support.tax.export')}
-        </Button>
-      </Group>
-    </Card>
+    <YearDownloadCard
+      title={t('payouts.support.tax.title')}
+      help={t('payouts.support.tax.help')}
+      yearLabel={t('payouts.support.tax.year')}
+      action={t('payouts.support.tax.export')}
+      href={supportPayouts.dac7Url}
+      download={(year) => `dac7-${year}.csv`}
+      testId="dac7-export"
+    />
   );
 }

@@ -1,6 +1,7 @@
 // What the payouts pages share: status badges, amounts typed in euros, months as words, the
 // sentences that say what blocks a withdrawal (with a link to where it is fixed), refreshing.
-import { Anchor, Badge, List, NumberInput, type BadgeProps, type NumberInputProps } from '@mantine/core';
+import { useState } from 'react';
+import { Anchor, Badge, Button, Card, Group, List, NumberInput, Select, Text, Title, type BadgeProps, type NumberInputProps } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -166,5 +167,55 @@ export function BlockerList({
         );
       })}
     </List>
+  );
+}
+
+/** Years 2020..this one, newest first (the server's range). */
+export function yearOptions(): { value: string; label: string }[] {
+  const current = new Date().getFullYear();
+  const years: { value: string; label: string }[] = [];
+  for (let y = current; y >= 2020; y--) years.push({ value: String(y), label: String(y) });
+  return years;
+}
+
+/** A card that downloads a yearly document (the art. 242 bis statement, the DAC7 export). */
+export function YearDownloadCard(props: {
+  title: string;
+  help: string;
+  yearLabel: string;
+  action: string;
+  href: (year: number) => string;
+  /** a file name: downloaded; none: opened in a new tab */
+  download?: (year: number) => string;
+  testId: string;
+}) {
+  const [year, setYear] = useState(String(new Date().getFullYear()));
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <Title order={4}>{props.title}</Title>
+      <Text size="sm" c="dimmed" mb="md" maw={820}>
+        {props.help}
+      </Text>
+      <Group align="flex-end" gap="sm">
+        <Select
+          label={props.yearLabel}
+          data={yearOptions()}
+          value={year}
+          onChange={(v) => v && setYear(v)}
+          allowDeselect={false}
+          w={140}
+          data-testid={`${props.testId}-year`}
+        />
+        <Button
+          component="a"
+          href={props.href(Number(year))}
+          {...(props.download ? { download: props.download(Number(year)) } : { target: '_blank', rel: 'noopener' })}
+          variant="light"
+          data-testid={props.testId}
+        >
+          {props.action}
+        </Button>
+      </Group>
+    </Card>
   );
 }
