@@ -339,6 +339,17 @@ describe('publisher payouts journey', () => {
     expect(await textOf(row)).toContain('attestation-urssaf.pdf');
     expect(await row.getByTestId('review-document-file').getAttribute('target')).toBe('_blank');
     await shoot(page, 'p4-support-documents');
+    // The publisher's payout file, from its name: the profile as typed, the mandate, the proof waiting.
+    await row.getByTestId('publisher-file-link').click();
+    const file = page.getByTestId('publisher-file-profile');
+    await file.waitFor();
+    expect(await textOf(file)).toContain(billing.siret);
+    expect(await textOf(file)).toContain(billing.ibanCompact);
+    expect(await textOf(page.getByRole('dialog'))).toMatch(/Version 2026-12, acceptée le/);
+    expect(await textOf(page.getByRole('dialog'))).not.toMatch(/inattendue/);
+    await shoot(page, 'p4-support-publisher-file');
+    await page.keyboard.press('Escape');
+    await file.waitFor({ state: 'detached' });
     await row.getByTestId('accept-document').click();
     await page.getByTestId('review-documents-empty').waitFor();
   });

@@ -160,7 +160,11 @@ export const supportPayouts = {
   sepaUrl: (id: string) => `/api/support/payout-batches/${id}/sepa.xml`,
   markPaid: (id: string) => api.post<Batch>(`/api/support/payout-batches/${id}/paid`),
   dac7Url: (year: number) => `/api/support/tax/dac7?year=${year}`,
+  publisherFile: (accountId: string) => api.get<PublisherFile>(`/api/support/publishers/${accountId}/payout-profile`),
 };
+
+/** Support's view of one publisher (`GET /api/support/publishers/:id/payout-profile`). */
+export type PublisherFile = ProfileAnswer & { documents: PublisherDocument[]; mandate: Mandate | null; summary: PayoutSummary };
 
 export const payoutKeys = {
   all: ['payouts'] as const,

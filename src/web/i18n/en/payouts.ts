@@ -236,6 +236,14 @@ const payouts: typeof fr = {
     revoked: 'Mandate revoked',
   },
   support: {
+    file: {
+      title: 'Payout file — {{name}}',
+      mandate: 'Self-billing mandate',
+      mandateAccepted: 'Version {{version}}, accepted on {{date}} by {{person}}.',
+      mandateNone: 'No mandate in force.',
+      documents: 'Proofs',
+      validUntil: 'Valid until {{date}}',
+    },
     sections: {
       documents: 'Proofs',
       withdrawals: 'Transfer requests',

@@ -238,6 +238,14 @@ const payouts = {
     revoked: 'Mandat révoqué',
   },
   support: {
+    file: {
+      title: 'Dossier de paiement — {{name}}',
+      mandate: 'Mandat d’autofacturation',
+      mandateAccepted: 'Version {{version}}, acceptée le {{date}} par {{person}}.',
+      mandateNone: 'Aucun mandat en vigueur.',
+      documents: 'Justificatifs',
+      validUntil: 'Valable jusqu’au {{date}}',
+    },
     sections: {
       documents: 'Justificatifs',
       withdrawals: 'Demandes de virement',

@@ -31,6 +31,7 @@ import { formatDate, formatDateTime, formatEuros } from '../../components/format
 import { MoreButton } from '../../components/MoreButton';
 import { QueryStatus } from '../../components/QueryStatus';
 import { applyServerError, notifyError, notifySuccess } from '../../components/serverErrors';
+import { PublisherFileLink } from './PublisherFile';
 import { BatchStatusBadge, DocumentStatusBadge, numeric, refreshPayouts, WithdrawalStatusBadge, YearDownloadCard } from './shared';
 
 type Section = 'documents' | 'withdrawals' | 'batches' | 'tax';
@@ -124,7 +125,9 @@ function DocumentsReview() {
             <Table.Tbody>
               {items.map((d) => (
                 <Table.Tr key={d.id} data-testid="review-document" data-id={d.id} data-name={d.accountName}>
-                  <Table.Td fw={600}>{d.accountName}</Table.Td>
+                  <Table.Td>
+                    <PublisherFileLink accountId={d.accountId} name={d.accountName} />
+                  </Table.Td>
                   <Table.Td>{t(`payouts.proofs.kinds.${d.kind}`)}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(d.issuedOn)}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(d.uploadedAt)}</Table.Td>
@@ -387,7 +390,9 @@ function WithdrawalRequests({ onBatch }: { onBatch: () => void }) {
                       />
                     </Table.Td>
                   )}
-                  <Table.Td fw={600}>{w.accountName}</Table.Td>
+                  <Table.Td>
+                    <PublisherFileLink accountId={w.accountId} name={w.accountName} />
+                  </Table.Td>
                   <Table.Td ta="right" style={numeric} fw={600}>
                     {formatEuros(w.amountCents)}
                   </Table.Td>
