@@ -19,7 +19,6 @@ import {
   listBatchRows,
   lockWithdrawals,
   markBatch,
-  nextBatchReference,
   setWithdrawalStatus,
   setWithdrawalVat,
   type BatchRow,
@@ -72,8 +71,8 @@ export async function createBatch(actor: Actor, input: { withdrawalIds: string[]
       vats.push({ id: w.id, regime, vat });
       total += amount + vat;
     }
-    const reference = await nextBatchReference(tx, todayInParis());
-    const batch = await insertBatch(tx, { reference, count: rows.length, total_cents: total, created_by: actor.person.id });
+    const batch = await insertBatch(tx, todayInParis(), { count: rows.length, total_cents: total, created_by: actor.person.id });
+    const reference = batch.reference;
     await setWithdrawalStatus(tx, ids, { status: 'approved', by: actor.person.id, batchId: batch.id });
     for (const v of vats) await setWithdrawalVat(tx, v.id, v.regime, v.vat);
     await recordAudit(tx, actor, 'payout_batch.create', { type: 'payout_batch', id: batch.id }, { reference, count: rows.length, totalCents: total });

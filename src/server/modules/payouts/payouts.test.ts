@@ -372,6 +372,21 @@ describe('withdrawals', () => {
     expect(await summary(seller.publisher)).toMatchObject({ withdrawingCents: 50_00, payableCents: seller.earned - 50_00 });
   });
 
+  it('gives batches approved at the same time each its own reference', async () => {
+    const requests: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const seller = await sellerWithEarnings(1);
+      await makePayable(seller.publisher, support);
+      requests.push((await seller.publisher.post('/api/publisher/withdrawals', { amountCents: 50_00 })).body.id);
+    }
+    const agents = await Promise.all(requests.map(() => supportClient(env)));
+    const batches = await Promise.all(requests.map((id, i) => agents[i].post('/api/support/payout-batches', { withdrawalIds: [id] })));
+    expect(batches.map((b) => b.status)).toEqual([201, 201, 201, 201]);
+    const references = batches.map((b) => b.body.reference as string);
+    expect(new Set(references).size).toBe(4);
+    for (const r of references) expect(r).toMatch(/^VIR-\d{4}-\d{2}-\d{2}-\d{3}$/);
+  });
+
   it('stops payouts when the proof expires, at the request and at the batch, naming the publisher', async () => {
     const seller = await sellerWithEarnings(1);
     const docId = await makePayable(seller.publisher, support);

@@ -279,18 +279,27 @@ export async function openWithdrawalOf(db: Tx, accountId: string) {
 
 // Batches ------------------------------------------------------------------------------------
 
-export async function nextBatchReference(tx: Tx, day: string): Promise<string> {
-  // Batches are few; the day's count under the unique index (a concurrent twin fails and is retried by the caller's transaction).
-  const row = await tx
+/**
+ * A new batch, referenced `VIR-<day>-<n>` with the day's next number: a concurrent batch that took
+ * the same number first makes the insert do nothing (after waiting for it to commit), and the
+ * next number is tried.
+ */
+export async function insertBatch(tx: Tx, day: string, row: { count: number; total_cents: number; created_by: string }) {
+  const taken = await tx
     .selectFrom('payout_batches')
     .select(sql<string>`count(*)::int8`.as('n'))
     .where('reference', 'like', `VIR-${day}-%`)
     .executeTakeFirstOrThrow();
-  return `VIR-${day}-${String(Number(row.n) + 1).padStart(3, '0')}`;
-}
-
-export async function insertBatch(tx: Tx, row: { reference: string; count: number; total_cents: number; created_by: string }) {
-  return tx.insertInto('payout_batches').values(row).returning('id').executeTakeFirstOrThrow();
+  for (let n = Number(taken.n) + 1; ; n++) {
+    const reference = `VIR-${day}-${String(n).padStart(3, '0')}`;
+    const inserted = await tx
+      .insertInto('payout_batches')
+      .values({ ...row, reference })
+      .onConflict((oc) => oc.column('reference').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return { id: inserted.id, reference };
+  }
 }
 
 const batchColumns = ['id', 'reference', 'status', 'count', 'total_cents', 'created_at', 'exported_at', 'paid_at', sql<string>`created_at::text`.as('sort_key')] as const;
