@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { createTheme, MantineProvider, Modal, Notification } from '@mantine/core';
+import { Badge, createTheme, MantineProvider, Modal, Notification } from '@mantine/core';
 import { Notifications, notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
@@ -52,6 +52,9 @@ function useTheme() {
         components: {
           Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),
           Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),
+          // A badge is a word or two: never shrunk to "COMMA…" by a tight table cell or row; the
+          // column widens (or the table scrolls) instead.
+          Badge: Badge.extend({ styles: { root: { flexShrink: 0, minWidth: 'max-content' } } }),
         },
       }),
     // rebuilt when the language changes, for the labels
