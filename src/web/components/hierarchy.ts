@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 // the server would refuse anyway; the server decides.
 import { outranks, rank, rolesOfMode } from '../../server/modules/accounts/policy';
 import { allAccounts, endpoints } from '../api/endpoints';
+import { marketKeys } from '../api/marketplace';
 import { keys, queryClient } from '../api/queries';
 import type { AccountListItem, AccountStatus, MeAccount, Mode, Role } from '../api/types';
 
@@ -88,6 +89,23 @@ export function parentOptions(
   return options;
 }
 
+/**
+ * Where `account` may be moved (a client's new person in charge, a collaborator's new parent):
+ * the parents it may have, less itself and its subtree, less where it already is. Empty for a
+ * consultant's client (the consultant is the only one in its reach who can be in charge of it):
+ * the action is then not offered at all.
+ */
+export function moveOptions(
+  self: Pick<MeAccount, 'id' | 'name' | 'role'>,
+  account: Pick<AccountListItem, 'id' | 'role' | 'parentId'>,
+  members: Pick<AccountListItem, 'id' | 'name' | 'role' | 'active' | 'parentId'>[],
+  roleLabel: (r: Role) => string = (r) => r,
+): ParentOption[] {
+  return parentOptions(self, members, account.role, descendantsOf(account.id, members), roleLabel).filter(
+    (o) => o.value !== account.parentId,
+  );
+}
+
 /** The agency of the account in use: its mode and counts. */
 export function useAgency() {
   return useQuery({ queryKey: keys.agency, queryFn: endpoints.agency });
@@ -122,5 +140,9 @@ export async function refreshHierarchy() {
     queryClient.invalidateQueries({ queryKey: keys.agency }),
     queryClient.invalidateQueries({ queryKey: ['account'] }),
     queryClient.invalidateQueries({ queryKey: keys.audit }),
+    // The agency's overview tables name each client's person in charge (and filter on it).
+    queryClient.invalidateQueries({ queryKey: marketKeys.campaigns({}).slice(0, 1) }),
+    queryClient.invalidateQueries({ queryKey: marketKeys.clientsOverview({}).slice(0, 1) }),
+    queryClient.invalidateQueries({ queryKey: marketKeys.orders({}).slice(0, 1) }),
   ]);
 }

@@ -18,13 +18,13 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../../api/endpoints';
-import { keys } from '../../api/queries';
+import { keys, useSession } from '../../api/queries';
 import type { AccountListItem, AccountStatus, Agency } from '../../api/types';
 import { ActAsButton } from '../../components/ActAs';
 import { AllocateDialog, type AllocatePreset } from '../../components/AllocateDialog';
 import { CreditMenuItems } from '../../components/CreditMenuItems';
 import { formatEuros } from '../../components/format';
-import { useCollaborators } from '../../components/hierarchy';
+import { moveOptions, useCollaborators } from '../../components/hierarchy';
 import { ClientsFollowUp } from './ClientsOverview';
 import { ClosedNote, ReactivateButton, StatusFilter } from './closed';
 import { CreateMemberModal, DeactivateModal, MoveModal } from './dialogs';
@@ -42,6 +42,7 @@ export function ClientsTab({ agency }: { agency: Agency }) {
   const [adding, setAdding] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [allocating, setAllocating] = useState<AllocatePreset | null>(null);
+  const me = useSession();
   const collaborators = useCollaborators();
   const clients = useInfiniteQuery({
     queryKey: keys.clients(q, status),
@@ -149,9 +150,11 @@ export function ClientsTab({ agency }: { agency: Agency }) {
                             </Menu.Target>
                             <Menu.Dropdown>
                               <CreditMenuItems account={c} onAllocate={setAllocating} />
-                              <Menu.Item onClick={() => setDialog({ kind: 'move', account: c })} data-testid="action-move">
-                                {t('agency.changeInCharge')}
-                              </Menu.Item>
+                              {moveOptions(me.account, c, collaborators.data ?? []).length > 0 && (
+                                <Menu.Item onClick={() => setDialog({ kind: 'move', account: c })} data-testid="action-move">
+                                  {t('agency.changeInCharge')}
+                                </Menu.Item>
+                              )}
                               <Menu.Divider />
                               <Menu.Item
                                 color="red"

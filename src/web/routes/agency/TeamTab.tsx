@@ -30,6 +30,7 @@ import {
   isCollaborator,
   mayChangeRoles,
   maySwitchMode,
+  moveOptions,
   useSubtree,
   type TreeRow,
 } from '../../components/hierarchy';
@@ -180,7 +181,14 @@ export function TeamTab({ agency }: { agency: Agency }) {
               </Table.Thead>
               <Table.Tbody>
                 {rows.map((row) => (
-                  <TreeLine key={row.account.id} row={row} onDialog={setDialog} onAllocate={setAllocating} mode={agency.mode} />
+                  <TreeLine
+                    key={row.account.id}
+                    row={row}
+                    onDialog={setDialog}
+                    onAllocate={setAllocating}
+                    mode={agency.mode}
+                    mayMove={moveOptions(me.account, row.account, subtree.data ?? []).length > 0}
+                  />
                 ))}
               </Table.Tbody>
             </Table>
@@ -227,8 +235,11 @@ function TreeLine({
   onDialog,
   onAllocate,
   mode,
+  mayMove,
 }: {
   row: TreeRow;
+  /** someone else may be its parent (a consultant's client has nowhere else to go) */
+  mayMove: boolean;
   onDialog: (d: Dialog) => void;
   onAllocate: (preset: AllocatePreset) => void;
   mode: Mode;
@@ -323,9 +334,11 @@ function TreeLine({
                       {t('agency.changeRole')}
                     </Menu.Item>
                   )}
-                  <Menu.Item onClick={() => onDialog({ kind: 'move', account: a })} data-testid="action-move">
-                    {a.role === 'client' ? t('agency.changeInCharge') : t('agency.move')}
-                  </Menu.Item>
+                  {mayMove && (
+                    <Menu.Item onClick={() => onDialog({ kind: 'move', account: a })} data-testid="action-move">
+                      {a.role === 'client' ? t('agency.changeInCharge') : t('agency.move')}
+                    </Menu.Item>
+                  )}
                   <Menu.Divider />
                   <Menu.Item
                     color="red"

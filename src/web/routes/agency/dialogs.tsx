@@ -27,6 +27,7 @@ import {
   creatableRoles,
   descendantsOf,
   isCollaborator,
+  moveOptions,
   parentOptions,
   refreshHierarchy,
   type CollaboratorRole,
@@ -423,10 +424,7 @@ function MoveForm({ account, members, onClose }: { account: Member; members: Mem
     initialValues: { parentId: '' },
     validate: { parentId: (v) => (v ? null : t('validation.required')) },
   });
-  const exclude = descendantsOf(account.id, members);
-  const options = parentOptions(me.account, members, account.role, exclude, roleLabel).filter(
-    (o) => o.value !== account.parentId,
-  );
+  const options = moveOptions(me.account, account, members, roleLabel);
   const move = useMutation({
     mutationFn: (parentId: string) => endpoints.updateAccount(account.id, { parentId, dryRun: false }),
     onSuccess: async (result) => {
