@@ -83,6 +83,8 @@ export const marketplace = {
     api.get<Page<ClientOverview>>('/api/agency/clients', query),
 
   ownSites: (cursor?: string) => api.get<Page<Site>>('/api/publisher/sites', { limit: 50, cursor }),
+  /** whether the account in use has at least one site (one row asked for) */
+  hasOwnSite: async () => (await api.get<Page<Site>>('/api/publisher/sites', { limit: 1 })).items.length > 0,
   ownSite: (id: string) => api.get<Site>(`/api/publisher/sites/${id}`),
   createSite: (body: CreateSiteBody) => api.post<Site>('/api/publisher/sites', body),
   articles: (siteId: string, cursor?: string) =>
@@ -118,6 +120,8 @@ export const marketKeys = {
   order: (id: string) => ['orders', 'one', id] as const,
   clientsOverview: (q: object) => ['clients-overview', q] as const,
   ownSites: ['publisher', 'sites'] as const,
+  /** under ownSites: refreshed with it when a site is added or removed */
+  hasOwnSite: ['publisher', 'sites', 'any'] as const,
   ownSite: (id: string) => ['publisher', 'sites', id] as const,
   articles: (siteId: string) => ['publisher', 'articles', siteId] as const,
   keywordImport: (id: string) => ['publisher', 'import', id] as const,

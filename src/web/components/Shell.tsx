@@ -10,7 +10,7 @@ import type { MeAccount } from '../api/types';
 import { ActingBanner } from './ActAs';
 import { LanguageMenu } from './LanguageMenu';
 import { NotificationBell } from './NotificationBell';
-import { isBuyer, maySell } from './market';
+import { isBuyer, useShowsPublisherSpace } from './market';
 import { RoleBadge } from './RoleBadge';
 import { notifyError } from './serverErrors';
 
@@ -25,6 +25,7 @@ export const isStandaloneCustomer = (account: Pick<MeAccount, 'role' | 'agencyId
 function useNavEntries(): NavEntry[] {
   const { t } = useTranslation();
   const { account } = useSession();
+  const showsPublisherSpace = useShowsPublisherSpace(account);
   const entries: NavEntry[] = [{ to: '/', label: t('nav.dashboard'), testId: 'nav-dashboard' }];
   if (isStandaloneCustomer(account))
     entries.push({ to: '/mode-agence', label: t('nav.agencyRequest'), testId: 'nav-agency-request' });
@@ -33,7 +34,7 @@ function useNavEntries(): NavEntry[] {
     entries.push({ to: '/commandes', label: t('marketNav.orders'), testId: 'nav-orders' });
     entries.push({ to: '/reclamations', label: t('claims.nav.claims'), testId: 'nav-claims' });
   }
-  if (maySell(account)) entries.push({ to: '/editeur', label: t('marketNav.publisher'), testId: 'nav-publisher' });
+  if (showsPublisherSpace === true) entries.push({ to: '/editeur', label: t('marketNav.publisher'), testId: 'nav-publisher' });
   if (isAgencyMember(account)) {
     entries.push({ to: '/agence', label: t('nav.agency'), testId: 'nav-agency' });
     entries.push({ to: '/journal', label: t('nav.audit'), testId: 'nav-audit' });

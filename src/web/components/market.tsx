@@ -2,8 +2,9 @@
 // languages, and the option lists of their filters.
 import { Badge, Group, Stack, Text, ThemeIcon, type BadgeProps } from '@mantine/core';
 import type { TFunction } from 'i18next';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Order, OrderStatus, SiteKind, SiteLanguage, SiteStatus, Theme } from '../api/marketplace';
+import { marketplace, marketKeys, type Order, type OrderStatus, type SiteKind, type SiteLanguage, type SiteStatus, type Theme } from '../api/marketplace';
 import { formatDateTime } from './format';
 import frMarketplace from '../i18n/fr/marketplace';
 
@@ -134,6 +135,20 @@ export function newIdempotencyKey(): string {
 export const numeric = { whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' } as const;
 
 type RoleOf = { role: string; agencyId: string | null };
+
+/**
+ * Whether the menu shows "Espace éditeur": always to a publisher; to an agency or a standalone
+ * client (who may sell too) only once it has a site, so that one that only buys is not offered a
+ * space it never uses (the dashboard keeps a discreet "Vendre des liens" link to start).
+ */
+export function useShowsPublisherSpace(account: RoleOf): boolean | undefined {
+  const sellerToo = maySell(account) && account.role !== 'publisher';
+  const sites = useQuery({ queryKey: marketKeys.hasOwnSite, queryFn: marketplace.hasOwnSite, enabled: sellerToo, staleTime: 5 * 60_000 });
+  if (account.role === 'publisher') return true;
+  if (!sellerToo) return false;
+  return sites.data; // undefined until known
+}
+
 /** Who buys links: the agency side and clients (the server's orderPolicy.mayBuy). */
 export const isBuyer = (account: RoleOf) => ['agency', 'manager', 'consultant', 'client'].includes(account.role);
 /** Who may sell placements: publishers, and agency or standalone client accounts (catalogPolicy.maySell). */

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
 import { keys, useSession } from '../api/queries';
 import { formatDate, formatDateTime, formatEuros } from '../components/format';
+import { maySell, useShowsPublisherSpace } from '../components/market';
 import { RoleBadge } from '../components/RoleBadge';
 import { isAgencyMember, isStandaloneCustomer } from '../components/Shell';
 import { messageOf } from '../components/serverErrors';
@@ -33,6 +34,8 @@ export function Dashboard() {
   const agency = useQuery({ queryKey: keys.agency, queryFn: endpoints.agency, enabled: member });
   const publisher = me.account.role === 'publisher';
   const earnings = useQuery({ queryKey: payoutKeys.summary, queryFn: payouts.summary, enabled: publisher });
+  // An agency or a standalone client may sell too: without a site, no menu entry, this link instead.
+  const showsPublisherSpace = useShowsPublisherSpace(me.account);
 
   if (account.isPending) {
     return (
@@ -220,6 +223,13 @@ export function Dashboard() {
           )}
         </Card>
       </SimpleGrid>
+      {maySell(me.account) && showsPublisherSpace === false && (
+        <Text size="sm">
+          <Anchor component={Link} to="/editeur" data-testid="dashboard-sell-links">
+            {t('marketNav.sellLinks')}
+          </Anchor>
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -6,6 +6,7 @@ const en: typeof fr = {
     catalog: 'Catalog',
     orders: 'Orders',
     publisher: 'Publisher space',
+    sellLinks: 'Sell links on your sites',
   },
   themes: {
     immobilier: 'Real estate',

@@ -47,6 +47,7 @@ const marketplace = {
     catalog: 'Catalogue',
     orders: 'Commandes',
     publisher: 'Espace éditeur',
+    sellLinks: 'Vendre des liens sur vos sites',
   },
   themes,
   siteKinds: { generalist: 'Généraliste', thematic: 'Thématique' } satisfies Record<SiteKind, string>,
