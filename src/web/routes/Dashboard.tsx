@@ -157,12 +157,12 @@ export function Dashboard() {
           <Table variant="vertical" layout="fixed" withTableBorder={false} data-testid="account-details">
             <Table.Tbody>
               <Table.Tr>
-                <Table.Th w={200}>{t('fields.name')}</Table.Th>
+                <Table.Th w={{ base: 130, sm: 200 }}>{t('fields.name')}</Table.Th>
                 <Table.Td>{a.name}</Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>{t('fields.email')}</Table.Th>
-                <Table.Td>{a.email ?? t('dashboard.noEmail')}</Table.Td>
+                <Table.Td style={{ overflowWrap: 'anywhere' }}>{a.email ?? t('dashboard.noEmail')}</Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>{t('fields.role')}</Table.Th>

@@ -108,6 +108,10 @@ function ClientsOverviewTable() {
                       <Text size="sm" fw={600}>
                         {c.name}
                       </Text>
+                      {/* On a phone the balance column is past the edge (the table scrolls): shown here too. */}
+                      <Text size="xs" hiddenFrom="sm" style={numeric}>
+                        {formatEuros(c.balanceCents)}
+                      </Text>
                     </Table.Td>
                     <Table.Td>{c.personInChargeName ?? '—'}</Table.Td>
                     <Table.Td ta="right" style={numeric} data-testid="overview-balance">

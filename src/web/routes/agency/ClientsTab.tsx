@@ -111,6 +111,10 @@ export function ClientsTab({ agency }: { agency: Agency }) {
                         </Text>
                       )}
                       {c.closed && <ClosedNote closed={c.closed} />}
+                      {/* On a phone the balance column is past the edge (the table scrolls): shown here too. */}
+                      <Text size="xs" hiddenFrom="sm" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+                        {formatEuros(c.balanceCents)}
+                      </Text>
                     </Table.Td>
                     <Table.Td data-testid="client-in-charge">
                       <Text size="sm">{c.parentName ?? '—'}</Text>

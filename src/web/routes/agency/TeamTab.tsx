@@ -285,6 +285,13 @@ function TreeLine({
               </Text>
             )}
             {a.closed && <ClosedNote closed={a.closed} />}
+            {/* On a phone the role and balance columns are past the edge (the table scrolls): the essentials here too. */}
+            <Group gap={6} mt={4} wrap="nowrap" hiddenFrom="sm" data-testid="tree-summary">
+              <RoleBadge role={a.role} size="xs" />
+              <Text size="xs" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+                {formatEuros(a.balanceCents)}
+              </Text>
+            </Group>
           </Box>
         </Group>
       </Table.Td>

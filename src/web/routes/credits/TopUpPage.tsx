@@ -33,8 +33,9 @@ export function TopUpPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const wallets = useWallets();
+  // As wide as the other list pages: at 1440 px the top-ups table shows all its columns, actions included.
   return (
-    <Stack gap="lg" maw={1100}>
+    <Stack gap="lg" maw={1300}>
       <div>
         <Title order={1} fz={28}>
           {t('credits.topUp.title')}
@@ -294,7 +295,9 @@ function TopUpList({ wallets }: { wallets: WalletOption[] }) {
                 <Table.Th>{t('credits.topUp.reference')}</Table.Th>
                 <Table.Th>{t('credits.topUp.status')}</Table.Th>
                 <Table.Th>{t('credits.topUp.invoice')}</Table.Th>
-                <Table.Th ta="right">{t('common.actions')}</Table.Th>
+                <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                  {t('common.actions')}
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
