@@ -198,4 +198,16 @@ describe('layout journey', () => {
     }
     expect(wide).toEqual([]);
   });
+
+  it('(5) once the agency has a site, "Espace éditeur" is in its menu and the dashboard link is gone', async () => {
+    const api = await ApiSession.signIn(server.url, owner.email, owner.password);
+    await api.post('/api/publisher/sites', { domain: 'www.fromages-du-jura.fr', theme: 'cuisine', siteKind: 'thematic', language: 'fr' });
+    const page = (current = await openPage({ width: 1440, height: 900 }));
+    keepFailure('5');
+    await signIn(page, owner.email, owner.password);
+    await page.getByTestId('nav-publisher').waitFor();
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('dashboard-name').waitFor();
+    expect(await page.getByTestId('dashboard-sell-links').count()).toBe(0);
+  });
 });
