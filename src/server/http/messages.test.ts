@@ -26,4 +26,17 @@ describe('translate', () => {
       'Le parent (consultant) doit avoir un rôle supérieur à manager.',
     );
   });
+
+  it('elides « de » before a name starting with a vowel, in French only', () => {
+    expect(translate('fr', 'order_insufficient_funds', { name: 'Agence Lumière', missing: '12,00 €' })).toBe(
+      'Crédits insuffisants sur le compte d’Agence Lumière : il manque 12,00 €.',
+    );
+    expect(translate('fr', 'order_insufficient_funds', { name: 'Boulangerie Dupain', missing: '12,00 €' })).toBe(
+      'Crédits insuffisants sur le compte de Boulangerie Dupain : il manque 12,00 €.',
+    );
+    expect(translate('en', 'order_insufficient_funds', { name: 'Agence Lumière', missing: '€12.00' })).toBe(
+      'Not enough credits on the account of Agence Lumière: €12.00 missing.',
+    );
+    expect(translate('fr', 'company_missing', { name: 'Élodie Roux' })).toContain('facturation d’Élodie Roux');
+  });
 });

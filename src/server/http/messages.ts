@@ -1,4 +1,5 @@
 import type { Language } from '../db/types.js';
+import { elide } from './french.js';
 
 /** Every message the API can answer with, in both languages. `{name}` placeholders are filled from params. */
 export const messages = {
@@ -388,15 +389,19 @@ const singular = (lang: Language, n: number) => (lang === 'fr' ? Math.abs(n) < 2
 
 /**
  * A message in a language, with its `{name}` parameters filled in; `{count:singular|plural}`
- * picks the form that agrees with the number `count`.
+ * picks the form that agrees with the number `count`. In French, « de {name} » and « que {name} »
+ * elide before a vowel (« d’Agence Lumière », rule in ./french.ts).
  */
 export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
   const template: string = messages[key][lang];
+  const value = (name: string) => String(params[name] ?? `{${name}}`);
   return template
     .replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (_, name: string, one: string, other: string) =>
       singular(lang, Number(params[name])) ? one : other,
     )
-    .replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+    .replace(/(?:(?<![\p{L}’'])(de|que) )?\{(\w+)\}/gu, (_, word: 'de' | 'que' | undefined, name: string) =>
+      word ? (lang === 'fr' && params[name] !== undefined ? elide(word, value(name)) : `${word} ${value(name)}`) : value(name),
+    );
 }
 
 const roleNames: Record<string, Record<Language, string>> = {
