@@ -138,7 +138,7 @@ const messages: Messages = {
     en: (p) => ({ title: `Low balance for ${p.account}`, body: `${p.availableCents} left, under the threshold of ${p.thresholdCents}.` }),
   },
   proof_accepted: {
-    fr: (p) => ({ title: `Justificatif accepté`, body: `Votre ${p.document} est accepté ; il vaut jusqu’au ${p.validUntil}. Vos virements sont possibles jusque-là.` }),
+    fr: (p) => ({ title: `Justificatif accepté`, body: `Justificatif accepté (${p.document}) : il vaut jusqu’au ${p.validUntil}. Vos virements sont possibles jusque-là.` }),
     en: (p) => ({ title: `Proof accepted`, body: `Your ${p.document} is accepted; it is valid until ${p.validUntil}. Payouts are possible until then.` }),
   },
   proof_refused: {
@@ -158,7 +158,7 @@ const messages: Messages = {
     en: (p) => ({ title: `Payout request refused`, body: `Support refused your request for ${p.amountCents}: ${p.reason} The amount is available again.` }),
   },
   proof_to_review: {
-    fr: (p) => ({ title: `Justificatif à vérifier`, body: `${p.publisher} a envoyé un ${p.document}.` }),
+    fr: (p) => ({ title: `Justificatif à vérifier`, body: `${p.publisher} a envoyé un justificatif : ${p.document}.` }),
     en: (p) => ({ title: `Proof to review`, body: `${p.publisher} sent a ${p.document}.` }),
   },
   withdrawal_to_pay: {
