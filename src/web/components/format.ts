@@ -62,3 +62,7 @@ export function formatRelative(iso: string, now = Date.now()): string {
   if (days < 7) return rtf.format(-Math.max(days, 1), 'day');
   return formatDay(iso);
 }
+
+/** What number inputs use to separate decimals and thousands: « 1 234,5 » (fr), "1,234.5" (en). */
+export const decimalSeparator = () => (currentLanguage() === 'en' ? '.' : ',');
+export const thousandSeparator = () => (currentLanguage() === 'en' ? ',' : '\u202f');

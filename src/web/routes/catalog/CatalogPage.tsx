@@ -27,7 +27,7 @@ import {
   type SiteLanguage,
   type Theme,
 } from '../../api/marketplace';
-import { formatEuros, formatNumber } from '../../components/format';
+import { formatEuros, formatNumber, decimalSeparator, thousandSeparator } from '../../components/format';
 import {
   kindLabel,
   numeric,
@@ -169,7 +169,7 @@ export function CatalogPage() {
               label={t('catalog.minVolume')}
               min={0}
               step={100}
-              thousandSeparator={'\u202f'}
+              thousandSeparator={thousandSeparator()}
               allowNegative={false}
               allowDecimal={false}
               value={filters.minVolume}
@@ -190,7 +190,7 @@ export function CatalogPage() {
               label={t('catalog.maxPrice')}
               min={0}
               step={10}
-              decimalSeparator=","
+              decimalSeparator={decimalSeparator()}
               decimalScale={2}
               allowNegative={false}
               value={filters.maxPrice}
