@@ -12,7 +12,8 @@
  */
 const VOWEL = /^[aeiouàâäéèêëîïôöùûüæœ]/i;
 const Y_THEN_CONSONANT = /^y[^aeiouàâäéèêëîïôöùûüy]/i;
-const MUTE_H = /^(hélène|helene|hugo|hugues|hubert|hôtel|hotel|hôpital|hopital|habitat|harmonie|herbe|heure|histoire|homme|honneur|horizon|horloge|huile|humain|humeur|hygiène)\b/i;
+const MUTE_H =
+  /^(hélène|helene|hugo|hugues|hubert|hôtel|hotel|hôpital|hopital|habitat|harmonie|herbe|heure|histoire|homme|honneur|horizon|horloge|huile|humain|humeur|hygiène)\b/i;
 
 /** Whether French elides the article or conjunction before this word. */
 export function startsWithVowelSound(word: string): boolean {
