@@ -168,7 +168,7 @@ describe('agency journeys', () => {
     const banner = page.getByTestId('acting-banner');
     await banner.waitFor();
     const bannerText = await textOf(banner);
-    expect(bannerText).toContain(`Vous agissez en tant que ${client} — connecté en tant que ${agency.name}`);
+    expect(bannerText).toContain(`Vous agissez en tant que ${client} — connecté en tant qu’${agency.name}`);
     await expect(banner.getByRole('button').count()).resolves.toBe(1); // only "Revenir à mon compte"
     await page.waitForURL((url) => url.pathname === '/');
 

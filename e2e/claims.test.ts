@@ -263,7 +263,7 @@ describe('guarantee and claims journey', () => {
     await buyer.reload();
     await buyer.getByTestId('order-details').waitFor();
     expect(await contentOf(buyer.getByTestId('order-page-status'))).toBe('Vérifiée');
-    expect(await textOf(buyer.getByTestId('order-guarantee'))).toMatch(/^Garantie : 24 mois, jusqu’au \d{1,2} \S+ \d{4}$/);
+    expect(await textOf(buyer.getByTestId('order-guarantee'))).toMatch(/^Garantie : 24 mois, jusqu’au \d{1,2}(?:er)? \S+ \d{4}$/);
     expect(await buyer.getByTestId('order-monitoring-state').locator('[data-state]').getAttribute('data-state')).toBe('active');
     await expect(buyer.getByTestId('order-claim').count()).resolves.toBe(0);
     const first = buyer.getByTestId('check-item').last();

@@ -128,7 +128,7 @@ describe('credits journey', () => {
     await form.getByTestId('top-up-submit').click();
     const missing = agency.getByTestId('company-missing');
     await missing.waitFor();
-    expect(await textOf(missing)).toContain(`Renseignez d’abord les coordonnées de facturation de ${owner.name}`);
+    expect(await textOf(missing)).toContain(`Renseignez d’abord les coordonnées de facturation d’${owner.name}`);
     await screenshot(agency, '1a-top-up-company-missing');
 
     // "Mon compte": the billing details.
@@ -306,7 +306,7 @@ describe('credits journey', () => {
     keepFailure('3');
     await agency.getByTestId('nav-wallet').click();
     await agency.waitForURL(`**/portefeuille/${agencyId}`);
-    expect(await textOf(agency.getByTestId('wallet-title'))).toBe(`Portefeuille de ${owner.name}`);
+    expect(await textOf(agency.getByTestId('wallet-title'))).toBe(`Portefeuille d’${owner.name}`) // « Agence Cap Crédits »: elided;
     await expect.poll(() => textOf(agency.getByTestId('wallet-available')), poll).toBe('550,00 €');
     expect(await textOf(agency.getByTestId('wallet-posted'))).toBe('550,00 €');
     expect(await textOf(agency.getByTestId('wallet-pending'))).toBe('0,00 €');

@@ -408,7 +408,9 @@ describe('marketplace journey', () => {
     await page.getByTestId('catalog-keyword').fill('levain');
     const offer = page.locator('[data-testid="offer-row"][data-keyword="pain au levain bio"]');
     await offer.waitFor();
-    expect(await textOf(offer)).toBe(`pain au levain bio 3 1 900 2 Cooking Thematic 12 months NEW ${normalize(euros(priceCents))} Order`);
+    // numbers the English way: "1,900", "€175.00"
+    const enEuros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(priceCents / 100);
+    expect(await textOf(offer)).toBe(`pain au levain bio 3 1,900 2 Cooking Thematic 12 months NEW ${enEuros} Order`);
     await screenshot(page, 'm7-catalog-english');
   });
 });

@@ -152,7 +152,7 @@ describe('modes both ways, and reactivation', () => {
     for (const name of [manager.name, consultant.name]) {
       expect(await row(page, name).getAttribute('data-status')).toBe('suspended_by_mode');
       expect(await textOf(row(page, name).getByTestId('closed-note'))).toMatch(
-        /^Suspendu par le changement de mode le \d{1,2} \p{L}+\.? \d{4}$/u,
+        /^Suspendu par le changement de mode le \d{1,2}(?:er)? \p{L}+\.? \d{4}$/u,
       );
       expect(await contentOf(row(page, name).getByTestId('closed-badge'))).toBe('Suspendu');
     }
@@ -182,8 +182,8 @@ describe('modes both ways, and reactivation', () => {
     const restore = planModal.getByTestId('mode-restore');
     await expect(restore.isChecked()).resolves.toBe(true);
     expect(await planLines(planModal, 'plan-restored')).toEqual([
-      `${manager.name} (Manager) revient sous ${agency.name} nouvelle invitation`,
-      `${consultant.name} (Consultant) revient sous ${manager.name}`,
+      `${manager.name} (manager) revient sous ${agency.name} nouvelle invitation`,
+      `${consultant.name} (consultant) revient sous ${manager.name}`,
     ]);
     expect((await planLines(planModal, 'plan-moved')).sort()).toEqual([
       `${consultantClient} : ${agency.name} → ${consultant.name}`,
@@ -245,7 +245,7 @@ describe('modes both ways, and reactivation', () => {
     await closed.waitFor();
     expect(await closed.getAttribute('data-status')).toBe('deactivated');
     expect(await textOf(closed.getByTestId('closed-note'))).toMatch(
-      new RegExp(`^Désactivé par ${agency.name} le \\d{1,2} \\p{L}+\\.? \\d{4}$`, 'u'),
+      new RegExp(`^Désactivé par ${agency.name} le \\d{1,2}(?:er)? \\p{L}+\\.? \\d{4}$`, 'u'),
     );
     expect(await contentOf(closed.getByTestId('closed-badge'))).toBe('Désactivé');
     await screenshot(page, 'modes-4a-deactivated-consultant');
@@ -254,7 +254,7 @@ describe('modes both ways, and reactivation', () => {
     await closed.getByTestId('action-reactivate').click();
     const dialog = page.getByTestId('reactivate-modal');
     await dialog.getByTestId('plan-restored').waitFor();
-    expect(await planLines(dialog, 'plan-restored')).toEqual([`${consultant.name} (Consultant) revient sous ${manager.name}`]);
+    expect(await planLines(dialog, 'plan-restored')).toEqual([`${consultant.name} (consultant) revient sous ${manager.name}`]);
     expect(await textOf(dialog.getByTestId('plan-note').first())).toContain('Les crédits ne sont pas rendus');
     await screenshot(page, 'modes-4b-reactivate-plan');
 
@@ -265,12 +265,12 @@ describe('modes both ways, and reactivation', () => {
     const options = await page.getByRole('option').allTextContents();
     expect(options).toEqual([`${agency.name} (Agence)`, `${manager.name} (Manager)`]);
     await page.getByRole('option', { name: `${agency.name} (Agence)` }).click();
-    await dialog.getByText(`${consultant.name} (Consultant) revient sous ${agency.name}`).waitFor();
+    await dialog.getByText(`${consultant.name} (consultant) revient sous ${agency.name}`).waitFor();
     expect(await planLines(dialog, 'plan-restored')).toEqual([
-      `${consultant.name} (Consultant) revient sous ${agency.name} (auparavant sous ${manager.name})`,
+      `${consultant.name} (consultant) revient sous ${agency.name} (auparavant sous ${manager.name})`,
     ]);
     await selectOption(page, picker, `${manager.name} (Manager)`);
-    await dialog.getByText(`${consultant.name} (Consultant) revient sous ${manager.name}`).waitFor();
+    await dialog.getByText(`${consultant.name} (consultant) revient sous ${manager.name}`).waitFor();
     await dialog.getByTestId('confirm-reactivate').click();
     await dialog.waitFor({ state: 'detached' });
 

@@ -182,7 +182,7 @@ describe('notifications journey', () => {
     expect(await textOf(entry.getByTestId('notification-title'))).toBe(`Nouvelle commande sur ${domain}`);
     const body = await textOf(entry.getByTestId('notification-body'));
     expect(body).toContain(`Ancre « ${anchor} »`);
-    expect(body).toMatch(/À accepter avant le \d{1,2} \S+ \d{4} à \d{2}:\d{2}, sinon elle expire\./);
+    expect(body).toMatch(/À accepter avant le \d{1,2}(?:er)? \S+ \d{4} à \d{2}:\d{2}, sinon elle expire\./);
     expect(await textOf(entry.getByTestId('notification-when'))).toBe('à l’instant');
     await expect(page.getByTestId('notification-mark-all').isEnabled()).resolves.toBe(true);
     await screenshot(page, 'n3a-publisher-bell-open');

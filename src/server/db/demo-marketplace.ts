@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Actor, Ctx } from '../http/actor.js';
 import type { DB } from './types.js';
+import { de } from '../http/french.js';
 import { accountsOfAgency, createAccount, findAccountByEmail, toActorAccount } from '../modules/accounts/service.js';
 import { confirmTopUp, requestTopUp } from '../modules/billing/service.js';
 import { normalizeKeyword } from '../modules/catalog/domain.js';
@@ -119,7 +120,7 @@ export async function seedDemoMarketplace(db: Kysely<DB>, config: Config): Promi
   const publisherActor = await actorFor(db, 'editeur@maillon.test');
   for (const [i, client] of clients.slice(0, 6).entries()) {
     const slug = client.name.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    const project = await createProject(agency, { clientId: client.id, name: `Site de ${client.name}`, url: `https://www.${slug}.fr` }, ctx);
+    const project = await createProject(agency, { clientId: client.id, name: `Site ${de(client.name)}`, url: `https://www.${slug}.fr` }, ctx);
     const campaign = await createCampaign(agency, { projectId: project.id, name: 'Netlinking T4', budgetCents: 800_00, startsOn: '2026-10-01' }, ctx);
     for (let j = 0; j < 2; j++) {
       const offer = offers[(i * 2 + j) % offers.length];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { translate } from './messages.js';
+import { formatEuros, parseFrenchEuros } from './money.js';
+import { translate, translateParams } from './messages.js';
 
 describe('translate', () => {
   it('makes a counted message agree with its number, in each language', () => {
@@ -25,5 +26,27 @@ describe('translate', () => {
     expect(translate('fr', 'parent_must_outrank', { parentRole: 'consultant', role: 'manager' })).toBe(
       'Le parent (consultant) doit avoir un rôle supérieur à manager.',
     );
+  });
+
+  it('elides « de » before a name starting with a vowel, in French only', () => {
+    expect(translate('fr', 'order_insufficient_funds', { name: 'Agence Lumière', missing: '12,00 €' })).toBe(
+      'Crédits insuffisants sur le compte d’Agence Lumière : il manque 12,00 €.',
+    );
+    expect(translate('fr', 'order_insufficient_funds', { name: 'Boulangerie Dupain', missing: '12,00 €' })).toBe(
+      'Crédits insuffisants sur le compte de Boulangerie Dupain : il manque 12,00 €.',
+    );
+    expect(translate('en', 'order_insufficient_funds', { name: 'Agence Lumière', missing: '€12.00' })).toBe(
+      'Not enough credits on the account of Agence Lumière: €12.00 missing.',
+    );
+    expect(translate('fr', 'company_missing', { name: 'Élodie Roux' })).toContain('facturation d’Élodie Roux');
+  });
+
+  it('prints amounts the English way in English', () => {
+    const params = translateParams('en', { name: 'Agence Lumière', missing: formatEuros(123456) });
+    expect(translate('en', 'order_insufficient_funds', params)).toBe('Not enough credits on the account of Agence Lumière: €1,234.56 missing.');
+    expect(translateParams('fr', { missing: formatEuros(123456) }).missing).toBe(formatEuros(123456));
+    expect(translateParams('en', { max: formatEuros(-5) }).max).toBe('-€0.05');
+    expect(parseFrenchEuros('12 €')).toBeNull();
+    expect(parseFrenchEuros(formatEuros(100000000))).toBe(100000000);
   });
 });

@@ -1,4 +1,6 @@
 import type { Language } from '../db/types.js';
+import { elide } from './french.js';
+import { formatEuros, parseFrenchEuros } from './money.js';
 
 /** Every message the API can answer with, in both languages. `{name}` placeholders are filled from params. */
 export const messages = {
@@ -41,7 +43,7 @@ export const messages = {
     en: 'You are already acting as another account: return to your own first.',
   },
   acting_ended: {
-    fr: "L'accès au compte {name} a pris fin : vous êtes revenu à votre compte.",
+    fr: "L'accès au compte {name} a pris fin : retour à votre compte.",
     en: 'Access to {name} has ended: you are back on your own account.',
   },
   not_acting: { fr: "Vous n'accédez à aucun autre compte.", en: 'You are not acting as another account.' },
@@ -388,15 +390,19 @@ const singular = (lang: Language, n: number) => (lang === 'fr' ? Math.abs(n) < 2
 
 /**
  * A message in a language, with its `{name}` parameters filled in; `{count:singular|plural}`
- * picks the form that agrees with the number `count`.
+ * picks the form that agrees with the number `count`. In French, « de {name} » and « que {name} »
+ * elide before a vowel (« d’Agence Lumière », rule in ./french.ts).
  */
 export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
   const template: string = messages[key][lang];
+  const value = (name: string) => String(params[name] ?? `{${name}}`);
   return template
     .replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (_, name: string, one: string, other: string) =>
       singular(lang, Number(params[name])) ? one : other,
     )
-    .replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+    .replace(/(?:(?<![\p{L}’'])(de|que) )?\{(\w+)\}/gu, (_, word: 'de' | 'que' | undefined, name: string) =>
+      word ? (lang === 'fr' && params[name] !== undefined ? elide(word, value(name)) : `${word} ${value(name)}`) : value(name),
+    );
 }
 
 const roleNames: Record<string, Record<Language, string>> = {
@@ -411,9 +417,15 @@ const roleNames: Record<string, Record<Language, string>> = {
   complete: { fr: 'complet', en: 'complete' },
 };
 
-/** Role and mode names inside messages are translated too. */
+/** Role and mode names inside messages are translated too, and amounts (formatted in French by the services) follow the language. */
 export function translateParams(lang: Language, params: Record<string, string | number>) {
   return Object.fromEntries(
-    Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && roleNames[v] ? roleNames[v][lang] : v]),
+    Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? translateValue(lang, v) : v]),
   );
+}
+
+function translateValue(lang: Language, value: string): string {
+  if (roleNames[value]) return roleNames[value][lang];
+  const cents = lang === 'fr' ? null : parseFrenchEuros(value);
+  return cents === null ? value : formatEuros(cents, lang);
 }

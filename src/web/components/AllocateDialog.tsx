@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { creditEndpoints, newIdempotencyKey } from '../api/credits';
 import { useSession } from '../api/queries';
-import { formatEuros } from './format';
+import { formatEuros, decimalSeparator, thousandSeparator } from './format';
 import { applyServerError, messageOf, notifySuccess } from './serverErrors';
 import { refreshCredits, useWallets, WalletSelect } from '../routes/credits/shared';
 
@@ -132,8 +132,8 @@ function AllocateForm({ preset, onClose }: { preset: AllocatePreset; onClose: ()
           min={0}
           clampBehavior="none"
           decimalScale={2}
-          decimalSeparator=","
-          thousandSeparator={'\u202f'}
+          decimalSeparator={decimalSeparator()}
+          thousandSeparator={thousandSeparator()}
           suffix={'\u00a0€'}
           hideControls
           maw={240}

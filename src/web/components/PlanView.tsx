@@ -24,6 +24,8 @@ function Section({ title, testId, children }: { title: string; testId: string; c
 export function PlanView({ plan, closing = 'deactivated' }: { plan: Plan; closing?: 'deactivated' | 'suspended' }) {
   const { t } = useTranslation();
   const roleLabel = (role: string) => t(`roles.${role}` as 'roles.client', { defaultValue: role });
+  // inside a sentence, lower case: « Léa Petit (manager) revient sous … »
+  const roleInText = (role: string) => t(`rolesInText.${role}` as 'rolesInText.client', { defaultValue: role });
   const empty =
     plan.deactivated.length === 0 &&
     plan.restored.length === 0 &&
@@ -56,8 +58,8 @@ export function PlanView({ plan, closing = 'deactivated' }: { plan: Plan; closin
           {plan.restored.map((r) => (
             <List.Item key={r.accountId} data-testid="plan-restored-line">
               {r.toParentName
-                ? t('plan.restoredLine', { name: r.name, role: roleLabel(r.role), to: r.toParentName })
-                : t('plan.restoredAlone', { name: r.name, role: roleLabel(r.role) })}
+                ? t('plan.restoredLine', { name: r.name, role: roleInText(r.role), to: r.toParentName })
+                : t('plan.restoredAlone', { name: r.name, role: roleInText(r.role) })}
               {r.formerParentName && r.formerParentId !== r.toParentId && (
                 <Text span c="dimmed" size="sm">
                   {' '}

@@ -1,13 +1,28 @@
 import i18n, { currentLanguage } from '../i18n';
-
-const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
-
-/** Credits are integer cents of euro; always shown the French way: 1 234,56 €. */
-export function formatEuros(cents: number): string {
-  return euros.format(cents / 100);
-}
+import { frenchDate } from '../i18n/french';
 
 const locale = () => (currentLanguage() === 'en' ? 'en-GB' : 'fr-FR');
+
+const euros = {
+  'fr-FR': new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }),
+  'en-GB': new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }),
+};
+
+/** Credits are integer cents of euro, shown in the interface's language: « 1 234,56 € » (fr), "€1,234.56" (en). */
+export function formatEuros(cents: number): string {
+  return euros[locale()].format(cents / 100);
+}
+
+/** A count or a volume: « 96 350 » (fr), "96,350" (en). */
+export function formatNumber(n: number): string {
+  return n.toLocaleString(locale());
+}
+
+/** A date in the interface's language, with « 1er » for the first of the month in French. */
+function longDate(options: Intl.DateTimeFormatOptions, iso: string): string {
+  const format = new Intl.DateTimeFormat(locale(), options);
+  return locale() === 'fr-FR' ? frenchDate(format, new Date(iso)) : format.format(new Date(iso));
+}
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -21,13 +36,13 @@ export function formatTime(iso: string | null | undefined): string {
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long' }).format(new Date(iso));
+  return longDate({ dateStyle: 'long' }, iso);
 }
 
-/** A day, short: « 3 nov. 2026 » (fr), "3 Nov 2026" (en). */
+/** A day, short: « 3 nov. 2026 », « 1er nov. 2026 » (fr), "3 Nov 2026" (en). */
 export function formatDay(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(new Date(iso));
+  return longDate({ dateStyle: 'medium' }, iso);
 }
 
 /**
@@ -47,3 +62,7 @@ export function formatRelative(iso: string, now = Date.now()): string {
   if (days < 7) return rtf.format(-Math.max(days, 1), 'day');
   return formatDay(iso);
 }
+
+/** What number inputs use to separate decimals and thousands: « 1 234,5 » (fr), "1,234.5" (en). */
+export const decimalSeparator = () => (currentLanguage() === 'en' ? '.' : ',');
+export const thousandSeparator = () => (currentLanguage() === 'en' ? ',' : '\u202f');

@@ -12,6 +12,7 @@ import frClaims from './fr/claims';
 import enClaims from './en/claims';
 import frPayouts from './fr/payouts';
 import enPayouts from './en/payouts';
+import { de, que } from './french';
 
 export const languages = ['fr', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -37,6 +38,11 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+
+// French elision through interpolation: '{{name, de}}' prints « de Marie » or « d’Agence Lumière »,
+// '{{name, que}}' « que Marie » or « qu’Agence » (rule in ./french.ts). Only French texts use them.
+i18n.services.formatter?.add('de', (value: unknown) => de(String(value ?? '')));
+i18n.services.formatter?.add('que', (value: unknown) => que(String(value ?? '')));
 
 if (typeof document !== 'undefined') document.documentElement.lang = i18n.language;
 

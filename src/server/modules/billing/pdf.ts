@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { frenchDate } from '../../http/french.js';
 import { formatEuros } from '../../http/money.js';
 import type { InvoiceLine, Party, VatRegime } from '../../db/types.js';
 
@@ -7,7 +8,8 @@ export function euros(cents: number): string {
   return formatEuros(cents).replace(/[\u202f\u00a0]/g, ' ');
 }
 
-const frDate = (d: Date) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d);
+/** « 2 décembre 2026 », « 1er décembre 2026 », the day in Paris. */
+export const frDate = (d: Date) => frenchDate(new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }), d);
 
 export const LATE_PAYMENT_MENTIONS = [
   "Pénalités de retard : trois fois le taux d'intérêt légal, exigibles dès le lendemain de la date d'échéance.",

@@ -9,7 +9,7 @@ import { notify } from '../notifications/service.js';
 import { forwardFromClosedWallet, transferCredits } from '../ledger/service.js';
 import { SYSTEM_ACCOUNTS } from '../ledger/system.js';
 import { billingPolicy } from './policy.js';
-import { renderPdf } from './pdf.js';
+import { frDate, renderPdf } from './pdf.js';
 import { allocateInvoiceNumber, listInvoiceRows, listTopUpRows, lockTopUp, parisYear, type Scope } from './queries.js';
 import { decideVat, vatCents } from './vat.js';
 
@@ -203,7 +203,7 @@ export async function confirmTopUp(actor: Actor, id: string, idem: Idempotency, 
     await forwardFromClosedWallet(tx, actor, topUp.account_id);
     const now = new Date();
     const vat = decideVat(topUp.buyer.country, topUp.buyer.vatNumber);
-    const paidOn = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(now);
+    const paidOn = frDate(now);
     const invoice = await issueDocument(tx, ctx, now, {
       kind: 'invoice',
       topUp,

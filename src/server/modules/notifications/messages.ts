@@ -1,5 +1,6 @@
 import type { Language } from '../../db/types.js';
 import type { NotificationCategory, NotificationKind, NotificationParams } from './events.js';
+import { de, frenchDate } from '../../http/french.js';
 
 /** Each kind's title and body in both languages, from its params (rendered when read, in the reader's language). */
 type Text = { title: string; body: string };
@@ -12,12 +13,18 @@ function euros(lang: Language, cents: number): string {
   return new Intl.NumberFormat(locale[lang], { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
 
+/** A long date in the reader's language, « 1er décembre » in French. */
+function longDate(lang: Language, options: Intl.DateTimeFormatOptions, date: Date): string {
+  const format = new Intl.DateTimeFormat(locale[lang], options);
+  return lang === 'fr' ? frenchDate(format, date) : format.format(date);
+}
+
 function dateTime(lang: Language, iso: string): string {
-  return new Intl.DateTimeFormat(locale[lang], { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  return longDate(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }, new Date(iso));
 }
 
 function day(lang: Language, isoDay: string): string {
-  return new Intl.DateTimeFormat(locale[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDay.slice(0, 10)}T00:00:00Z`));
+  return longDate(lang, { dateStyle: 'long', timeZone: 'UTC' }, new Date(`${isoDay.slice(0, 10)}T00:00:00Z`));
 }
 
 const PROOF_NAMES: Record<string, Record<Language, string>> = {
@@ -87,7 +94,7 @@ const messages: Messages = {
     en: (p) => ({ title: `Link reinstated for ${p.client}`, body: `The link "${p.anchor}" passes its check again: the claim is closed.` }),
   },
   claim_refunded: {
-    fr: (p) => ({ title: `Remboursement de ${p.amountCents} pour ${p.client}`, body: `Le lien « ${p.anchor} » n'a pas été rétabli : ${p.amountCents} reviennent au portefeuille de ${p.client}.` }),
+    fr: (p) => ({ title: `Remboursement de ${p.amountCents} pour ${p.client}`, body: `Le lien « ${p.anchor} » n'a pas été rétabli : ${p.amountCents} reviennent au portefeuille ${de(p.client)}.` }),
     en: (p) => ({ title: `Refund of ${p.amountCents} for ${p.client}`, body: `The link "${p.anchor}" was not reinstated: ${p.amountCents} go back to ${p.client}'s wallet.` }),
   },
   claim_dismissed: {
@@ -115,11 +122,11 @@ const messages: Messages = {
     en: (p) => ({ title: `Check failed for ${p.client}`, body: `The link "${p.anchor}" failed its check: ${p.reason}` }),
   },
   topup_awaiting: {
-    fr: (p) => ({ title: `Recharge de ${p.amountCents} en attente de paiement`, body: `Le pro forma de ${p.account} est prêt. Faites le virement avec la référence ${p.reference} ; les crédits arrivent dès réception.` }),
+    fr: (p) => ({ title: `Recharge de ${p.amountCents} en attente de paiement`, body: `Le pro forma ${de(p.account)} est prêt. Faites le virement avec la référence ${p.reference} ; les crédits arrivent dès réception.` }),
     en: (p) => ({ title: `Top-up of ${p.amountCents} awaiting payment`, body: `The pro forma for ${p.account} is ready. Make the transfer with reference ${p.reference}; the credits arrive as soon as it is received.` }),
   },
   topup_confirmed: {
-    fr: (p) => ({ title: `Recharge de ${p.amountCents} reçue`, body: `Les crédits de ${p.account} sont disponibles. Facture ${p.invoiceNumber}.` }),
+    fr: (p) => ({ title: `Recharge de ${p.amountCents} reçue`, body: `Les crédits ${de(p.account)} sont disponibles. Facture ${p.invoiceNumber}.` }),
     en: (p) => ({ title: `Top-up of ${p.amountCents} received`, body: `The credits of ${p.account} are available. Invoice ${p.invoiceNumber}.` }),
   },
   credits_allocated: {
@@ -131,7 +138,7 @@ const messages: Messages = {
     en: (p) => ({ title: `Low balance for ${p.account}`, body: `${p.availableCents} left, under the threshold of ${p.thresholdCents}.` }),
   },
   proof_accepted: {
-    fr: (p) => ({ title: `Justificatif accepté`, body: `Votre ${p.document} est accepté ; il vaut jusqu’au ${p.validUntil}. Vos virements sont possibles jusque-là.` }),
+    fr: (p) => ({ title: `Justificatif accepté`, body: `Justificatif accepté (${p.document}) : il vaut jusqu’au ${p.validUntil}. Vos virements sont possibles jusque-là.` }),
     en: (p) => ({ title: `Proof accepted`, body: `Your ${p.document} is accepted; it is valid until ${p.validUntil}. Payouts are possible until then.` }),
   },
   proof_refused: {
@@ -151,7 +158,7 @@ const messages: Messages = {
     en: (p) => ({ title: `Payout request refused`, body: `Support refused your request for ${p.amountCents}: ${p.reason} The amount is available again.` }),
   },
   proof_to_review: {
-    fr: (p) => ({ title: `Justificatif à vérifier`, body: `${p.publisher} a envoyé un ${p.document}.` }),
+    fr: (p) => ({ title: `Justificatif à vérifier`, body: `${p.publisher} a envoyé un justificatif : ${p.document}.` }),
     en: (p) => ({ title: `Proof to review`, body: `${p.publisher} sent a ${p.document}.` }),
   },
   withdrawal_to_pay: {

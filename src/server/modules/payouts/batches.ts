@@ -64,7 +64,7 @@ export async function createBatch(actor: Actor, input: { withdrawalIds: string[]
       const facts = await payoutFactsOf(tx, w.account_id, ctx);
       const blockers = withdrawalBlockers({ ...facts, openWithdrawal: false, availableCents: Number.MAX_SAFE_INTEGER, debtCents: 0 });
       if (blockers.length > 0) {
-        throw ruleViolation('batch_withdrawal_not_payable', { ...label, reason: translate(actor.lang, `payout_${blockers[0]}` as never, { minimum: formatEuros(facts.minimumCents) }) }, 'withdrawalIds');
+        throw ruleViolation('batch_withdrawal_not_payable', { ...label, reason: translate(actor.lang, `payout_${blockers[0]}` as never, { minimum: formatEuros(facts.minimumCents, actor.lang) }) }, 'withdrawalIds');
       }
       const regime = (await findProfile(tx, w.account_id))!.vat_regime ?? 'franchise';
       const vat = vatOfWithdrawal(amount, regime);

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { InvoiceLine, Party, PublisherKind, PublisherVatRegime } from '../../db/types.js';
+import { de, frenchDate as withFirstOfMonth } from '../../http/french.js';
 import { formatEuros } from '../../http/money.js';
 
 /**
@@ -13,9 +14,9 @@ export function pdfEuros(cents: number): string {
   return formatEuros(cents).replace(/[\u202f\u00a0]/g, ' ');
 }
 
-/** "2 décembre 2026", the day in Paris. */
+/** "2 décembre 2026", "1er décembre 2026", the day in Paris. */
 export function frenchDate(d: Date): string {
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d);
+  return withFirstOfMonth(new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }), d);
 }
 
 export type SelfBilledInvoiceDoc = {
@@ -121,7 +122,7 @@ export function renderSelfBilledInvoicePdf(invoice: SelfBilledInvoiceDoc): Promi
   let y = 270;
   pdf
     .font('Helvetica-Oblique')
-    .text(`Facture émise par ${platform} au nom et pour le compte de ${publisher}.`, 50, y, { width: 495 });
+    .text(`Facture émise par ${platform} au nom et pour le compte ${de(publisher)}.`, 50, y, { width: 495 });
   y = pdf.y + 16;
 
   const cols = [50, 300, 370, 460];

@@ -42,6 +42,15 @@ const en: typeof fr = {
     support: 'Support',
     plural: { manager: 'Managers', consultant: 'Consultants', client: 'Clients' },
   },
+  /** Role names inside a sentence, lower case: "now has the manager role". */
+  rolesInText: {
+    agency: 'agency',
+    manager: 'manager',
+    consultant: 'consultant',
+    client: 'client',
+    publisher: 'publisher',
+    support: 'support',
+  },
   modes: {
     simple: { label: 'Simple', description: 'Simple: Agency → Clients' },
     intermediate: { label: 'Intermediate', description: 'Intermediate: Agency → Managers → Clients' },
@@ -230,7 +239,7 @@ const en: typeof fr = {
     noOtherRole: 'No other role is available in the agency’s current mode.',
     childrenToHelp: 'If the new role can no longer head some attached accounts, who takes them over?',
     childrenToDefault: 'Their current person in charge',
-    roleChanged: '{{name}} is now {{role}}.',
+    roleChanged: '{{name}} now has the {{role}} role.',
     move: 'Move',
     moveOf: 'Move {{name}}',
     moveHelp: 'The attached accounts follow.',

@@ -325,7 +325,7 @@ function RoleChangeForm({ account, members, mode, onClose }: RoleChangeProps & {
       }),
     onSuccess: async (result, dryRun) => {
       if (dryRun) return setPlan(result.plan);
-      notifySuccess(t('agency.roleChanged', { name: result.name, role: roleLabel(result.role) }));
+      notifySuccess(t('agency.roleChanged', { name: result.name, role: t(`rolesInText.${result.role}`) }));
       await refreshHierarchy();
       close();
     },

@@ -27,7 +27,7 @@ import {
   type SiteLanguage,
   type Theme,
 } from '../../api/marketplace';
-import { formatEuros } from '../../components/format';
+import { formatEuros, formatNumber, decimalSeparator, thousandSeparator } from '../../components/format';
 import {
   kindLabel,
   numeric,
@@ -169,7 +169,7 @@ export function CatalogPage() {
               label={t('catalog.minVolume')}
               min={0}
               step={100}
-              thousandSeparator={'\u202f'}
+              thousandSeparator={thousandSeparator()}
               allowNegative={false}
               allowDecimal={false}
               value={filters.minVolume}
@@ -190,7 +190,7 @@ export function CatalogPage() {
               label={t('catalog.maxPrice')}
               min={0}
               step={10}
-              decimalSeparator=","
+              decimalSeparator={decimalSeparator()}
               decimalScale={2}
               allowNegative={false}
               value={filters.maxPrice}
@@ -254,7 +254,7 @@ export function CatalogPage() {
                       {o.position}
                     </Table.Td>
                     <Table.Td ta="right" style={numeric} data-testid="offer-volume">
-                      {o.volume.toLocaleString('fr-FR')}
+                      {formatNumber(o.volume)}
                     </Table.Td>
                     <Table.Td ta="right" style={numeric}>
                       {o.top10Count}
@@ -347,7 +347,7 @@ function OfferCard({ offer: o }: { offer: Offer }) {
         </Group>
         <SimpleGrid cols={3} spacing="xs">
           {fact(t('catalog.position'), o.position, 'offer-position')}
-          {fact(t('catalog.volume'), o.volume.toLocaleString('fr-FR'), 'offer-volume')}
+          {fact(t('catalog.volume'), formatNumber(o.volume), 'offer-volume')}
           {fact(t('catalog.top10'), o.top10Count)}
         </SimpleGrid>
         <Stack gap={2}>

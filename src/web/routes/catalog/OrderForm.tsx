@@ -24,7 +24,7 @@ import { isApiError } from '../../api/client';
 import { allAccounts, endpoints } from '../../api/endpoints';
 import { keys, queryClient, useSession } from '../../api/queries';
 import { marketKeys, marketplace, type Offer, type OrderBody } from '../../api/marketplace';
-import { formatDate, formatEuros } from '../../components/format';
+import { formatDate, formatEuros, formatNumber } from '../../components/format';
 import { kindLabel, languageLabel, newIdempotencyKey, numeric, themeLabel } from '../../components/market';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { NewCampaignModal, NewProjectModal } from './ProjectDialogs';
@@ -57,7 +57,7 @@ function OfferCard({ offer }: { offer: Offer }) {
       </Title>
       <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm">
         <OfferFact label={t('catalog.position')} value={offer.position} />
-        <OfferFact label={t('catalog.volume')} value={offer.volume.toLocaleString('fr-FR')} />
+        <OfferFact label={t('catalog.volume')} value={formatNumber(offer.volume)} />
         <OfferFact label={t('catalog.top10')} value={offer.top10Count} />
         <OfferFact label={t('catalog.theme')} value={themeLabel(t, offer.theme)} />
         <OfferFact label={t('catalog.kind')} value={kindLabel(t, offer.siteKind)} />

@@ -7,6 +7,7 @@ import { queryClient } from '../../api/queries';
 import { marketplace, type Campaign, type Project } from '../../api/marketplace';
 import { toCents } from '../../components/market';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
+import { decimalSeparator } from '../../components/format';
 
 /** "Nouveau projet" for a client: a name and its site (URL or domain). */
 export function NewProjectModal({
@@ -140,7 +141,7 @@ function NewCampaignForm({ projectId, onClose, onCreated }: { projectId: string;
         <NumberInput
           label={t('orderForm.budget')}
           min={1}
-          decimalSeparator=","
+          decimalSeparator={decimalSeparator()}
           decimalScale={2}
           allowNegative={false}
           suffix={t('market.euroSuffix')}

@@ -8,7 +8,7 @@ import type { TFunction } from 'i18next';
 import { queryClient } from '../../api/queries';
 import { MISSING_CODES, type BatchStatus, type DocumentStatus, type MissingCode, type WithdrawalStatus } from '../../api/payouts';
 import { currentLanguage } from '../../i18n';
-import { formatEuros } from '../../components/format';
+import { formatEuros, decimalSeparator, thousandSeparator } from '../../components/format';
 
 export const numeric = { whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' } as const;
 
@@ -91,8 +91,8 @@ export function EuroInput(props: NumberInputProps) {
       clampBehavior="none"
       decimalScale={2}
       fixedDecimalScale
-      decimalSeparator=","
-      thousandSeparator={'\u202f'}
+      decimalSeparator={decimalSeparator()}
+      thousandSeparator={thousandSeparator()}
       allowNegative={false}
       suffix={'\u00a0€'}
       hideControls

@@ -20,7 +20,7 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type Article, type Site } from '../../api/marketplace';
-import { formatEuros } from '../../components/format';
+import { formatEuros, formatNumber } from '../../components/format';
 import { kindLabel, languageLabel, numeric, SiteStatusBadge, themeLabel } from '../../components/market';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 import { ImportModal } from './ImportModal';
@@ -173,7 +173,7 @@ function ArticleRow({ article: a }: { article: Article }) {
         {a.bestPosition ?? '—'}
       </Table.Td>
       <Table.Td ta="right" style={numeric}>
-        {a.bestVolume?.toLocaleString('fr-FR') ?? '—'}
+        {a.bestVolume == null ? '—' : formatNumber(a.bestVolume)}
       </Table.Td>
       <Table.Td ta="right" style={numeric}>
         {a.top10Count}

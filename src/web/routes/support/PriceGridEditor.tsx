@@ -6,6 +6,7 @@ import { queryClient } from '../../api/queries';
 import { marketKeys, marketplace, type GridCell, type PriceGrid, type SiteKind } from '../../api/marketplace';
 import { kindLabel, SITE_KINDS, toCents } from '../../components/market';
 import { messageOf, notifySuccess } from '../../components/serverErrors';
+import { decimalSeparator, thousandSeparator } from '../../components/format';
 
 type Num = number | string;
 /** One line of the editor: a band (position up to, volume from) and its price per site kind, in euros. */
@@ -114,7 +115,7 @@ function GridForm({ grid }: { grid: PriceGrid }) {
                     min={0}
                     allowDecimal={false}
                     allowNegative={false}
-                    thousandSeparator={'\u202f'}
+                    thousandSeparator={thousandSeparator()}
                     size="xs"
                     w={130}
                   />
@@ -126,7 +127,7 @@ function GridForm({ grid }: { grid: PriceGrid }) {
                       value={row.prices[k]}
                       onChange={(v) => setRow(row.key, { prices: { ...row.prices, [k]: v } })}
                       min={1}
-                      decimalSeparator=","
+                      decimalSeparator={decimalSeparator()}
                       decimalScale={2}
                       allowNegative={false}
                       suffix={t('market.euroSuffix')}
@@ -174,7 +175,7 @@ function GridForm({ grid }: { grid: PriceGrid }) {
           value={draft.bonus}
           onChange={(v) => setDraft((d) => ({ ...d, bonus: v }))}
           min={0}
-          decimalSeparator=","
+          decimalSeparator={decimalSeparator()}
           decimalScale={2}
           allowNegative={false}
           suffix={t('market.euroSuffix')}

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { claimEndpoints, type Claim, type SettleBody } from '../../api/claims';
 import { isApiError } from '../../api/client';
 import { queryClient } from '../../api/queries';
-import { formatEuros } from '../../components/format';
+import { formatEuros, decimalSeparator } from '../../components/format';
 import { toCents } from '../../components/market';
 import { applyServerError, notifySuccess } from '../../components/serverErrors';
 
@@ -94,7 +94,7 @@ function SettleForm({ claim, onClose }: { claim: Claim; onClose: () => void }) {
             description={t('claims.settle.amountHelp', { max: formatEuros(claim.priceCents - 1) })}
             min={0}
             step={1}
-            decimalSeparator=","
+            decimalSeparator={decimalSeparator()}
             decimalScale={2}
             allowNegative={false}
             required
