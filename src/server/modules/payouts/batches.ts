@@ -14,7 +14,6 @@ import {
   activeMandateOf,
   batchWithdrawals,
   findBatch,
-  findProfile,
   insertBatch,
   listBatchRows,
   lockWithdrawals,
@@ -59,14 +58,14 @@ export async function createBatch(actor: Actor, input: { withdrawalIds: string[]
     const vats: { id: string; regime: 'franchise' | 'fr_vat' | 'eu_reverse_charge'; vat: number }[] = [];
     for (const w of rows) {
       const amount = Number(w.amount_cents);
-      const label = { publisher: await publisherName(tx, w.account_id), amount: formatEuros(amount) };
-      if (w.status !== 'requested') throw ruleViolation('batch_withdrawal_taken', label, 'withdrawalIds');
       const facts = await payoutFactsOf(tx, w.account_id, ctx);
+      const label = { publisher: facts.profileRow?.legal_name ?? w.account_holder, amount: formatEuros(amount) };
+      if (w.status !== 'requested') throw ruleViolation('batch_withdrawal_taken', label, 'withdrawalIds');
       const blockers = withdrawalBlockers({ ...facts, openWithdrawal: false, availableCents: Number.MAX_SAFE_INTEGER, debtCents: 0 });
       if (blockers.length > 0) {
         throw ruleViolation('batch_withdrawal_not_payable', { ...label, reason: translate(actor.lang, `payout_${blockers[0]}` as never, { minimum: formatEuros(facts.minimumCents, actor.lang) }) }, 'withdrawalIds');
       }
-      const regime = (await findProfile(tx, w.account_id))!.vat_regime ?? 'franchise';
+      const regime = facts.profileRow!.vat_regime ?? 'franchise';
       const vat = vatOfWithdrawal(amount, regime);
       vats.push({ id: w.id, regime, vat });
       total += amount + vat;
@@ -78,11 +77,6 @@ export async function createBatch(actor: Actor, input: { withdrawalIds: string[]
     await recordAudit(tx, actor, 'payout_batch.create', { type: 'payout_batch', id: batch.id }, { reference, count: rows.length, totalCents: total });
     return batchView((await findBatch(tx, batch.id))!);
   });
-}
-
-async function publisherName(tx: Parameters<typeof findProfile>[0], accountId: string): Promise<string> {
-  const profile = await findProfile(tx, accountId);
-  return profile?.legal_name ?? accountId;
 }
 
 export async function listBatches(actor: Actor, f: { limit: number; cursor?: string }, ctx: Ctx) {

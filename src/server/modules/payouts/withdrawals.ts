@@ -51,7 +51,12 @@ export function withdrawalView(r: WithdrawalRow) {
 }
 
 /** Everything the payout rules (policy.ts) look at, for one publisher. */
-export async function payoutFactsOf(db: Tx, accountId: string, ctx: Ctx, now = new Date()): Promise<PayoutFacts & { pendingCents: number; openWithdrawalCents: number }> {
+export async function payoutFactsOf(
+  db: Tx,
+  accountId: string,
+  ctx: Ctx,
+  now = new Date(),
+): Promise<PayoutFacts & { openWithdrawalCents: number; earnings: Awaited<ReturnType<typeof publisherEarningsSummary>>; profileRow: Awaited<ReturnType<typeof findProfile>> }> {
   const [profile, mandate, proof, earnings, balances, debt, open, link] = await Promise.all([
     findProfile(db, accountId),
     activeMandateOf(db, accountId),
@@ -74,7 +79,8 @@ export async function payoutFactsOf(db: Tx, accountId: string, ctx: Ctx, now = n
     debtCents: debt,
     minimumCents: ctx.config.withdrawalMinimumCents,
     buyerLinked: link !== null,
-    pendingCents: earnings.pendingCents,
+    earnings,
+    profileRow: profile,
   };
 }
 
@@ -82,12 +88,12 @@ export async function payoutFactsOf(db: Tx, accountId: string, ctx: Ctx, now = n
 export async function payoutSummary(actor: Actor, ctx: Ctx, accountId?: string) {
   const id = accountId ?? requirePublisher(actor);
   const now = new Date();
-  const [facts, earnings, moved, paidMonths] = await Promise.all([
+  const [facts, moved, paidMonths] = await Promise.all([
     payoutFactsOf(ctx.db, id, ctx, now),
-    publisherEarningsSummary(ctx.db, id, now),
     sumMovedBetween(ctx.db, { accountId: id, kinds: ['payout', 'earnings_conversion'], direction: 'out' }),
     paidByMonth(ctx.db, id),
   ]);
+  const earnings = facts.earnings;
   const withdraw = withdrawalBlockers(facts);
   const convert = conversionBlockers(facts);
   return {
@@ -136,7 +142,7 @@ export async function requestWithdrawal(actor: Actor, input: { amountCents: numb
       throw ruleViolation('payout_amount_exceeds', { available: formatEuros(Math.max(withdrawable, 0)) }, 'amountCents');
     }
     if (facts.debtCents > 0) await repayDebtsFromWallet(tx, actor, id);
-    const profile = (await findProfile(tx, id))!;
+    const profile = facts.profileRow!;
     const withdrawalId = randomUUID();
     const { holdId } = await holdCredits(tx, actor, { accountId: id, amountCents: input.amountCents, reference: `withdrawal:${withdrawalId}` });
     await insertWithdrawal(tx, {
