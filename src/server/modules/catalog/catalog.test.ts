@@ -209,11 +209,42 @@ describe('catalog search', () => {
       priceCents: offer.priceCents,
       guaranteeMonths: 12,
       reliability: null,
+      bestKeyword: { keyword: 'Séjour Épinal pas cher', position: 4, volume: 320 },
+      priceExplanation: expect.objectContaining({ totalCents: offer.priceCents }),
     });
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(offer.domain);
     expect(text).not.toContain('https://');
     expect(JSON.stringify((await client.get(`/api/catalog/offers/${offer.offerId}`)).body)).not.toContain(offer.domain);
+  });
+
+  it('explains each price: the grid cell of the best keyword plus the bonus per extra top-10 keyword, summing to the price', async () => {
+    const tag = `px${Date.now().toString(36)}`;
+    const offer = await makeOffer(env, {
+      siteKind: 'generalist',
+      keywords: [
+        { keyword: `${tag} assurance`, position: 5, volume: 1500 },
+        { keyword: `${tag} mutuelle`, position: 8, volume: 90 },
+        { keyword: `${tag} credit`, position: 9, volume: 40 },
+        { keyword: `${tag} loin`, position: 40, volume: 9000 },
+      ],
+    });
+    const { client } = await signUp(env);
+    const grid = (await client.get('/api/catalog/price-grid')).body;
+    const found = (await client.get(`/api/catalog/offers?keyword=${tag}%20mutuelle`)).body.items.find((o: any) => o.offerId === offer.offerId);
+    // the matching keyword is shown, and beside it the keyword that sets the price
+    expect(found).toMatchObject({ keyword: `${tag} mutuelle`, position: 8, bestKeyword: { keyword: `${tag} assurance`, position: 5, volume: 1500 }, top10Count: 3 });
+    const e = found.priceExplanation;
+    const extra = Math.min(2, grid.top10BonusMax);
+    expect(e).toMatchObject({ extraTop10Count: extra, top10BonusCents: grid.top10BonusCents, bonusCents: extra * grid.top10BonusCents });
+    expect(e.positionBand.min).toBeLessThanOrEqual(5);
+    expect(e.positionBand.max).toBeGreaterThanOrEqual(5);
+    expect(e.volumeBand.min).toBeLessThanOrEqual(1500);
+    expect(e.volumeBand.max === null || e.volumeBand.max >= 1500).toBe(true);
+    expect(grid.cells).toContainEqual({ siteKind: 'generalist', maxPosition: e.positionBand.max, minVolume: e.volumeBand.min, priceCents: e.basePriceCents });
+    expect(e.basePriceCents + e.bonusCents).toBe(found.priceCents);
+    expect(e.totalCents).toBe(found.priceCents);
+    expect((await client.get(`/api/catalog/offers/${offer.offerId}`)).body).toMatchObject({ bestKeyword: found.bestKeyword, priceExplanation: e });
   });
 
   it('filters by theme, volume, position, price, site kind and sorts, with pages', async () => {

@@ -55,3 +55,46 @@ export function toPrefixQuery(text: string): string | null {
     .slice(0, 8);
   return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
 }
+
+/** A cell of the price grid and the top-10 bonus settings, as stored. */
+export type GridCell = { siteKind: string; maxPosition: number; minVolume: number; priceCents: number };
+export type PriceRules = { cells: GridCell[]; top10BonusCents: number; top10BonusMax: number };
+
+/** How a price is made: the grid cell of the best keyword plus the bonus per extra top-10 keyword. */
+export type PriceExplanation = {
+  positionBand: { min: number; max: number };
+  volumeBand: { min: number; max: number | null };
+  basePriceCents: number;
+  extraTop10Count: number;
+  top10BonusCents: number;
+  top10BonusMax: number;
+  bonusCents: number;
+  totalCents: number;
+};
+
+/**
+ * Explains a price the way refreshArticles computes it (the cell of the site's kind with the
+ * smallest max position >= the position, then the largest min volume <= the volume; plus
+ * min(max(top10 - 1, 0), cap) × bonus). Null when no cell applies.
+ */
+export function explainPrice(rules: PriceRules, siteKind: string, position: number, volume: number, top10Count: number): PriceExplanation | null {
+  const cells = rules.cells.filter((c) => c.siteKind === siteKind);
+  const cell = cells
+    .filter((c) => c.maxPosition >= position && c.minVolume <= volume)
+    .sort((a, b) => a.maxPosition - b.maxPosition || b.minVolume - a.minVolume)[0];
+  if (!cell) return null;
+  const lowerMax = Math.max(0, ...cells.map((c) => c.maxPosition).filter((m) => m < cell.maxPosition));
+  const higherMins = cells.filter((c) => c.maxPosition === cell.maxPosition && c.minVolume > cell.minVolume).map((c) => c.minVolume);
+  const extra = Math.min(Math.max(top10Count - 1, 0), rules.top10BonusMax);
+  const bonusCents = extra * rules.top10BonusCents;
+  return {
+    positionBand: { min: lowerMax + 1, max: cell.maxPosition },
+    volumeBand: { min: cell.minVolume, max: higherMins.length ? Math.min(...higherMins) - 1 : null },
+    basePriceCents: cell.priceCents,
+    extraTop10Count: extra,
+    top10BonusCents: rules.top10BonusCents,
+    top10BonusMax: rules.top10BonusMax,
+    bonusCents,
+    totalCents: cell.priceCents + bonusCents,
+  };
+}

@@ -177,6 +177,8 @@ export type Offer = {
   priceCents: number;
   guaranteeMonths: number | null;
   reliability: Reliability | null;
+  /** the article's keyword that sets the price (best position, then volume) */
+  bestKeyword: { keyword: string; position: number; volume: number };
 };
 
 export type Reliability = {
@@ -304,8 +306,11 @@ export async function searchOfferRows(
     s1: number | string;
     s2: number | string;
     guarantee_months: number | null;
+    best_keyword: string;
+    best_position: number;
+    best_volume: number;
   } & ReliabilityColumns>`
-    select m.*, a2.top10_count, si.guarantee_months,
+    select m.*, a2.top10_count, si.guarantee_months, a2.best_keyword, a2.best_position, a2.best_volume,
            r.links_placed, r.links_lost, r.avg_lifetime_days, r.acceptance_rate, r.median_days_to_placement
     from (
       select ${t.id}::text as row_id, ${t.id} as rid, ${t.article} as offer_id, ${t.keyword} as keyword, ${t.position} as position,
@@ -334,6 +339,7 @@ export async function searchOfferRows(
       priceCents: Number(r.price_cents),
       guaranteeMonths: r.guarantee_months ?? defaultGuaranteeMonths,
       reliability: toReliability(r),
+      bestKeyword: { keyword: r.best_keyword, position: Number(r.best_position), volume: Number(r.best_volume) },
     })),
     nextCursor: last ? encodeCursor([Number(last.s1), Number(last.s2), last.row_id]) : null,
   };

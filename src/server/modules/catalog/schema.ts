@@ -116,6 +116,25 @@ export const ZReliability = z.object({
   medianDaysToPlacement: z.number().nullable(),
 });
 
+export const ZKeywordFigures = z.object({ keyword: z.string(), position: z.number().int(), volume: z.number().int() });
+
+export const ZPriceExplanation = z.object({
+  /** the grid's position band of the best keyword (inclusive) */
+  positionBand: z.object({ min: z.number().int(), max: z.number().int() }),
+  /** the grid's volume band of the best keyword (inclusive; max null: no upper bound) */
+  volumeBand: z.object({ min: z.number().int(), max: z.number().int().nullable() }),
+  /** the grid cell's price */
+  basePriceCents: z.number().int(),
+  /** top-10 keywords beyond the first that earn the bonus (capped at top10BonusMax) */
+  extraTop10Count: z.number().int(),
+  top10BonusCents: z.number().int(),
+  top10BonusMax: z.number().int(),
+  /** extraTop10Count × top10BonusCents */
+  bonusCents: z.number().int(),
+  /** basePriceCents + bonusCents */
+  totalCents: z.number().int(),
+});
+
 export const ZOffer = z.object({
   offerId: z.string(),
   keyword: z.string(),
@@ -130,6 +149,10 @@ export const ZOffer = z.object({
   guaranteeMonths: z.number().int().nullable(),
   /** null: the publisher has no history yet */
   reliability: ZReliability.nullable(),
+  /** the article's keyword that sets the price (best position, then volume) */
+  bestKeyword: ZKeywordFigures,
+  /** how priceCents is made: basePriceCents + bonusCents = totalCents = priceCents (null: the grid changed and the price is being recomputed) */
+  priceExplanation: ZPriceExplanation.nullable(),
 });
 
 export const ZGridCell = z.object({

@@ -8,7 +8,7 @@ import { translate } from '../../http/messages.js';
 import { recordAudit } from '../audit/service.js';
 import { accountName, supportAudience } from '../accounts/service.js';
 import { notify } from '../notifications/service.js';
-import { isUrlOnDomain, normalizeDomain } from './domain.js';
+import { explainPrice, isUrlOnDomain, normalizeDomain, type PriceRules } from './domain.js';
 import type { LocalizedText } from './keyword-csv.js';
 import type { GUARANTEE_MONTHS } from './schema.js';
 import { ImportRefused, openPlanWorker, type PlanHandle } from './plan-worker.js';
@@ -518,7 +518,15 @@ export async function giveUpImport(payload: { importId: string }, reason: JobGiv
 }
 
 export async function searchOffers(_actor: Actor, filters: OfferFilters, ctx: Ctx) {
-  return searchOfferRows(ctx.db, filters, defaultGuaranteeMonths(ctx.config));
+  const page = await searchOfferRows(ctx.db, filters, defaultGuaranteeMonths(ctx.config));
+  const rules = page.items.length ? await getPriceGrid(ctx) : null;
+  return { ...page, items: page.items.map((o) => ({ ...o, priceExplanation: rules && explained(rules, o) })) };
+}
+
+/** The explanation of an offer's price, or null when it does not sum to the stored price (grid being recomputed). */
+function explained(rules: PriceRules, o: { siteKind: string; bestKeyword: { position: number; volume: number }; top10Count: number; priceCents: number }) {
+  const e = explainPrice(rules, o.siteKind, o.bestKeyword.position, o.bestKeyword.volume, o.top10Count);
+  return e && e.totalCents === o.priceCents ? e : null;
 }
 
 /** What a buyer may know of an offer before ordering: everything but the domain and the URL. */
@@ -537,6 +545,13 @@ export async function getOffer(_actor: Actor, offerId: string, ctx: Ctx) {
     priceCents: Number(offer.price_cents),
     guaranteeMonths: offer.guarantee_months ?? defaultGuaranteeMonths(ctx.config),
     reliability: await reliabilityOf(ctx.db, offer.publisher_id),
+    bestKeyword: { keyword: offer.best_keyword!, position: offer.best_position!, volume: offer.best_volume! },
+    priceExplanation: explained(await getPriceGrid(ctx), {
+      siteKind: offer.site_kind,
+      bestKeyword: { position: offer.best_position!, volume: offer.best_volume! },
+      top10Count: offer.top10_count,
+      priceCents: Number(offer.price_cents),
+    }),
   };
 }
 
