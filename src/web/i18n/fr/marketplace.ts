@@ -93,6 +93,10 @@ const marketplace = {
     price: 'Prix HT',
     order: 'Commander',
     orderFor: 'Commander un lien sur «\u00a0{{keyword}}\u00a0»',
+    pricedBy: 'Prix fixé par «\u00a0{{keyword}}\u00a0» (position {{position}})',
+    explainBase: 'Position {{positions}} × volume {{volumes}}\u00a0: {{base}}',
+    explainBonus: ' + {{count}} mots-clés dans le top 10 × {{bonus}}',
+    explainTotal: ' = {{total}}',
     empty: 'Aucune offre ne correspond à ces critères.',
   },
   orderForm: {

@@ -13,6 +13,7 @@ import {
   Text,
   TextInput,
   Title,
+  Tooltip,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -54,7 +55,16 @@ type Filters = {
   maxPrice: string;
   sort: string;
 };
-const FILTER_NAMES: (keyof Filters)[] = ['keyword', 'theme', 'siteKind', 'language', 'minVolume', 'maxPosition', 'maxPrice', 'sort'];
+const FILTER_NAMES: (keyof Filters)[] = [
+  'keyword',
+  'theme',
+  'siteKind',
+  'language',
+  'minVolume',
+  'maxPosition',
+  'maxPrice',
+  'sort',
+];
 
 function readFilters(params: URLSearchParams): Filters {
   const f = Object.fromEntries(FILTER_NAMES.map((n) => [n, params.get(n) ?? ''])) as Filters;
@@ -102,7 +112,8 @@ export function CatalogPage() {
     placeholderData: (previous) => previous,
   });
   const items = offers.data?.pages.flatMap((p) => p.items) ?? [];
-  const set = (name: keyof Filters) => (value: string | number | null) => setFilters((f) => ({ ...f, [name]: value === null ? '' : String(value) }));
+  const set = (name: keyof Filters) => (value: string | number | null) =>
+    setFilters((f) => ({ ...f, [name]: value === null ? '' : String(value) }));
   const anyFilter = FILTER_NAMES.some((n) => filters[n] !== '');
   const narrow = useNarrow();
 
@@ -249,6 +260,11 @@ export function CatalogPage() {
                       <Text size="sm" fw={600}>
                         {o.keyword}
                       </Text>
+                      {o.bestKeyword.keyword !== o.keyword && (
+                        <Text size="xs" c="dimmed" data-testid="offer-best-keyword">
+                          {t('catalog.pricedBy', { keyword: o.bestKeyword.keyword, position: o.bestKeyword.position })}
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td ta="right" style={numeric} data-testid="offer-position">
                       {o.position}
@@ -268,7 +284,7 @@ export function CatalogPage() {
                       <ReliabilityCell reliability={o.reliability} />
                     </Table.Td>
                     <Table.Td ta="right" style={numeric} fw={600} data-testid="offer-price">
-                      {formatEuros(o.priceCents)}
+                      <PriceWithExplanation offer={o} />
                     </Table.Td>
                     <Table.Td ta="right">
                       <Button
@@ -331,7 +347,7 @@ function OfferCard({ offer: o }: { offer: Offer }) {
           </div>
           <Stack gap={6} align="flex-end">
             <Text fw={700} style={numeric} data-testid="offer-price">
-              {formatEuros(o.priceCents)}
+              <PriceWithExplanation offer={o} />
             </Text>
             <Button
               component={Link}
@@ -361,5 +377,38 @@ function OfferCard({ offer: o }: { offer: Offer }) {
         </Stack>
       </Stack>
     </Card>
+  );
+}
+
+/** "Position 1–3 × volume 1 000–9 999 : 300,00 € + 2 mots-clés dans le top 10 × 25,00 € = 350,00 €". */
+export function priceExplanationText(t: (k: string, o?: Record<string, unknown>) => string, o: Offer): string | null {
+  const e = o.priceExplanation;
+  if (!e) return null;
+  const band = (min: number, max: number | null, fmt: (n: number) => string) =>
+    max === null ? `${fmt(min)}+` : min === max ? fmt(min) : `${fmt(min)}–${fmt(max)}`;
+  return (
+    t('catalog.explainBase', {
+      positions: band(e.positionBand.min, e.positionBand.max, String),
+      volumes: band(e.volumeBand.min, e.volumeBand.max, formatNumber),
+      base: formatEuros(e.basePriceCents),
+    }) +
+    (e.extraTop10Count > 0
+      ? t('catalog.explainBonus', { count: e.extraTop10Count, bonus: formatEuros(e.top10BonusCents) })
+      : '') +
+    t('catalog.explainTotal', { total: formatEuros(e.totalCents) })
+  );
+}
+
+/** The price, its making in a tooltip. */
+function PriceWithExplanation({ offer: o }: { offer: Offer }) {
+  const { t } = useTranslation();
+  const text = priceExplanationText(t as never, o);
+  if (!text) return <>{formatEuros(o.priceCents)}</>;
+  return (
+    <Tooltip label={text} multiline w={320} withArrow>
+      <span data-testid="offer-price-explained" aria-label={text} style={{ textDecoration: 'underline dotted', cursor: 'help' }}>
+        {formatEuros(o.priceCents)}
+      </span>
+    </Tooltip>
   );
 }
