@@ -5,10 +5,11 @@ import type frCredits from './fr/credits';
 import type frNotifications from './fr/notifications';
 import type frClaims from './fr/claims';
 import type frPayouts from './fr/payouts';
+import type frActivity from './fr/activity';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications; claims: typeof frClaims; payouts: typeof frPayouts } };
+    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications; claims: typeof frClaims; payouts: typeof frPayouts; activity: typeof frActivity } };
   }
 }

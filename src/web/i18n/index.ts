@@ -12,6 +12,8 @@ import frClaims from './fr/claims';
 import enClaims from './en/claims';
 import frPayouts from './fr/payouts';
 import enPayouts from './en/payouts';
+import frActivity from './fr/activity';
+import enActivity from './en/activity';
 import { de, que } from './french';
 
 export const languages = ['fr', 'en'] as const;
@@ -30,8 +32,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',

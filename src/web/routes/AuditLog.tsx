@@ -4,18 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
 import { keys, useSession } from '../api/queries';
 import type { AuditEntry } from '../api/types';
+import { auditSentence } from '../components/auditSentence';
 import { formatDateTime } from '../components/format';
 import { useSubtree } from '../components/hierarchy';
 import { QueryStatus } from '../components/QueryStatus';
-
-/** The action codes the server records, named for people; an unknown code shows as is. */
-function useActionLabel() {
-  const { t, i18n } = useTranslation();
-  return (action: string) => {
-    const key = `audit.actions.${action.replace(/\./g, '_')}`;
-    return i18n.exists(key) ? t(key as 'audit.actions.auth_login') : action;
-  };
-}
 
 /** What an entry touched: an account's name when it is known here, else its kind and a short id. */
 function target(
@@ -39,7 +31,6 @@ function target(
  */
 export function AuditLog() {
   const { t } = useTranslation();
-  const actionLabel = useActionLabel();
   const audit = useInfiniteQuery({
     queryKey: keys.audit,
     queryFn: ({ pageParam }) => endpoints.audit(pageParam),
@@ -107,7 +98,7 @@ export function AuditLog() {
                           </Tooltip>
                         )}
                       </Table.Td>
-                      <Table.Td>{actionLabel(e.action)}</Table.Td>
+                      <Table.Td data-testid="audit-sentence">{auditSentence(e)}</Table.Td>
                       <Table.Td>
                         <TargetCell entry={e} names={names} />
                       </Table.Td>

@@ -30,6 +30,8 @@ const ZAuditEntry = z.object({
   details: z.unknown(),
   person: z.object({ id: z.string(), name: z.string() }).nullable(),
   account: z.object({ id: z.string(), name: z.string() }).nullable(),
+  amountCents: z.number().int().nullable(),
+  subject: z.object({ id: z.string(), name: z.string() }).nullable(),
 });
 
 export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {

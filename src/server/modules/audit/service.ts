@@ -61,7 +61,34 @@ export type AuditEntry = {
   details: unknown;
   person: { id: string; name: string } | null;
   account: { id: string; name: string } | null;
+  /** The amount the line is about, in cents (from its details), for the sentence the web builds. */
+  amountCents: number | null;
+  /** The account the line is about (its target account, or the client, account or recipient in its details), named. */
+  subject: { id: string; name: string } | null;
 };
+
+const AMOUNT_KEYS = ['amountCents', 'priceCents', 'totalCents', 'cents', 'thresholdCents', 'lowBalanceCents'] as const;
+const SUBJECT_KEYS = ['clientId', 'accountId', 'to'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function detailsOf(details: unknown): Record<string, unknown> {
+  return details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+}
+
+/** The amount of a line's details, in cents, or null. */
+export function amountOf(details: unknown): number | null {
+  const d = detailsOf(details);
+  for (const k of AMOUNT_KEYS) if (typeof d[k] === 'number' && Number.isSafeInteger(d[k])) return d[k] as number;
+  return null;
+}
+
+/** The id of the account a line is about: its account target, else an account id in its details. */
+function subjectIdOf(r: { target_type: string | null; target_id: string | null; details: unknown }): string | null {
+  if (r.target_type === 'account' && r.target_id && UUID.test(r.target_id)) return r.target_id;
+  const d = detailsOf(r.details);
+  for (const k of SUBJECT_KEYS) if (typeof d[k] === 'string' && UUID.test(d[k] as string)) return d[k] as string;
+  return null;
+}
 
 /**
  * Who may see the staff-side details of a line written by someone else (the address it came from,
@@ -136,7 +163,9 @@ export async function listAuditForSubtree(
   const merged = new Map([...byAccount, ...byTarget].map((r) => [r.id, r]));
   const rows = [...merged.values()].sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0)).slice(0, page.limit + 1);
   const pageRows = rows.slice(0, page.limit);
-  const names = await scope.namesOf([...new Set(pageRows.flatMap((r) => [r.person_id, r.account_id]).filter((id): id is string => id !== null))]);
+  const names = await scope.namesOf([
+    ...new Set(pageRows.flatMap((r) => [r.person_id, r.account_id, subjectIdOf(r)]).filter((id): id is string => id !== null)),
+  ]);
   const named = (id: string | null) => {
     const name = id ? names.get(id)?.name : undefined;
     return id && name !== undefined ? { id, name } : null;
@@ -152,6 +181,8 @@ export async function listAuditForSubtree(
     details: r.details,
     person: named(r.person_id),
     account: named(r.account_id),
+    amountCents: amountOf(r.details),
+    subject: named(subjectIdOf(r)),
   }));
   const shown = staff ? items : items.map((e) => (e.person?.id === viewer.person.id ? e : withoutStaffDetails(e)));
   return { items: shown, nextCursor: rows.length > page.limit ? items[items.length - 1].id : null };
