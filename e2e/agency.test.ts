@@ -198,8 +198,8 @@ describe('agency journeys', () => {
     const actingTexts = await Promise.all((await actingRows.all()).map((row) => textOf(row)));
     expect(actingTexts).toHaveLength(2);
     // newest first: the stop, then the start; person = the agency, account = the client
-    expect(actingTexts[0]).toMatch(new RegExp(`^\\S+ \\S+ ${agency.name} ${client} .*Fin d’accès à un compte`));
-    expect(actingTexts[1]).toMatch(new RegExp(`^\\S+ \\S+ ${agency.name} ${client} .*Début d’accès à un compte`));
+    expect(actingTexts[0]).toMatch(new RegExp(`^\\S+ \\S+ ${agency.name} ${client} .*a cessé d’agir pour le compte de ${client}`));
+    expect(actingTexts[1]).toMatch(new RegExp(`^\\S+ \\S+ ${agency.name} ${client} .*a commencé à agir pour le compte de ${client}`));
     await screenshot(page, '2b-back-to-agency-audit');
   });
 
