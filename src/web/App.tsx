@@ -17,6 +17,8 @@ import { CatalogPage } from './routes/catalog/CatalogPage';
 import { OrderFormPage } from './routes/catalog/OrderForm';
 import { OrderPage } from './routes/orders/OrderPage';
 import { OrdersPage } from './routes/orders/OrdersPage';
+import { ProjectPage } from './routes/projects/ProjectPage';
+import { ProjectsPage } from './routes/projects/ProjectsPage';
 import { ClaimsPage } from './routes/claims/ClaimsList';
 import { PublisherPage } from './routes/publisher/PublisherPage';
 import { SitePage } from './routes/publisher/SitePage';
@@ -160,6 +162,22 @@ export function App() {
                 element={
                   <RoleGate allow={isBuyer}>
                     <OrderFormPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/projets"
+                element={
+                  <RoleGate allow={isBuyer}>
+                    <ProjectsPage />
+                  </RoleGate>
+                }
+              />
+              <Route
+                path="/projets/:id"
+                element={
+                  <RoleGate allow={isBuyer}>
+                    <ProjectPage />
                   </RoleGate>
                 }
               />

@@ -432,6 +432,8 @@ export interface CampaignsTable {
   starts_on: ColumnType<string | null, string | null | undefined, string | null>;
   ends_on: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
+  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  closed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {

@@ -200,6 +200,14 @@ export const messages = {
     fr: 'Cette campagne est terminée depuis le {date}.',
     en: 'This campaign ended on {date}.',
   },
+  campaign_is_closed: {
+    fr: 'Cette campagne est clôturée : rouvrez-la pour commander.',
+    en: 'This campaign is closed: reopen it to order.',
+  },
+  campaign_cap_below_committed: {
+    fr: 'Le plafond ne peut pas être inférieur au montant déjà engagé sur la campagne ({committed}).',
+    en: 'The cap cannot be below what the campaign has already committed ({committed}).',
+  },
   order_insufficient_funds: {
     fr: 'Crédits insuffisants sur le compte de {name} : il manque {missing}.',
     en: 'Not enough credits on the account of {name}: {missing} missing.',

@@ -18,6 +18,7 @@ import type {
 import type {
   ZCampaign,
   ZCampaignBody,
+  ZCampaignPatch,
   ZClientOverview,
   ZOrder,
   ZOrderBody,
@@ -50,6 +51,7 @@ export type Project = z.infer<typeof ZProject>;
 export type ProjectBody = z.input<typeof ZProjectBody>;
 export type Campaign = z.infer<typeof ZCampaign>;
 export type CampaignBody = z.input<typeof ZCampaignBody>;
+export type CampaignPatch = z.input<typeof ZCampaignPatch>;
 export type OrderBody = z.input<typeof ZOrderBody>;
 export type OrderSummary = z.infer<typeof ZOrderSummary>;
 export type Order = z.infer<typeof ZOrder>;
@@ -71,6 +73,11 @@ export const marketplace = {
   campaigns: (query: { projectId?: string; clientId?: string; personInChargeId?: string; q?: string; limit?: number; cursor?: string }) =>
     api.get<Page<Campaign>>('/api/campaigns', query),
   createCampaign: (body: CampaignBody) => api.post<Campaign>('/api/campaigns', body),
+  project: (id: string) => api.get<Project>(`/api/projects/${id}`),
+  campaign: (id: string) => api.get<Campaign>(`/api/campaigns/${id}`),
+  updateCampaign: (id: string, body: CampaignPatch) => api.patch<Campaign>(`/api/campaigns/${id}`, body),
+  closeCampaign: (id: string) => api.post<Campaign>(`/api/campaigns/${id}/close`),
+  reopenCampaign: (id: string) => api.post<Campaign>(`/api/campaigns/${id}/reopen`),
 
   /** `idempotencyKey`: one per opening of the order form, so a double submit places one order. */
   placeOrder: (body: OrderBody, idempotencyKey: string) =>
@@ -115,6 +122,9 @@ export const marketKeys = {
   offer: (id: string) => ['offers', 'one', id] as const,
   priceGrid: ['price-grid'] as const,
   projects: (clientId: string | null) => ['projects', clientId] as const,
+  /** under projects: refreshed with every project list */
+  project: (id: string) => ['projects', 'one', id] as const,
+  projectList: (q: object) => ['projects', 'list', q] as const,
   campaigns: (q: object) => ['campaigns', q] as const,
   orders: (q: object) => ['orders', q] as const,
   order: (id: string) => ['orders', 'one', id] as const,

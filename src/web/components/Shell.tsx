@@ -31,6 +31,7 @@ function useNavEntries(): NavEntry[] {
     entries.push({ to: '/mode-agence', label: t('nav.agencyRequest'), testId: 'nav-agency-request' });
   if (isBuyer(account)) {
     entries.push({ to: '/catalogue', label: t('marketNav.catalog'), testId: 'nav-catalog' });
+    entries.push({ to: '/projets', label: t('projects.nav'), testId: 'nav-projects' });
     entries.push({ to: '/commandes', label: t('marketNav.orders'), testId: 'nav-orders' });
     entries.push({ to: '/reclamations', label: t('claims.nav.claims'), testId: 'nav-claims' });
   }

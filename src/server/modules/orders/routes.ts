@@ -7,6 +7,7 @@ import { ZPageOf, ZPageQuery } from '../../http/pagination.js';
 import {
   ZCampaign,
   ZCampaignBody,
+  ZCampaignPatch,
   ZClientOverview,
   ZOrder,
   ZOrderBody,
@@ -65,6 +66,26 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
       },
     },
     async (request) => orders.listCampaigns(actorOf(request), request.query, ctx),
+  );
+
+  app.get('/api/projects/:id', { schema: { tags, params: ZIdParams, response: { 200: ZProject } } }, async (request) =>
+    orders.getProject(actorOf(request), request.params.id, ctx),
+  );
+
+  app.get('/api/campaigns/:id', { schema: { tags, params: ZIdParams, response: { 200: ZCampaign } } }, async (request) =>
+    orders.getCampaign(actorOf(request), request.params.id, ctx),
+  );
+
+  app.patch('/api/campaigns/:id', { schema: { tags, params: ZIdParams, body: ZCampaignPatch, response: { 200: ZCampaign } } }, async (request) =>
+    orders.updateCampaign(actorOf(request), request.params.id, request.body, ctx),
+  );
+
+  app.post('/api/campaigns/:id/close', { schema: { tags, params: ZIdParams, response: { 200: ZCampaign } } }, async (request) =>
+    orders.setCampaignClosed(actorOf(request), request.params.id, true, ctx),
+  );
+
+  app.post('/api/campaigns/:id/reopen', { schema: { tags, params: ZIdParams, response: { 200: ZCampaign } } }, async (request) =>
+    orders.setCampaignClosed(actorOf(request), request.params.id, false, ctx),
   );
 
   app.post('/api/orders', { schema: { tags, body: ZOrderBody, response: { 201: ZOrderSummary } } }, async (request, reply) =>

@@ -14,6 +14,13 @@ export const ZProject = z.object({
   createdAt: z.string(),
   campaignCount: z.number().int(),
   orderCount: z.number().int(),
+  ordersByStatus: z.record(z.string(), z.number().int()),
+  /** held on the client's wallet by its orders not yet verified */
+  heldCents: z.number().int(),
+  /** captured for its verified orders */
+  spentCents: z.number().int(),
+  /** held + spent */
+  committedCents: z.number().int(),
 });
 
 export const ZCampaignBody = z.object({
@@ -35,11 +42,28 @@ export const ZCampaign = z.object({
   name: z.string(),
   goal: z.string().nullable(),
   budgetCents: z.number().int().nullable(),
+  /** held + spent: what the cap is checked against */
   committedCents: z.number().int(),
+  heldCents: z.number().int(),
+  spentCents: z.number().int(),
+  /** the cap minus what is committed, never below 0; null without a cap */
+  remainingCents: z.number().int().nullable(),
   startsOn: z.string().nullable(),
   endsOn: z.string().nullable(),
   orderCount: z.number().int(),
+  ordersByStatus: z.record(z.string(), z.number().int()),
+  /** `closed` by someone, `ended` once its end date is past, else `open` (only `open` takes orders) */
+  status: z.enum(['open', 'closed', 'ended']),
+  closedAt: z.string().nullable(),
   createdAt: z.string(),
+});
+
+export const ZCampaignPatch = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  /** null removes the cap */
+  budgetCents: z.number().int().positive().max(1_000_000_00).nullable().optional(),
+  startsOn: ZDay.nullable().optional(),
+  endsOn: ZDay.nullable().optional(),
 });
 
 export const ZOrderBody = z.object({

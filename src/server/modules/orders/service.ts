@@ -15,7 +15,7 @@ import { isUrlOnDomain, normalizeDomain } from '../catalog/domain.js';
 import { articleUrl, defaultGuaranteeMonths, offerForOrder, siteDomain, siteOf } from '../catalog/service.js';
 import { availableOf, holdCredits, payPublisherEarning, lowBalanceAfterDebit, notifyLowBalance, releaseHold, transferCredits } from '../ledger/service.js';
 import { PLATFORM_ACTOR, SYSTEM_ACCOUNTS } from '../ledger/system.js';
-import { committedStatuses, mayMove, orderPolicy } from './policy.js';
+import { committedStatuses, heldStatuses, mayMove, orderPolicy, spentStatuses } from './policy.js';
 import {
   addOrderEvent,
   findOrderRow,
@@ -93,6 +93,12 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
       'p.created_at',
       sql<number>`(select count(*)::int from campaigns ca where ca.project_id = p.id)`.as('campaigns'),
       sql<number>`(select count(*)::int from orders o where o.project_id = p.id)`.as('orders'),
+      sql<number>`(select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.project_id = p.id
+        and o.status in (${statusList(heldStatuses)}))`.as('held'),
+      sql<number>`(select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.project_id = p.id
+        and o.status in (${statusList(spentStatuses)}))`.as('spent'),
+      sql<Record<string, number> | null>`(select jsonb_object_agg(s.status, s.n) from
+        (select o.status, count(*)::int as n from orders o where o.project_id = p.id group by o.status) s)`.as('statuses'),
     ])
     .$if(Boolean(f.rootId), (q) => q.where(inSubtree(f.rootId!, sql.ref('p.client_id'))))
     .$if(Boolean(f.clientId), (q) => q.where('p.client_id', '=', f.clientId!))
@@ -119,6 +125,10 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
     createdAt: new Date(r.created_at).toISOString(),
     campaignCount: Number(r.campaigns),
     orderCount: Number(r.orders),
+    ordersByStatus: r.statuses ?? {},
+    heldCents: Number(r.held),
+    spentCents: Number(r.spent),
+    committedCents: Number(r.held) + Number(r.spent),
   }));
   return { items, nextCursor: page.nextCursor };
 }
@@ -126,6 +136,12 @@ async function listProjectRows(db: Tx, f: { rootId?: string | null; clientId?: s
 export async function listProjects(actor: Actor, f: { clientId?: string; q?: string } & Page, ctx: Ctx) {
   if (f.clientId) await findReachableAccount(ctx.db, actor, f.clientId);
   return listProjectRows(ctx.db, { ...f, rootId: actor.account.role === 'support' ? null : actor.account.id });
+}
+
+/** One project with its figures; 404 unless its client is in the actor's reach. */
+export async function getProject(actor: Actor, id: string, ctx: Ctx) {
+  await findReachableProject(ctx.db, actor, id);
+  return (await listProjectRows(ctx.db, { projectId: id, limit: 1 })).items[0];
 }
 
 /** The project `id` if its client is the actor or below it, else 404. */
@@ -164,6 +180,24 @@ export async function createCampaign(
   });
 }
 
+const statusList = (statuses: readonly OrderStatus[]) => sql.join(statuses.map((s) => sql.lit(s)));
+
+/**
+ * What a campaign has used of its budget: `committedCents` is held plus spent (what the cap is
+ * checked against), `remainingCents` what is left under the cap (null without a cap).
+ */
+function consumption(budget: number | null, held: number, spent: number) {
+  const committed = held + spent;
+  return { heldCents: held, spentCents: spent, committedCents: committed, remainingCents: budget === null ? null : Math.max(budget - committed, 0) };
+}
+
+/** `closed` when someone closed it, `ended` once its end date is past (Paris time), else `open`. */
+function campaignStatus(closedAt: Date | null, endsOn: string | null): 'open' | 'closed' | 'ended' {
+  if (closedAt) return 'closed';
+  if (endsOn && endsOn < todayInParis()) return 'ended';
+  return 'open';
+}
+
 type CampaignFilters = { projectId?: string; clientId?: string; personInChargeId?: string; q?: string };
 
 /** Campaigns newest first on (created_at, id), a page at a time. */
@@ -187,9 +221,14 @@ async function listCampaignRows(db: Tx, f: CampaignFilters & Page & { rootId?: s
       sql<string | null>`ca.ends_on::text`.as('ends_on'),
       'ca.created_at',
       sql<string>`ca.created_at::text`.as('sort_key'),
+      'ca.closed_at',
       sql<number>`(select count(*)::int from orders o where o.campaign_id = ca.id)`.as('orders'),
       sql<number>`(select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.campaign_id = ca.id
-        and o.status in (${sql.join(committedStatuses.map((s) => sql.lit(s)))}))`.as('committed'),
+        and o.status in (${statusList(heldStatuses)}))`.as('held'),
+      sql<number>`(select coalesce(sum(o.price_cents), 0)::int8 from orders o where o.campaign_id = ca.id
+        and o.status in (${statusList(spentStatuses)}))`.as('spent'),
+      sql<Record<string, number> | null>`(select jsonb_object_agg(s.status, s.n) from
+        (select o.status, count(*)::int as n from orders o where o.campaign_id = ca.id group by o.status) s)`.as('statuses'),
     ])
     .$if(Boolean(f.rootId), (q) => q.where(inSubtree(f.rootId!, sql.ref('ca.client_id'))))
     .$if(Boolean(f.projectId), (q) => q.where('ca.project_id', '=', f.projectId!))
@@ -216,10 +255,13 @@ async function listCampaignRows(db: Tx, f: CampaignFilters & Page & { rootId?: s
     name: r.name,
     goal: r.goal,
     budgetCents: r.budget_cents === null ? null : Number(r.budget_cents),
-    committedCents: Number(r.committed),
+    ...consumption(r.budget_cents === null ? null : Number(r.budget_cents), Number(r.held), Number(r.spent)),
     startsOn: r.starts_on,
     endsOn: r.ends_on,
     orderCount: Number(r.orders),
+    ordersByStatus: r.statuses ?? {},
+    status: campaignStatus(r.closed_at, r.ends_on),
+    closedAt: r.closed_at ? new Date(r.closed_at).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
   }));
   return { items, nextCursor: page.nextCursor };
@@ -230,6 +272,126 @@ export async function listCampaigns(actor: Actor, f: CampaignFilters & Page, ctx
   if (f.clientId) await findReachableAccount(ctx.db, actor, f.clientId);
   if (f.personInChargeId) await findReachableAccount(ctx.db, actor, f.personInChargeId);
   return listCampaignRows(ctx.db, { rootId: actor.account.role === 'support' ? null : actor.account.id, ...f });
+}
+
+/** The campaign `id` if its client is in the actor's reach, else 404. */
+export async function getCampaign(actor: Actor, id: string, ctx: Ctx) {
+  const campaign = await ctx.db.selectFrom('campaigns').select(['id', 'client_id']).where('id', '=', id).executeTakeFirst();
+  if (!campaign) throw notFound();
+  await findReachableAccount(ctx.db, actor, campaign.client_id);
+  return (await listCampaignRows(ctx.db, { campaignId: id, limit: 1 })).items[0];
+}
+
+/** What the campaign's orders hold or have spent: the amount its cap is checked against. */
+async function committedOf(tx: Tx, campaignId: string): Promise<number> {
+  const row = await tx
+    .selectFrom('orders')
+    .select(sql<number>`coalesce(sum(price_cents), 0)::int8`.as('cents'))
+    .where('campaign_id', '=', campaignId)
+    .where('status', 'in', committedStatuses)
+    .executeTakeFirstOrThrow();
+  return Number(row.cents);
+}
+
+/**
+ * The campaign `id`, locked (`FOR UPDATE`) like order placement locks it, so an edit and an order
+ * on the same campaign run one after the other; 404 unless its client is in the actor's reach.
+ */
+async function lockReachableCampaign(tx: Tx, actor: Actor, id: string) {
+  if (!orderPolicy.mayManageCampaign(actor)) throw forbidden();
+  const campaign = await lockCampaign(tx, id);
+  if (!campaign) throw notFound();
+  await findReachableAccount(tx, actor, campaign.client_id);
+  return campaign;
+}
+
+/** The campaign row locked `FOR UPDATE`, its days as `YYYY-MM-DD` text (the drivers would give Dates at local midnight). */
+async function lockCampaign(tx: Tx, id: string) {
+  return tx
+    .selectFrom('campaigns')
+    .select([
+      'id',
+      'project_id',
+      'client_id',
+      'name',
+      'budget_cents',
+      'closed_at',
+      sql<string | null>`starts_on::text`.as('starts_on'),
+      sql<string | null>`ends_on::text`.as('ends_on'),
+    ])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export type CampaignPatch = { name?: string; budgetCents?: number | null; startsOn?: string | null; endsOn?: string | null };
+
+/**
+ * Renames a campaign, changes or removes its cap, moves its dates. A cap below what its orders
+ * already hold or spent is refused (422 on `budgetCents`, naming the amount); the dates must stay
+ * in order (422 on the date sent). Nothing changes on a refusal.
+ */
+export async function updateCampaign(actor: Actor, id: string, patch: CampaignPatch, ctx: Ctx) {
+  return ctx.db.transaction().execute(async (tx) => {
+    const campaign = await lockReachableCampaign(tx, actor, id);
+    const startsOn = patch.startsOn === undefined ? campaign.starts_on : patch.startsOn;
+    const endsOn = patch.endsOn === undefined ? campaign.ends_on : patch.endsOn;
+    if (startsOn && endsOn && startsOn > endsOn) {
+      throw ruleViolation('campaign_dates', {}, patch.endsOn !== undefined ? 'endsOn' : 'startsOn');
+    }
+    if (patch.budgetCents !== undefined && patch.budgetCents !== null) {
+      const committed = await committedOf(tx, id);
+      if (patch.budgetCents < committed) throw ruleViolation('campaign_cap_below_committed', { committed: euros(committed) }, 'budgetCents');
+    }
+    const before = {
+      name: campaign.name,
+      budgetCents: campaign.budget_cents === null ? null : Number(campaign.budget_cents),
+      startsOn: campaign.starts_on,
+      endsOn: campaign.ends_on,
+    };
+    const after = {
+      name: patch.name ?? before.name,
+      budgetCents: patch.budgetCents === undefined ? before.budgetCents : patch.budgetCents,
+      startsOn,
+      endsOn,
+    };
+    const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => after[k] !== before[k]);
+    if (changed.length > 0) {
+      await tx
+        .updateTable('campaigns')
+        .set({ name: after.name, budget_cents: after.budgetCents, starts_on: after.startsOn, ends_on: after.endsOn })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(
+        tx,
+        actor,
+        'campaign.update',
+        { type: 'campaign', id },
+        Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])),
+      );
+    }
+    return (await listCampaignRows(tx, { campaignId: id, limit: 1 })).items[0];
+  });
+}
+
+/**
+ * Closes (`closed: true`) or reopens a campaign. A closed campaign refuses new orders; those
+ * already placed go on. Closing a closed campaign (or reopening an open one) changes nothing and
+ * records nothing.
+ */
+export async function setCampaignClosed(actor: Actor, id: string, closed: boolean, ctx: Ctx) {
+  return ctx.db.transaction().execute(async (tx) => {
+    const campaign = await lockReachableCampaign(tx, actor, id);
+    if ((campaign.closed_at !== null) !== closed) {
+      await tx
+        .updateTable('campaigns')
+        .set(closed ? { closed_at: new Date(), closed_by: actor.person.id } : { closed_at: null, closed_by: null })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(tx, actor, closed ? 'campaign.close' : 'campaign.reopen', { type: 'campaign', id });
+    }
+    return (await listCampaignRows(tx, { campaignId: id, limit: 1 })).items[0];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,19 +424,14 @@ export async function placeOrder(actor: Actor, input: PlaceOrderInput, idem: Ide
     if (!offer || offer.site_status !== 'approved' || offer.price_cents === null) throw notFound();
     const price = Number(offer.price_cents);
     if (input.campaignId) {
-      const campaign = await tx.selectFrom('campaigns').selectAll().where('id', '=', input.campaignId).forUpdate().executeTakeFirst();
+      const campaign = await lockCampaign(tx, input.campaignId);
       if (!campaign || campaign.project_id !== project.id) throw ruleViolation('campaign_not_of_project', {}, 'campaignId');
+      if (campaign.closed_at) throw ruleViolation('campaign_is_closed', {}, 'campaignId');
       if (campaign.ends_on && campaign.ends_on < todayInParis()) {
         throw ruleViolation('campaign_closed', { date: new Date(`${campaign.ends_on}T12:00:00Z`).toLocaleDateString('fr-FR') }, 'campaignId');
       }
       if (campaign.budget_cents !== null) {
-        const committed = await tx
-          .selectFrom('orders')
-          .select(sql<number>`coalesce(sum(price_cents), 0)::int8`.as('cents'))
-          .where('campaign_id', '=', campaign.id)
-          .where('status', 'in', committedStatuses)
-          .executeTakeFirstOrThrow();
-        const remaining = Number(campaign.budget_cents) - Number(committed.cents);
+        const remaining = Number(campaign.budget_cents) - (await committedOf(tx, campaign.id));
         if (price > remaining) {
           throw ruleViolation('campaign_cap_exceeded', { remaining: euros(Math.max(remaining, 0)), price: euros(price) }, 'campaignId');
         }
