@@ -3,7 +3,7 @@
 // refused on it, then reopens it and orders again.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ApiSession, clearFailureScreenshots, launchBrowser, newContext, screenshot, selectOption, signIn, startServer, textOf, type TestServer } from './support';
+import { ApiSession, clearFailureScreenshots, createAgency, launchBrowser, newContext, screenshot, selectOption, signIn, startServer, textOf, type TestServer } from './support';
 
 let server: TestServer;
 let browser: Browser;
@@ -133,5 +133,34 @@ describe('projects journey', () => {
     await expect.poll(async () => textOf(c.getByTestId('campaign-consumption')), poll).toBe(`${euros(2 * price)} sur ${euros(500_00)}`);
     expect(await page.getByTestId('project-order').count()).toBe(2);
     await screenshot(page, 'projects-7-reopened');
+  });
+
+  it('an agency member sees its clients’ projects and filters them by a client found by typing', async () => {
+    const owner = { name: 'Agence Projets', email: 'projets@e2e.maillon.test', password: 'agence-projets-motdepasse-1' };
+    const agency = await createAgency(server, owner, 'simple');
+    for (const [name, domain] of [
+      ['Cave Martin', 'cave-martin.fr'],
+      ['Garage Roussel', 'garage-roussel.fr'],
+    ]) {
+      const c = await agency.api.post('/api/accounts', { role: 'client', name, parentId: agency.id });
+      await agency.api.post('/api/projects', { clientId: c.id, name: `Site ${name}`, url: domain });
+    }
+    const ctx = await newContext(browser, server.url);
+    const member = await ctx.newPage();
+    onTestFailed(async () => {
+      await screenshot(member, 'FAILED-projects-3').catch(() => {});
+    });
+    await signIn(member, owner.email, owner.password);
+    await member.getByTestId('nav-projects').click();
+    await expect.poll(() => member.getByTestId('project-row').count(), poll).toBe(2);
+    const field = member.getByTestId('projects-client');
+    await field.click();
+    await field.fill('garage');
+    await member.getByRole('option', { name: 'Garage Roussel', exact: true }).click();
+    await member.waitForURL(/clientId=/);
+    await expect.poll(() => member.getByTestId('project-row').count(), poll).toBe(1);
+    expect(await textOf(member.getByTestId('project-client'))).toBe('Garage Roussel');
+    await screenshot(member, 'projects-8-agency-filter');
+    await ctx.close();
   });
 });
