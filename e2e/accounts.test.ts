@@ -176,7 +176,7 @@ describe('accounts and auth pages', () => {
     await clientPage.getByTestId('dashboard-name').waitFor();
     expect(await textOf(clientPage.getByTestId('dashboard-name'))).toBe('Cave Saint-Émilion');
     expect(await textOf(clientPage.getByTestId('main-nav'))).toBe(
-      'Tableau de bord Catalogue Commandes Réclamations Portefeuille Recharger Factures Mon compte',
+      'Tableau de bord Catalogue Projets Commandes Réclamations Portefeuille Recharger Factures Mon compte',
     );
 
     // The agency's list now says the client can sign in.
