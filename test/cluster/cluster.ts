@@ -135,6 +135,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       [
         '[databases]',
         `${database} = host=${postgresUrl.hostname} port=${postgresUrl.port || 5432} dbname=${database} user=${user}`,
+        // any other database of the server, by its own name (a test's fresh one)
+        `* = host=${postgresUrl.hostname} port=${postgresUrl.port || 5432} user=${user}`,
         '[pgbouncer]',
         'listen_addr = 127.0.0.1',
         `listen_port = ${bouncerPort}`,

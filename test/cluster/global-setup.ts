@@ -3,7 +3,7 @@ import { installPackages, startCluster } from './cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    cluster: { url: string; backends: { name: string; url: string; pid?: number }[]; directUrl: string; bouncerAdminUrl: string; database: string };
+    cluster: { url: string; backends: { name: string; url: string; pid?: number }[]; directUrl: string; pooledUrl: string; bouncerAdminUrl: string; database: string };
   }
 }
 
@@ -20,6 +20,6 @@ export default async function setup(project: TestProject) {
     },
   });
   console.log(`cluster ready at ${cluster.url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  project.provide('cluster', { url: cluster.url, backends: cluster.backends, directUrl: cluster.directUrl, bouncerAdminUrl: cluster.bouncerAdminUrl, database: new URL(cluster.directUrl).pathname.slice(1) });
+  project.provide('cluster', { url: cluster.url, backends: cluster.backends, directUrl: cluster.directUrl, pooledUrl: cluster.pooledUrl, bouncerAdminUrl: cluster.bouncerAdminUrl, database: new URL(cluster.directUrl).pathname.slice(1) });
   return () => cluster.stop();
 }
