@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     name: 'cluster',
-    include: ['test/cluster/**/*.cluster-test.ts'],
+    include: ['test/cluster/**/*.cluster-test.ts', 'test/ops/**/*.cluster-test.ts'],
     globalSetup: ['test/cluster/global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 240_000,
