@@ -301,3 +301,48 @@ describe('module boundaries', () => {
     ]);
   });
 });
+
+// Behind PgBouncer in transaction pooling mode (docs/OPERATIONS.md, npm run test:cluster) a server
+// connection is a client's for one transaction only: what a session keeps (session advisory locks,
+// LISTEN, SET outside a transaction, named prepared statements, temporary tables) would be seen by
+// another request, or lost. Transaction-scoped forms (pg_advisory_xact_lock, SET LOCAL) are fine.
+describe('what transaction pooling does not keep', () => {
+  const SESSION_STATE: [RegExp, string][] = [
+    [/pg_(try_)?advisory_lock(_shared)?\s*\(/i, 'a session advisory lock (use pg_advisory_xact_lock)'],
+    [/\b(un)?listen\s+[a-z_"]/i, 'LISTEN/UNLISTEN'],
+    [/[`'"]\s*set\s+(?!local\b)(session\s+)?[a-z_]+\s*(=|to\b)/i, 'SET outside a transaction (use SET LOCAL)'],
+    [/\bprepare\s+[a-z_]+\s+(\(|as)/i, 'a named prepared statement (PREPARE)'],
+    [/\bname\s*:\s*['"`][^'"`]+['"`]\s*,\s*text\s*:/, 'a named prepared statement (pg query config)'],
+    [/create\s+(temp|temporary)\s+table/i, 'a temporary table'],
+  ];
+
+  function allServerSources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) return e.name === 'testing' ? [] : allServerSources(path);
+      return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
+    });
+  }
+
+  function sessionStateIn(source: string): string[] {
+    return SESSION_STATE.filter(([pattern]) => pattern.test(source)).map(([, what]) => what);
+  }
+
+  it('finds no session state in the server source, migrations included', () => {
+    const found = allServerSources(SERVER).flatMap((file) =>
+      sessionStateIn(readFileSync(file, 'utf8')).map((what) => `${relative(SERVER, file)}: ${what}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('recognises each form it forbids, and lets the transaction-scoped ones through', () => {
+    expect(sessionStateIn("sql`select pg_advisory_lock(42)`")).toEqual(['a session advisory lock (use pg_advisory_xact_lock)']);
+    expect(sessionStateIn("sql`LISTEN jobs`")).toEqual(['LISTEN/UNLISTEN']);
+    expect(sessionStateIn("sql`set statement_timeout = 5000`")).toEqual(['SET outside a transaction (use SET LOCAL)']);
+    expect(sessionStateIn("pool.query({ name: 'fetch-user', text: 'select 1' })")).toEqual(['a named prepared statement (pg query config)']);
+    expect(sessionStateIn("sql`create temp table t (id int)`")).toEqual(['a temporary table']);
+    expect(sessionStateIn("sql`select pg_advisory_xact_lock(42)`")).toEqual([]);
+    expect(sessionStateIn("sql`set local statement_timeout = 5000`")).toEqual([]);
+    expect(sessionStateIn("sql`update accounts set name = ${name}`")).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_ledger.js';
@@ -80,10 +80,40 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return { db, engine: 'pglite', pglite, close: () => db.destroy() };
 }
 
-/** `schema`: where the migrator keeps its own tables, when the connection's search_path is not `public` (tests). */
+/**
+ * `schema`: where the migrator keeps its own tables, when the connection's search_path is not `public` (tests).
+ *
+ * Kysely's migrator takes a session advisory lock in one statement, migrates in a transaction, and
+ * unlocks in a third statement. Behind PgBouncer in transaction pooling mode those three may run on
+ * three server connections: the lock stays on one nobody holds, and the next start waits on it
+ * forever. So the whole run happens inside one transaction of ours on one connection (the migrator's
+ * own transactions off): PgBouncer keeps that server connection for us until COMMIT, the lock and
+ * unlock fall on it, and the DDL commits or rolls back as one. A process that dies mid-way ends the
+ * transaction, and the locks with it.
+ */
+const MIGRATION_LOCK = 2_026_120_301;
+
 export async function migrateToLatest(db: Kysely<DB>, options: { schema?: string } = {}): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrations(), migrationTableSchema: options.schema });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await db.connection().execute(async (connection) => {
+    await sql`begin`.execute(connection);
+    try {
+      // one start at a time, from before the migrator looks for its own tables (which two first
+      // starts on an empty database would otherwise both create)
+      await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(connection);
+      const migrator = new Migrator({
+        db: connection,
+        provider: new StaticMigrations(),
+        migrationTableSchema: options.schema,
+        disableTransactions: true,
+      });
+      const outcome = await migrator.migrateToLatest();
+      await sql.raw(outcome.error ? 'rollback' : 'commit').execute(connection);
+      return outcome;
+    } catch (e) {
+      await sql`rollback`.execute(connection).catch(() => undefined);
+      throw e;
+    }
+  });
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
