@@ -99,7 +99,7 @@ const roots = [
   { label: 'client', id: await idOf(5000) },
 ];
 
-const scopeOf = (id: string) => ({ accountIds: subtreeIds(db, id), namesOf: (ids: string[]) => accountLabels(db, ids) });
+const scopeOf = (id: string) => ({ accountIds: subtreeIds(db, id), namesOf: (ids: string[]) => accountLabels(db, ids), reachable: async (ids: string[]) => new Set(ids) });
 
 for (const root of roots) {
   const first = await listAuditForSubtree(db, { person: { role: "agency" } } as never, scopeOf(root.id), { limit: 50, cursor: null });
