@@ -45,8 +45,9 @@ function useAuditFilters(): [AuditFilters, (name: keyof AuditFilters, value: str
   }
   const set = (name: keyof AuditFilters, value: string | null) =>
     setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
+      () => {
+        // From the address itself: two fields changed in a row both land, even before a re-render.
+        const next = new URLSearchParams(window.location.search);
         if (value) next.set(name, value);
         else next.delete(name);
         return next;
