@@ -4,8 +4,7 @@ import { actorOf } from '../../http/hooks.js';
 import { ZPageQuery } from '../../http/pagination.js';
 import { ZAccount, ZAccountIdParams } from '../accounts/schema.js';
 import { accountLabels, findReachableAccount, reachableIds, subtreeIds } from '../accounts/service.js';
-import { auditFiltersOf, listAuditForSubtree } from '../audit/service.js';
-import { AUDIT_CATEGORY_NAMES } from '../audit/categories.js';
+import { AUDIT_CATEGORY_NAMES, auditFiltersOf, listAuditForSubtree } from '../audit/service.js';
 import {
   ZActivationRequestBody,
   ZAgency,

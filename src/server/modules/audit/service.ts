@@ -3,6 +3,8 @@ import type { Actor, Tx } from '../../http/actor.js';
 import type { DB } from '../../db/types.js';
 import { invalidInput } from '../../http/errors.js';
 import { AUDIT_CATEGORIES, categoryOf, type AuditCategory } from './categories.js';
+
+export { AUDIT_CATEGORIES, AUDIT_CATEGORY_NAMES, type AuditCategory } from './categories.js';
 import { parisDayEnd, parisDayStart, parseDay } from './days.js';
 
 export type AuditTarget = { type: string; id: string };
