@@ -194,7 +194,7 @@ function AuditFilterBar({
         value={filters.personId ?? null}
         onChange={(v) => set('personId', v)}
         clearable
-        w={220}
+        w={250}
         data-testid="audit-filter-person"
       />
       <SearchSelect
