@@ -3,7 +3,18 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { clearFailureScreenshots, createAgency, launchBrowser, newContext, screenshot, selectOption, signIn, startServer, textOf, type TestServer } from './support';
+import {
+  clearFailureScreenshots,
+  createAgency,
+  launchBrowser,
+  newContext,
+  screenshot,
+  selectOption,
+  signIn,
+  startServer,
+  textOf,
+  type TestServer,
+} from './support';
 
 let server: TestServer;
 let browser: Browser;
@@ -30,7 +41,9 @@ describe('activity log filters', () => {
     await agency.api.patch(`/api/accounts/${bois.id}`, { name: 'Atelier Bois & Fils' });
     // A line of 15 November 2026 at 00:30 in Paris (23:30 UTC the day before).
     await sql`insert into audit_log (person_id, account_id, agency_id, action, target_type, target_id, at)
-      values (${agency.id}, ${agency.id}, ${agency.id}, 'account.update', 'account', ${dupain.id}, '2026-11-14T23:30:00Z')`.execute(server.database.db);
+      values (${agency.id}, ${agency.id}, ${agency.id}, 'account.update', 'account', ${dupain.id}, '2026-11-14T23:30:00Z')`.execute(
+      server.database.db,
+    );
 
     const context = await newContext(browser, server.url);
     page = await context.newPage();
@@ -62,7 +75,9 @@ describe('activity log filters', () => {
     await page.getByTestId('audit-filter-from').fill('2026-11-16');
     await page.getByTestId('audit-filter-to').fill('2026-11-16');
     await page.getByTestId('audit-empty').waitFor();
-    expect(await textOf(page.getByTestId('audit-empty'))).toBe('Aucune action ne correspond à ces filtres. Élargissez les dates ou réinitialisez les filtres.');
+    expect(await textOf(page.getByTestId('audit-empty'))).toBe(
+      'Aucune action ne correspond à ces filtres. Élargissez les dates ou réinitialisez les filtres.',
+    );
     await screenshot(page, 'audit-filters-2-empty');
 
     // Réinitialiser, then one account and one kind of action.
@@ -76,7 +91,9 @@ describe('activity log filters', () => {
     await page.waitForURL(/accountId=/);
     await selectOption(page, page.getByTestId('audit-filter-category'), 'Équipe');
     await page.waitForURL(/category=team/);
-    await expect.poll(async () => (await rows.allTextContents()).join(' | ')).toContain('a modifié le profil d’Atelier Bois & Fils');
+    await expect
+      .poll(async () => (await rows.allTextContents()).join(' | '))
+      .toContain('a modifié le profil d’Atelier Bois & Fils');
     const texts = await rows.allTextContents();
     expect(texts.every((t) => t.includes('Atelier Bois & Fils'))).toBe(true);
     expect(texts.join(' ')).not.toContain('Dupain');

@@ -2,7 +2,18 @@
 // without its accents, acts as it, presses Ctrl+K again and switches to another client in one step.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { clearFailureScreenshots, contentOf, createAgency, launchBrowser, newContext, screenshot, signIn, startServer, textOf, type TestServer } from './support';
+import {
+  clearFailureScreenshots,
+  contentOf,
+  createAgency,
+  launchBrowser,
+  newContext,
+  screenshot,
+  signIn,
+  startServer,
+  textOf,
+  type TestServer,
+} from './support';
 
 let server: TestServer;
 let browser: Browser;
@@ -25,7 +36,16 @@ describe('quick account switcher', () => {
     });
     const agency = await createAgency(server, owner, 'simple');
     for (const name of ['Pâtisserie Élise', 'Épicerie Lumière', 'Garage Dupont']) {
-      await agency.api.post('/api/accounts', { role: 'client', name, parentId: agency.id, email: `${name.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/\s+/g, '.')}@e2e.maillon.test` });
+      await agency.api.post('/api/accounts', {
+        role: 'client',
+        name,
+        parentId: agency.id,
+        email: `${name
+          .normalize('NFD')
+          .replace(/\p{Diacritic}/gu, '')
+          .toLowerCase()
+          .replace(/\s+/g, '.')}@e2e.maillon.test`,
+      });
     }
     const context = await newContext(browser, server.url);
     page = await context.newPage();
@@ -77,7 +97,9 @@ describe('quick account switcher', () => {
     await banner.getByTestId('stop-acting').click();
     await banner.waitFor({ state: 'detached' });
     const trail = await (await context.request.get('/api/audit?category=account')).json();
-    expect(trail.items.slice(0, 4).map((l: { action: string; subject: { name: string } }) => `${l.action} ${l.subject.name}`)).toEqual([
+    expect(
+      trail.items.slice(0, 4).map((l: { action: string; subject: { name: string } }) => `${l.action} ${l.subject.name}`),
+    ).toEqual([
       'act_as.stop Épicerie Lumière',
       'act_as.start Épicerie Lumière',
       'act_as.stop Pâtisserie Élise',

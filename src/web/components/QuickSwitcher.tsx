@@ -1,5 +1,18 @@
 import { useEffect, useState } from 'react';
-import { ActionIcon, Box, Button, Group, Kbd, Loader, Modal, Stack, Text, TextInput, Tooltip, UnstyledButton } from '@mantine/core';
+import {
+  ActionIcon,
+  Box,
+  Button,
+  Group,
+  Kbd,
+  Loader,
+  Modal,
+  Stack,
+  Text,
+  TextInput,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
@@ -90,7 +103,13 @@ export function QuickSwitcher() {
   return (
     <>
       <Tooltip label={t('switcher.hint')}>
-        <ActionIcon variant="default" size="lg" aria-label={t('switcher.button')} onClick={() => setOpened(true)} data-testid="switcher-open">
+        <ActionIcon
+          variant="default"
+          size="lg"
+          aria-label={t('switcher.button')}
+          onClick={() => setOpened(true)}
+          data-testid="switcher-open"
+        >
           <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden>
             <circle cx="11" cy="11" r="7" />
             <path d="M20 20l-3.5-3.5" />
@@ -128,7 +147,11 @@ export function QuickSwitcher() {
                 onMouseEnter={() => setActive(i)}
                 data-testid="switcher-result"
               >
-                <UnstyledButton onClick={() => open.mutate(item)} style={{ flex: 1, minWidth: 0 }} data-testid="switcher-result-open">
+                <UnstyledButton
+                  onClick={() => open.mutate(item)}
+                  style={{ flex: 1, minWidth: 0 }}
+                  data-testid="switcher-result-open"
+                >
                   <Group gap="xs" wrap="nowrap">
                     <Text fw={600} size="sm" truncate>
                       {item.name}
@@ -141,7 +164,10 @@ export function QuickSwitcher() {
                     )}
                   </Group>
                   <Text size="xs" c="dimmed" truncate>
-                    {[item.email ?? t('switcher.noEmail'), item.parentName ? t('switcher.under', { name: item.parentName }) : null]
+                    {[
+                      item.email ?? t('switcher.noEmail'),
+                      item.parentName ? t('switcher.under', { name: item.parentName }) : null,
+                    ]
                       .filter(Boolean)
                       .join(' · ')}
                   </Text>
@@ -168,9 +194,9 @@ export function QuickSwitcher() {
           </Stack>
           <Box>
             <Text size="xs" c="dimmed">
-              <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> {t('switcher.keysMove')} · <Kbd size="xs">{t('switcher.kEnter')}</Kbd> {t('switcher.keysOpen')} ·{' '}
-              <Kbd size="xs">{t('switcher.kShift')}</Kbd>+<Kbd size="xs">{t('switcher.kEnter')}</Kbd> {t('switcher.keysAct')} ·{' '}
-              <Kbd size="xs">{t('switcher.kEsc')}</Kbd> {t('switcher.keysClose')}
+              <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> {t('switcher.keysMove')} · <Kbd size="xs">{t('switcher.kEnter')}</Kbd>{' '}
+              {t('switcher.keysOpen')} · <Kbd size="xs">{t('switcher.kShift')}</Kbd>+<Kbd size="xs">{t('switcher.kEnter')}</Kbd>{' '}
+              {t('switcher.keysAct')} · <Kbd size="xs">{t('switcher.kEsc')}</Kbd> {t('switcher.keysClose')}
             </Text>
           </Box>
         </Stack>

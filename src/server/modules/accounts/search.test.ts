@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptInvitation, makeAgency, signUp, startTestEnv, supportClient, uniqueEmail, type TestEnv } from '../../testing/harness.js';
+import {
+  acceptInvitation,
+  makeAgency,
+  signUp,
+  startTestEnv,
+  supportClient,
+  uniqueEmail,
+  type TestEnv,
+} from '../../testing/harness.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -35,8 +43,13 @@ describe('GET /api/accounts/search (the quick switcher)', () => {
     expect(item).toMatchObject({ name: 'Pâtisserie Élise', role: 'client', parentName: 'Claire', hasChildren: false });
     expect(item.email).toMatch(/^contact-/);
     // By e-mail too.
-    expect(names(await fx.agency.get(`/api/accounts/search?q=${encodeURIComponent(item.email!.slice(0, 14))}`))).toEqual(['Pâtisserie Élise']);
-    expect((await fx.agency.get('/api/accounts/search?q=Manon')).body.items[0]).toMatchObject({ role: 'manager', hasChildren: true });
+    expect(names(await fx.agency.get(`/api/accounts/search?q=${encodeURIComponent(item.email!.slice(0, 14))}`))).toEqual([
+      'Pâtisserie Élise',
+    ]);
+    expect((await fx.agency.get('/api/accounts/search?q=Manon')).body.items[0]).toMatchObject({
+      role: 'manager',
+      hasChildren: true,
+    });
     // LIKE's wildcards are plain characters.
     expect(names(await fx.agency.get('/api/accounts/search?q=%25'))).toEqual([]);
     expect(names(await fx.agency.get('/api/accounts/search?q=_'))).toEqual([]);

@@ -10,7 +10,14 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-type Line = { id: string; at: string; action: string; person: { id: string } | null; account: { id: string } | null; subject: { id: string; name: string } | null };
+type Line = {
+  id: string;
+  at: string;
+  action: string;
+  person: { id: string } | null;
+  account: { id: string } | null;
+  subject: { id: string; name: string } | null;
+};
 
 async function all(client: Client, query = ''): Promise<Line[]> {
   const res = await client.get(`/api/audit?limit=500${query}`);
@@ -32,7 +39,15 @@ async function walk(client: Client, query: string, limit: number): Promise<strin
   return ids;
 }
 
-const insertLine = (values: { person: string; account: string; agency: string; action: string; at: string; details?: unknown; target?: [string, string] }) =>
+const insertLine = (values: {
+  person: string;
+  account: string;
+  agency: string;
+  action: string;
+  at: string;
+  details?: unknown;
+  target?: [string, string];
+}) =>
   sql`insert into audit_log (person_id, account_id, agency_id, action, target_type, target_id, details, at)
     values (${values.person}, ${values.account}, ${values.agency}, ${values.action}, ${values.target?.[0] ?? null}, ${values.target?.[1] ?? null},
       ${values.details ? JSON.stringify(values.details) : null}::jsonb, ${values.at}::timestamptz)`.execute(env.database.db);
@@ -53,7 +68,9 @@ const setup = async () => {
   // Claire edits a client, the agency acts as Manon and edits another.
   expect((await claire.patch(`/api/accounts/${fx.ids['Épicerie Élodie']}`, { name: 'Épicerie Élodie' })).status).toBe(200);
   await fx.agency.post('/api/act-as', { accountId: fx.ids.Manon });
-  expect((await fx.agency.patch(`/api/accounts/${fx.ids['Boulangerie Dupain']}`, { name: 'Boulangerie Dupain' })).status).toBe(200);
+  expect((await fx.agency.patch(`/api/accounts/${fx.ids['Boulangerie Dupain']}`, { name: 'Boulangerie Dupain' })).status).toBe(
+    200,
+  );
   await fx.agency.post('/api/act-as/stop');
   expect((await fx.agency.patch(`/api/accounts/${fx.ids['Garage Hugo']}`, { name: 'Garage Hugo' })).status).toBe(200);
   return { fx, manon, claire, dupain };
@@ -137,7 +154,9 @@ describe('GET /api/audit filters', () => {
     ];
     for (const t of at) await insertLine({ ...base, at: t });
     const days = async (from: string, to: string) =>
-      (await all(fx.agency, `&accountId=${fx.ids.Claire}&action=account.update&from=${from}&to=${to}`)).map((l) => new Date(l.at).toISOString()).sort();
+      (await all(fx.agency, `&accountId=${fx.ids.Claire}&action=account.update&from=${from}&to=${to}`))
+        .map((l) => new Date(l.at).toISOString())
+        .sort();
     expect(await days('2026-03-29', '2026-03-29')).toEqual(['2026-03-28T23:00:00.000Z', '2026-03-29T21:59:59.000Z']);
     expect(await days('2026-10-25', '2026-10-25')).toEqual(['2026-10-24T22:00:00.000Z', '2026-10-25T22:59:59.000Z']);
     expect(await days('2026-03-28', '2026-03-30')).toHaveLength(4);
@@ -169,10 +188,27 @@ describe('GET /api/audit filters', () => {
   it('for random filters and readers, returns a subset of the unfiltered trail, every line matching, paged without gap or repeat', async () => {
     const { fx, manon, claire, dupain } = await setup();
     const readers = { agency: fx.agency, manon, claire, dupain };
-    const wholes = Object.fromEntries(await Promise.all(Object.entries(readers).map(async ([k, c]) => [k, await all(c)] as const)));
+    const wholes = Object.fromEntries(
+      await Promise.all(Object.entries(readers).map(async ([k, c]) => [k, await all(c)] as const)),
+    );
     const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date());
-    const people = [fx.agencyId, fx.ids.Manon, fx.ids.Claire, fx.ids['Boulangerie Dupain'], fx.ids['Garage Hugo'], '00000000-0000-4000-8000-000000000000'];
-    const actions = ['account.create', 'account.update', 'act_as.start', 'act_as.stop', 'auth.login', 'auth.invitation_accept', 'order.place'];
+    const people = [
+      fx.agencyId,
+      fx.ids.Manon,
+      fx.ids.Claire,
+      fx.ids['Boulangerie Dupain'],
+      fx.ids['Garage Hugo'],
+      '00000000-0000-4000-8000-000000000000',
+    ];
+    const actions = [
+      'account.create',
+      'account.update',
+      'act_as.start',
+      'act_as.stop',
+      'auth.login',
+      'auth.invitation_accept',
+      'order.place',
+    ];
     const days = ['2026-01-01', '2026-12-01', today, '2027-01-01'];
     await fc.assert(
       fc.asyncProperty(

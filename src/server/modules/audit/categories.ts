@@ -68,7 +68,14 @@ export const AUDIT_CATEGORIES = {
     'payout_document.refuse',
     'payout_document.read',
   ],
-  support: ['payout_batch.create', 'payout_batch.export', 'payout_batch.paid', 'dac7.export', 'support.email_retry', 'support.outbox_read'],
+  support: [
+    'payout_batch.create',
+    'payout_batch.export',
+    'payout_batch.paid',
+    'dac7.export',
+    'support.email_retry',
+    'support.outbox_read',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditCategory = keyof typeof AUDIT_CATEGORIES;
