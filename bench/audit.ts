@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase } from '../src/server/db/database.js';
-import { listAuditForSubtree } from '../src/server/modules/audit/service.js';
+import { auditFiltersOf, listAuditForSubtree } from '../src/server/modules/audit/service.js';
 import { accountLabels, subtreeIds } from '../src/server/modules/accounts/service.js';
 import { openBenchDatabase, percentile } from './bench-db.js';
 
@@ -99,7 +99,7 @@ const roots = [
   { label: 'client', id: await idOf(5000) },
 ];
 
-const scopeOf = (id: string) => ({ accountIds: subtreeIds(db, id), namesOf: (ids: string[]) => accountLabels(db, ids) });
+const scopeOf = (id: string) => ({ accountIds: subtreeIds(db, id), namesOf: (ids: string[]) => accountLabels(db, ids), reachable: async (ids: string[]) => new Set(ids) });
 
 for (const root of roots) {
   const first = await listAuditForSubtree(db, { person: { role: "agency" } } as never, scopeOf(root.id), { limit: 50, cursor: null });
@@ -120,6 +120,51 @@ for (const root of roots) {
     console.log(
       `${root.label.padEnd(28)} ${label.padEnd(10)}  median ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms`,
     );
+  }
+}
+
+// The filters (issue 12): who did it, a past Paris day, a category; with the indexes of migration
+// 0017, then without it (dropped here), each with the plan of the query's larger half.
+const agencyRoot = roots[0].id;
+const someone = (
+  await sql<{ person_id: string }>`select person_id from audit_log where agency_id = ${agencyRoot} and person_id <> ${agencyRoot} order by id desc offset 500 limit 1`.execute(db)
+).rows[0].person_id;
+const oldest = (await sql<{ at: Date }>`select min(at) as at from audit_log`.execute(db)).rows[0].at;
+const pastDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(new Date(oldest).getTime() + 36 * 3_600_000));
+const cases = [
+  { label: 'person', query: { personId: someone } },
+  { label: `day ${pastDay}`, query: { from: pastDay, to: pastDay } },
+  { label: 'category orders', query: { category: 'orders' as const } },
+  { label: 'person + day', query: { personId: someone, from: pastDay, to: pastDay } },
+];
+const explainOf = async (f: ReturnType<typeof auditFiltersOf>) => {
+  const plan = await sql<{ 'QUERY PLAN': string }>`explain (analyze, costs off, timing off, summary off)
+    select l.id from audit_log l where l.account_id in (select descendant_id from account_tree where ancestor_id = ${agencyRoot})
+    ${f.personId ? sql`and l.person_id = ${f.personId}` : sql``}
+    ${f.actions ? sql`and l.action = any(${[...f.actions]}::text[])` : sql``}
+    ${f.from ? sql`and l.at >= ${f.from}` : sql``} ${f.before ? sql`and l.at < ${f.before}` : sql``}
+    order by l.id desc limit 51`.execute(db);
+  return plan.rows.map((r) => '    ' + r['QUERY PLAN']).join('\n');
+};
+for (const variant of ['with 0017', 'without 0017']) {
+  if (variant === 'without 0017') {
+    await sql`drop index audit_log_person_idx`.execute(db);
+    await sql`analyze audit_log`.execute(db);
+  }
+  for (const c of cases) {
+    const filters = auditFiltersOf(c.query);
+    const times: number[] = [];
+    let count = 0;
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      count = (await listAuditForSubtree(db, { person: { role: 'agency' } } as never, scopeOf(agencyRoot), { limit: 50, cursor: null }, filters)).items.length;
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `${variant.padEnd(13)} agency, ${c.label.padEnd(24)} ${String(count).padStart(3)} lines  median ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms`,
+    );
+    if (process.env.BENCH_EXPLAIN) console.log(await explainOf(filters));
   }
 }
 await database.close();

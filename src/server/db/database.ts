@@ -15,6 +15,7 @@ import * as m0011 from './migrations/0011_closed_accounts.js';
 import * as m0012 from './migrations/0012_notifications.js';
 import * as m0013 from './migrations/0013_monitoring.js';
 import * as m0014 from './migrations/0014_payouts.js';
+import * as m0017 from './migrations/0017_audit_filters.js';
 import * as m0018 from './migrations/0018_campaign_closing.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0012_notifications': m0012,
   '0013_monitoring': m0013,
   '0014_payouts': m0014,
+  '0017_audit_filters': m0017,
   '0018_campaign_closing': m0018,
 };
 

@@ -282,6 +282,19 @@ export const messages = {
     fr: 'cursor : curseur de pagination invalide, reprenez la liste depuis le début.',
     en: 'cursor: invalid page cursor, start the list again from the beginning.',
   },
+  // The activity log's filters (GET /api/audit)
+  audit_day_invalid: {
+    fr: '{field} : date inexistante, attendue au format AAAA-MM-JJ (reçu : {value}).',
+    en: '{field}: no such date, expected YYYY-MM-DD (received: {value}).',
+  },
+  audit_range_inverted: {
+    fr: 'to : la date de fin ({to}) précède la date de début ({from}).',
+    en: 'to: the end date ({to}) is before the start date ({from}).',
+  },
+  audit_action_invalid: {
+    fr: 'action : action inconnue ({value}).',
+    en: 'action: unknown action ({value}).',
+  },
   body_invalid: { fr: 'body : corps de requête illisible ou de type non accepté.', en: 'body: unreadable request body or unsupported type.' },
   url_invalid: { fr: 'url : adresse mal encodée.', en: 'url: malformed address.' },
   // Publisher payouts (issue 11)

@@ -9,6 +9,8 @@ import type {
   Account,
   Agency,
   AgencyRequest,
+  AccountSearchItem,
+  AuditFilters,
   AuditPage,
   CreateMemberBody,
   DeactivateResult,
@@ -60,7 +62,9 @@ export const endpoints = {
   switchMode: (body: ModeBody) => api.put<ModeResult>('/api/agency/mode', body),
   ownAgencyRequest: () => api.get<{ request: AgencyRequest | null }>('/api/agency/activation-request'),
   requestAgencyMode: (body: ActivationRequestBody) => api.post<AgencyRequest>('/api/agency/activation-request', body),
-  audit: (cursor?: string) => api.get<AuditPage>('/api/audit', { limit: 50, cursor }),
+  audit: (cursor?: string, filters: AuditFilters = {}) => api.get<AuditPage>('/api/audit', { limit: 50, cursor, ...filters }),
+  /** The quick switcher: accounts in the signed-in person's reach, whoever it acts as. */
+  searchReach: (q: string, limit = 10) => api.get<{ items: AccountSearchItem[] }>('/api/accounts/search', { q, limit }),
 
   supportRequests: (status?: 'pending' | 'approved' | 'rejected', cursor?: string) =>
     api.get<{ items: AgencyRequest[]; nextCursor: string | null }>('/api/support/agency-requests', { status, limit: 50, cursor }),

@@ -20,6 +20,7 @@ import type {
   ZAccount,
   ZAccountDetail,
   ZAccountListItem,
+  ZAccountSearchItem,
   ZCompany,
   ZListAccountsQuery,
   ZMode,
@@ -69,6 +70,9 @@ export type AccountStatus = z.infer<typeof ZListAccountsQuery>['status'];
 /** Why a closed account is closed (deactivated by someone, or suspended by a mode switch), and since when. */
 export type Closed = NonNullable<Account['closed']>;
 export type AccountPage = z.infer<ReturnType<typeof ZPageOf<typeof ZAccountListItem>>>;
+export type AccountSearchItem = z.infer<typeof ZAccountSearchItem>;
+/** The activity log's filters (GET /api/audit), as the URL keeps them. */
+export type AuditFilters = { personId?: string; accountId?: string; category?: string; from?: string; to?: string };
 
 export type Agency = z.infer<typeof ZAgency>;
 export type AgencyRequest = z.infer<typeof ZAgencyRequest>;

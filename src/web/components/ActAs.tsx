@@ -26,8 +26,8 @@ function useStartActing() {
 }
 
 /**
- * "Accéder au compte". Support states a mandatory reason first; nobody can nest acting-as, so the
- * button is absent while already acting.
+ * "Accéder au compte". Support states a mandatory reason first. The button is absent while already
+ * acting: the screens are the acted account's; switching to another account is the quick switcher's (Ctrl+K).
  */
 export function ActAsButton({ account, ...props }: { account: Target } & ButtonProps) {
   const { t } = useTranslation();

@@ -10,6 +10,7 @@ import type { MeAccount } from '../api/types';
 import { ActingBanner } from './ActAs';
 import { LanguageMenu } from './LanguageMenu';
 import { NotificationBell } from './NotificationBell';
+import { QuickSwitcher } from './QuickSwitcher';
 import { isBuyer, useShowsPublisherSpace } from './market';
 import { RoleBadge } from './RoleBadge';
 import { notifyError } from './serverErrors';
@@ -116,6 +117,7 @@ export function Shell() {
               {me.account.name}
             </Text>
             <RoleBadge role={me.account.role} data-testid="header-role" visibleFrom="sm" />
+            <QuickSwitcher />
             <NotificationBell />
             <LanguageMenu />
             {/* On a phone the header has no room for it: it is at the end of the menu there. */}

@@ -5,6 +5,7 @@ import i18n from './index';
 import fr from './fr/activity';
 import en from './en/activity';
 import { auditSentence, sentenceKey } from '../components/auditSentence';
+import { AUDIT_CATEGORIES, categoryOf } from '../../server/modules/audit/categories';
 
 /**
  * Every audit action the server writes (`recordAudit(...)`/`recordAuditIf(...)` calls in
@@ -63,6 +64,14 @@ describe('activity log sentences', () => {
     expect(keys.filter((k) => !(k in fr.sentences))).toEqual([]);
     expect(keys.filter((k) => !(k in en.sentences))).toEqual([]);
     expect(Object.keys(en.sentences).sort()).toEqual(Object.keys(fr.sentences).sort());
+  });
+
+  it('files every action the server writes under exactly one category of the filters', () => {
+    const { actions } = writtenActions();
+    expect([...actions].filter((a) => categoryOf(a) === null)).toEqual([]);
+    const listed = Object.values(AUDIT_CATEGORIES).flat();
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(listed.filter((a) => !(sentenceKey(a) in fr.sentences))).toEqual([]);
   });
 
   it('reads an order as a sentence with the amount in the language’s euros', async () => {

@@ -456,3 +456,62 @@ export async function listClientsBelow(db: Tx, rootId: string | null, f: { q?: s
     limit ${f.limit + 1}`.execute(db);
   return rows.rows;
 }
+
+/**
+ * Of `ids`, those at `rootId` or below it (every customer account when `rootId` is null, for
+ * support): what a reader may see named. One primary-key probe per id in the closure table.
+ */
+export async function idsInReach(db: Tx, rootId: string | null, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = rootId
+    ? await db.selectFrom('account_tree').select('descendant_id as id').where('ancestor_id', '=', rootId).where('descendant_id', 'in', ids).execute()
+    : await db.selectFrom('accounts').select('id').where('id', 'in', ids).where('role', 'not in', ['system', 'support']).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The quick switcher's search: the accounts strictly below `rootId` (any customer account for
+ * support, rootId null) whose name or e-mail contains `q`, accents and case folded; the ones whose
+ * name or e-mail starts with it first, then those with a word starting with it, then by name.
+ */
+export async function searchAccountsBelow(db: Tx, rootId: string | null, q: string, limit: number) {
+  const folded = searchTextOf(q).trim();
+  if (!folded) return [];
+  const like = folded.replace(/[\\%_]/g, '\\$&');
+  const rank = sql<number>`(case when a.search_text like ${`${like}%`} or a.email like ${`${like}%`} then 0
+    when a.search_text like ${`% ${like}%`} or a.search_text like ${`%@${like}%`} then 1 else 2 end)`;
+  const rows = await db
+    .selectFrom('accounts as a')
+    .$if(rootId !== null, (qb) =>
+      qb.innerJoin('account_tree as t', (j) => j.onRef('t.descendant_id', '=', 'a.id').on('t.ancestor_id', '=', rootId!).on('t.depth', '>', 0)),
+    )
+    .leftJoin('accounts as p', 'p.id', 'a.parent_id')
+    .select([
+      'a.id',
+      'a.role',
+      'a.name',
+      'a.email',
+      'a.active',
+      'a.parent_id',
+      'p.name as parent_name',
+      rank.as('rank'),
+      sql<boolean>`exists (select 1 from accounts c where c.parent_id = a.id and c.active)`.as('has_children'),
+    ])
+    .where('a.role', 'not in', ['system', 'support'])
+    .where('a.search_text', 'like', `%${like}%`)
+    .orderBy(rank)
+    .orderBy('a.search_text')
+    .orderBy('a.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role as PublicRole,
+    name: r.name,
+    email: r.email,
+    active: r.active,
+    parentId: r.parent_id,
+    parentName: r.parent_name,
+    hasChildren: Boolean(r.has_children),
+  }));
+}

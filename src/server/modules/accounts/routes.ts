@@ -1,7 +1,8 @@
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
 import { ZPageOf } from '../../http/pagination.js';
-import { ZAccountDetail, ZAccountIdParams, ZAccountListItem, ZListAccountsQuery } from './schema.js';
+import { z } from 'zod';
+import { ZAccountDetail, ZAccountIdParams, ZAccountListItem, ZAccountSearchItem, ZListAccountsQuery, ZSearchAccountsQuery } from './schema.js';
 import * as accounts from './service.js';
 
 const tags = ['accounts'];
@@ -11,6 +12,13 @@ export const accountRoutes: RoutesPlugin = async (app, { ctx }) => {
     '/api/accounts',
     { schema: { tags, querystring: ZListAccountsQuery, response: { 200: ZPageOf(ZAccountListItem) } } },
     async (request) => accounts.listAccounts(actorOf(request), request.query, ctx),
+  );
+
+  // The quick switcher (Ctrl+K): the signed-in person's reach, whoever it is acting as.
+  app.get(
+    '/api/accounts/search',
+    { schema: { tags, querystring: ZSearchAccountsQuery, response: { 200: z.object({ items: z.array(ZAccountSearchItem) }) } } },
+    async (request) => accounts.searchReach(actorOf(request), request.query, ctx),
   );
 
   app.get(

@@ -90,3 +90,21 @@ export type TAccount = z.infer<typeof ZAccount>;
 export type TAccountListItem = z.infer<typeof ZAccountListItem>;
 export type TAccountDetail = z.infer<typeof ZAccountDetail>;
 export type TCompany = z.infer<typeof ZCompany>;
+
+export const ZSearchAccountsQuery = z.object({
+  q: z.string().trim().min(1).max(200),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+
+/** One result of the quick switcher's search. */
+export const ZAccountSearchItem = z.object({
+  id: z.string(),
+  role: ZRole,
+  name: z.string(),
+  email: z.string().nullable(),
+  active: z.boolean(),
+  parentId: z.string().nullable(),
+  parentName: z.string().nullable(),
+  /** whether it has open accounts below it */
+  hasChildren: z.boolean(),
+});

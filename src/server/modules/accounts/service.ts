@@ -6,7 +6,9 @@ import {
   type Balance,
   closedOf,
   findAccountById,
+  idsInReach,
   listAccountsBelow,
+  searchAccountsBelow,
   searchTextOf,
   setEmail,
   type AccountListFilters,
@@ -139,6 +141,21 @@ export async function findReachableAccount(
 export async function listAccounts(actor: Actor, filters: AccountListFilters, ctx: Ctx) {
   const root = actor.account.role === 'support' ? null : actor.account.id;
   return listAccountsBelow(ctx.db, root, filters, balances());
+}
+
+/**
+ * The quick switcher's search (`GET /api/accounts/search`): the accounts in the PERSON's reach
+ * (strictly below the person signed in; any customer account for support), even while acting as
+ * an account below it, so that a consultant acting as one client still finds its other clients.
+ */
+export async function searchReach(actor: Actor, input: { q: string; limit: number }, ctx: Ctx) {
+  const root = actor.person.role === 'support' ? null : actor.person.id;
+  return { items: await searchAccountsBelow(ctx.db, root, input.q, input.limit) };
+}
+
+/** Of `ids`, the accounts the actor sees (itself and below; any customer account for support). */
+export async function reachableIds(db: Tx, actor: Actor, ids: string[]): Promise<Set<string>> {
+  return idsInReach(db, actor.account.role === 'support' ? null : actor.account.id, ids);
 }
 
 export async function getAccount(actor: Actor, id: string, ctx: Ctx): Promise<TAccountDetail> {

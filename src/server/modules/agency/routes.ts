@@ -3,8 +3,8 @@ import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
 import { ZPageQuery } from '../../http/pagination.js';
 import { ZAccount, ZAccountIdParams } from '../accounts/schema.js';
-import { accountLabels, findReachableAccount, subtreeIds } from '../accounts/service.js';
-import { listAuditForSubtree } from '../audit/service.js';
+import { accountLabels, findReachableAccount, reachableIds, subtreeIds } from '../accounts/service.js';
+import { AUDIT_CATEGORY_NAMES, auditFiltersOf, listAuditForSubtree } from '../audit/service.js';
 import {
   ZActivationRequestBody,
   ZAgency,
@@ -105,17 +105,32 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
     {
       schema: {
         tags,
-        querystring: ZPageQuery.extend({ accountId: z.uuid().optional() }),
+        querystring: ZPageQuery.extend({
+          accountId: z.uuid().optional(),
+          /** who did it (the person signed in, whoever it acted as) */
+          personId: z.uuid().optional(),
+          /** one or several actions: repeated, or comma-separated */
+          action: z.union([z.string().max(2000), z.array(z.string().max(100)).max(50)]).optional(),
+          category: z.enum(AUDIT_CATEGORY_NAMES as [string, ...string[]]).optional(),
+          /** a calendar day in Europe/Paris, YYYY-MM-DD; `to` includes its whole day */
+          from: z.string().max(20).optional(),
+          to: z.string().max(20).optional(),
+        }),
         response: { 200: z.object({ items: z.array(ZAuditEntry), nextCursor: z.string().nullable() }) },
       },
     },
     async (request) => {
       const actor = actorOf(request);
+      const filters = auditFiltersOf(request.query as Parameters<typeof auditFiltersOf>[0]);
       const root = request.query.accountId
         ? (await findReachableAccount(ctx.db, actor, request.query.accountId)).id
         : actor.account.id;
-      const scope = { accountIds: subtreeIds(ctx.db, root), namesOf: (ids: string[]) => accountLabels(ctx.db, ids) };
-      return listAuditForSubtree(ctx.db, actor, scope, { limit: request.query.limit, cursor: request.query.cursor ?? null });
+      const scope = {
+        accountIds: subtreeIds(ctx.db, root),
+        namesOf: (ids: string[]) => accountLabels(ctx.db, ids),
+        reachable: (ids: string[]) => reachableIds(ctx.db, actor, ids),
+      };
+      return listAuditForSubtree(ctx.db, actor, scope, { limit: request.query.limit, cursor: request.query.cursor ?? null }, filters);
     },
   );
 };

@@ -2,6 +2,10 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Actor, Tx } from '../../http/actor.js';
 import type { DB } from '../../db/types.js';
 import { invalidInput } from '../../http/errors.js';
+import { AUDIT_CATEGORIES, categoryOf, type AuditCategory } from './categories.js';
+
+export { AUDIT_CATEGORIES, AUDIT_CATEGORY_NAMES, type AuditCategory } from './categories.js';
+import { parisDayEnd, parisDayStart, parseDay } from './days.js';
 
 export type AuditTarget = { type: string; id: string };
 
@@ -112,6 +116,23 @@ function withoutStaffDetails(entry: AuditEntry): AuditEntry {
 export type AuditScope = {
   accountIds: SelectQueryBuilder<DB, any, { id: string }>;
   namesOf: (ids: string[]) => Promise<Map<string, { name: string }>>;
+  /**
+   * Of the given account ids, those the reader reaches (itself and below; any for support): a
+   * line's `subject` is named only then, so that a client never reads the name of a sibling.
+   */
+  reachable: (ids: string[]) => Promise<Set<string>>;
+};
+
+/**
+ * What a reader narrows its trail to (`GET /api/audit`): who did it, which actions (already
+ * expanded from categories; an empty list matches nothing), and a half-open instant range
+ * [`from`, `before`). Filters only ever add conditions to the scope's query.
+ */
+export type AuditFilters = {
+  personId?: string;
+  actions?: readonly string[];
+  from?: Date;
+  before?: Date;
 };
 
 /**
@@ -136,7 +157,9 @@ export async function listAuditForSubtree(
   viewer: Pick<Actor, 'person'>,
   scope: AuditScope,
   page: { limit: number; cursor: string | null },
+  filters: AuditFilters = {},
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  if (filters.actions && filters.actions.length === 0) return { items: [], nextCursor: null };
   if (page.cursor && !/^\d{1,18}$/.test(page.cursor)) throw invalidInput('cursor_invalid', 'cursor');
   const before = page.cursor || null;
   const half = (match: 'account' | 'target') =>
@@ -156,6 +179,10 @@ export async function listAuditForSubtree(
         'l.account_id',
       ])
       .$if(before !== null, (q) => q.where('l.id', '<', String(before)))
+      .$if(filters.personId !== undefined, (q) => q.where('l.person_id', '=', filters.personId!))
+      .$if(filters.actions !== undefined, (q) => q.where('l.action', 'in', filters.actions!))
+      .$if(filters.from !== undefined, (q) => q.where('l.at', '>=', filters.from!))
+      .$if(filters.before !== undefined, (q) => q.where('l.at', '<', filters.before!))
       .orderBy('l.id', 'desc')
       .limit(page.limit + 1)
       .execute();
@@ -163,8 +190,12 @@ export async function listAuditForSubtree(
   const merged = new Map([...byAccount, ...byTarget].map((r) => [r.id, r]));
   const rows = [...merged.values()].sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0)).slice(0, page.limit + 1);
   const pageRows = rows.slice(0, page.limit);
-  const names = await scope.namesOf([
-    ...new Set(pageRows.flatMap((r) => [r.person_id, r.account_id, subjectIdOf(r)]).filter((id): id is string => id !== null)),
+  const subjectIds = [...new Set(pageRows.map(subjectIdOf).filter((id): id is string => id !== null))];
+  const [names, reachable] = await Promise.all([
+    scope.namesOf([
+      ...new Set(pageRows.flatMap((r) => [r.person_id, r.account_id, subjectIdOf(r)]).filter((id): id is string => id !== null)),
+    ]),
+    subjectIds.length ? scope.reachable(subjectIds) : Promise.resolve(new Set<string>()),
   ]);
   const named = (id: string | null) => {
     const name = id ? names.get(id)?.name : undefined;
@@ -182,8 +213,57 @@ export async function listAuditForSubtree(
     person: named(r.person_id),
     account: named(r.account_id),
     amountCents: amountOf(r.details),
-    subject: named(subjectIdOf(r)),
+    subject: (() => {
+      const id = subjectIdOf(r);
+      return id && reachable.has(id) ? named(id) : null;
+    })(),
   }));
   const shown = staff ? items : items.map((e) => (e.person?.id === viewer.person.id ? e : withoutStaffDetails(e)));
   return { items: shown, nextCursor: rows.length > page.limit ? items[items.length - 1].id : null };
+}
+
+/** The activity log's filters as the query string gives them (GET /api/audit). */
+export type AuditFilterQuery = {
+  personId?: string;
+  action?: string | string[];
+  category?: AuditCategory;
+  from?: string;
+  to?: string;
+};
+
+const ACTION_KEY = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
+
+/**
+ * The query's filters checked and made SQL-ready: actions (comma-separated or repeated, each one
+ * of a category's) narrowed by the category, days as Paris instants (`to` up to the end of its
+ * day). A date that does not exist, or `from` after `to`, is a 400 naming the field.
+ */
+export function auditFiltersOf(query: AuditFilterQuery): AuditFilters {
+  const filters: AuditFilters = {};
+  if (query.personId) filters.personId = query.personId;
+  const listed = query.action === undefined ? [] : (Array.isArray(query.action) ? query.action : [query.action]).flatMap((a) => a.split(','));
+  const actions = listed.map((a) => a.trim()).filter(Boolean);
+  for (const a of actions) {
+    if (!ACTION_KEY.test(a) || categoryOf(a) === null) throw invalidInput('audit_action_invalid', 'action', { value: a.slice(0, 60) });
+  }
+  if (actions.length > 0) filters.actions = [...new Set(actions)];
+  if (query.category) {
+    const inCategory = AUDIT_CATEGORIES[query.category] as readonly string[];
+    filters.actions = filters.actions ? filters.actions.filter((a) => inCategory.includes(a)) : inCategory;
+  }
+  const day = (field: 'from' | 'to') => {
+    const text = query[field];
+    if (text === undefined) return undefined;
+    const parsed = parseDay(text);
+    if (!parsed) throw invalidInput('audit_day_invalid', field, { field, value: text.slice(0, 20) });
+    return parsed;
+  };
+  const from = day('from');
+  const to = day('to');
+  if (from && to && parisDayStart(from) > parisDayStart(to)) {
+    throw invalidInput('audit_range_inverted', 'to', { from: query.from!, to: query.to! });
+  }
+  if (from) filters.from = parisDayStart(from);
+  if (to) filters.before = parisDayEnd(to);
+  return filters;
 }

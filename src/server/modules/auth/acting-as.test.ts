@@ -65,12 +65,52 @@ describe('acting-as', () => {
     expect((await claire.post('/api/act-as', { accountId: fx.ids.Client })).status).toBe(200);
   });
 
-  it('cannot nest', async () => {
+  it('switches in one step while acting: reach is the person’s, new session id and CSRF token, stop + start in the trail', async () => {
     const { fx } = await hierarchy();
-    await fx.agency.post('/api/act-as', { accountId: fx.ids.Manon });
-    const nested = await fx.agency.post('/api/act-as', { accountId: fx.ids.Claire });
-    expect(nested.status).toBe(403);
-    expect((await fx.agency.get('/api/me')).body.account.id).toBe(fx.ids.Manon);
+    await fx.agency.post('/api/act-as', { accountId: fx.ids.Client });
+    const [cookie, csrf] = [fx.agency.cookie, fx.agency.csrf];
+    // HugoClient is not below Client (the account acted as), but it is below the agency (the person).
+    const switched = await fx.agency.post('/api/act-as', { accountId: fx.ids.HugoClient });
+    expect(switched.status).toBe(200);
+    expect(switched.body).toMatchObject({ actingAs: true, person: { id: fx.agencyId }, account: { id: fx.ids.HugoClient } });
+    expect(fx.agency.cookie).not.toBe(cookie);
+    expect(fx.agency.csrf).not.toBe(csrf);
+    const stale = new Client(env.app);
+    stale.cookie = cookie;
+    expect((await stale.get('/api/me')).status).toBe(401);
+    expect((await fx.agency.get('/api/me')).body).toMatchObject({ actingAs: true, account: { id: fx.ids.HugoClient } });
+    // The old token no longer passes.
+    const fresh = fx.agency.csrf;
+    fx.agency.csrf = csrf;
+    expect((await fx.agency.post('/api/act-as', { accountId: fx.ids.Client })).status).toBe(403);
+    fx.agency.csrf = fresh;
+
+    await fx.agency.post('/api/act-as/stop');
+    const trail = (await fx.agency.get('/api/audit?category=account&limit=10')).body.items as { action: string; targetId: string; account: { id: string } }[];
+    expect(trail.slice(0, 4).map((e) => [e.action, e.targetId])).toEqual([
+      ['act_as.stop', fx.ids.HugoClient],
+      ['act_as.start', fx.ids.HugoClient],
+      ['act_as.stop', fx.ids.Client],
+      ['act_as.start', fx.ids.Client],
+    ]);
+    expect(trail[2].account.id).toBe(fx.ids.Client);
+  });
+
+  it('refuses a switch to an account outside the person’s reach with a 404 and keeps the current acting', async () => {
+    const { fx, emails } = await hierarchy();
+    const claire = await acceptInvitation(env, emails.claire);
+    expect((await claire.post('/api/act-as', { accountId: fx.ids.Client })).status).toBe(200);
+    const [cookie, csrf] = [claire.cookie, claire.csrf];
+    const other = await makeAgency(env, 'simple');
+    for (const target of [fx.ids.HugoClient, fx.ids.Manon, fx.agencyId, fx.ids.Claire, other.agencyId, '00000000-0000-4000-8000-000000000000']) {
+      const res = await claire.post('/api/act-as', { accountId: target });
+      expect(res.status, target).toBe(404);
+    }
+    expect([claire.cookie, claire.csrf]).toEqual([cookie, csrf]);
+    expect((await claire.get('/api/me')).body).toMatchObject({ actingAs: true, account: { id: fx.ids.Client }, person: { id: fx.ids.Claire } });
+    expect((await claire.post('/api/act-as/stop')).status).toBe(200);
+    const starts = (await claire.get('/api/audit?action=act_as.start,act_as.stop')).body.items;
+    expect(starts.map((e: { action: string }) => e.action)).toEqual(['act_as.stop', 'act_as.start']);
   });
 
   it('needs the CSRF token to start and to stop', async () => {

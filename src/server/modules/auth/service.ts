@@ -235,7 +235,11 @@ export async function resolveSession(token: string, meta: RequestMeta, ctx: Ctx)
   };
 }
 
-/** Starts acting as an account strictly below the person (anyone, for support with a reason); rotates the session. */
+/**
+ * Starts acting as an account strictly below the person (anyone, for support with a reason); rotates
+ * the session. While already acting, switches in one step: the trail reads the stop of the account
+ * left, then the start of the new one; a target out of the person's reach is a 404 that changes nothing.
+ */
 export async function startActingAs(
   actor: Actor,
   input: { accountId: string; reason?: string },
@@ -266,6 +270,7 @@ export async function startActingAs(
       new Date(session.expires_at),
     );
     const acted = toActorAccount(target);
+    if (actAsRules.isSwitch(actor)) await recordAudit(tx, actor, 'act_as.stop', { type: 'account', id: actor.account.id }, { switchedTo: target.id });
     await recordAudit(tx, { ...actor, account: acted }, 'act_as.start', { type: 'account', id: target.id }, {
       reason: input.reason ?? null,
     });
