@@ -61,15 +61,26 @@ export type ClientOverview = z.infer<typeof ZClientOverview>;
 type Page<T> = { items: T[]; nextCursor: string | null };
 
 export const marketplace = {
-  offers: (query: OfferQuery) => api.get<Page<Offer>>('/api/catalog/offers', query),
+  offers: (query: OfferQuery) => api.get<Page<Offer> & { total: number }>('/api/catalog/offers', query),
+  setFavourite: (offerId: string, favourite: boolean) =>
+    favourite
+      ? api.post<{ offerId: string; favourite: boolean }>(`/api/catalog/favourites/${offerId}`)
+      : request<{ offerId: string; favourite: boolean }>('DELETE', `/api/catalog/favourites/${offerId}`),
   offer: (id: string) => api.get<Offer>(`/api/catalog/offers/${id}`),
   priceGrid: () => api.get<PriceGrid>('/api/catalog/price-grid'),
   savePriceGrid: (grid: PriceGrid) => api.put<PriceGrid>('/api/support/price-grid', grid),
 
-  projects: (query: { clientId?: string; q?: string; limit?: number; cursor?: string }) => api.get<Page<Project>>('/api/projects', query),
+  projects: (query: { clientId?: string; q?: string; limit?: number; cursor?: string }) =>
+    api.get<Page<Project>>('/api/projects', query),
   createProject: (body: ProjectBody) => api.post<Project>('/api/projects', body),
-  campaigns: (query: { projectId?: string; clientId?: string; personInChargeId?: string; q?: string; limit?: number; cursor?: string }) =>
-    api.get<Page<Campaign>>('/api/campaigns', query),
+  campaigns: (query: {
+    projectId?: string;
+    clientId?: string;
+    personInChargeId?: string;
+    q?: string;
+    limit?: number;
+    cursor?: string;
+  }) => api.get<Page<Campaign>>('/api/campaigns', query),
   createCampaign: (body: CampaignBody) => api.post<Campaign>('/api/campaigns', body),
 
   /** `idempotencyKey`: one per opening of the order form, so a double submit places one order. */
@@ -104,7 +115,8 @@ export const marketplace = {
   submitLiveUrl: (id: string, liveUrl: string) =>
     api.post<{ id: string; status: OrderStatus }>(`/api/publisher/orders/${id}/placed`, { liveUrl }),
 
-  sitesForReview: (status?: SiteStatus, cursor?: string) => api.get<Page<Site>>('/api/support/sites', { status, limit: 50, cursor }),
+  sitesForReview: (status?: SiteStatus, cursor?: string) =>
+    api.get<Page<Site>>('/api/support/sites', { status, limit: 50, cursor }),
   approveSite: (id: string) => api.post<Site>(`/api/support/sites/${id}/approve`),
   refuseSite: (id: string, reason: string) => api.post<Site>(`/api/support/sites/${id}/refuse`, { reason }),
 };
