@@ -3,7 +3,18 @@
 // is, stars an article and keeps only its favourites.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ApiSession, clearFailureScreenshots, contentOf, launchBrowser, newContext, screenshot, signIn, startServer, textOf, type TestServer } from './support';
+import {
+  ApiSession,
+  clearFailureScreenshots,
+  contentOf,
+  launchBrowser,
+  newContext,
+  screenshot,
+  signIn,
+  startServer,
+  textOf,
+  type TestServer,
+} from './support';
 
 let server: TestServer;
 let browser: Browser;
@@ -20,7 +31,12 @@ beforeAll(async () => {
   // A publisher's site with three articles, validated by support; a customer who buys.
   const pub = new ApiSession(server.url);
   await pub.post('/api/auth/signup', { ...publisher, kind: 'publisher' });
-  const site = await pub.post('/api/publisher/sites', { domain: 'cuisine-gourmande-e2e.fr', theme: 'cuisine', siteKind: 'thematic', language: 'fr' });
+  const site = await pub.post('/api/publisher/sites', {
+    domain: 'cuisine-gourmande-e2e.fr',
+    theme: 'cuisine',
+    siteKind: 'thematic',
+    language: 'fr',
+  });
   const support = await ApiSession.signIn(server.url, server.support.email, server.support.password);
   await support.post(`/api/support/sites/${site.id}/approve`);
   await pub.post(`/api/publisher/sites/${site.id}/articles`, {
@@ -71,14 +87,24 @@ describe('the catalog explains itself', () => {
     const rows = page.getByTestId('offer-row');
     await expect.poll(() => rows.count()).toBe(2);
     // best matching keyword first: position 2 before position 4
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-keyword')))).toEqual(['recette tarte aux pommes', 'recette crêpes']);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-keyword')))).toEqual([
+      'recette tarte aux pommes',
+      'recette crêpes',
+    ]);
     const tarte = page.locator('[data-testid="offer-row"][data-keyword="recette tarte aux pommes"]');
     const chips = await tarte.getByTestId('offer-matched-keyword').allInnerTexts();
-    expect(chips).toEqual(['recettes de tarte · 5', 'recette pâte brisée · 9', 'recette tarte lyon · 30', 'recette tarte nice · 31']);
+    expect(chips).toEqual([
+      'recettes de tarte · 5',
+      'recette pâte brisée · 9',
+      'recette tarte lyon · 30',
+      'recette tarte nice · 31',
+    ]);
     expect(await contentOf(tarte.getByTestId('offer-matched-more'))).toBe('+4');
     expect(await contentOf(tarte.getByTestId('offer-best-keyword'))).toBe('Prix fixé par « tarte facile » (position 1)');
     // the other article has no other matching keyword: no chip
-    expect(await page.locator('[data-testid="offer-row"][data-keyword="recette crêpes"]').getByTestId('offer-matched').count()).toBe(0);
+    expect(
+      await page.locator('[data-testid="offer-row"][data-keyword="recette crêpes"]').getByTestId('offer-matched').count(),
+    ).toBe(0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'k1-catalog-recettes');
   });
@@ -118,7 +144,9 @@ describe('the catalog explains itself', () => {
     await expect.poll(() => textOf(page.getByTestId('catalog-count'))).toBe('1 article');
     await page.getByTestId('offer-favourite').click();
     await expect.poll(() => textOf(page.getByTestId('catalog-count'))).toBe('Aucun article');
-    expect(await textOf(page.getByTestId('catalog-empty'))).toBe('Aucun favori ne correspond à ces critères. Ajoutez-en avec l’étoile d’une offre.');
+    expect(await textOf(page.getByTestId('catalog-empty'))).toBe(
+      'Aucun favori ne correspond à ces critères. Ajoutez-en avec l’étoile d’une offre.',
+    );
     await page.getByTestId('catalog-favourites').uncheck();
     await expect.poll(() => textOf(page.getByTestId('catalog-count'))).toBe('2 articles');
   });

@@ -2,7 +2,7 @@ import type fr from '../fr/catalog';
 
 // English texts of the catalog's count, matched keywords and favourites (issue 12); typed as the French ones.
 const catalogList: typeof fr = {
-  count_zero: 'No article',
+  count_zero: 'No articles',
   count_one: '{{n}} article',
   count_other: '{{n}} articles',
   matched: 'Matching keywords',
