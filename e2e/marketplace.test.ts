@@ -169,7 +169,9 @@ describe('marketplace journey', () => {
     const offer = page.locator('[data-testid="offer-row"][data-keyword="pain au levain bio"]');
     await offer.waitFor();
     await page.waitForURL((url) => url.pathname === '/catalogue' && url.search === '?keyword=levain');
-    expect(await textOf(offer)).toBe(`pain au levain bio 3 1 900 2 Cuisine Thématique 12 mois NOUVEAU ${normalize(euros(priceCents))} Commander`);
+    // one row per article: its other keyword matching « levain » as a chip (keyword · position)
+    // polled: until the debounced search answers, the row is the one of the unfiltered list (no chip)
+    await expect.poll(() => textOf(offer)).toBe(`pain au levain bio levain maison · 8 3 1 900 2 Cuisine Thématique 12 mois NOUVEAU ${normalize(euros(priceCents))} Commander`);
     const table = await textOf(page.getByTestId('offers-table'));
     expect(table).not.toContain('127.0.0.1');
     expect(table).not.toContain('http');
@@ -410,7 +412,8 @@ describe('marketplace journey', () => {
     await offer.waitFor();
     // numbers the English way: "1,900", "€175.00"
     const enEuros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(priceCents / 100);
-    expect(await textOf(offer)).toBe(`pain au levain bio 3 1,900 2 Cooking Thematic 12 months NEW ${enEuros} Order`);
+    // polled: until the debounced search answers, the row is the one of the unfiltered list (no chip)
+    await expect.poll(() => textOf(offer)).toBe(`pain au levain bio levain maison · 8 3 1,900 2 Cooking Thematic 12 months NEW ${enEuros} Order`);
     await screenshot(page, 'm7-catalog-english');
   });
 });

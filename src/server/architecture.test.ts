@@ -52,6 +52,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   price_grid: 'catalog',
   price_settings: 'catalog',
   publisher_reliability: 'catalog',
+  catalog_favourites: 'catalog',
   projects: 'orders',
   campaigns: 'orders',
   orders: 'orders',

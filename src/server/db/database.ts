@@ -15,6 +15,8 @@ import * as m0011 from './migrations/0011_closed_accounts.js';
 import * as m0012 from './migrations/0012_notifications.js';
 import * as m0013 from './migrations/0013_monitoring.js';
 import * as m0014 from './migrations/0014_payouts.js';
+import * as m0015 from './migrations/0015_catalog_search.js';
+import * as m0016 from './migrations/0016_catalog_favourites.js';
 import * as m0017 from './migrations/0017_audit_filters.js';
 import * as m0018 from './migrations/0018_campaign_closing.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -45,6 +47,8 @@ const migrations: Record<string, Migration> = {
   '0012_notifications': m0012,
   '0013_monitoring': m0013,
   '0014_payouts': m0014,
+  '0015_catalog_search': m0015,
+  '0016_catalog_favourites': m0016,
   '0017_audit_filters': m0017,
   '0018_campaign_closing': m0018,
 };

@@ -682,6 +682,12 @@ export interface BuyerLinksTable {
   linked_by: string;
 }
 
+export interface CatalogFavouritesTable {
+  account_id: string;
+  article_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   sites: SitesTable;
   articles: ArticlesTable;
@@ -708,6 +714,7 @@ export interface DB {
   self_billed_sequences: SelfBilledSequencesTable;
   self_billed_invoices: SelfBilledInvoicesTable;
   buyer_links: BuyerLinksTable;
+  catalog_favourites: CatalogFavouritesTable;
   ledger_holds: LedgerHoldsTable;
   idempotency_keys: IdempotencyKeysTable;
   invoice_sequences: InvoiceSequencesTable;

@@ -63,15 +63,26 @@ export type ClientOverview = z.infer<typeof ZClientOverview>;
 type Page<T> = { items: T[]; nextCursor: string | null };
 
 export const marketplace = {
-  offers: (query: OfferQuery) => api.get<Page<Offer>>('/api/catalog/offers', query),
+  offers: (query: OfferQuery) => api.get<Page<Offer> & { total: number }>('/api/catalog/offers', query),
+  setFavourite: (offerId: string, favourite: boolean) =>
+    favourite
+      ? api.post<{ offerId: string; favourite: boolean }>(`/api/catalog/favourites/${offerId}`)
+      : request<{ offerId: string; favourite: boolean }>('DELETE', `/api/catalog/favourites/${offerId}`),
   offer: (id: string) => api.get<Offer>(`/api/catalog/offers/${id}`),
   priceGrid: () => api.get<PriceGrid>('/api/catalog/price-grid'),
   savePriceGrid: (grid: PriceGrid) => api.put<PriceGrid>('/api/support/price-grid', grid),
 
-  projects: (query: { clientId?: string; q?: string; limit?: number; cursor?: string }) => api.get<Page<Project>>('/api/projects', query),
+  projects: (query: { clientId?: string; q?: string; limit?: number; cursor?: string }) =>
+    api.get<Page<Project>>('/api/projects', query),
   createProject: (body: ProjectBody) => api.post<Project>('/api/projects', body),
-  campaigns: (query: { projectId?: string; clientId?: string; personInChargeId?: string; q?: string; limit?: number; cursor?: string }) =>
-    api.get<Page<Campaign>>('/api/campaigns', query),
+  campaigns: (query: {
+    projectId?: string;
+    clientId?: string;
+    personInChargeId?: string;
+    q?: string;
+    limit?: number;
+    cursor?: string;
+  }) => api.get<Page<Campaign>>('/api/campaigns', query),
   createCampaign: (body: CampaignBody) => api.post<Campaign>('/api/campaigns', body),
   project: (id: string) => api.get<Project>(`/api/projects/${id}`),
   campaign: (id: string) => api.get<Campaign>(`/api/campaigns/${id}`),
@@ -111,7 +122,8 @@ export const marketplace = {
   submitLiveUrl: (id: string, liveUrl: string) =>
     api.post<{ id: string; status: OrderStatus }>(`/api/publisher/orders/${id}/placed`, { liveUrl }),
 
-  sitesForReview: (status?: SiteStatus, cursor?: string) => api.get<Page<Site>>('/api/support/sites', { status, limit: 50, cursor }),
+  sitesForReview: (status?: SiteStatus, cursor?: string) =>
+    api.get<Page<Site>>('/api/support/sites', { status, limit: 50, cursor }),
   approveSite: (id: string) => api.post<Site>(`/api/support/sites/${id}/approve`),
   refuseSite: (id: string, reason: string) => api.post<Site>(`/api/support/sites/${id}/refuse`, { reason }),
 };

@@ -16,6 +16,8 @@ import frActivity from './fr/activity';
 import enActivity from './en/activity';
 import frProjects from './fr/projects';
 import enProjects from './en/projects';
+import frCatalog from './fr/catalog';
+import enCatalog from './en/catalog';
 import { de, que } from './french';
 
 export const languages = ['fr', 'en'] as const;
@@ -34,8 +36,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, projects: frProjects } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, projects: enProjects } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, projects: frProjects, catalogList: frCatalog } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, projects: enProjects, catalogList: enCatalog } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',

@@ -211,6 +211,9 @@ describe('catalog search', () => {
       reliability: null,
       bestKeyword: { keyword: 'Séjour Épinal pas cher', position: 4, volume: 320 },
       priceExplanation: expect.objectContaining({ totalCents: offer.priceCents }),
+      matchedKeywords: [{ keyword: 'Séjour Épinal pas cher', position: 4, volume: 320 }],
+      matchedCount: 1,
+      favourite: false,
     });
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(offer.domain);

@@ -160,6 +160,8 @@ export type OfferFilters = {
   maxPosition?: number;
   maxPriceCents?: number;
   siteKind?: SiteKind;
+  /** only the buying account's favourites */
+  favourites?: boolean;
   sort: 'relevance' | 'price_asc' | 'price_desc' | 'volume_desc';
   limit: number;
   cursor?: string;
@@ -179,6 +181,9 @@ export type Offer = {
   reliability: Reliability | null;
   /** the article's keyword that sets the price (best position, then volume) */
   bestKeyword: { keyword: string; position: number; volume: number };
+  matchedKeywords: { keyword: string; position: number; volume: number }[];
+  matchedCount: number;
+  favourite: boolean;
 };
 
 export type Reliability = {
@@ -251,84 +256,118 @@ export async function reliabilityOf(db: Tx, publisherId: string): Promise<Reliab
 }
 
 /**
- * Searches the approved catalog. With a keyword, one row per matching positioned keyword (its own
- * position and volume); without, one row per article with its best keyword. Never a domain or URL.
+ * Searches the approved catalog: one row per article. With a keyword, the article's keywords that
+ * match it (French stemming over the folded keyword, each word a prefix; and `minVolume` /
+ * `maxPosition` when given) are its matched keywords; the best of them (position, then volume) is
+ * the row's keyword, position and volume, and what the relevance and volume sorts read. Without a
+ * keyword, the row shows the article's best keyword and those two filters apply to it. Price,
+ * theme, kind, language and favourites are the article's. `total` counts every article found
+ * (exact, whatever the cursor). Never a domain or URL.
  */
 export async function searchOfferRows(
   db: Tx,
   f: OfferFilters,
   defaultGuaranteeMonths: number | null,
-): Promise<{ items: Offer[]; nextCursor: string | null }> {
+  buyerId: string | null = null,
+  matchedShown = 5,
+): Promise<{ items: Offer[]; nextCursor: string | null; total: number }> {
   const query = f.keyword ? toPrefixQuery(f.keyword) : null;
-  if (f.keyword && !query) return { items: [], nextCursor: null };
+  if (f.keyword && !query) return { items: [], nextCursor: null, total: 0 };
+  if (f.favourites && !buyerId) return { items: [], nextCursor: null, total: 0 };
   const byKeyword = query !== null;
-  // Keyword mode reads positioned keywords, the other mode articles (with their best keyword);
-  // both tables carry the site's kind, theme and language and the offer's price.
+  // `found` is one row per article: (article_id, keyword, position, volume, price), read from the
+  // keywords (the best matching one of each article) or from the articles (their best keyword).
+  // Both tables carry the site's kind, theme and language and the offer's price.
   const t = byKeyword
-    ? { from: sql`article_keywords k`, offered: sql`k.offer_price_cents is not null`, price: sql`k.offer_price_cents`, position: sql`k.position`, volume: sql`k.volume`, keyword: sql`k.keyword`, id: sql`k.id`, idType: sql`bigint`, site: 'k', article: sql`k.article_id` }
-    : { from: sql`articles a`, offered: sql`a.offered`, price: sql`a.price_cents`, position: sql`a.best_position`, volume: sql`a.best_volume`, keyword: sql`a.best_keyword`, id: sql`a.id`, idType: sql`uuid`, site: 'a', article: sql`a.id` };
+    ? { offered: sql`k.offer_price_cents is not null`, price: sql`k.offer_price_cents`, position: sql`k.position`, volume: sql`k.volume`, site: 'k', article: sql`k.article_id` }
+    : { offered: sql`a.offered`, price: sql`a.price_cents`, position: sql`a.best_position`, volume: sql`a.best_volume`, site: 'a', article: sql`a.id` };
   const col = (name: string) => sql.ref(`${t.site}.${name}`);
-  // Each sort is a list of (expression, direction), the row id last, in the order of an index:
-  // on a broad keyword PostgreSQL walks the index in order and stops after one page.
-  type Sort = [RawBuilder<unknown>, 'asc' | 'desc'][];
-  const sortKey: Sort = (
-    {
-      relevance: [[t.position, 'asc'], [t.volume, 'desc']],
-      price_asc: [[t.price, 'asc'], [t.position, 'asc']],
-      price_desc: [[t.price, 'desc'], [t.position, 'asc']],
-      volume_desc: [[t.volume, 'desc'], [t.position, 'asc']],
-    } as Record<OfferFilters['sort'], Sort>
-  )[f.sort];
-  const after = decodeCursor(f.cursor, [cursorPart.int, cursorPart.int, byKeyword ? cursorPart.bigint : cursorPart.uuid]);
   const conditions = [
     t.offered,
-    ...(byKeyword ? [sql`to_tsvector('simple', k.keyword_norm) @@ to_tsquery('simple', ${query})`] : []),
+    ...(byKeyword ? [matchesSearch(query)] : []),
     ...(f.theme ? [sql`${col('theme')} = ${f.theme}`] : []),
     ...(f.language ? [sql`${col('language')} = ${f.language}`] : []),
     ...(f.siteKind ? [sql`${col('site_kind')} = ${f.siteKind}`] : []),
     ...(f.minVolume !== undefined ? [sql`${t.volume} >= ${f.minVolume}`] : []),
     ...(f.maxPosition !== undefined ? [sql`${t.position} <= ${f.maxPosition}`] : []),
     ...(f.maxPriceCents !== undefined ? [sql`${t.price} <= ${f.maxPriceCents}`] : []),
-    ...(after && after.length === 3 ? [afterCursor(sortKey, t.id, t.idType, after)] : []),
+    ...(f.favourites ? [sql`${t.article} in (select fav.article_id from catalog_favourites fav where fav.account_id = ${buyerId}::uuid)`] : []),
   ];
-  const order = sql`${sql.join(sortKey.map(([e, d]) => sql`${e} ${sql.raw(d)}`))}, ${t.id} asc`;
-  const rows = await sql<{
-    row_id: string;
-    offer_id: string;
-    keyword: string;
-    position: number;
-    volume: number;
-    top10_count: number;
-    site_kind: SiteKind;
-    theme: string;
-    language: string;
-    price_cents: number | string;
-    s1: number | string;
-    s2: number | string;
-    guarantee_months: number | null;
-    best_keyword: string;
-    best_position: number;
-    best_volume: number;
-  } & ReliabilityColumns>`
-    select m.*, a2.top10_count, si.guarantee_months, a2.best_keyword, a2.best_position, a2.best_volume,
-           r.links_placed, r.links_lost, r.avg_lifetime_days, r.acceptance_rate, r.median_days_to_placement
-    from (
-      select ${t.id}::text as row_id, ${t.id} as rid, ${t.article} as offer_id, ${t.keyword} as keyword, ${t.position} as position,
-             ${t.volume} as volume, ${col('site_kind')} as site_kind, ${col('theme')} as theme, ${col('language')} as language,
-             ${t.price} as price_cents, ${sortKey[0][0]} as s1, ${sortKey[1][0]} as s2
-      from ${t.from}
-      where ${sql.join(conditions, sql` and `)}
-      order by ${order}
+  const where = sql.join(conditions, sql` and `);
+  // The best matching keyword of each article is the least (position, -volume, id): a hash
+  // aggregate over the matching keywords, about three times cheaper than sorting them all for a
+  // DISTINCT ON on a broad word (docs/ARCHITECTURE.md, "The catalog: one row per article"); its
+  // text is read for the page's rows only, by id.
+  const found = byKeyword
+    ? sql`select g.article_id, g.best[1]::int as position, (-g.best[2])::int as volume, g.best[3] as keyword_id, g.price, null::text as keyword
+          from (select k.article_id, min(array[k.position::bigint, -k.volume::bigint, k.id]) as best, min(k.offer_price_cents) as price
+                from article_keywords k where ${where} group by k.article_id) g`
+    : sql`select a.id as article_id, a.best_position as position, a.best_volume as volume, null::bigint as keyword_id, a.price_cents as price,
+                 a.best_keyword as keyword
+          from articles a where ${where}`;
+  // Each sort is a list of (column of `found`, direction), the article id last: a unique order.
+  type Sort = [RawBuilder<unknown>, 'asc' | 'desc'][];
+  const sortKey: Sort = (
+    {
+      relevance: [[sql`b.position`, 'asc'], [sql`b.volume`, 'desc']],
+      price_asc: [[sql`b.price`, 'asc'], [sql`b.position`, 'asc']],
+      price_desc: [[sql`b.price`, 'desc'], [sql`b.position`, 'asc']],
+      volume_desc: [[sql`b.volume`, 'desc'], [sql`b.position`, 'asc']],
+    } as Record<OfferFilters['sort'], Sort>
+  )[f.sort];
+  const after = decodeCursor(f.cursor, [cursorPart.int, cursorPart.int, cursorPart.uuid]);
+  const cursorCondition = after && after.length === 3 ? afterCursor(sortKey, sql`b.article_id`, sql`uuid`, after) : sql`true`;
+  const outerOrder = sql.join(sortKey.map(([, d], i) => sql`${sql.ref(`p.s${i + 1}`)} ${sql.raw(d)}`));
+  // With a keyword, the articles found are read once (materialized) for the page and the count;
+  // without, the page walks an index of articles in order and the count is its own scan.
+  const rows = await sql<
+    {
+      total: number | string;
+      offer_id: string | null;
+      keyword: string;
+      position: number;
+      volume: number;
+      top10_count: number;
+      site_kind: SiteKind;
+      theme: string;
+      language: string;
+      price_cents: number | string;
+      s1: number | string;
+      s2: number | string;
+      guarantee_months: number | null;
+      best_keyword: string;
+      best_position: number;
+      best_volume: number;
+      favourite: boolean;
+    } & ReliabilityColumns
+  >`
+    with found as ${byKeyword ? sql`materialized` : sql`not materialized`} (${found}),
+    page as (
+      select b.article_id, b.keyword_id, b.keyword, b.position, b.volume, b.price, ${sortKey[0][0]} as s1, ${sortKey[1][0]} as s2
+      from found b
+      where ${cursorCondition}
+      order by ${sql.join(sortKey.map(([e, d]) => sql`${e} ${sql.raw(d)}`))}, b.article_id asc
       limit ${f.limit + 1}
-    ) m join articles a2 on a2.id = m.offer_id
-    join sites si on si.id = a2.site_id
+    )
+    select t.total, p.article_id as offer_id,
+           coalesce(p.keyword, (select kk.keyword from article_keywords kk where kk.id = p.keyword_id)) as keyword, p.position, p.volume, p.price as price_cents, p.s1, p.s2,
+           a2.top10_count, a2.site_kind, a2.theme, a2.language, si.guarantee_months, a2.best_keyword, a2.best_position, a2.best_volume,
+           exists (select 1 from catalog_favourites fav where fav.account_id = ${buyerId}::uuid and fav.article_id = p.article_id) as favourite,
+           r.links_placed, r.links_lost, r.avg_lifetime_days, r.acceptance_rate, r.median_days_to_placement
+    from (select count(*)::int as total from found) t
+    left join page p on true
+    left join articles a2 on a2.id = p.article_id
+    left join sites si on si.id = a2.site_id
     left join publisher_reliability r on r.publisher_id = si.publisher_id
-    order by ${sql.join(sortKey.map(([, d], i) => sql`${sql.ref(`m.s${i + 1}`)} ${sql.raw(d)}`))}, m.rid`.execute(db);
-  const page = rows.rows.slice(0, f.limit);
-  const last = rows.rows.length > f.limit ? page[page.length - 1] : null;
+    order by ${outerOrder}, p.article_id`.execute(db);
+  const total = Number(rows.rows[0]?.total ?? 0);
+  const hits = rows.rows.filter((r) => r.offer_id !== null);
+  const page = hits.slice(0, f.limit);
+  const last = hits.length > f.limit ? page[page.length - 1] : null;
+  const matched = byKeyword ? await matchedKeywordsOf(db, page.map((r) => r.offer_id!), query, f, matchedShown) : new Map();
   return {
     items: page.map((r) => ({
-      offerId: r.offer_id,
+      offerId: r.offer_id!,
       keyword: r.keyword,
       position: Number(r.position),
       volume: Number(r.volume),
@@ -340,9 +379,44 @@ export async function searchOfferRows(
       guaranteeMonths: r.guarantee_months ?? defaultGuaranteeMonths,
       reliability: toReliability(r),
       bestKeyword: { keyword: r.best_keyword, position: Number(r.best_position), volume: Number(r.best_volume) },
+      matchedKeywords: matched.get(r.offer_id!)?.keywords ?? [],
+      matchedCount: matched.get(r.offer_id!)?.count ?? 0,
+      favourite: Boolean(r.favourite),
     })),
-    nextCursor: last ? encodeCursor([Number(last.s1), Number(last.s2), last.row_id]) : null,
+    nextCursor: last ? encodeCursor([Number(last.s1), Number(last.s2), last.offer_id]) : null,
+    total,
   };
+}
+
+/** SQL: the keyword `k` matches the search (the GIN index article_keywords_search_fr, migration 0015). */
+function matchesSearch(query: string) {
+  return sql`to_tsvector('french', k.keyword_norm) @@ to_tsquery('french', ${query})`;
+}
+
+/**
+ * The matched keywords of a page's articles, best first (`limit` of each), and how many each has:
+ * one query over those articles' keywords (their unique index), whatever the breadth of the search.
+ */
+async function matchedKeywordsOf(db: Tx, articleIds: string[], query: string, f: OfferFilters, limit: number) {
+  const byArticle = new Map<string, { keywords: { keyword: string; position: number; volume: number }[]; count: number }>();
+  if (articleIds.length === 0) return byArticle;
+  const rows = await sql<{ article_id: string; keyword: string; position: number; volume: number; n: number | string }>`
+    select x.article_id, x.keyword, x.position, x.volume, x.n from (
+      select k.article_id, k.keyword, k.position, k.volume,
+             row_number() over (partition by k.article_id order by k.position, k.volume desc, k.id) as rn,
+             count(*) over (partition by k.article_id) as n
+      from article_keywords k
+      where k.article_id = any(${articleIds}::uuid[]) and k.offer_price_cents is not null and ${matchesSearch(query)}
+        ${f.minVolume !== undefined ? sql`and k.volume >= ${f.minVolume}` : sql``}
+        ${f.maxPosition !== undefined ? sql`and k.position <= ${f.maxPosition}` : sql``}
+    ) x where x.rn <= ${limit}
+    order by x.article_id, x.rn`.execute(db);
+  for (const r of rows.rows) {
+    const entry = byArticle.get(r.article_id) ?? { keywords: [], count: Number(r.n) };
+    entry.keywords.push({ keyword: r.keyword, position: Number(r.position), volume: Number(r.volume) });
+    byArticle.set(r.article_id, entry);
+  }
+  return byArticle;
 }
 
 /** "After the cursor" in a sort of mixed directions: (a > x) or (a = x and (b < y or (b = y and id > z))). */
@@ -351,6 +425,24 @@ function afterCursor(sortKey: [RawBuilder<unknown>, 'asc' | 'desc'][], rowId: Ra
   const [v1, v2, id] = [Number(after[0]), Number(after[1]), String(after[2])];
   const beyond = (e: RawBuilder<unknown>, d: 'asc' | 'desc', v: number) => (d === 'asc' ? sql`${e} > ${v}` : sql`${e} < ${v}`);
   return sql`(${beyond(e1, d1, v1)} or (${e1} = ${v1} and (${beyond(e2, d2, v2)} or (${e2} = ${v2} and ${rowId} > ${id}::${rowIdType}))))`;
+}
+
+/** Puts an article in an account's favourites (nothing when it is already there). */
+export async function addFavourite(db: Tx, accountId: string, articleId: string): Promise<void> {
+  await db
+    .insertInto('catalog_favourites')
+    .values({ account_id: accountId, article_id: articleId })
+    .onConflict((oc) => oc.columns(['account_id', 'article_id']).doNothing())
+    .execute();
+}
+
+export async function removeFavourite(db: Tx, accountId: string, articleId: string): Promise<void> {
+  await db.deleteFrom('catalog_favourites').where('account_id', '=', accountId).where('article_id', '=', articleId).execute();
+}
+
+export async function isFavourite(db: Tx, accountId: string, articleId: string): Promise<boolean> {
+  const row = await db.selectFrom('catalog_favourites').select('article_id').where('account_id', '=', accountId).where('article_id', '=', articleId).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** A site's domain, theme and kind (orders show them). */

@@ -10,6 +10,7 @@ import {
   ZCreateSiteBody,
   ZImport,
   ZOffer,
+  ZOfferPage,
   ZOfferQuery,
   ZPriceGrid,
   ZReviewBody,
@@ -22,6 +23,8 @@ const tags = ['catalog'];
 /** What a browser or an SEO tool may call a CSV file. */
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel'];
 const ZIdParams = z.object({ id: z.uuid() });
+const ZOfferParams = z.object({ offerId: z.uuid() });
+const ZFavourite = z.object({ offerId: z.string(), favourite: z.boolean() });
 
 export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
   app.post('/api/publisher/sites', { schema: { tags, body: ZCreateSiteBody, response: { 201: ZSite } } }, async (request, reply) =>
@@ -96,8 +99,20 @@ export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
     catalog.getImport(actorOf(request), request.params.id, request.lang, ctx),
   );
 
-  app.get('/api/catalog/offers', { schema: { tags, querystring: ZOfferQuery, response: { 200: ZPageOf(ZOffer) } } }, async (request) =>
+  app.get('/api/catalog/offers', { schema: { tags, querystring: ZOfferQuery, response: { 200: ZOfferPage } } }, async (request) =>
     catalog.searchOffers(actorOf(request), request.query, ctx),
+  );
+
+  app.post(
+    '/api/catalog/favourites/:offerId',
+    { schema: { tags, params: ZOfferParams, response: { 200: ZFavourite } } },
+    async (request) => catalog.setFavourite(actorOf(request), request.params.offerId, true, ctx),
+  );
+
+  app.delete(
+    '/api/catalog/favourites/:offerId',
+    { schema: { tags, params: ZOfferParams, response: { 200: ZFavourite } } },
+    async (request) => catalog.setFavourite(actorOf(request), request.params.offerId, false, ctx),
   );
 
   app.get('/api/catalog/offers/:id', { schema: { tags, params: ZIdParams, response: { 200: ZOffer } } }, async (request) =>

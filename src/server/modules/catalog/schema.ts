@@ -95,6 +95,11 @@ export const ZOfferQuery = z.object({
   maxPosition: z.coerce.number().int().min(1).max(1000).optional(),
   maxPriceCents: zQueryInt({ min: 0 }).optional(),
   siteKind: ZSiteKind.optional(),
+  /** `1` (or `true`): only the buying account's favourites */
+  favourites: z
+    .enum(['1', '0', 'true', 'false'])
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
   sort: z.enum(['relevance', 'price_asc', 'price_desc', 'volume_desc']).default('relevance'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
@@ -153,7 +158,19 @@ export const ZOffer = z.object({
   bestKeyword: ZKeywordFigures,
   /** how priceCents is made: basePriceCents + bonusCents = totalCents = priceCents (null: the grid changed and the price is being recomputed) */
   priceExplanation: ZPriceExplanation.nullable(),
+  /** with a search: the article's keywords that match it (and minVolume/maxPosition), best first, at most MATCHED_SHOWN; else empty */
+  matchedKeywords: z.array(ZKeywordFigures),
+  /** how many of the article's keywords match the search (0 without a search) */
+  matchedCount: z.number().int(),
+  /** in the favourites of the buying account (the account the person acts as) */
+  favourite: z.boolean(),
 });
+
+/** The list of offers: one row per article, and how many articles the search finds in all. */
+export const ZOfferPage = z.object({ items: z.array(ZOffer), nextCursor: z.string().nullable(), total: z.number().int() });
+
+/** How many matched keywords a row of the list carries (matchedCount says how many there are). */
+export const MATCHED_SHOWN = 5;
 
 export const ZGridCell = z.object({
   siteKind: ZSiteKind,

@@ -15,8 +15,12 @@ import { ImportRefused, openPlanWorker, type PlanHandle } from './plan-worker.js
 import { catalogPolicy } from './policy.js';
 import type { Config } from '../../config.js';
 export { articleUrl, findOffer as offerForOrder, refreshArticles, siteDomain, siteOf, type Reliability, type ReliabilityRow } from './queries.js';
+import { MATCHED_SHOWN } from './schema.js';
 import {
+  addFavourite,
   ensureArticles,
+  isFavourite,
+  removeFavourite,
   findOffer,
   refreshArticles,
   reliabilityOf,
@@ -517,10 +521,30 @@ export async function giveUpImport(payload: { importId: string }, reason: JobGiv
   await failImport(ctx.db, payload.importId, { fr: translate('fr', 'import_gave_up', params), en: translate('en', 'import_gave_up', params) });
 }
 
-export async function searchOffers(_actor: Actor, filters: OfferFilters, ctx: Ctx) {
-  const page = await searchOfferRows(ctx.db, filters, defaultGuaranteeMonths(ctx.config));
+/**
+ * The catalog, one row per article. The buyer whose favourites the rows show (and `favourites`
+ * filters on) is the account the person acts as, when it buys (catalogPolicy.mayKeepFavourites);
+ * for anyone else no row is a favourite and the favourites filter finds nothing.
+ */
+export async function searchOffers(actor: Actor, filters: OfferFilters, ctx: Ctx) {
+  const buyerId = catalogPolicy.mayKeepFavourites(actor) ? actor.account.id : null;
+  const page = await searchOfferRows(ctx.db, filters, defaultGuaranteeMonths(ctx.config), buyerId, MATCHED_SHOWN);
   const rules = page.items.length ? await getPriceGrid(ctx) : null;
   return { ...page, items: page.items.map((o) => ({ ...o, priceExplanation: rules && explained(rules, o) })) };
+}
+
+/**
+ * Adds (`true`) or removes (`false`) an offer from the buying account's favourites; idempotent.
+ * Only buyers keep favourites (403 for a publisher or support, before anything is read); an offer
+ * unknown or not in the catalog is 404.
+ */
+export async function setFavourite(actor: Actor, offerId: string, favourite: boolean, ctx: Ctx) {
+  if (!catalogPolicy.mayKeepFavourites(actor)) throw forbidden();
+  const offer = await findOffer(ctx.db, offerId);
+  if (!offer || offer.site_status !== 'approved' || offer.price_cents === null) throw notFound();
+  if (favourite) await addFavourite(ctx.db, actor.account.id, offerId);
+  else await removeFavourite(ctx.db, actor.account.id, offerId);
+  return { offerId, favourite };
 }
 
 /** The explanation of an offer's price, or null when it does not sum to the stored price (grid being recomputed). */
@@ -530,7 +554,7 @@ function explained(rules: PriceRules, o: { siteKind: string; bestKeyword: { posi
 }
 
 /** What a buyer may know of an offer before ordering: everything but the domain and the URL. */
-export async function getOffer(_actor: Actor, offerId: string, ctx: Ctx) {
+export async function getOffer(actor: Actor, offerId: string, ctx: Ctx) {
   const offer = await findOffer(ctx.db, offerId);
   if (!offer || offer.site_status !== 'approved' || offer.price_cents === null) throw notFound();
   return {
@@ -546,6 +570,9 @@ export async function getOffer(_actor: Actor, offerId: string, ctx: Ctx) {
     guaranteeMonths: offer.guarantee_months ?? defaultGuaranteeMonths(ctx.config),
     reliability: await reliabilityOf(ctx.db, offer.publisher_id),
     bestKeyword: { keyword: offer.best_keyword!, position: offer.best_position!, volume: offer.best_volume! },
+    matchedKeywords: [],
+    matchedCount: 0,
+    favourite: catalogPolicy.mayKeepFavourites(actor) && (await isFavourite(ctx.db, actor.account.id, offer.id)),
     priceExplanation: explained(await getPriceGrid(ctx), {
       siteKind: offer.site_kind,
       bestKeyword: { position: offer.best_position!, volume: offer.best_volume! },

@@ -1,8 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import {
+  ActionIcon,
+  Badge,
   Button,
   Card,
   Center,
+  Checkbox,
   Group,
   Loader,
   NumberInput,
@@ -16,7 +19,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
@@ -40,6 +43,8 @@ import {
 } from '../../components/market';
 import { QueryStatus } from '../../components/QueryStatus';
 import { ReliabilityCell, useNarrow } from '../../components/claims';
+import { queryClient, useSession } from '../../api/queries';
+import { notifyError } from '../../components/serverErrors';
 
 type Sort = NonNullable<OfferQuery['sort']>;
 const SORTS: Sort[] = ['relevance', 'price_asc', 'price_desc', 'volume_desc'];
@@ -54,6 +59,8 @@ type Filters = {
   maxPosition: string;
   maxPrice: string;
   sort: string;
+  /** '1': the buying account's favourites only */
+  favourites: string;
 };
 const FILTER_NAMES: (keyof Filters)[] = [
   'keyword',
@@ -64,6 +71,7 @@ const FILTER_NAMES: (keyof Filters)[] = [
   'maxPosition',
   'maxPrice',
   'sort',
+  'favourites',
 ];
 
 function readFilters(params: URLSearchParams): Filters {
@@ -83,6 +91,7 @@ function toQuery(f: Filters): OfferQuery {
     maxPosition: int(f.maxPosition) || undefined,
     maxPriceCents: toCents(f.maxPrice),
     sort: (SORTS.includes(f.sort as Sort) ? f.sort : 'relevance') as Sort,
+    favourites: f.favourites === '1' ? true : undefined,
   };
 }
 
@@ -116,6 +125,8 @@ export function CatalogPage() {
     setFilters((f) => ({ ...f, [name]: value === null ? '' : String(value) }));
   const anyFilter = FILTER_NAMES.some((n) => filters[n] !== '');
   const narrow = useNarrow();
+  const buyer = BUYER_ROLES.includes(useSession().account.role);
+  const total = offers.data?.pages[0]?.total;
 
   return (
     <Stack gap="lg" maw={1200}>
@@ -208,7 +219,16 @@ export function CatalogPage() {
               onChange={set('maxPrice')}
               data-testid="catalog-max-price"
             />
-            <Group align="flex-end">
+            <Group align="flex-end" gap="md">
+              {buyer && (
+                <Checkbox
+                  label={t('catalogList.favouritesOnly')}
+                  checked={filters.favourites === '1'}
+                  onChange={(e) => set('favourites')(e.currentTarget.checked ? '1' : '')}
+                  mb={8}
+                  data-testid="catalog-favourites"
+                />
+              )}
               <Button
                 variant="subtle"
                 color="gray"
@@ -224,16 +244,21 @@ export function CatalogPage() {
       </Card>
 
       <Card withBorder radius="md" padding="lg">
+        {total !== undefined && !offers.error && (
+          <Text fw={600} mb="sm" data-testid="catalog-count">
+            {t('catalogList.count', { count: total, n: formatNumber(total) })}
+          </Text>
+        )}
         {offers.isPending || offers.error ? (
           <QueryStatus query={offers} />
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="lg" data-testid="catalog-empty">
-            {t('catalog.empty')}
+            {filters.favourites === '1' ? t('catalogList.noFavourites') : t('catalog.empty')}
           </Text>
         ) : narrow ? (
           <Stack gap="sm" data-testid="offers-cards">
             {items.map((o) => (
-              <OfferCard key={`${o.offerId}:${o.keyword}`} offer={o} />
+              <OfferCard key={o.offerId} offer={o} buyer={buyer} />
             ))}
           </Stack>
         ) : (
@@ -241,6 +266,7 @@ export function CatalogPage() {
             <Table verticalSpacing="sm" highlightOnHover striped data-testid="offers-table">
               <Table.Thead>
                 <Table.Tr>
+                  {buyer && <Table.Th w={40} aria-label={t('catalogList.favourite')} />}
                   <Table.Th>{t('catalog.keyword')}</Table.Th>
                   <Table.Th ta="right">{t('catalog.position')}</Table.Th>
                   <Table.Th ta="right">{t('catalog.volume')}</Table.Th>
@@ -255,11 +281,17 @@ export function CatalogPage() {
               </Table.Thead>
               <Table.Tbody>
                 {items.map((o) => (
-                  <Table.Tr key={`${o.offerId}:${o.keyword}`} data-testid="offer-row" data-keyword={o.keyword}>
-                    <Table.Td>
+                  <Table.Tr key={o.offerId} data-testid="offer-row" data-keyword={o.keyword}>
+                    {buyer && (
+                      <Table.Td>
+                        <FavouriteStar offer={o} />
+                      </Table.Td>
+                    )}
+                    <Table.Td maw={360}>
                       <Text size="sm" fw={600}>
                         {o.keyword}
                       </Text>
+                      <MatchedKeywords offer={o} />
                       {o.bestKeyword.keyword !== o.keyword && (
                         <Text size="xs" c="dimmed" data-testid="offer-best-keyword">
                           {t('catalog.pricedBy', { keyword: o.bestKeyword.keyword, position: o.bestKeyword.position })}
@@ -321,7 +353,7 @@ export function CatalogPage() {
 }
 
 /** On a phone, an offer as a card: the table's columns would not fit. */
-function OfferCard({ offer: o }: { offer: Offer }) {
+function OfferCard({ offer: o, buyer }: { offer: Offer; buyer: boolean }) {
   const { t } = useTranslation();
   const fact = (label: string, value: React.ReactNode, testId?: string) => (
     <div>
@@ -337,15 +369,19 @@ function OfferCard({ offer: o }: { offer: Offer }) {
     <Card withBorder radius="md" padding="sm" data-testid="offer-row" data-keyword={o.keyword}>
       <Stack gap={8}>
         <Group justify="space-between" wrap="nowrap" align="flex-start">
-          <div>
-            <Text size="sm" fw={600}>
-              {o.keyword}
-            </Text>
-            <Text size="xs" c="dimmed">
-              {themeLabel(t, o.theme)} · {kindLabel(t, o.siteKind)}
-            </Text>
-          </div>
-          <Stack gap={6} align="flex-end">
+          <Group gap={6} wrap="nowrap" align="flex-start" style={{ flex: 1, minWidth: 0 }}>
+            {buyer && <FavouriteStar offer={o} />}
+            <div style={{ minWidth: 0 }}>
+              <Text size="sm" fw={600}>
+                {o.keyword}
+              </Text>
+              <MatchedKeywords offer={o} />
+              <Text size="xs" c="dimmed">
+                {themeLabel(t, o.theme)} · {kindLabel(t, o.siteKind)}
+              </Text>
+            </div>
+          </Group>
+          <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
             <Text fw={700} style={numeric} data-testid="offer-price">
               <PriceWithExplanation offer={o} />
             </Text>
@@ -409,6 +445,82 @@ function PriceWithExplanation({ offer: o }: { offer: Offer }) {
       <span data-testid="offer-price-explained" aria-label={text} style={{ textDecoration: 'underline dotted', cursor: 'help' }}>
         {formatEuros(o.priceCents)}
       </span>
+    </Tooltip>
+  );
+}
+
+/** The accounts that buy, and so keep favourites (the server's catalogPolicy.mayKeepFavourites). */
+const BUYER_ROLES: string[] = ['agency', 'manager', 'consultant', 'client'];
+
+/**
+ * The article's other keywords that match the search, as chips (the row's keyword is the best of
+ * them), and « +N » for those beyond the ones the list carries.
+ */
+function MatchedKeywords({ offer: o }: { offer: Offer }) {
+  const { t } = useTranslation();
+  const others = o.matchedKeywords.filter((k) => k.keyword !== o.keyword);
+  const more = o.matchedCount - o.matchedKeywords.length;
+  if (others.length === 0 && more <= 0) return null;
+  return (
+    <Group gap={4} mt={4} aria-label={t('catalogList.matched')} data-testid="offer-matched">
+      {others.map((k) => (
+        <Badge
+          key={k.keyword}
+          variant="light"
+          color="gray"
+          radius="sm"
+          tt="none"
+          fw={500}
+          maw="100%"
+          data-testid="offer-matched-keyword"
+        >
+          {k.keyword} · {k.position}
+        </Badge>
+      ))}
+      {more > 0 && (
+        <Tooltip label={t('catalogList.moreMatchedTitle', { count: more })} withArrow>
+          <Badge variant="outline" color="gray" radius="sm" tt="none" data-testid="offer-matched-more">
+            {t('catalogList.moreMatched', { count: more })}
+          </Badge>
+        </Tooltip>
+      )}
+    </Group>
+  );
+}
+
+/** The star that puts an offer in (or takes it out of) the buying account's favourites. */
+function FavouriteStar({ offer: o }: { offer: Offer }) {
+  const { t } = useTranslation();
+  const toggle = useMutation({
+    mutationFn: () => marketplace.setFavourite(o.offerId, !o.favourite),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['offers'] }),
+    onError: (error) => notifyError(error),
+  });
+  const label = o.favourite ? t('catalogList.removeFavourite') : t('catalogList.addFavourite');
+  return (
+    <Tooltip label={label} withArrow>
+      <ActionIcon
+        variant="subtle"
+        color={o.favourite ? 'yellow' : 'gray'}
+        aria-label={label}
+        aria-pressed={o.favourite}
+        loading={toggle.isPending}
+        onClick={() => toggle.mutate()}
+        data-testid="offer-favourite"
+      >
+        <svg
+          width="18"
+          height="18"
+          viewBox="0 0 24 24"
+          aria-hidden="true"
+          fill={o.favourite ? 'currentColor' : 'none'}
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinejoin="round"
+        >
+          <path d="M12 2.8l2.8 5.7 6.3.9-4.6 4.4 1.1 6.2L12 17.1 6.4 20l1.1-6.2L2.9 9.4l6.3-.9z" />
+        </svg>
+      </ActionIcon>
     </Tooltip>
   );
 }
