@@ -34,6 +34,8 @@ export {
   insertAccountRow as createAccount,
   isDescendant,
   listClientsBelow,
+  listTeamAccounts,
+  searchTextOf,
   lockAgencyRow,
   makeAgencyRoot,
   moveLeaves as setParentsOfLeaves,
@@ -49,6 +51,7 @@ export {
   supportAudience,
   type Balance,
   type BalanceReader,
+  type TeamAccountRow,
 } from './queries.js';
 
 /**

@@ -215,3 +215,41 @@ export async function listClientRows(db: Tx, rootId: string | null, f: { q?: str
     nextCursor: last ? encodeCursor([last.search_text, last.id]) : null,
   };
 }
+
+/** What the team table shows of one buyer account's orders over a period (see orderFiguresByClient). */
+export type ClientOrderFigures = {
+  /** price of the orders placed in the period, less the refused, cancelled and expired ones */
+  spendCents: number;
+  /** orders placed in the period, by their current status */
+  byStatus: Record<string, number>;
+  /** links live now (verified or completed), whenever they were ordered */
+  liveLinks: number;
+};
+
+/**
+ * Per buyer account of the scope: spend and orders by status over [from, to] (Paris days), and
+ * live links now. One grouped query over the orders of the scope (the agency's index for an
+ * agency root), whatever the number of clients: the team table rolls these up the hierarchy.
+ */
+export async function orderFiguresByClient(db: Tx, scope: OrderScope, period: { from: string; to: string }) {
+  const start = startOfDay(period.from);
+  const end = endOfDay(period.to);
+  const rows = await sql<{ client_id: string; status: string; n: number; cents: number | string; n_all: number }>`
+    select o.client_id, o.status,
+      (count(*) filter (where o.created_at >= ${start} and o.created_at < ${end}))::int as n,
+      coalesce(sum(o.price_cents) filter (where o.created_at >= ${start} and o.created_at < ${end}
+        and o.status not in ('refused', 'cancelled', 'expired')), 0)::int8 as cents,
+      count(*)::int as n_all
+    from orders o
+    where ${and(whereClauses(scope, {}))}
+    group by o.client_id, o.status`.execute(db);
+  const out = new Map<string, ClientOrderFigures>();
+  for (const r of rows.rows) {
+    const f = out.get(r.client_id) ?? { spendCents: 0, byStatus: {}, liveLinks: 0 };
+    if (Number(r.n) > 0) f.byStatus[r.status] = Number(r.n);
+    f.spendCents += Number(r.cents);
+    if (r.status === 'verified' || r.status === 'completed') f.liveLinks += Number(r.n_all);
+    out.set(r.client_id, f);
+  }
+  return out;
+}
