@@ -3,7 +3,7 @@ import type { Tx } from '../../http/actor.js';
 import type { OrderStatus } from '../../db/types.js';
 import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { endOfDay, startOfDay } from '../../http/dates.js';
-import { accountName, clientAndPersonInCharge, inSubtree, listClientsBelow } from '../accounts/service.js';
+import { accountName, clientAndPersonInCharge, inSubtree, listClientsBelow, subtreeIds } from '../accounts/service.js';
 import { balancesOf } from '../ledger/service.js';
 
 /** Whose orders a caller sees: a subtree root (the agency's own id takes the agency_id index), or everyone (support). */
@@ -227,24 +227,34 @@ export type ClientOrderFigures = {
 };
 
 /**
- * Per buyer account of the scope: spend and orders by status over [from, to] (Paris days), and
- * live links now. One grouped query over the orders of the scope (the agency's index for an
- * agency root), whatever the number of clients: the team table rolls these up the hierarchy.
+ * Per buyer account at or below `rootId`: spend and orders by status over [from, to] (Paris days),
+ * and live links now. Two grouped queries whatever the number of clients, each driven from the
+ * closure table's rows of the root into the orders' client index (index-only: it carries status
+ * and price): the orders of the period, then the live ones. The team table rolls these up.
  */
-export async function orderFiguresByClient(db: Tx, scope: OrderScope, period: { from: string; to: string }) {
+export async function orderFiguresByClient(db: Tx, rootId: string, period: { from: string; to: string }) {
   const start = startOfDay(period.from);
   const end = endOfDay(period.to);
-  const rows = await sql<{ client_id: string; status: string; n: number; cents: number | string; n_all: number }>`
-    select o.client_id, o.status,
-      (count(*) filter (where o.created_at >= ${start} and o.created_at < ${end}))::int as n,
-      coalesce(sum(o.price_cents) filter (where o.created_at >= ${start} and o.created_at < ${end}
-        and o.status not in ('refused', 'cancelled', 'expired')), 0)::int8 as cents,
-      count(*)::int as n_all
-    from orders o
-    where ${and(whereClauses(scope, {}))}
-    group by o.client_id, o.status`.execute(db);
+  const clients = subtreeIds(db, rootId);
+  const [inPeriod, live] = await Promise.all([
+    sql<{ client_id: string; status: string; n: number; cents: number | string }>`
+      select o.client_id, o.status, count(*)::int as n,
+        coalesce(sum(o.price_cents) filter (where o.status not in ('refused', 'cancelled', 'expired')), 0)::int8 as cents
+      from (${clients}) s join orders o on o.client_id = s.id
+      where o.created_at >= ${start} and o.created_at < ${end}
+      group by o.client_id, o.status`.execute(db),
+    sql<{ client_id: string; n: number }>`
+      select o.client_id, count(*)::int as n
+      from (${clients}) s join orders o on o.client_id = s.id
+      where o.status in ('verified', 'completed')
+      group by o.client_id`.execute(db),
+  ]);
+  const rows = [
+    ...inPeriod.rows.map((r) => ({ ...r, n_all: 0 })),
+    ...live.rows.map((r) => ({ client_id: r.client_id, status: 'verified', n: 0, cents: 0, n_all: Number(r.n) })),
+  ];
   const out = new Map<string, ClientOrderFigures>();
-  for (const r of rows.rows) {
+  for (const r of rows) {
     const f = out.get(r.client_id) ?? { spendCents: 0, byStatus: {}, liveLinks: 0 };
     if (Number(r.n) > 0) f.byStatus[r.status] = Number(r.n);
     f.spendCents += Number(r.cents);

@@ -755,5 +755,5 @@ export async function adoptIntoAgency(tx: Tx, accountId: string, agencyId: strin
  * The caller (agency's team service) has checked that `rootId` is the actor's own account.
  */
 export async function teamOrderFigures(db: Tx, root: { id: string; isAgency: boolean }, period: { from: string; to: string }) {
-  return orderFiguresByClient(db, { rootId: root.id, rootIsAgency: root.isAgency }, period);
+  return orderFiguresByClient(db, root.id, period);
 }
