@@ -55,7 +55,7 @@ describe('bulk allocation', () => {
         const ids = allocations.map((a) => a.toAccountId);
         const total = allocations.reduce((s, a) => s + a.amountCents, 0);
         const expected =
-          new Set(ids).size !== ids.length ? 400 : ids.includes(foreignId) ? 404 : total > before.get(fx.agencyId)! ? 409 : 201;
+          ids.includes(foreignId) ? 404 : new Set(ids).size !== ids.length ? 400 : total > before.get(fx.agencyId)! ? 409 : 201;
         expect(res.status, JSON.stringify(res.body)).toBe(expected);
         const after = await balances();
         for (const [id, cents] of before) {

@@ -430,19 +430,13 @@ export type BulkAllocationInput = { fromAccountId: string; allocations: { toAcco
 
 /**
  * Allocates from one wallet to several at once, all or nothing in one transaction (with its
- * idempotency key): every target in reach (else 404 naming the line) and open, no target twice
- * nor the source itself, the total at most what the source may spend (else 409
+ * idempotency key): every target in reach (else 404 naming the line, checked first) and open, no
+ * target twice nor the source itself, the total at most what the source may spend (else 409
  * `insufficient_funds` with nothing moved). Each line is one allocation transfer, audited and
  * told to its receiver as a single one is.
  */
 export async function allocateMany(actor: Actor, input: BulkAllocationInput, idem: Idempotency, ctx: Ctx) {
   if (!ledgerPolicy.mayAllocate(actor)) throw forbidden();
-  const seen = new Set<string>();
-  input.allocations.forEach((a, i) => {
-    if (a.toAccountId === input.fromAccountId) throw ruleViolation('same_wallet', {}, `allocations.${i}.toAccountId`);
-    if (seen.has(a.toAccountId)) throw invalidInput('bulk_duplicate', `allocations.${i}.toAccountId`);
-    seen.add(a.toAccountId);
-  });
   const totalCents = input.allocations.reduce((sum, a) => sum + a.amountCents, 0);
   return runIdempotent(ctx, actor, idem, async (tx) => {
     const [from] = await findReachableAccounts(tx, actor, [input.fromAccountId]).catch((e: unknown) => {
@@ -458,6 +452,13 @@ export async function allocateMany(actor: Actor, input: BulkAllocationInput, ide
         });
       }
       throw e;
+    });
+    // Reach first (above): only then what is wrong with the lines themselves.
+    const seen = new Set<string>();
+    input.allocations.forEach((a, i) => {
+      if (a.toAccountId === input.fromAccountId) throw ruleViolation('same_wallet', {}, `allocations.${i}.toAccountId`);
+      if (seen.has(a.toAccountId)) throw invalidInput('bulk_duplicate', `allocations.${i}.toAccountId`);
+      seen.add(a.toAccountId);
     });
     if (!from.active) throw ruleViolation('wallet_inactive', {}, 'fromAccountId');
     targets.forEach((t, i) => {
