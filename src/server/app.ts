@@ -23,9 +23,9 @@ import { orderRoutes } from './modules/orders/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { useBalanceReader } from './modules/accounts/service.js';
 import { balancesOf } from './modules/ledger/service.js';
-import { onAgencyPromotion } from './modules/agency/service.js';
+import { onAgencyPromotion, useTeamOrderFigures } from './modules/agency/service.js';
 import { adoptIntoAgency as adoptTopUpsIntoAgency } from './modules/billing/service.js';
-import { adoptIntoAgency as adoptOrdersIntoAgency, extendOrderDetail } from './modules/orders/service.js';
+import { adoptIntoAgency as adoptOrdersIntoAgency, extendOrderDetail, teamOrderFigures } from './modules/orders/service.js';
 import { adoptIntoAgency as adoptClaimsIntoAgency, orderMonitoringDetail } from './modules/links/service.js';
 import { linkRoutes } from './modules/links/routes.js';
 import { payoutRoutes } from './modules/payouts/routes.js';
@@ -114,6 +114,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
   // A promoted customer's top-ups and orders join its agency; their owners sit below agency.
   onAgencyPromotion(adoptTopUpsIntoAgency);
   onAgencyPromotion(adoptOrdersIntoAgency);
+  useTeamOrderFigures(teamOrderFigures);
   onAgencyPromotion(adoptClaimsIntoAgency);
   // An order's page shows its monitoring and claim; links sits below orders.
   extendOrderDetail(orderMonitoringDetail);

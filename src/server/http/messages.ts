@@ -278,6 +278,15 @@ export const messages = {
     fr: '{field} : caractère interdit (octet nul ou caractère Unicode incomplet).',
     en: '{field}: forbidden character (NUL byte or incomplete Unicode character).',
   },
+  // The team table and its bulk actions (issue 12)
+  period_reversed: {
+    fr: 'from : le début de la période ({from}) est après sa fin ({to}).',
+    en: 'from: the period starts ({from}) after it ends ({to}).',
+  },
+  bulk_duplicate: {
+    fr: 'Ce compte figure déjà plus haut dans la liste : une ligne par compte.',
+    en: 'This account is already earlier in the list: one line per account.',
+  },
   cursor_invalid: {
     fr: 'cursor : curseur de pagination invalide, reprenez la liste depuis le début.',
     en: 'cursor: invalid page cursor, start the list again from the beginning.',

@@ -18,6 +18,8 @@ import frProjects from './fr/projects';
 import enProjects from './en/projects';
 import frCatalog from './fr/catalog';
 import enCatalog from './en/catalog';
+import frTeam from './fr/team';
+import enTeam from './en/team';
 import { de, que } from './french';
 
 export const languages = ['fr', 'en'] as const;
@@ -36,8 +38,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, projects: frProjects, catalogList: frCatalog } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, projects: enProjects, catalogList: enCatalog } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, projects: frProjects, catalogList: frCatalog, team: frTeam } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, projects: enProjects, catalogList: enCatalog, team: enTeam } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',

@@ -515,3 +515,48 @@ export async function searchAccountsBelow(db: Tx, rootId: string | null, q: stri
     hasChildren: Boolean(r.has_children),
   }));
 }
+
+/** One account of the team table (agency's roll-ups): what accounts knows of it. */
+export type TeamAccountRow = {
+  id: string;
+  role: Role;
+  name: string;
+  email: string | null;
+  parent_id: string | null;
+  parent_name: string | null;
+  active: boolean;
+  closed_reason: ClosedReason | null;
+  search_text: string;
+  last_sign_in_at: Date | null;
+  has_login: boolean;
+};
+
+/**
+ * Every account strictly below `rootId` (open and closed), in one query over the closure table,
+ * for the team table: the agency rolls figures up along `parent_id` in memory, so a whole agency
+ * (thousands of clients) is read once rather than row by row.
+ */
+export async function listTeamAccounts(db: Tx, rootId: string): Promise<TeamAccountRow[]> {
+  const rows = await db
+    .selectFrom('account_tree as t')
+    .innerJoin('accounts as a', 'a.id', 't.descendant_id')
+    .leftJoin('accounts as p', 'p.id', 'a.parent_id')
+    .select([
+      'a.id',
+      'a.role',
+      'a.name',
+      'a.email',
+      'a.parent_id',
+      'p.name as parent_name',
+      'a.active',
+      'a.closed_reason',
+      'a.search_text',
+      'a.last_sign_in_at',
+      sql<boolean>`a.password_hash is not null`.as('has_login'),
+    ])
+    .where('t.ancestor_id', '=', rootId)
+    .where('t.depth', '>', 0)
+    .where('a.role', 'in', ['manager', 'consultant', 'client'])
+    .execute();
+  return rows.map((r) => ({ ...r, has_login: Boolean(r.has_login), last_sign_in_at: r.last_sign_in_at ? new Date(r.last_sign_in_at) : null }));
+}

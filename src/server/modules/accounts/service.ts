@@ -36,6 +36,8 @@ export {
   insertAccountRow as createAccount,
   isDescendant,
   listClientsBelow,
+  listTeamAccounts,
+  searchTextOf,
   lockAgencyRow,
   makeAgencyRoot,
   moveLeaves as setParentsOfLeaves,
@@ -51,6 +53,7 @@ export {
   supportAudience,
   type Balance,
   type BalanceReader,
+  type TeamAccountRow,
 } from './queries.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
-import type { Company, Role } from '../../db/types.js';
-import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
+import type { AgencyMode, Company, Role } from '../../db/types.js';
+import { AppError, forbidden, invalidInput, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { modeUsesRole, outranks } from '../accounts/policy.js';
 import {
@@ -8,6 +8,7 @@ import {
   findAccountByEmail,
   findAccountById,
   findReachableAccount,
+  findReachableAccounts,
   isDescendant,
   setRole,
   toAccount,
@@ -96,59 +97,136 @@ export async function updateMember(
   return ctx.db.transaction().execute(async (tx) => {
     const agency = await lockAgency(tx, target.agency_id!);
     const members = await loadMembers(tx, agency.id);
-    const account = members.get(id)!;
-    if (!account.active) throw invalidState('already_inactive');
-    const newRole: Role = input.role ?? account.role;
-    if (input.role !== undefined && input.role !== account.role) {
-      assertPolicy(agencyPolicy.mayChangeRoles(actor));
-      if (!isCollaboratorRole(account.role)) throw ruleViolation('role_change_not_allowed', {}, 'role');
-      if (!mayCreateRole(actor, newRole)) throw ruleViolation('role_not_creatable', {}, 'role');
-    }
-    let newParent: Member;
-    if (input.parentId !== undefined) {
-      newParent = await findPlaceableParent(tx, actor, members, input.parentId, 'parentId');
-      if (await isDescendant(tx, id, newParent.id, false)) throw ruleViolation('move_into_own_subtree', {}, 'parentId');
-    } else {
-      // A promotion its parent no longer outranks climbs to the nearest ancestor that does.
-      newParent = members.get(account.parentId!)!;
-      while (!outranks(newParent.role, newRole) && newParent.parentId) newParent = members.get(newParent.parentId)!;
-      if (newParent.id !== account.parentId && newParent.id !== actor.account.id && !(await isDescendant(tx, actor.account.id, newParent.id, true))) {
-        throw ruleViolation('parent_must_outrank', { parentRole: members.get(account.parentId!)!.role, role: newRole }, 'parentId');
-      }
-    }
-    assertPlacement(agency.mode, newParent.role, newRole);
-    const orphans = childrenOutrankedBy(members, id, newRole);
-    let heir: Member | null = null;
-    if (orphans.length > 0) {
-      const heirId = input.childrenTo ?? account.parentId!;
-      heir = members.get(heirId) ?? null;
-      const heirReachable =
-        heir !== null &&
-        (heirId === actor.account.id || (await isDescendant(tx, actor.account.id, heirId, true))) &&
-        !(await isDescendant(tx, id, heirId, false));
-      if (!heir || !heir.active || !heirReachable || orphans.some((o) => !outranks(heir!.role, o.role))) {
-        throw ruleViolation('heir_invalid', {}, 'childrenTo');
-      }
-    }
-    const plan = planRoleChange(members, account, newRole, newParent, heir);
-    if (!input.dryRun) {
-      await applyPlan(tx, actor, plan, ctx, { explicitMoveOf: id });
-      if (newRole !== account.role) {
-        await setRole(tx, id, newRole);
-      }
-      if (input.name !== undefined || input.company !== undefined) {
-        await updateAccountProfile(actor, id, { name: input.name, company: input.company }, tx);
-      }
-      await recordAudit(tx, actor, 'account.rehome', { type: 'account', id }, {
-        fromRole: account.role,
-        toRole: newRole,
-        fromParentId: account.parentId,
-        toParentId: newParent.id,
-        moved: plan.moved.length,
-      });
-    }
+    const { plan } = await rehome(tx, actor, agency, members, id, input, ctx);
     const row = await findAccountById(tx, id);
     return { ...toAccount(row!), applied: !input.dryRun, plan: localizePlan(plan, actor.lang) };
+  });
+}
+
+type RehomeInput = {
+  role?: 'manager' | 'consultant';
+  parentId?: string;
+  name?: string;
+  company?: Company | null;
+  childrenTo?: string;
+  dryRun: boolean;
+};
+
+/**
+ * One re-home (a new role, a new parent, or both) inside the caller's transaction, under the
+ * agency's lock, with `members` as loaded in it: checked, planned, and applied and audited unless
+ * it is a dry run. The single move (PATCH /api/accounts/:id) and the bulk move both run it.
+ */
+async function rehome(
+  tx: Tx,
+  actor: Actor,
+  agency: { id: string; mode: AgencyMode },
+  members: Map<string, Member>,
+  id: string,
+  input: RehomeInput,
+  ctx: Ctx,
+): Promise<{ plan: Plan; account: Member; newParent: Member }> {
+  const account = members.get(id)!;
+  if (!account.active) throw invalidState('already_inactive');
+  const newRole: Role = input.role ?? account.role;
+  if (input.role !== undefined && input.role !== account.role) {
+    assertPolicy(agencyPolicy.mayChangeRoles(actor));
+    if (!isCollaboratorRole(account.role)) throw ruleViolation('role_change_not_allowed', {}, 'role');
+    if (!mayCreateRole(actor, newRole)) throw ruleViolation('role_not_creatable', {}, 'role');
+  }
+  let newParent: Member;
+  if (input.parentId !== undefined) {
+    newParent = await findPlaceableParent(tx, actor, members, input.parentId, 'parentId');
+    if (await isDescendant(tx, id, newParent.id, false)) throw ruleViolation('move_into_own_subtree', {}, 'parentId');
+  } else {
+    // A promotion its parent no longer outranks climbs to the nearest ancestor that does.
+    newParent = members.get(account.parentId!)!;
+    while (!outranks(newParent.role, newRole) && newParent.parentId) newParent = members.get(newParent.parentId)!;
+    if (newParent.id !== account.parentId && newParent.id !== actor.account.id && !(await isDescendant(tx, actor.account.id, newParent.id, true))) {
+      throw ruleViolation('parent_must_outrank', { parentRole: members.get(account.parentId!)!.role, role: newRole }, 'parentId');
+    }
+  }
+  assertPlacement(agency.mode, newParent.role, newRole);
+  const orphans = childrenOutrankedBy(members, id, newRole);
+  let heir: Member | null = null;
+  if (orphans.length > 0) {
+    const heirId = input.childrenTo ?? account.parentId!;
+    heir = members.get(heirId) ?? null;
+    const heirReachable =
+      heir !== null &&
+      (heirId === actor.account.id || (await isDescendant(tx, actor.account.id, heirId, true))) &&
+      !(await isDescendant(tx, id, heirId, false));
+    if (!heir || !heir.active || !heirReachable || orphans.some((o) => !outranks(heir!.role, o.role))) {
+      throw ruleViolation('heir_invalid', {}, 'childrenTo');
+    }
+  }
+  const plan = planRoleChange(members, account, newRole, newParent, heir);
+  if (!input.dryRun) {
+    await applyPlan(tx, actor, plan, ctx, { explicitMoveOf: id });
+    if (newRole !== account.role) {
+      await setRole(tx, id, newRole);
+    }
+    if (input.name !== undefined || input.company !== undefined) {
+      await updateAccountProfile(actor, id, { name: input.name, company: input.company }, tx);
+    }
+    await recordAudit(tx, actor, 'account.rehome', { type: 'account', id }, {
+      fromRole: account.role,
+      toRole: newRole,
+      fromParentId: account.parentId,
+      toParentId: newParent.id,
+      moved: plan.moved.length,
+    });
+  }
+  return { plan, account, newParent };
+}
+
+/**
+ * Gives several accounts the same new parent (person in charge) at once: each one exactly as the
+ * single move does it (checks, plan, application, one audit entry per account), all in one
+ * transaction under the agency's lock, so one refused line (out of reach: 404; against a rule: 422,
+ * its field naming the line) leaves every account where it was. A dry run only plans.
+ */
+export async function moveMembers(actor: Actor, input: { accountIds: string[]; parentId: string; dryRun: boolean }, ctx: Ctx) {
+  assertPolicy(agencyPolicy.mayManageMembers(actor));
+  const agencyId = agencyIdOf(actor);
+  // Reach first: an id out of reach or unknown is a 404 for the whole request, before anything else is read.
+  const targets = await findReachableAccounts(ctx.db, actor, [...new Set(input.accountIds)], { includeSelf: false });
+  if (targets.some((t) => t.agency_id !== agencyId)) throw notFound();
+  const seen = new Set<string>();
+  input.accountIds.forEach((id, i) => {
+    if (seen.has(id)) throw invalidInput('bulk_duplicate', `accountIds.${i}`);
+    seen.add(id);
+    if (id === input.parentId) throw ruleViolation('move_into_own_subtree', {}, `accountIds.${i}`);
+  });
+  return ctx.db.transaction().execute(async (tx) => {
+    const agency = await lockAgency(tx, agencyId);
+    let members = await loadMembers(tx, agency.id);
+    const items = [];
+    for (const [i, id] of input.accountIds.entries()) {
+      const before = members.get(id)!;
+      const changed = before.parentId !== input.parentId;
+      let plan: Plan = emptyPlan();
+      if (changed) {
+        try {
+          ({ plan } = await rehome(tx, actor, agency, members, id, { parentId: input.parentId, dryRun: input.dryRun }, ctx));
+        } catch (e) {
+          if (e instanceof AppError && e.status !== 404) throw new AppError(e.code, e.status, e.messageKey, e.params, `accountIds.${i}`);
+          throw e;
+        }
+        // A collaborator moved takes its subtree along: the next lines are planned on the new tree.
+        if (!input.dryRun && before.role !== 'client') members = await loadMembers(tx, agency.id);
+        else if (!input.dryRun) members.set(id, { ...before, parentId: input.parentId });
+      }
+      items.push({
+        accountId: id,
+        name: before.name,
+        fromParentId: before.parentId,
+        toParentId: input.parentId,
+        changed,
+        plan: localizePlan(plan, actor.lang),
+      });
+    }
+    return { applied: !input.dryRun, items };
   });
 }
 

@@ -16,12 +16,16 @@ import { collaboratorRoles, modeUsesRole, outranks, rank } from '../accounts/pol
  * | change a role              | agency, manager (over its subtree)    | collaborators only; mode uses the new role  |
  * | move under another parent  | anyone over both ends                 | parent outranks, not inside own subtree     |
  * | deactivate                 | anyone above the account              | children and credits go to its parent       |
+ * | read the team table        | agency, manager, consultant           | its own subtree only                        |
+ * | move several at once       | as moving each one                    | all or nothing, in one transaction          |
  */
 export const agencyPolicy = {
   mayRequestAgencyMode: (actor: Actor) => actor.account.role === 'client' && actor.account.agencyId === null,
   mayDecideAgencyRequests: (actor: Actor) => actor.account.role === 'support',
   maySwitchMode: (actor: Actor) => actor.account.role === 'agency',
   mayManageMembers: (actor: Actor) =>
+    actor.account.agencyId !== null && ['agency', 'manager', 'consultant'].includes(actor.account.role),
+  mayReadTeam: (actor: Actor) =>
     actor.account.agencyId !== null && ['agency', 'manager', 'consultant'].includes(actor.account.role),
   mayChangeRoles: (actor: Actor) => actor.account.agencyId !== null && ['agency', 'manager'].includes(actor.account.role),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
 import { ZPageQuery } from '../../http/pagination.js';
+import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { ZAccount, ZAccountIdParams } from '../accounts/schema.js';
 import { accountLabels, findReachableAccount, reachableIds, subtreeIds } from '../accounts/service.js';
 import { AUDIT_CATEGORY_NAMES, auditFiltersOf, listAuditForSubtree } from '../audit/service.js';
@@ -15,6 +16,11 @@ import {
   ZReactivateBody,
   ZUpdateAccountBody,
   ZAccountPlanResult,
+  ZBulkMoveBody,
+  ZBulkMoveResult,
+  ZTeamFilters,
+  ZTeamPage,
+  ZTeamQuery,
 } from './schema.js';
 import * as agency from './service.js';
 
@@ -53,6 +59,47 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
 
   app.put('/api/agency/mode', { schema: { tags, body: ZModeBody, response: { 200: ZModeResult } } }, async (request) =>
     agency.switchMode(actorOf(request), request.body, ctx),
+  );
+
+  // The team table (Agence tab): one or two requests for the whole table, whatever the agency's size
+  app.get('/api/agency/team', { schema: { tags, querystring: ZTeamQuery, response: { 200: ZTeamPage } } }, async (request) =>
+    agency.listTeam(actorOf(request), request.query, ctx),
+  );
+
+  app.get('/api/agency/team.csv', { schema: { tags, querystring: ZTeamFilters } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const { period, rows } = await agency.teamForExport(actor, request.query, ctx);
+    const fr = actor.lang !== 'en';
+    const roleLabel = (r: string) => (fr ? TEAM_ROLE_FR[r] : r) ?? r;
+    const statusLabel = (s: string) => (fr ? TEAM_STATUS_FR[s] : s) ?? s;
+    async function* lines() {
+      for (const r of rows) {
+        yield [
+          r.name,
+          r.email ?? '',
+          roleLabel(r.role),
+          r.parentName ?? '',
+          statusLabel(r.status),
+          String(r.clientsCount),
+          decimalEuros(r.spendCents),
+          String(r.ordersCount),
+          ...TEAM_CSV_STATUSES.map((s) => String(r.ordersByStatus[s] ?? 0)),
+          String(r.liveLinks),
+          decimalEuros(r.balanceCents),
+          r.lastSignInAt ?? '',
+        ];
+      }
+    }
+    const columns = fr ? TEAM_CSV_COLUMNS_FR : TEAM_CSV_COLUMNS_EN;
+    const csv = await frenchExcelCsvStream(columns, lines());
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="equipe-${period.from}-${period.to}.csv"`)
+      .send(csv);
+  });
+
+  app.post('/api/agency/moves', { schema: { tags, body: ZBulkMoveBody, response: { 200: ZBulkMoveResult } } }, async (request) =>
+    agency.moveMembers(actorOf(request), request.body, ctx),
   );
 
   app.post(
@@ -135,3 +182,17 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
   );
 };
 
+
+const TEAM_CSV_STATUSES = ['placed', 'accepted', 'link_placed', 'verified', 'completed', 'refused', 'cancelled', 'expired', 'lost'];
+const TEAM_ROLE_FR: Record<string, string> = { manager: 'Manager', consultant: 'Consultant', client: 'Client' };
+const TEAM_STATUS_FR: Record<string, string> = { active: 'Actif', deactivated: 'Désactivé', suspended: 'Suspendu' };
+const TEAM_CSV_COLUMNS_FR = [
+  'Nom', 'E-mail', 'Rôle', 'Responsable', 'Statut', 'Clients', 'Dépenses (€)', 'Commandes',
+  'Passées', 'Acceptées', 'Liens posés', 'Vérifiées', 'Terminées', 'Refusées', 'Annulées', 'Expirées', 'Perdues',
+  'Liens en ligne', 'Solde (€)', 'Dernière connexion',
+];
+const TEAM_CSV_COLUMNS_EN = [
+  'Name', 'E-mail', 'Role', 'Person in charge', 'Status', 'Clients', 'Spend (EUR)', 'Orders',
+  'Placed', 'Accepted', 'Link placed', 'Verified', 'Completed', 'Refused', 'Cancelled', 'Expired', 'Lost',
+  'Live links', 'Balance (EUR)', 'Last sign-in',
+];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MessageKey } from '../../http/messages.js';
 import { ZAccount, ZCompany, ZMode } from '../accounts/schema.js';
+import { ZDay } from '../../http/validation.js';
 
 export const ZAgencyRequest = z.object({
   id: z.string(),
@@ -100,3 +101,71 @@ export const ZAccountPlanResult = ZAccount.extend({ applied: z.boolean(), plan: 
 export type TPlan = z.infer<typeof ZPlan>;
 /** A plan as the planner builds it: its notes are message keys, put in the reader's language by `localizePlan`. */
 export type Plan = Omit<TPlan, 'notes'> & { notes: { code: MessageKey; params?: Record<string, number> }[] };
+
+// ---------------------------------------------------------------------------------------------
+// The team table (Agence tab): one row per person or client in reach, with its roll-ups
+
+export const TEAM_SORTS = ['name', 'email', 'role', 'parent', 'status', 'clients', 'spend', 'orders', 'inProgress', 'live', 'balance', 'lastSignIn'] as const;
+export type TeamSort = (typeof TEAM_SORTS)[number];
+
+export const ZTeamFilters = z.object({
+  /** first day of the period (Paris), YYYY-MM-DD; by default the first day of this month */
+  from: ZDay.optional(),
+  /** last day of the period (Paris), included; by default today */
+  to: ZDay.optional(),
+  q: z.string().trim().max(200).optional(),
+  role: z.enum(['manager', 'consultant', 'client']).optional(),
+  /** the person in charge (direct parent) */
+  parentId: z.uuid().optional(),
+  status: z.enum(['active', 'inactive', 'all']).optional().default('active'),
+  sort: z.enum(TEAM_SORTS).optional().default('name'),
+  order: z.enum(['asc', 'desc']).optional().default('asc'),
+});
+export const ZTeamQuery = ZTeamFilters.extend({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const ZTeamRow = z.object({
+  id: z.string(),
+  role: z.enum(['manager', 'consultant', 'client']),
+  name: z.string(),
+  email: z.string().nullable(),
+  parentId: z.string().nullable(),
+  parentName: z.string().nullable(),
+  status: z.enum(['active', 'deactivated', 'suspended']),
+  hasLogin: z.boolean(),
+  lastSignInAt: z.string().nullable(),
+  /** open clients below it (0 for a client) */
+  clientsCount: z.number().int(),
+  /** over the period, rolled up over its subtree */
+  spendCents: z.number().int(),
+  ordersCount: z.number().int(),
+  ordersByStatus: z.record(z.string(), z.number().int()),
+  /** placed, accepted or link placed */
+  inProgressCount: z.number().int(),
+  /** verified or completed, now */
+  liveLinks: z.number().int(),
+  balanceCents: z.number().int(),
+  subtreeBalanceCents: z.number().int(),
+});
+export const ZTeamPage = z.object({
+  period: z.object({ from: z.string(), to: z.string() }),
+  /** rows matching the filters, over every page */
+  total: z.number().int(),
+  items: z.array(ZTeamRow),
+  nextCursor: z.string().nullable(),
+});
+export type TTeamRow = z.infer<typeof ZTeamRow>;
+
+export const ZBulkMoveBody = z.object({
+  accountIds: z.array(z.uuid()).min(1).max(200),
+  parentId: z.uuid(),
+  dryRun: z.boolean().optional().default(false),
+});
+export const ZBulkMoveResult = z.object({
+  applied: z.boolean(),
+  items: z.array(
+    z.object({ accountId: z.string(), name: z.string(), fromParentId: z.string().nullable(), toParentId: z.string(), changed: z.boolean(), plan: ZPlan }),
+  ),
+});

@@ -8,7 +8,8 @@ import { agencyPolicy, assertPolicy } from './policy.js';
 import { countMembersBelow, findAgencyRequest, listAgencyRequests as queryAgencyRequests, promoteToAgency } from './queries.js';
 
 export { switchMode } from './modes.js';
-export { createMember, deactivateMember, reactivateMember, updateMember } from './members.js';
+export { createMember, deactivateMember, moveMembers, reactivateMember, updateMember } from './members.js';
+export { listTeam, teamForExport, teamPeriod, useTeamOrderFigures, type TeamOrderFigures, type TeamOrderReader } from './team.js';
 
 // ---------------------------------------------------------------------------------------------
 // Promotion: what a customer had before it became an agency stays in its agency's views

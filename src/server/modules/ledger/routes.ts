@@ -4,7 +4,7 @@ import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { idempotencyOf } from '../../http/idempotency.js';
 import { ZPageOf } from '../../http/pagination.js';
 import { ZAccountIdParams } from '../accounts/schema.js';
-import { ZLedgerEntry, ZLedgerQuery, ZLowBalanceBody, ZLowBalanceResult, ZTransfer, ZTransferBody } from './schema.js';
+import { ZBulkTransfer, ZBulkTransferBody, ZLedgerEntry, ZLedgerQuery, ZLowBalanceBody, ZLowBalanceResult, ZTransfer, ZTransferBody } from './schema.js';
 import * as ledger from './service.js';
 
 const tags = ['credits'];
@@ -26,6 +26,11 @@ const kindLabels: Record<string, string> = {
 export const ledgerRoutes: RoutesPlugin = async (app, { ctx }) => {
   app.post('/api/transfers', { schema: { tags, body: ZTransferBody, response: { 201: ZTransfer } } }, async (request, reply) => {
     const outcome = await ledger.allocateCredits(actorOf(request), request.body, idempotencyOf(request), ctx);
+    return reply.status(201).send(outcome);
+  });
+
+  app.post('/api/transfers/bulk', { schema: { tags, body: ZBulkTransferBody, response: { 201: ZBulkTransfer } } }, async (request, reply) => {
+    const outcome = await ledger.allocateMany(actorOf(request), request.body, idempotencyOf(request), ctx);
     return reply.status(201).send(outcome);
   });
 

@@ -50,3 +50,15 @@ export const ZLedgerEntry = z.object({
 /** The low-balance threshold of a wallet, in cents (null: off); under it, its people are told once. */
 export const ZLowBalanceBody = z.object({ thresholdCents: z.number().int().min(0).max(100_000_000).nullable() });
 export const ZLowBalanceResult = z.object({ lowBalanceCents: z.number().int().nullable() });
+
+/** Several allocations from one wallet at once (the team table's « Répartir des crédits »): all or nothing. */
+export const MAX_BULK_ALLOCATIONS = 200;
+export const ZBulkTransferBody = z.object({
+  fromAccountId: z.uuid(),
+  allocations: z
+    .array(z.object({ toAccountId: z.uuid(), amountCents: ZTransferBody.shape.amountCents }))
+    .min(1)
+    .max(MAX_BULK_ALLOCATIONS, { error: `Au plus ${MAX_BULK_ALLOCATIONS} lignes / at most ${MAX_BULK_ALLOCATIONS} lines` }),
+  memo: z.string().trim().max(500).optional(),
+});
+export const ZBulkTransfer = z.object({ totalCents: z.number().int(), items: z.array(ZTransfer) });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor, Ctx, Tx } from '../../http/actor.js';
-import { AppError, forbidden, invalidState, notFound, ruleViolation } from '../../http/errors.js';
+import { AppError, forbidden, invalidInput, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { recordAudit } from '../audit/service.js';
 import { notify } from '../notifications/service.js';
@@ -424,4 +424,85 @@ export async function* iterateLedger(actor: Actor, accountId: string, filters: O
     yield* page.items;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
+}
+
+export type BulkAllocationInput = { fromAccountId: string; allocations: { toAccountId: string; amountCents: number }[]; memo?: string };
+
+/**
+ * Allocates from one wallet to several at once, all or nothing in one transaction (with its
+ * idempotency key): every target in reach (else 404 naming the line, checked first) and open, no
+ * target twice nor the source itself, the total at most what the source may spend (else 409
+ * `insufficient_funds` with nothing moved). Each line is one allocation transfer, audited and
+ * told to its receiver as a single one is.
+ */
+export async function allocateMany(actor: Actor, input: BulkAllocationInput, idem: Idempotency, ctx: Ctx) {
+  if (!ledgerPolicy.mayAllocate(actor)) throw forbidden();
+  const totalCents = input.allocations.reduce((sum, a) => sum + a.amountCents, 0);
+  return runIdempotent(ctx, actor, idem, async (tx) => {
+    const [from] = await findReachableAccounts(tx, actor, [input.fromAccountId]).catch((e: unknown) => {
+      throw e instanceof AppError ? new AppError(e.code, e.status, e.messageKey, e.params, 'fromAccountId') : e;
+    });
+    const ids = input.allocations.map((a) => a.toAccountId);
+    const targets = await findReachableAccounts(tx, actor, ids).catch(async (e: unknown) => {
+      if (!(e instanceof AppError) || e.status !== 404) throw e;
+      // Which line: the first target out of reach, looked up one by one only on this error path.
+      for (const [i, id] of ids.entries()) {
+        await findReachableAccount(tx, actor, id).catch(() => {
+          throw new AppError('not_found', 404, 'not_found', {}, `allocations.${i}.toAccountId`);
+        });
+      }
+      throw e;
+    });
+    // Reach first (above): only then what is wrong with the lines themselves.
+    const seen = new Set<string>();
+    input.allocations.forEach((a, i) => {
+      if (a.toAccountId === input.fromAccountId) throw ruleViolation('same_wallet', {}, `allocations.${i}.toAccountId`);
+      if (seen.has(a.toAccountId)) throw invalidInput('bulk_duplicate', `allocations.${i}.toAccountId`);
+      seen.add(a.toAccountId);
+    });
+    if (!from.active) throw ruleViolation('wallet_inactive', {}, 'fromAccountId');
+    targets.forEach((t, i) => {
+      if (!t.active) throw ruleViolation('wallet_inactive', {}, `allocations.${i}.toAccountId`);
+    });
+    // Every wallet locked once, in id order, before the first line: the total is checked whole.
+    const wallets = await lockWallets(tx, [from.id, ...ids]);
+    if (available(wallets.get(from.id)!) < totalCents) throw new AppError('insufficient_funds', 409, 'insufficient_funds', {}, 'allocations');
+    const items = [];
+    for (const [i, line] of input.allocations.entries()) {
+      const to = targets[i];
+      const transfer = await transferCredits(tx, actor, {
+        fromAccountId: from.id,
+        toAccountId: to.id,
+        amountCents: line.amountCents,
+        kind: 'allocation',
+        memo: input.memo ?? null,
+        idempotencyKey: idem?.key ?? null,
+      });
+      await recordAudit(tx, actor, 'credits.allocate', { type: 'transfer', id: transfer.transferId }, {
+        from: from.id,
+        to: to.id,
+        amountCents: line.amountCents,
+        bulk: input.allocations.length,
+      });
+      await notify(tx, ctx, {
+        kind: 'credits_allocated',
+        params: { account: to.name, amountCents: line.amountCents, from: actor.account.name },
+        link: `/portefeuille/${to.id}`,
+        object: { type: 'account', id: to.id },
+        recipients: await audienceOf(tx, to.id),
+      });
+      items.push({
+        id: transfer.transferId,
+        at: transfer.at,
+        kind: 'allocation',
+        fromAccountId: from.id,
+        toAccountId: to.id,
+        amountCents: line.amountCents,
+        memo: input.memo ?? null,
+      });
+    }
+    const low = await lowBalanceAfterDebit(tx, from.id, totalCents);
+    if (low) await notifyLowBalance(tx, ctx, low);
+    return { totalCents, items };
+  });
 }

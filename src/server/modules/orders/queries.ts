@@ -3,7 +3,7 @@ import type { Tx } from '../../http/actor.js';
 import type { OrderStatus } from '../../db/types.js';
 import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { endOfDay, startOfDay } from '../../http/dates.js';
-import { accountName, clientAndPersonInCharge, inSubtree, listClientsBelow } from '../accounts/service.js';
+import { accountName, clientAndPersonInCharge, inSubtree, listClientsBelow, subtreeIds } from '../accounts/service.js';
 import { balancesOf } from '../ledger/service.js';
 
 /** Whose orders a caller sees: a subtree root (the agency's own id takes the agency_id index), or everyone (support). */
@@ -214,4 +214,52 @@ export async function listClientRows(db: Tx, rootId: string | null, f: { q?: str
     }),
     nextCursor: last ? encodeCursor([last.search_text, last.id]) : null,
   };
+}
+
+/** What the team table shows of one buyer account's orders over a period (see orderFiguresByClient). */
+export type ClientOrderFigures = {
+  /** price of the orders placed in the period, less the refused, cancelled and expired ones */
+  spendCents: number;
+  /** orders placed in the period, by their current status */
+  byStatus: Record<string, number>;
+  /** links live now (verified or completed), whenever they were ordered */
+  liveLinks: number;
+};
+
+/**
+ * Per buyer account at or below `rootId`: spend and orders by status over [from, to] (Paris days),
+ * and live links now. Two grouped queries whatever the number of clients, each driven from the
+ * closure table's rows of the root into the orders' client index (index-only: it carries status
+ * and price): the orders of the period, then the live ones. The team table rolls these up.
+ */
+export async function orderFiguresByClient(db: Tx, rootId: string, period: { from: string; to: string }) {
+  const start = startOfDay(period.from);
+  const end = endOfDay(period.to);
+  const clients = subtreeIds(db, rootId);
+  const [inPeriod, live] = await Promise.all([
+    sql<{ client_id: string; status: string; n: number; cents: number | string }>`
+      select o.client_id, o.status, count(*)::int as n,
+        coalesce(sum(o.price_cents) filter (where o.status not in ('refused', 'cancelled', 'expired')), 0)::int8 as cents
+      from (${clients}) s join orders o on o.client_id = s.id
+      where o.created_at >= ${start} and o.created_at < ${end}
+      group by o.client_id, o.status`.execute(db),
+    sql<{ client_id: string; n: number }>`
+      select o.client_id, count(*)::int as n
+      from (${clients}) s join orders o on o.client_id = s.id
+      where o.status in ('verified', 'completed')
+      group by o.client_id`.execute(db),
+  ]);
+  const rows = [
+    ...inPeriod.rows.map((r) => ({ ...r, n_all: 0 })),
+    ...live.rows.map((r) => ({ client_id: r.client_id, status: 'verified', n: 0, cents: 0, n_all: Number(r.n) })),
+  ];
+  const out = new Map<string, ClientOrderFigures>();
+  for (const r of rows) {
+    const f = out.get(r.client_id) ?? { spendCents: 0, byStatus: {}, liveLinks: 0 };
+    if (Number(r.n) > 0) f.byStatus[r.status] = Number(r.n);
+    f.spendCents += Number(r.cents);
+    if (r.status === 'verified' || r.status === 'completed') f.liveLinks += Number(r.n_all);
+    out.set(r.client_id, f);
+  }
+  return out;
 }

@@ -22,6 +22,7 @@ import {
   listClientRows,
   listOrderEvents,
   listOrderRows,
+  orderFiguresByClient,
   orderTotals,
   toOrderSummary,
   type OrderFilters,
@@ -903,4 +904,13 @@ export async function adoptIntoAgency(tx: Tx, accountId: string, agencyId: strin
   await tx.updateTable('projects').set({ agency_id: agencyId }).where('client_id', '=', accountId).execute();
   await tx.updateTable('campaigns').set({ agency_id: agencyId }).where('client_id', '=', accountId).execute();
   await tx.updateTable('orders').set({ agency_id: agencyId }).where('client_id', '=', accountId).execute();
+}
+
+/**
+ * The team table's order figures (registered into agency by app.ts, as orders sits below agency):
+ * per buyer account below `rootId`, spend and orders by status over the period, live links now.
+ * The caller (agency's team service) has checked that `rootId` is the actor's own account.
+ */
+export async function teamOrderFigures(db: Tx, root: { id: string; isAgency: boolean }, period: { from: string; to: string }) {
+  return orderFiguresByClient(db, root.id, period);
 }

@@ -39,6 +39,7 @@ import { ClosedBadge, ClosedNote, ReactivateButton, StatusFilter } from './close
 import { CreateMemberModal, DeactivateModal, ModeSwitchModal, MoveModal, RoleChangeModal } from './dialogs';
 import { ReactivateModal } from './ReactivateModal';
 import { QueryStatus } from '../../components/QueryStatus';
+import { TeamTable } from './TeamTable';
 
 const MODES: Mode[] = ['simple', 'intermediate', 'complete'];
 
@@ -200,6 +201,8 @@ export function TeamTab({ agency }: { agency: Agency }) {
           </Table.ScrollContainer>
         )}
       </Card>
+
+      <TeamTable />
 
       <CreateMemberModal
         opened={adding}
