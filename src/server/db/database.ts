@@ -15,6 +15,8 @@ import * as m0011 from './migrations/0011_closed_accounts.js';
 import * as m0012 from './migrations/0012_notifications.js';
 import * as m0013 from './migrations/0013_monitoring.js';
 import * as m0014 from './migrations/0014_payouts.js';
+import * as m0019 from './migrations/0019_report_branding.js';
+import * as m0020 from './migrations/0020_report_shares.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -43,6 +45,8 @@ const migrations: Record<string, Migration> = {
   '0012_notifications': m0012,
   '0013_monitoring': m0013,
   '0014_payouts': m0014,
+  '0019_report_branding': m0019,
+  '0020_report_shares': m0020,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -22,6 +22,7 @@ export {
   accountIsClosed,
   accountParentId,
   accountsOfAgency,
+  ancestorsOf,
   audienceOf,
   clientAndPersonInCharge,
   clientIdsOf,
