@@ -16,8 +16,8 @@ afterAll(async () => env?.close());
 
 const db = () => env.database.db;
 
-async function download(client: Client | null, url: string) {
-  const res = await env.app.inject({ method: 'GET', url, headers: client?.cookie ? { cookie: `maillon_session=${client.cookie}` } : {} });
+async function download(client: Client | null, url: string, accept?: string) {
+  const res = await env.app.inject({ method: 'GET', url, headers: { ...(client?.cookie ? { cookie: `maillon_session=${client.cookie}` } : {}), ...(accept ? { accept } : {}) } });
   return { status: res.statusCode, type: String(res.headers['content-type']), body: res.body, raw: res.rawPayload, json: () => res.json() };
 }
 const csvRows = (body: string) => parse(body.replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][];
@@ -323,7 +323,7 @@ describe('share links', () => {
 
     const revoked = await w.manager.post(`/api/reports/shares/${created.body.id}/revoke`);
     expect(revoked.body.status).toBe('revoked');
-    const refused = await download(null, path);
+    const refused = await download(null, path, 'text/html,application/xhtml+xml');
     expect(refused.status).toBe(410);
     expect(refused.type).toContain('text/html');
     expect(refused.body).toContain('Ce rapport n’est plus disponible');
@@ -338,6 +338,7 @@ describe('share links', () => {
     expect((await download(null, path)).status).toBe(200);
     await db().updateTable('report_shares').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', created.body.id).execute();
     expect((await download(null, path)).status).toBe(410);
+    expect((await download(null, path)).json().error.code).toBe('gone');
     expect((await w.fx.agency.get(`/api/reports/shares?clientId=${w.fx.ids['Client 2']}`)).body.items[0].status).toBe('expired');
     expect((await download(null, `/api/reports/shared/${'a'.repeat(43)}.pdf`)).status).toBe(404);
     expect((await download(null, '/api/reports/shared/nope')).status).toBe(404);

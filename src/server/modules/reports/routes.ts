@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
 import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
-import { AppError, invalidInput } from '../../http/errors.js';
+import { AppError, invalidInput, notFound } from '../../http/errors.js';
 import type { Ctx } from '../../http/actor.js';
 import type { Actor } from '../../http/actor.js';
 import { ZBranding, ZBrandingBody, ZCreatedShare, ZInventoryQuery, ZReportQuery, ZReportSummary, ZShare, ZShareBody, ZSharesQuery } from './schema.js';
@@ -239,6 +239,10 @@ export const reportRoutes: RoutesPlugin = async (app, { ctx }) => {
       const opened = await reports.openSharedReport(request.params.token, ctx);
       if (typeof opened === 'string') {
         const status = opened === 'gone' ? 410 : 404;
+        // A browser reads a French page; an API client the usual JSON error.
+        if (!String(request.headers.accept ?? '').includes('text/html')) {
+          throw opened === 'gone' ? new AppError('gone', 410, 'share_gone') : notFound();
+        }
         return reply.status(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(gonePage(status));
       }
       reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
