@@ -42,21 +42,23 @@ async function renderFirstPage(page: Page, pdf: Buffer, name: string) {
   const lib = readFileSync(join(dir, 'pdf.min.mjs'), 'utf8');
   const worker = readFileSync(join(dir, 'pdf.worker.min.mjs'), 'utf8');
   await page.evaluate(
-    async ({ lib, worker, data }) => {
-      const libUrl = URL.createObjectURL(new Blob([lib], { type: 'text/javascript' }));
-      const pdfjs = await import(/* @vite-ignore */ libUrl);
-      pdfjs.GlobalWorkerOptions.workerSrc = URL.createObjectURL(new Blob([worker], { type: 'text/javascript' }));
-      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-      const doc = await pdfjs.getDocument({ data: bytes }).promise;
-      const first = await doc.getPage(1);
-      const viewport = first.getViewport({ scale: 1.5 });
-      const canvas = document.getElementById('c') as HTMLCanvasElement;
-      canvas.width = viewport.width;
-      canvas.height = viewport.height;
-      await first.render({ canvasContext: canvas.getContext('2d')!, viewport, canvas }).promise;
-    },
+    (input) => Object.assign(window, { __pdf: input }),
     { lib, worker, data: pdf.toString('base64') },
   );
+  // As a string: the test runner would rewrite a dynamic import() written in a function.
+  await page.evaluate(`(async () => {
+    const { lib, worker, data } = window.__pdf;
+    const pdfjs = await import(URL.createObjectURL(new Blob([lib], { type: 'text/javascript' })));
+    pdfjs.GlobalWorkerOptions.workerSrc = URL.createObjectURL(new Blob([worker], { type: 'text/javascript' }));
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const doc = await pdfjs.getDocument({ data: bytes }).promise;
+    const first = await doc.getPage(1);
+    const viewport = first.getViewport({ scale: 1.5 });
+    const canvas = document.getElementById('c');
+    canvas.width = viewport.width;
+    canvas.height = viewport.height;
+    await first.render({ canvasContext: canvas.getContext('2d'), viewport, canvas }).promise;
+  })()`);
   await page.setViewportSize({ width: 1263, height: 893 });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
