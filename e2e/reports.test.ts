@@ -113,7 +113,7 @@ describe('white-label reports journey', () => {
     await page.getByTestId('branding-accent').fill('#d4a017');
     await page.getByTestId('branding-footer').fill('Agence Lumière — 12 rue du Port, 44000 Nantes — 02 40 00 00 00');
     await page.getByTestId('branding-save').click();
-    await expect.poll(async () => textOf(page.getByTestId('branding-source'))).toMatch(/agence/i);
+    await expect.poll(async () => contentOf(page.getByTestId('branding-source'))).toBe('Votre marque, héritée par vos clients.');
     // A logo drawn by the browser itself, uploaded as PNG.
     const png = await page.evaluate(() => {
       const canvas = document.createElement('canvas');

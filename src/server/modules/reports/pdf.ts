@@ -14,15 +14,15 @@ export type ReportHeader = {
 
 const PAGE = { size: 'A4' as const, layout: 'landscape' as const, margin: 36 };
 const COLUMNS = [
-  { title: 'URL du lien', width: 170 },
-  { title: 'Ancre', width: 95 },
-  { title: 'URL cible', width: 135 },
+  { title: 'URL du lien', width: 160 },
+  { title: 'Ancre', width: 90 },
+  { title: 'URL cible', width: 130 },
   { title: 'Statut', width: 70 },
   { title: 'Dernier contrôle', width: 105 },
   { title: 'Prix HT', width: 55 },
   { title: 'Commandé le', width: 55 },
   { title: 'Vérifié le', width: 55 },
-  { title: 'Fin de garantie', width: 30 + 20 },
+  { title: 'Fin de garantie', width: 50 },
 ];
 
 /**
@@ -50,15 +50,15 @@ export function renderReportPdf(header: ReportHeader, summary: Summary, links: A
   };
 
   const tableHeader = (y: number) => {
-    pdf.save().rect(left, y, width, 16).fill(b.primaryColor).restore();
+    pdf.save().rect(left, y, width, 24).fill(b.primaryColor).restore();
     let x = left;
     pdf.font('Helvetica-Bold').fontSize(8).fillColor('#ffffff');
     for (const c of COLUMNS) {
-      pdf.text(c.title, x + 3, y + 4, { width: c.width - 6, lineBreak: false, height: 10 });
+      pdf.text(c.title, x + 3, y + 3, { width: c.width - 6, height: 20 });
       x += c.width;
     }
     pdf.fillColor('#000000');
-    return y + 20;
+    return y + 28;
   };
 
   const fill = async () => {

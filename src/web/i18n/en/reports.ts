@@ -8,6 +8,7 @@ const reports: typeof fr = {
     title: 'White-label reports',
     intro: 'Your logo, colours and footer on your clients’ reports.',
     inherited: 'Your clients get this branding. A manager may replace it for its portfolio.',
+    own: 'Your branding, inherited by your clients.',
     fromAgency: 'The agency’s branding, inherited.',
     fromManager: 'This portfolio’s own branding.',
     fromDefault: 'Default branding: none set yet.',

@@ -7,6 +7,7 @@ const reports = {
     title: 'Marque blanche des rapports',
     intro: 'Votre logo, vos couleurs et votre pied de page sur les rapports de vos clients.',
     inherited: 'Vos clients reçoivent cette marque. Un manager peut la remplacer pour son portefeuille.',
+    own: 'Votre marque, héritée par vos clients.',
     fromAgency: 'Marque de l’agence, héritée.',
     fromManager: 'Marque propre à ce portefeuille.',
     fromDefault: 'Marque par défaut\u00a0: aucune n’a encore été réglée.',

@@ -61,7 +61,9 @@ export function BrandingTab() {
 
   if (!branding.data) return <QueryStatus query={branding} />;
   const b = branding.data;
-  const source = b.source === 'manager' ? t('reports.branding.fromManager') : b.source === 'agency' ? t('reports.branding.fromAgency') : t('reports.branding.fromDefault');
+  const source = b.own
+    ? t('reports.branding.own')
+    : b.source === 'manager' ? t('reports.branding.fromManager') : b.source === 'agency' ? t('reports.branding.fromAgency') : t('reports.branding.fromDefault');
 
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
