@@ -71,6 +71,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   buyer_links: 'payouts',
   report_brandings: 'reports',
   report_shares: 'reports',
+  report_subscriptions: 'reports',
   audit_log: 'audit',
   outbox_emails: 'notifications',
   notifications: 'notifications',

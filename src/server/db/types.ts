@@ -729,6 +729,7 @@ export interface DB {
   unsubscribe_tokens: UnsubscribeTokensTable;
   report_brandings: ReportBrandingsTable;
   report_shares: ReportSharesTable;
+  report_subscriptions: ReportSubscriptionsTable;
 }
 
 export interface ReportBrandingsTable {
@@ -759,6 +760,15 @@ export interface ReportSharesTable {
   expires_at: Timestamp;
   revoked_at: NullableTimestamp;
   revoked_by: string | null;
+}
+
+export interface ReportSubscriptionsTable {
+  client_id: string;
+  agency_id: string | null;
+  enabled_by: string;
+  enabled_as: string;
+  enabled_at: Generated<Date>;
+  last_sent_month: string | null;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -395,6 +395,10 @@ export const messages = {
     fr: "Seuls l'agence et ses managers règlent la marque blanche.",
     en: 'Only the agency and its managers set the white-label branding.',
   },
+  report_no_email: {
+    fr: 'Ce client n’a pas d’adresse e-mail : ajoutez-en une pour lui envoyer son rapport.',
+    en: 'This client has no e-mail address: add one to send it its report.',
+  },
   share_gone: {
     fr: "Ce lien de partage a expiré ou a été révoqué. Demandez-en un nouveau à votre agence.",
     en: 'This share link has expired or was revoked. Ask your agency for a new one.',

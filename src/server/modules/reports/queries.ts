@@ -129,3 +129,44 @@ export async function revokeShareRow(tx: Tx, id: string, personId: string): Prom
     .returning([...shareColumns])
     .executeTakeFirst();
 }
+
+export async function findSubscription(db: Tx, clientId: string) {
+  return db.selectFrom('report_subscriptions').select(['client_id', 'enabled_at', 'last_sent_month', 'enabled_by', 'enabled_as']).where('client_id', '=', clientId).executeTakeFirst();
+}
+
+export async function saveSubscription(tx: Tx, row: { clientId: string; agencyId: string | null; personId: string; accountId: string; lastSentMonth: string }) {
+  await tx
+    .insertInto('report_subscriptions')
+    // subscribed this month: the first e-mail is next month's (the report of the whole month)
+    .values({ client_id: row.clientId, agency_id: row.agencyId, enabled_by: row.personId, enabled_as: row.accountId, last_sent_month: row.lastSentMonth })
+    .onConflict((oc) => oc.column('client_id').doNothing())
+    .execute();
+}
+
+export async function deleteSubscription(tx: Tx, clientId: string): Promise<boolean> {
+  const r = await tx.deleteFrom('report_subscriptions').where('client_id', '=', clientId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Clients whose report for `month` is not sent yet, a batch at a time. */
+export async function dueSubscriptions(db: Tx, month: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('report_subscriptions')
+    .select('client_id')
+    .where(sql<boolean>`last_sent_month is distinct from ${month}`)
+    .orderBy('client_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.client_id);
+}
+
+/** The claim: true for the one process that moves the client's subscription to `month`. */
+export async function claimSubscription(tx: Tx, clientId: string, month: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('report_subscriptions')
+    .set({ last_sent_month: month })
+    .where('client_id', '=', clientId)
+    .where(sql<boolean>`last_sent_month is distinct from ${month}`)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

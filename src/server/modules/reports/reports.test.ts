@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendMonthlyReports } from './service.js';
 import { acceptInvitation, fundWallet, makeAgency, makeOffer, startTestEnv, uniqueEmail, type AgencyFixture, type Client, type TestEnv } from '../../testing/harness.js';
 
 /**
@@ -10,7 +11,8 @@ import { acceptInvitation, fundWallet, makeAgency, makeOffer, startTestEnv, uniq
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await startTestEnv();
+  // Its own schema on PostgreSQL: the monthly sweep acts on every due subscription.
+  env = await startTestEnv({}, { ownSchema: true });
 });
 afterAll(async () => env?.close());
 
@@ -37,6 +39,7 @@ type World = {
   campaign1: string;
   orders: Record<'live' | 'refunded' | 'risk' | 'pending' | 'cancelled' | 'other', string>;
   other: AgencyFixture;
+  clientEmail: string;
 };
 
 const LIVE_URL = 'https://media-partenaire.fr/blog/immobilier-2026';
@@ -114,7 +117,7 @@ async function world(): Promise<World> {
   await placed(orders.risk, 'verified', false);
   await db().updateTable('orders').set({ status: 'cancelled' }).where('id', '=', orders.cancelled).execute();
   const other = await makeAgency(env, 'simple', [['Client B', 'client', 'agency']]);
-  return { fx, manager, consultant, client1, price, project1, project2, campaign1, orders, other };
+  return { fx, manager, consultant, client1, price, project1, project2, campaign1, orders, other, clientEmail: emails.k };
 }
 
 let w: World;
@@ -348,5 +351,39 @@ describe('share links', () => {
     expect([period.status, period.body.error.field]).toEqual([400, 'to']);
     expect((await w.other.agency.post('/api/reports/shares', { clientId: w.fx.ids['Client 2'], expiresInDays: 3 })).status).toBe(404);
     expect((await w.client1.post('/api/reports/shares', { clientId: w.fx.ids['Boulangerie Dupont'], expiresInDays: 3 })).status).toBe(403);
+  });
+});
+
+describe('monthly e-mail', () => {
+  it('sends the past month’s report to the client once a month, whatever the number of processes', async () => {
+    const ctx = { db: env.database.db, config: env.config };
+    const clientId = w.fx.ids['Boulangerie Dupont'];
+    const on = await w.consultant.put('/api/reports/monthly-email', { clientId, enabled: true });
+    expect(on.status, JSON.stringify(on.body)).toBe(200);
+    expect(on.body).toMatchObject({ enabled: true, email: w.clientEmail });
+    expect((await w.fx.agency.get(`/api/reports/monthly-email?clientId=${clientId}`)).body.enabled).toBe(true);
+    const noEmail = await w.fx.agency.put('/api/reports/monthly-email', { clientId: w.fx.ids['Client 2'], enabled: true });
+    expect([noEmail.status, noEmail.body.error.field]).toEqual([422, 'clientId']);
+    expect((await w.other.agency.put('/api/reports/monthly-email', { clientId, enabled: true })).status).toBe(404);
+    expect((await w.client1.put('/api/reports/monthly-email', { clientId, enabled: false })).status).toBe(403);
+
+    const mails = async () =>
+      db().selectFrom('outbox_emails').select(['subject', 'text_body']).where('to_address', '=', w.clientEmail).where('subject', 'like', 'Votre rapport de liens%').execute();
+    // subscribed this month: the first one is next month's
+    expect(await sendMonthlyReports(ctx)).toBe(0);
+    const next = new Date(Date.now() + 32 * 86_400_000);
+    const sent = await Promise.all([sendMonthlyReports(ctx, next), sendMonthlyReports(ctx, next), sendMonthlyReports(ctx, next)]);
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await sendMonthlyReports(ctx, next)).toBe(0);
+    const [mail] = await mails();
+    expect(await mails()).toHaveLength(1);
+    expect(mail.subject).toMatch(/^Votre rapport de liens — \p{L}+ \d{4}$/u);
+    const url = /https?:\/\/\S+\.pdf/.exec(mail.text_body)![0];
+    const opened = await download(null, new URL(url).pathname);
+    expect([opened.status, opened.type]).toEqual([200, 'application/pdf']);
+
+    const off = await w.fx.agency.put('/api/reports/monthly-email', { clientId, enabled: false });
+    expect(off.body.enabled).toBe(false);
+    expect(await sendMonthlyReports(ctx, new Date(Date.now() + 64 * 86_400_000))).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { AppError, invalidInput, notFound } from '../../http/errors.js';
 import type { Ctx } from '../../http/actor.js';
 import type { Actor } from '../../http/actor.js';
-import { ZBranding, ZBrandingBody, ZCreatedShare, ZInventoryQuery, ZReportQuery, ZReportSummary, ZShare, ZShareBody, ZSharesQuery } from './schema.js';
+import { ZMonthlyEmail, ZMonthlyEmailBody, ZMonthlyEmailQuery, ZBranding, ZBrandingBody, ZCreatedShare, ZInventoryQuery, ZReportQuery, ZReportSummary, ZShare, ZShareBody, ZSharesQuery } from './schema.js';
 import { LOGO_TYPES, MAX_LOGO_BYTES } from './policy.js';
 import { checkResult, frLongDate, parisDay, STATE_LABELS } from './labels.js';
 import { renderReportPdf } from './pdf.js';
@@ -229,6 +229,14 @@ export const reportRoutes: RoutesPlugin = async (app, { ctx }) => {
   );
   app.post('/api/reports/shares/:id/revoke', { schema: { tags, params: z.object({ id: z.uuid() }), response: { 200: ZShare } } }, async (request) =>
     reports.revokeShare(actorOf(request), request.params.id, ctx),
+  );
+
+  // ---- The monthly e-mail of the report to the client
+  app.get('/api/reports/monthly-email', { schema: { tags, querystring: ZMonthlyEmailQuery, response: { 200: ZMonthlyEmail } } }, async (request) =>
+    reports.getMonthlyEmail(actorOf(request), request.query.clientId, ctx),
+  );
+  app.put('/api/reports/monthly-email', { schema: { tags, body: ZMonthlyEmailBody, response: { 200: ZMonthlyEmail } } }, async (request) =>
+    reports.setMonthlyEmail(actorOf(request), request.body, ctx),
   );
 
   // Public: the token is the access (no session); refused with a French page once expired or revoked.

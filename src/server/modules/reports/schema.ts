@@ -87,3 +87,7 @@ export const ZShare = z.object({
 export const ZCreatedShare = z.object({ id: z.string(), url: z.string(), expiresAt: z.string() });
 
 export const ZSharesQuery = z.object({ clientId: z.uuid() });
+
+export const ZMonthlyEmailQuery = z.object({ clientId: z.uuid() });
+export const ZMonthlyEmailBody = z.object({ clientId: z.uuid(), enabled: z.boolean() });
+export const ZMonthlyEmail = z.object({ clientId: z.string(), enabled: z.boolean(), email: z.string().nullable(), lastSentMonth: z.string().nullable() });

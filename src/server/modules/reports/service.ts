@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, ActorAccount, Ctx } from '../../http/actor.js';
 import type { AccountRow } from '../../db/types.js';
-import { forbidden, invalidInput, notFound } from '../../http/errors.js';
+import { forbidden, invalidInput, notFound, ruleViolation } from '../../http/errors.js';
+import { todayInParis } from '../../http/dates.js';
+import { queueEmail } from '../notifications/service.js';
 import { recordAudit } from '../audit/service.js';
 import { ancestorsOf, findAccountById, findReachableAccount, toActorAccount } from '../accounts/service.js';
 import { checkInventoryFilters, iterateInventory, type InventoryFilters, type InventoryItem } from '../orders/service.js';
@@ -10,7 +12,12 @@ import { inReport, linkStateOf, LOGO_TYPES, MAX_LOGO_BYTES, reportPolicy, type L
 import { fileTypeFromBuffer } from 'file-type';
 import {
   brandingRowsOf,
+  claimSubscription,
   deleteBranding,
+  deleteSubscription,
+  dueSubscriptions,
+  findSubscription,
+  saveSubscription,
   findShare,
   findShareByHash,
   insertShare,
@@ -316,4 +323,88 @@ export async function openSharedReport(token: string, ctx: Ctx) {
     return 'gone' as const;
   }
   return { actor, filters, client };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The monthly e-mail
+
+const monthOf = (now: Date) => todayInParis(now).slice(0, 7);
+
+/** The month before `month` (YYYY-MM) and its first and last days. */
+function previousMonth(month: string) {
+  const [y, m] = month.split('-').map(Number);
+  const [py, pm] = m === 1 ? [y - 1, 12] : [y, m - 1];
+  const last = new Date(Date.UTC(py, pm, 0)).getUTCDate();
+  const mm = String(pm).padStart(2, '0');
+  return { month: `${py}-${mm}`, from: `${py}-${mm}-01`, to: `${py}-${mm}-${String(last).padStart(2, '0')}`, label: new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(py, pm - 1, 15))) };
+}
+
+export async function getMonthlyEmail(actor: Actor, clientId: string, ctx: Ctx) {
+  const client = await findReachableAccount(ctx.db, actor, clientId);
+  if (client.role !== 'client') throw notFound();
+  const row = await findSubscription(ctx.db, clientId);
+  return { clientId, enabled: Boolean(row), email: client.email, lastSentMonth: row?.last_sent_month ?? null };
+}
+
+/** Turns the client's monthly report e-mail on or off (agency side); the first one leaves at the start of next month. */
+export async function setMonthlyEmail(actor: Actor, input: { clientId: string; enabled: boolean }, ctx: Ctx) {
+  const client = await findReachableAccount(ctx.db, actor, input.clientId);
+  if (client.role !== 'client') throw notFound();
+  if (!reportPolicy.mayShare(actor)) throw forbidden();
+  if (input.enabled && !client.email) throw ruleViolation('report_no_email', {}, 'clientId');
+  await ctx.db.transaction().execute(async (tx) => {
+    if (input.enabled) {
+      if (!(await findSubscription(tx, client.id))) {
+        await saveSubscription(tx, { clientId: client.id, agencyId: client.agency_id, personId: actor.person.id, accountId: actor.account.id, lastSentMonth: monthOf(new Date()) });
+        await recordAudit(tx, actor, 'report.monthly_email_enable', { type: 'account', id: client.id });
+      }
+    } else if (await deleteSubscription(tx, client.id)) {
+      await recordAudit(tx, actor, 'report.monthly_email_disable', { type: 'account', id: client.id });
+    }
+  });
+  return getMonthlyEmail(actor, input.clientId, ctx);
+}
+
+/**
+ * Once a month per subscribed client (the sweeps call it every pass): a 30-day share link to the
+ * past month's report, e-mailed to the client. The subscription's month is claimed in the same
+ * transaction as the e-mail is queued, so two processes never both send, and a failure sends later.
+ */
+export async function sendMonthlyReports(ctx: Ctx, now = new Date()): Promise<number> {
+  const month = monthOf(now);
+  const period = previousMonth(month);
+  let sent = 0;
+  for (;;) {
+    const due = await dueSubscriptions(ctx.db, month, 50);
+    if (due.length === 0) return sent;
+    for (const clientId of due) {
+      await ctx.db.transaction().execute(async (tx) => {
+        if (!(await claimSubscription(tx, clientId, month))) return;
+        const client = await findAccountById(tx, clientId);
+        if (!client?.active || !client.email) return;
+        const sub = (await findSubscription(tx, clientId))!;
+        const token = randomBytes(32).toString('base64url');
+        await insertShare(tx, {
+          tokenHash: hashOf(token),
+          clientId,
+          agencyId: client.agency_id,
+          from: period.from,
+          to: period.to,
+          personId: sub.enabled_by,
+          accountId: sub.enabled_as,
+          expiresAt: new Date(now.getTime() + 30 * 86_400_000),
+        });
+        const agency = client.agency_id ? await findAccountById(tx, client.agency_id) : undefined;
+        const url = sharedReportUrl(token, ctx);
+        await queueEmail(tx, {
+          to: client.email,
+          lang: 'fr',
+          subject: `Votre rapport de liens — ${period.label}`,
+          text: `Bonjour,\n\nVoici le rapport des liens achetés pour ${client.name} en ${period.label}${agency ? `, préparé par ${agency.name}` : ''}.\n\n${url}\n\nCe lien est valable 30 jours.`,
+          redacted: { subject: `Votre rapport de liens — ${period.label}`, text: `Rapport de ${period.label} pour ${client.name}.` },
+        });
+        sent += 1;
+      });
+    }
+  }
 }

@@ -53,6 +53,8 @@ export default {
     report_branding_update: '{{person}} changed the white-label branding of the reports of {{subject}}',
     report_logo_remove: '{{person}} removed the logo of the reports of {{subject}}',
     report_logo_update: '{{person}} changed the logo of the reports of {{subject}}',
+    report_monthly_email_disable: '{{person}} stopped the monthly e-mail of the report of {{subject}}',
+    report_monthly_email_enable: '{{person}} set up the monthly e-mail of the report of {{subject}}',
     report_share_create: '{{person}} created a share link to the report of {{subject}}',
     report_share_revoke: '{{person}} revoked a share link to the report of {{subject}}',
     site_approve: '{{person}} approved a site',

@@ -59,6 +59,8 @@ export default {
     report_branding_update: '{{person}} a modifié la marque blanche des rapports {{subject, de}}',
     report_logo_remove: '{{person}} a retiré le logo des rapports {{subject, de}}',
     report_logo_update: '{{person}} a changé le logo des rapports {{subject, de}}',
+    report_monthly_email_disable: '{{person}} a arrêté l’envoi mensuel du rapport {{subject, de}}',
+    report_monthly_email_enable: '{{person}} a programmé l’envoi mensuel du rapport {{subject, de}}',
     report_share_create: '{{person}} a créé un lien de partage du rapport {{subject, de}}',
     report_share_revoke: '{{person}} a révoqué un lien de partage du rapport {{subject, de}}',
     site_approve: '{{person}} a accepté un site',

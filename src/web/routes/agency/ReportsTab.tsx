@@ -220,6 +220,12 @@ export function ClientReportsTab() {
     },
     onError: notifyError,
   });
+  const monthly = useQuery({ queryKey: reportKeys.monthly(clientId ?? ''), queryFn: () => reports.monthlyEmail(clientId!), enabled: Boolean(clientId) });
+  const setMonthly = useMutation({
+    mutationFn: (enabled: boolean) => reports.setMonthlyEmail(clientId!, enabled),
+    onSuccess: (data) => queryClient.setQueryData(reportKeys.monthly(clientId!), data),
+    onError: notifyError,
+  });
   const query = { clientId: clientId ?? undefined, from: from || undefined, to: to || undefined };
   const s = summary.data?.summary;
 
@@ -289,6 +295,17 @@ export function ClientReportsTab() {
               {t('reports.shares.create')}
             </Button>
           </Group>
+          {monthly.data && (
+            <Switch
+              mt="md"
+              label={t('reports.shares.monthly')}
+              description={monthly.data.email ? t('reports.shares.monthlyHint', { email: monthly.data.email }) : t('reports.shares.monthlyNoEmail')}
+              checked={monthly.data.enabled}
+              disabled={!monthly.data.email && !monthly.data.enabled}
+              onChange={(e) => setMonthly.mutate(e.currentTarget.checked)}
+              data-testid="monthly-email"
+            />
+          )}
           {created && (
             <Alert color="teal" mt="md" title={t('reports.shares.created')}>
               <Anchor href={created.url} target="_blank" data-testid="share-url" style={{ wordBreak: 'break-all' }}>
