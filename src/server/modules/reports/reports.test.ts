@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { PDFParse } from 'pdf-parse';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMonthlyReports } from './service.js';
 import { acceptInvitation, fundWallet, makeAgency, makeOffer, startTestEnv, uniqueEmail, type AgencyFixture, type Client, type TestEnv } from '../../testing/harness.js';
@@ -386,4 +387,30 @@ describe('monthly e-mail', () => {
     expect(off.body.enabled).toBe(false);
     expect(await sendMonthlyReports(ctx, new Date(Date.now() + 64 * 86_400_000))).toBe(0);
   });
+});
+
+describe('large inventories', () => {
+  it('exports more orders than a page, with equal times, each once; the PDF runs over several pages', async () => {
+    const clientB = w.other.ids['Client B'];
+    const project = (await w.other.agency.post('/api/projects', { clientId: clientB, name: 'Gros projet', url: 'https://gros-client.fr' })).body.id;
+    await sql`
+      insert into orders (client_id, agency_id, project_id, article_id, site_id, publisher_id, keyword, price_cents, commission_bp,
+                          target_url, anchor, status, created_at, accept_by, live_url, verified_at, guarantee_ends_at)
+      select ${clientB}, ${w.other.agencyId}, ${project}, o.article_id, o.site_id, o.publisher_id, o.keyword, o.price_cents, o.commission_bp,
+             'https://gros-client.fr/page-' || g, 'ancre ' || g, 'verified', '2026-06-01T10:00:00Z', o.accept_by,
+             'https://media.fr/article-' || g, '2026-06-02T10:00:00Z', '2027-06-02T10:00:00Z'
+      from orders o cross join generate_series(1, 1100) g where o.id = ${w.orders.other}`.execute(db());
+    const items = (await download(w.other.agency, '/api/links/inventory.json')).json().items as { id: string }[];
+    expect(items).toHaveLength(1100);
+    expect(new Set(items.map((i) => i.id)).size).toBe(1100);
+    expect(csvRows((await download(w.other.agency, '/api/links/inventory.csv')).body)).toHaveLength(1101);
+    const summary = (await w.other.agency.get(`/api/reports/summary?clientId=${clientB}`)).body.summary;
+    expect(summary).toMatchObject({ links: 1100, live: 1100 });
+    const pdf = await download(w.other.agency, `/api/reports/links.pdf?clientId=${clientB}`);
+    const parser = new PDFParse({ data: new Uint8Array(pdf.raw) });
+    const result = await parser.getText();
+    expect(result.pages.length).toBeGreaterThan(20);
+    expect(result.text).toContain('ancre 1100');
+    expect(result.text).toMatch(/ancre 1(?!\d)/);
+  }, 120_000);
 });
