@@ -7,7 +7,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFParse } from 'pdf-parse';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ApiSession, contentOf, createAgency, launchBrowser, newContext, screenshot, SCREENSHOTS, selectOption, signIn, startServer, textOf, type TestServer } from './support';
+import {
+  ApiSession,
+  contentOf,
+  createAgency,
+  launchBrowser,
+  newContext,
+  screenshot,
+  SCREENSHOTS,
+  selectOption,
+  signIn,
+  startServer,
+  textOf,
+  type TestServer,
+} from './support';
 
 let server: TestServer;
 let browser: Browser;
@@ -41,10 +54,7 @@ async function renderFirstPage(page: Page, pdf: Buffer, name: string) {
   await page.setContent('<!doctype html><html><body style="margin:0;background:#888"><canvas id="c"></canvas></body></html>');
   const lib = readFileSync(join(dir, 'pdf.min.mjs'), 'utf8');
   const worker = readFileSync(join(dir, 'pdf.worker.min.mjs'), 'utf8');
-  await page.evaluate(
-    (input) => Object.assign(window, { __pdf: input }),
-    { lib, worker, data: pdf.toString('base64') },
-  );
+  await page.evaluate((input) => Object.assign(window, { __pdf: input }), { lib, worker, data: pdf.toString('base64') });
   // As a string: the test runner would rewrite a dynamic import() written in a function.
   await page.evaluate(`(async () => {
     const { lib, worker, data } = window.__pdf;
@@ -76,18 +86,39 @@ describe('white-label reports journey', () => {
     const made = await createAgency(server, agency, 'simple');
     api = made.api;
     await api.patch(`/api/accounts/${made.id}`, {
-      company: { legalName: 'Agence Lumière SAS', address: '12 rue du Port', postalCode: '44000', city: 'Nantes', country: 'FR', siret: '81234567800012' },
+      company: {
+        legalName: 'Agence Lumière SAS',
+        address: '12 rue du Port',
+        postalCode: '44000',
+        city: 'Nantes',
+        country: 'FR',
+        siret: '81234567800012',
+      },
     });
     const topUp = await api.post(`/api/accounts/${made.id}/top-ups`, { amountCents: 5_000_00, method: 'bank_transfer' });
     const support = await ApiSession.signIn(server.url, server.support.email, server.support.password);
     await support.post(`/api/support/top-ups/${topUp.id}/confirm`);
     clientId = (await api.post('/api/accounts', { role: 'client', name: 'Boulangerie Dupont', parentId: made.id })).id;
     await api.post('/api/transfers', { fromAccountId: made.id, toAccountId: clientId, amountCents: 3_000_00 });
-    const project = await api.post('/api/projects', { clientId, name: 'Site de la boulangerie', url: 'https://www.boulangerie-dupont.fr/' });
+    const project = await api.post('/api/projects', {
+      clientId,
+      name: 'Site de la boulangerie',
+      url: 'https://www.boulangerie-dupont.fr/',
+    });
 
     const publisher = new ApiSession(server.url);
-    await publisher.post('/api/auth/signup', { name: 'Média Gourmand', email: 'media@e2e.maillon.test', password: 'media-motdepasse-2026', kind: 'publisher' });
-    const site = await publisher.post('/api/publisher/sites', { domain: 'media-gourmand.fr', theme: 'cuisine', siteKind: 'thematic', language: 'fr' });
+    await publisher.post('/api/auth/signup', {
+      name: 'Média Gourmand',
+      email: 'media@e2e.maillon.test',
+      password: 'media-motdepasse-2026',
+      kind: 'publisher',
+    });
+    const site = await publisher.post('/api/publisher/sites', {
+      domain: 'media-gourmand.fr',
+      theme: 'cuisine',
+      siteKind: 'thematic',
+      language: 'fr',
+    });
     await support.post(`/api/support/sites/${site.id}/approve`);
     const article = await publisher.post(`/api/publisher/sites/${site.id}/articles`, {
       url: 'https://www.media-gourmand.fr/les-meilleures-boulangeries',
@@ -95,12 +126,41 @@ describe('white-label reports journey', () => {
     });
     const ids: string[] = [];
     for (const anchor of ['pain au levain', 'croissant au beurre', 'baguette tradition']) {
-      ids.push((await api.post('/api/orders', { projectId: project.id, offerId: article.id, targetUrl: 'https://www.boulangerie-dupont.fr/pain', anchor })).id);
+      ids.push(
+        (
+          await api.post('/api/orders', {
+            projectId: project.id,
+            offerId: article.id,
+            targetUrl: 'https://www.boulangerie-dupont.fr/pain',
+            anchor,
+          })
+        ).id,
+      );
     }
     const db = server.database.db;
-    const check = (ok: boolean) => JSON.stringify({ ok, rule: ok ? null : 'link_missing', message: ok ? 'Lien présent.' : 'Le lien a disparu.', at: new Date().toISOString() });
-    await db.updateTable('orders').set({ status: 'verified', live_url: LIVE_URL, verified_at: new Date(), guarantee_ends_at: new Date(Date.now() + 365 * 86_400_000), last_check: check(true) }).where('id', '=', ids[0]).execute();
-    await db.updateTable('orders').set({ status: 'lost', live_url: LIVE_URL, verified_at: new Date(), lost_at: new Date(), last_check: check(false) }).where('id', '=', ids[1]).execute();
+    const check = (ok: boolean) =>
+      JSON.stringify({
+        ok,
+        rule: ok ? null : 'link_missing',
+        message: ok ? 'Lien présent.' : 'Le lien a disparu.',
+        at: new Date().toISOString(),
+      });
+    await db
+      .updateTable('orders')
+      .set({
+        status: 'verified',
+        live_url: LIVE_URL,
+        verified_at: new Date(),
+        guarantee_ends_at: new Date(Date.now() + 365 * 86_400_000),
+        last_check: check(true),
+      })
+      .where('id', '=', ids[0])
+      .execute();
+    await db
+      .updateTable('orders')
+      .set({ status: 'lost', live_url: LIVE_URL, verified_at: new Date(), lost_at: new Date(), last_check: check(false) })
+      .where('id', '=', ids[1])
+      .execute();
   });
 
   it('(2) the agency sets its white-label branding and sees it in the preview', async () => {
@@ -131,7 +191,9 @@ describe('white-label reports journey', () => {
       g.fillText('Lumière', 92, 52);
       return canvas.toDataURL('image/png').split(',')[1];
     });
-    await page.locator('input[type="file"]').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
     await page.getByTestId('branding-preview').locator('img').waitFor();
     expect(await textOf(page.getByTestId('preview-footer'))).toContain('Agence Lumière — 12 rue du Port');
     expect(await textOf(page.getByTestId('preview-footer'))).not.toContain('Maillon');

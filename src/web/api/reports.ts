@@ -1,7 +1,15 @@
 // Reports and portability (issue 12): the white-label branding, client reports and share links.
 // Types are inferred from the server's zod schemas (types only).
 import type { z } from 'zod';
-import type { ZMonthlyEmail, ZBranding, ZBrandingBody, ZCreatedShare, ZReportSummary, ZShare, ZShareBody } from '../../server/modules/reports/schema';
+import type {
+  ZMonthlyEmail,
+  ZBranding,
+  ZBrandingBody,
+  ZCreatedShare,
+  ZReportSummary,
+  ZShare,
+  ZShareBody,
+} from '../../server/modules/reports/schema';
 import { api, request } from './client';
 
 export type Branding = z.infer<typeof ZBranding>;
@@ -29,16 +37,20 @@ export const reports = {
   branding: () => api.get<Branding>('/api/reports/branding'),
   saveBranding: (body: BrandingBody) => api.put<Branding>('/api/reports/branding', body),
   resetBranding: () => request<Branding>('DELETE', '/api/reports/branding'),
-  uploadLogo: (file: File) => request<Branding>('PUT', '/api/reports/branding/logo', { raw: { body: file, contentType: file.type } }),
+  uploadLogo: (file: File) =>
+    request<Branding>('PUT', '/api/reports/branding/logo', { raw: { body: file, contentType: file.type } }),
   removeLogo: () => request<Branding>('DELETE', '/api/reports/branding/logo'),
   logoUrl: (version: string | null) => `/api/reports/branding/logo?v=${encodeURIComponent(version ?? '')}`,
-  summary: (clientId: string, from?: string, to?: string) => api.get<ReportSummary>('/api/reports/summary', { clientId, from, to }),
+  summary: (clientId: string, from?: string, to?: string) =>
+    api.get<ReportSummary>('/api/reports/summary', { clientId, from, to }),
   pdfUrl: (query: Record<string, string | undefined>) => `/api/reports/links.pdf?${qs(query)}`,
   csvUrl: (query: Record<string, string | undefined>) => `/api/reports/links.csv?${qs(query)}`,
-  inventoryUrl: (format: 'csv' | 'json', clientId?: string) => `/api/links/inventory.${format}${clientId ? `?${qs({ clientId })}` : ''}`,
+  inventoryUrl: (format: 'csv' | 'json', clientId?: string) =>
+    `/api/links/inventory.${format}${clientId ? `?${qs({ clientId })}` : ''}`,
   shares: (clientId: string) => api.get<{ items: Share[] }>('/api/reports/shares', { clientId }),
   createShare: (body: ShareBody) => api.post<CreatedShare>('/api/reports/shares', body),
   monthlyEmail: (clientId: string) => api.get<MonthlyEmail>('/api/reports/monthly-email', { clientId }),
-  setMonthlyEmail: (clientId: string, enabled: boolean) => api.put<MonthlyEmail>('/api/reports/monthly-email', { clientId, enabled }),
+  setMonthlyEmail: (clientId: string, enabled: boolean) =>
+    api.put<MonthlyEmail>('/api/reports/monthly-email', { clientId, enabled }),
   revokeShare: (id: string) => api.post<Share>(`/api/reports/shares/${id}/revoke`),
 };

@@ -78,8 +78,13 @@ export async function checkInventoryFilters(actor: Actor, f: InventoryFilters, c
     await findReachableAccount(ctx.db, actor, project.client_id);
   }
   if (f.campaignId) {
-    const campaign = await ctx.db.selectFrom('campaigns').select(['client_id', 'project_id']).where('id', '=', f.campaignId).executeTakeFirst();
-    if (!campaign || (f.clientId && campaign.client_id !== f.clientId) || (f.projectId && campaign.project_id !== f.projectId)) throw notFound();
+    const campaign = await ctx.db
+      .selectFrom('campaigns')
+      .select(['client_id', 'project_id'])
+      .where('id', '=', f.campaignId)
+      .executeTakeFirst();
+    if (!campaign || (f.clientId && campaign.client_id !== f.clientId) || (f.projectId && campaign.project_id !== f.projectId))
+      throw notFound();
     await findReachableAccount(ctx.db, actor, campaign.client_id);
   }
 }
@@ -103,7 +108,8 @@ function clauses(actor: Actor, f: InventoryFilters): RawBuilder<unknown>[] {
 async function inventoryPage(db: Tx, actor: Actor, f: InventoryFilters, limit: number, cursor: string | undefined) {
   const after = decodeCursor(cursor, [cursorPart.timestamp, cursorPart.uuid]);
   const where = clauses(actor, f);
-  if (after && after.length === 2) where.push(sql`(o.created_at, o.id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)`);
+  if (after && after.length === 2)
+    where.push(sql`(o.created_at, o.id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)`);
   const rows = await sql<Row>`
     select o.id, o.status, o.client_id, ${accountName(sql.ref('o.client_id'))} as client_name,
       o.project_id, pr.name as project_name, o.campaign_id, ca.name as campaign_name,
@@ -148,7 +154,9 @@ function toItem(r: Row, actor: Actor): InventoryItem {
     verifiedAt: iso(r.verified_at),
     guaranteeEndsAt: iso(r.guarantee_ends_at),
     lostAt: iso(r.lost_at),
-    lastCheck: check ? { ok: check.ok, rule: check.rule, message: check.messages?.[actor.lang] ?? check.message, at: check.at } : null,
+    lastCheck: check
+      ? { ok: check.ok, rule: check.rule, message: check.messages?.[actor.lang] ?? check.message, at: check.at }
+      : null,
   };
 }
 
@@ -156,7 +164,12 @@ function toItem(r: Row, actor: Actor): InventoryItem {
  * The inventory of the filters in the actor's reach, one page (at most `pageSize` orders) at a
  * time, newest first. The filters' ids are checked first (404 outside reach).
  */
-export async function* iterateInventory(actor: Actor, f: InventoryFilters, ctx: Ctx, pageSize = 500): AsyncGenerator<InventoryItem[]> {
+export async function* iterateInventory(
+  actor: Actor,
+  f: InventoryFilters,
+  ctx: Ctx,
+  pageSize = 500,
+): AsyncGenerator<InventoryItem[]> {
   await checkInventoryFilters(actor, f, ctx);
   let cursor: string | undefined;
   do {

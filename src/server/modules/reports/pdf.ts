@@ -45,7 +45,14 @@ export function renderReportPdf(header: ReportHeader, summary: Summary, links: A
   const footer = () => {
     const y = pdf.page.height - PAGE.margin - 14;
     const text = [b.footerText, b.showPlatformName ? 'Rapport généré avec Maillon' : ''].filter(Boolean).join(' · ');
-    pdf.save().moveTo(left, y - 6).lineTo(left + width, y - 6).lineWidth(0.5).strokeColor(b.accentColor).stroke().restore();
+    pdf
+      .save()
+      .moveTo(left, y - 6)
+      .lineTo(left + width, y - 6)
+      .lineWidth(0.5)
+      .strokeColor(b.accentColor)
+      .stroke()
+      .restore();
     if (text) pdf.font('Helvetica').fontSize(8).fillColor('#555555').text(text, left, y, { width, lineBreak: false, height: 10 });
   };
 
@@ -70,11 +77,22 @@ export function renderReportPdf(header: ReportHeader, summary: Summary, links: A
         // a logo pdfkit cannot draw is left out rather than failing the report
       }
     }
-    pdf.font('Helvetica-Bold').fontSize(18).fillColor(b.primaryColor).text('Rapport de liens', left + 160, y, { width: width - 160, align: 'right' });
-    pdf.font('Helvetica').fontSize(11).fillColor('#000000').text(header.clientName, left + 160, y + 24, { width: width - 160, align: 'right' });
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(18)
+      .fillColor(b.primaryColor)
+      .text('Rapport de liens', left + 160, y, { width: width - 160, align: 'right' });
+    pdf
+      .font('Helvetica')
+      .fontSize(11)
+      .fillColor('#000000')
+      .text(header.clientName, left + 160, y + 24, { width: width - 160, align: 'right' });
     const scope = [...header.scope, `Édité le ${frLongDate(new Date())}`];
     if (header.agencyName) scope.unshift(`Par ${header.agencyName}`);
-    pdf.fontSize(9).fillColor('#444444').text(scope.join(' · '), left + 160, y + 40, { width: width - 160, align: 'right' });
+    pdf
+      .fontSize(9)
+      .fillColor('#444444')
+      .text(scope.join(' · '), left + 160, y + 40, { width: width - 160, align: 'right' });
     y += 70;
 
     // The figures
@@ -89,8 +107,16 @@ export function renderReportPdf(header: ReportHeader, summary: Summary, links: A
     boxes.forEach(([label, value], i) => {
       const x = left + i * (boxWidth + 10);
       pdf.save().roundedRect(x, y, boxWidth, 46, 4).lineWidth(1).strokeColor(b.accentColor).stroke().restore();
-      pdf.font('Helvetica').fontSize(9).fillColor('#444444').text(label, x + 8, y + 7, { width: boxWidth - 16 });
-      pdf.font('Helvetica-Bold').fontSize(15).fillColor(b.primaryColor).text(value, x + 8, y + 22, { width: boxWidth - 16 });
+      pdf
+        .font('Helvetica')
+        .fontSize(9)
+        .fillColor('#444444')
+        .text(label, x + 8, y + 7, { width: boxWidth - 16 });
+      pdf
+        .font('Helvetica-Bold')
+        .fontSize(15)
+        .fillColor(b.primaryColor)
+        .text(value, x + 8, y + 22, { width: boxWidth - 16 });
     });
     pdf.fillColor('#000000');
     y += 62;
@@ -118,7 +144,12 @@ export function renderReportPdf(header: ReportHeader, summary: Summary, links: A
         y = tableHeader(PAGE.margin);
         pdf.font('Helvetica').fontSize(8);
       }
-      if (count % 2 === 1) pdf.save().rect(left, y - 2, width, height).fill('#f3f4f6').restore();
+      if (count % 2 === 1)
+        pdf
+          .save()
+          .rect(left, y - 2, width, height)
+          .fill('#f3f4f6')
+          .restore();
       let x = left;
       cells.forEach((c, i) => {
         pdf.fillColor(i === 3 && (l.state === 'lost' || l.state === 'at_risk' || l.state === 'claimed') ? '#c92a2a' : '#000000');
@@ -129,7 +160,11 @@ export function renderReportPdf(header: ReportHeader, summary: Summary, links: A
       y += height;
       count += 1;
     }
-    if (count === 0) pdf.font('Helvetica-Oblique').fontSize(10).text('Aucun lien sur cette période.', left, y + 6, { width });
+    if (count === 0)
+      pdf
+        .font('Helvetica-Oblique')
+        .fontSize(10)
+        .text('Aucun lien sur cette période.', left, y + 6, { width });
     pdf.end();
   };
   fill().catch((error: Error) => pdf.destroy(error));

@@ -7,7 +7,10 @@ import type { ClaimStatus, OrderStatus } from '../../db/types.js';
  */
 export type LinkState = 'ordered' | 'awaiting_verification' | 'live' | 'at_risk' | 'claimed' | 'lost' | 'refunded' | 'cancelled';
 
-export function linkStateOf(o: { status: OrderStatus; refundedCents: number; lastCheck: { ok: boolean } | null }, claim: ClaimStatus | undefined): LinkState {
+export function linkStateOf(
+  o: { status: OrderStatus; refundedCents: number; lastCheck: { ok: boolean } | null },
+  claim: ClaimStatus | undefined,
+): LinkState {
   switch (o.status) {
     case 'refused':
     case 'cancelled':

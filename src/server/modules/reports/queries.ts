@@ -7,7 +7,16 @@ export async function brandingRowsOf(db: Tx, accountIds: string[]) {
   if (accountIds.length === 0) return [];
   return db
     .selectFrom('report_brandings')
-    .select(['account_id', 'primary_color', 'accent_color', 'footer_text', 'show_platform_name', 'logo_type', 'updated_at', sql<boolean>`logo is not null`.as('has_logo')])
+    .select([
+      'account_id',
+      'primary_color',
+      'accent_color',
+      'footer_text',
+      'show_platform_name',
+      'logo_type',
+      'updated_at',
+      sql<boolean>`logo is not null`.as('has_logo'),
+    ])
     .where('account_id', 'in', accountIds)
     .execute();
 }
@@ -18,7 +27,15 @@ export async function logoOf(db: Tx, accountId: string) {
 
 export async function saveBranding(
   tx: Tx,
-  row: { accountId: string; agencyId: string | null; primaryColor: string; accentColor: string; footerText: string; showPlatformName: boolean; personId: string },
+  row: {
+    accountId: string;
+    agencyId: string | null;
+    primaryColor: string;
+    accentColor: string;
+    footerText: string;
+    showPlatformName: boolean;
+    personId: string;
+  },
 ) {
   const values = {
     primary_color: row.primaryColor,
@@ -36,7 +53,12 @@ export async function saveBranding(
 }
 
 /** Sets (or, with null, removes) the logo of a branding row that exists; false when there is none. */
-export async function saveLogo(tx: Tx, accountId: string, logo: { content: Buffer; type: string } | null, personId: string): Promise<boolean> {
+export async function saveLogo(
+  tx: Tx,
+  accountId: string,
+  logo: { content: Buffer; type: string } | null,
+  personId: string,
+): Promise<boolean> {
   const updated = await tx
     .updateTable('report_brandings')
     .set({ logo: logo?.content ?? null, logo_type: logo?.type ?? null, updated_at: new Date(), updated_by: personId })
@@ -110,15 +132,30 @@ export async function insertShare(
 }
 
 export async function listSharesOf(db: Tx, clientId: string): Promise<ShareRow[]> {
-  return db.selectFrom('report_shares').select([...shareColumns]).where('client_id', '=', clientId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(200).execute();
+  return db
+    .selectFrom('report_shares')
+    .select([...shareColumns])
+    .where('client_id', '=', clientId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
 }
 
 export async function findShare(db: Tx, id: string): Promise<ShareRow | undefined> {
-  return db.selectFrom('report_shares').select([...shareColumns]).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('report_shares')
+    .select([...shareColumns])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function findShareByHash(db: Tx, tokenHash: string): Promise<ShareRow | undefined> {
-  return db.selectFrom('report_shares').select([...shareColumns]).where('token_hash', '=', tokenHash).executeTakeFirst();
+  return db
+    .selectFrom('report_shares')
+    .select([...shareColumns])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }
 
 export async function revokeShareRow(tx: Tx, id: string, personId: string): Promise<ShareRow | undefined> {
@@ -131,14 +168,27 @@ export async function revokeShareRow(tx: Tx, id: string, personId: string): Prom
 }
 
 export async function findSubscription(db: Tx, clientId: string) {
-  return db.selectFrom('report_subscriptions').select(['client_id', 'enabled_at', 'last_sent_month', 'enabled_by', 'enabled_as']).where('client_id', '=', clientId).executeTakeFirst();
+  return db
+    .selectFrom('report_subscriptions')
+    .select(['client_id', 'enabled_at', 'last_sent_month', 'enabled_by', 'enabled_as'])
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
 }
 
-export async function saveSubscription(tx: Tx, row: { clientId: string; agencyId: string | null; personId: string; accountId: string; lastSentMonth: string }) {
+export async function saveSubscription(
+  tx: Tx,
+  row: { clientId: string; agencyId: string | null; personId: string; accountId: string; lastSentMonth: string },
+) {
   await tx
     .insertInto('report_subscriptions')
     // subscribed this month: the first e-mail is next month's (the report of the whole month)
-    .values({ client_id: row.clientId, agency_id: row.agencyId, enabled_by: row.personId, enabled_as: row.accountId, last_sent_month: row.lastSentMonth })
+    .values({
+      client_id: row.clientId,
+      agency_id: row.agencyId,
+      enabled_by: row.personId,
+      enabled_as: row.accountId,
+      last_sent_month: row.lastSentMonth,
+    })
     .onConflict((oc) => oc.column('client_id').doNothing())
     .execute();
 }

@@ -3,7 +3,17 @@ import { PDFParse } from 'pdf-parse';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMonthlyReports } from './service.js';
-import { acceptInvitation, fundWallet, makeAgency, makeOffer, startTestEnv, uniqueEmail, type AgencyFixture, type Client, type TestEnv } from '../../testing/harness.js';
+import {
+  acceptInvitation,
+  fundWallet,
+  makeAgency,
+  makeOffer,
+  startTestEnv,
+  uniqueEmail,
+  type AgencyFixture,
+  type Client,
+  type TestEnv,
+} from '../../testing/harness.js';
 
 /**
  * Reports and portability: the link inventory (CSV, JSON), the white-label client report (PDF,
@@ -20,8 +30,18 @@ afterAll(async () => env?.close());
 const db = () => env.database.db;
 
 async function download(client: Client | null, url: string, accept?: string) {
-  const res = await env.app.inject({ method: 'GET', url, headers: { ...(client?.cookie ? { cookie: `maillon_session=${client.cookie}` } : {}), ...(accept ? { accept } : {}) } });
-  return { status: res.statusCode, type: String(res.headers['content-type']), body: res.body, raw: res.rawPayload, json: () => res.json() };
+  const res = await env.app.inject({
+    method: 'GET',
+    url,
+    headers: { ...(client?.cookie ? { cookie: `maillon_session=${client.cookie}` } : {}), ...(accept ? { accept } : {}) },
+  });
+  return {
+    status: res.statusCode,
+    type: String(res.headers['content-type']),
+    body: res.body,
+    raw: res.rawPayload,
+    json: () => res.json(),
+  };
 }
 const csvRows = (body: string) => parse(body.replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][];
 async function pdfText(buffer: Buffer) {
@@ -57,18 +77,36 @@ async function world(): Promise<World> {
     ['Boulangerie Dupont', 'client', 'Consultant', emails.k],
     ['Client 2', 'client', 'agency'],
   ]);
-  const [manager, consultant, client1] = [await acceptInvitation(env, emails.m), await acceptInvitation(env, emails.c), await acceptInvitation(env, emails.k)];
+  const [manager, consultant, client1] = [
+    await acceptInvitation(env, emails.m),
+    await acceptInvitation(env, emails.c),
+    await acceptInvitation(env, emails.k),
+  ];
   const offer = await makeOffer(env);
   const price = offer.priceCents;
   await fundWallet(env, fx.agency, fx.agencyId, 20 * price);
   for (const id of [fx.ids['Boulangerie Dupont'], fx.ids['Client 2']]) {
     await fx.agency.post('/api/transfers', { fromAccountId: fx.agencyId, toAccountId: id, amountCents: 8 * price });
   }
-  const project1 = (await fx.agency.post('/api/projects', { clientId: fx.ids['Boulangerie Dupont'], name: 'Site vitrine', url: 'https://boulangerie-dupont.fr' })).body.id;
-  const project2 = (await fx.agency.post('/api/projects', { clientId: fx.ids['Client 2'], name: 'Autre', url: 'https://client-deux.fr' })).body.id;
+  const project1 = (
+    await fx.agency.post('/api/projects', {
+      clientId: fx.ids['Boulangerie Dupont'],
+      name: 'Site vitrine',
+      url: 'https://boulangerie-dupont.fr',
+    })
+  ).body.id;
+  const project2 = (
+    await fx.agency.post('/api/projects', { clientId: fx.ids['Client 2'], name: 'Autre', url: 'https://client-deux.fr' })
+  ).body.id;
   const campaign1 = (await fx.agency.post('/api/campaigns', { projectId: project1, name: 'Printemps' })).body.id;
   const order = async (projectId: string, anchor: string, campaignId?: string) => {
-    const res = await fx.agency.post('/api/orders', { projectId, offerId: offer.offerId, targetUrl: `${projectId === project1 ? 'https://boulangerie-dupont.fr' : 'https://client-deux.fr'}/pain`, anchor, ...(campaignId ? { campaignId } : {}) });
+    const res = await fx.agency.post('/api/orders', {
+      projectId,
+      offerId: offer.offerId,
+      targetUrl: `${projectId === project1 ? 'https://boulangerie-dupont.fr' : 'https://client-deux.fr'}/pain`,
+      anchor,
+      ...(campaignId ? { campaignId } : {}),
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.id as string;
   };
@@ -90,12 +128,27 @@ async function world(): Promise<World> {
         live_url: LIVE_URL,
         verified_at: day('2026-01-10'),
         guarantee_ends_at: day('2027-01-10'),
-        last_check: JSON.stringify({ ok: lastOk, rule: lastOk ? null : 'link_missing', message: lastOk ? 'Lien présent.' : 'Le lien a disparu.', at: '2026-11-20T08:00:00.000Z' }),
+        last_check: JSON.stringify({
+          ok: lastOk,
+          rule: lastOk ? null : 'link_missing',
+          message: lastOk ? 'Lien présent.' : 'Le lien a disparu.',
+          at: '2026-11-20T08:00:00.000Z',
+        }),
         ...extra,
       })
       .where('id', '=', id)
       .execute();
-    await db().insertInto('order_events').values({ order_id: id, status: 'link_placed', at: day('2026-01-09'), person_id: null, acting_account_id: null, note: null }).execute();
+    await db()
+      .insertInto('order_events')
+      .values({
+        order_id: id,
+        status: 'link_placed',
+        at: day('2026-01-09'),
+        person_id: null,
+        acting_account_id: null,
+        note: null,
+      })
+      .execute();
     const check = (at: string, ok: boolean, kind: 'verification' | 'monitoring') => ({
       order_id: id,
       kind,
@@ -105,7 +158,9 @@ async function world(): Promise<World> {
       http_status: 200,
       final_url: LIVE_URL,
       content_hash: null,
-      messages: JSON.stringify(ok ? { fr: 'Lien présent.', en: 'Link present.' } : { fr: 'Le lien a disparu.', en: 'The link is gone.' }),
+      messages: JSON.stringify(
+        ok ? { fr: 'Lien présent.', en: 'Link present.' } : { fr: 'Le lien a disparu.', en: 'The link is gone.' },
+      ),
       evidence: JSON.stringify({}),
     });
     await db()
@@ -131,7 +186,16 @@ describe('link inventory (portability)', () => {
     const res = await download(w.fx.agency, '/api/links/inventory.json');
     expect(res.status).toBe(200);
     expect(res.type).toContain('application/json');
-    const items = res.json().items as { id: string; state: string; checks: { ok: boolean }[]; clientName: string; domain: string; liveUrl: string | null; guaranteeEndsAt: string | null; placedAt: string | null }[];
+    const items = res.json().items as {
+      id: string;
+      state: string;
+      checks: { ok: boolean }[];
+      clientName: string;
+      domain: string;
+      liveUrl: string | null;
+      guaranteeEndsAt: string | null;
+      placedAt: string | null;
+    }[];
     expect(items).toHaveLength(6);
     const byId = new Map(items.map((i) => [i.id, i]));
     expect(byId.get(w.orders.live)!.state).toBe('live');
@@ -173,7 +237,9 @@ describe('link inventory (portability)', () => {
     const own = (await download(w.client1, '/api/links/inventory.json')).json().items;
     expect(own).toHaveLength(5);
     expect((await download(w.client1, `/api/links/inventory.json?clientId=${w.fx.ids['Client 2']}`)).status).toBe(404);
-    expect((await download(w.other.agency, `/api/links/inventory.csv?clientId=${w.fx.ids['Boulangerie Dupont']}`)).status).toBe(404);
+    expect((await download(w.other.agency, `/api/links/inventory.csv?clientId=${w.fx.ids['Boulangerie Dupont']}`)).status).toBe(
+      404,
+    );
     expect((await download(w.other.agency, '/api/links/inventory.json')).json().items).toEqual([]);
     const empty = await download(w.other.agency, '/api/links/inventory.csv');
     expect(csvRows(empty.body)).toHaveLength(1);
@@ -217,7 +283,17 @@ describe('client report', () => {
     const all = csvRows((await download(w.fx.agency, `/api/reports/links.csv?${q()}`)).body);
     expect(all).toHaveLength(5);
     const [header] = all;
-    expect(header).toEqual(expect.arrayContaining(['URL du lien', 'Ancre', 'URL cible', 'Statut', 'Dernier contrôle', 'Prix (€ HT)', 'Fin de garantie']));
+    expect(header).toEqual(
+      expect.arrayContaining([
+        'URL du lien',
+        'Ancre',
+        'URL cible',
+        'Statut',
+        'Dernier contrôle',
+        'Prix (€ HT)',
+        'Fin de garantie',
+      ]),
+    );
     const campaign = csvRows((await download(w.fx.agency, `/api/reports/links.csv?${q()}&campaignId=${w.campaign1}`)).body);
     expect(campaign).toHaveLength(3);
     const huge = await download(w.fx.agency, `/api/reports/links.csv?${q()}&from=0001-01-01&to=9999-12-31`);
@@ -243,22 +319,39 @@ describe('client report', () => {
 });
 
 // A 1×1 PNG.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('branding', () => {
   it('set by the agency, inherited down; a manager overrides it for its portfolio; others read it', async () => {
-    const body = { primaryColor: '#AA3300', accentColor: '#005577', footerText: 'Agence Lumière — 12 rue du Port, Nantes', showPlatformName: false };
+    const body = {
+      primaryColor: '#AA3300',
+      accentColor: '#005577',
+      footerText: 'Agence Lumière — 12 rue du Port, Nantes',
+      showPlatformName: false,
+    };
     const set = await w.fx.agency.put('/api/reports/branding', body);
     expect(set.status, JSON.stringify(set.body)).toBe(200);
     expect(set.body).toMatchObject({ primaryColor: '#aa3300', source: 'agency', own: true, editable: true });
-    expect((await w.consultant.get('/api/reports/branding')).body).toMatchObject({ primaryColor: '#aa3300', source: 'agency', editable: false });
+    expect((await w.consultant.get('/api/reports/branding')).body).toMatchObject({
+      primaryColor: '#aa3300',
+      source: 'agency',
+      editable: false,
+    });
     expect((await w.consultant.put('/api/reports/branding', body)).status).toBe(403);
     expect((await w.client1.put('/api/reports/branding', body)).status).toBe(403);
 
     const pdf = await pdfText((await download(w.fx.agency, `/api/reports/links.pdf?clientId=${w.fx.ids['Client 2']}`)).raw);
     expect(pdf).toContain('Agence Lumière');
 
-    const override = await w.manager.put('/api/reports/branding', { ...body, primaryColor: '#112233', footerText: 'Pôle Ouest', showPlatformName: true });
+    const override = await w.manager.put('/api/reports/branding', {
+      ...body,
+      primaryColor: '#112233',
+      footerText: 'Pôle Ouest',
+      showPlatformName: true,
+    });
     expect(override.body).toMatchObject({ primaryColor: '#112233', source: 'manager', own: true });
     expect((await w.client1.get('/api/reports/branding')).body).toMatchObject({ primaryColor: '#112233', source: 'manager' });
     expect((await w.fx.agency.get('/api/reports/branding')).body.primaryColor).toBe('#aa3300');
@@ -276,14 +369,23 @@ describe('branding', () => {
   it('refuses a colour that is not #RRGGBB and a footer too long, naming the field, changing nothing', async () => {
     const bad = await w.fx.agency.put('/api/reports/branding', { primaryColor: 'red', accentColor: '#005577' });
     expect([bad.status, bad.body.error.field]).toEqual([400, 'primaryColor']);
-    const long = await w.fx.agency.put('/api/reports/branding', { primaryColor: '#000000', accentColor: '#005577', footerText: 'x'.repeat(301) });
+    const long = await w.fx.agency.put('/api/reports/branding', {
+      primaryColor: '#000000',
+      accentColor: '#005577',
+      footerText: 'x'.repeat(301),
+    });
     expect([long.status, long.body.error.field]).toEqual([400, 'footerText']);
     expect((await w.fx.agency.get('/api/reports/branding')).body.primaryColor).toBe('#aa3300');
   });
 
   it('takes a PNG logo checked by its content and size; the report shows it to the clients below', async () => {
     const up = (body: Buffer, type: string) =>
-      env.app.inject({ method: 'PUT', url: '/api/reports/branding/logo', payload: body, headers: { 'content-type': type, cookie: `maillon_session=${w.fx.agency.cookie}`, 'x-csrf-token': w.fx.agency.csrf! } });
+      env.app.inject({
+        method: 'PUT',
+        url: '/api/reports/branding/logo',
+        payload: body,
+        headers: { 'content-type': type, cookie: `maillon_session=${w.fx.agency.cookie}`, 'x-csrf-token': w.fx.agency.csrf! },
+      });
     const ok = await up(PNG, 'image/png');
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().hasLogo).toBe(true);
@@ -306,7 +408,11 @@ describe('share links', () => {
   const tokenOf = (url: string) => /\/api\/reports\/shared\/([^/]+)$/.exec(url)![1];
 
   it('opens the report without an account until revoked, then a French page says it is gone', async () => {
-    const created = await w.consultant.post('/api/reports/shares', { clientId: w.fx.ids['Boulangerie Dupont'], campaignId: w.campaign1, expiresInDays: 30 });
+    const created = await w.consultant.post('/api/reports/shares', {
+      clientId: w.fx.ids['Boulangerie Dupont'],
+      campaignId: w.campaign1,
+      expiresInDays: 30,
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.url).toMatch(/^http.*\/api\/reports\/shared\/[A-Za-z0-9_-]{43}\.pdf$/);
     const path = new URL(created.body.url).pathname;
@@ -317,7 +423,11 @@ describe('share links', () => {
     expect(text).toContain('Campagne Printemps');
     expect(text).not.toContain('croissant');
     // only the hash is stored
-    const stored = await db().selectFrom('report_shares').select('token_hash').where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    const stored = await db()
+      .selectFrom('report_shares')
+      .select('token_hash')
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(tokenOf(path).replace('.pdf', ''));
 
     const list = await w.fx.agency.get(`/api/reports/shares?clientId=${w.fx.ids['Boulangerie Dupont']}`);
@@ -332,7 +442,12 @@ describe('share links', () => {
     expect(refused.type).toContain('text/html');
     expect(refused.body).toContain('Ce rapport n’est plus disponible');
 
-    const audit = await db().selectFrom('audit_log').select('action').where('action', 'like', 'report.share_%').where('target_id', '=', w.fx.ids['Boulangerie Dupont']).execute();
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', 'like', 'report.share_%')
+      .where('target_id', '=', w.fx.ids['Boulangerie Dupont'])
+      .execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['report.share_create', 'report.share_revoke']);
   });
 
@@ -340,7 +455,11 @@ describe('share links', () => {
     const created = await w.fx.agency.post('/api/reports/shares', { clientId: w.fx.ids['Client 2'], expiresInDays: 1 });
     const path = new URL(created.body.url).pathname;
     expect((await download(null, path)).status).toBe(200);
-    await db().updateTable('report_shares').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', created.body.id).execute();
+    await db()
+      .updateTable('report_shares')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', created.body.id)
+      .execute();
     expect((await download(null, path)).status).toBe(410);
     expect((await download(null, path)).json().error.code).toBe('gone');
     expect((await w.fx.agency.get(`/api/reports/shares?clientId=${w.fx.ids['Client 2']}`)).body.items[0].status).toBe('expired');
@@ -348,10 +467,19 @@ describe('share links', () => {
     expect((await download(null, '/api/reports/shared/nope')).status).toBe(404);
     const tooLong = await w.fx.agency.post('/api/reports/shares', { clientId: w.fx.ids['Client 2'], expiresInDays: 400 });
     expect([tooLong.status, tooLong.body.error.field]).toEqual([400, 'expiresInDays']);
-    const period = await w.fx.agency.post('/api/reports/shares', { clientId: w.fx.ids['Client 2'], expiresInDays: 3, from: '2026-05-01', to: '2026-04-01' });
+    const period = await w.fx.agency.post('/api/reports/shares', {
+      clientId: w.fx.ids['Client 2'],
+      expiresInDays: 3,
+      from: '2026-05-01',
+      to: '2026-04-01',
+    });
     expect([period.status, period.body.error.field]).toEqual([400, 'to']);
-    expect((await w.other.agency.post('/api/reports/shares', { clientId: w.fx.ids['Client 2'], expiresInDays: 3 })).status).toBe(404);
-    expect((await w.client1.post('/api/reports/shares', { clientId: w.fx.ids['Boulangerie Dupont'], expiresInDays: 3 })).status).toBe(403);
+    expect((await w.other.agency.post('/api/reports/shares', { clientId: w.fx.ids['Client 2'], expiresInDays: 3 })).status).toBe(
+      404,
+    );
+    expect(
+      (await w.client1.post('/api/reports/shares', { clientId: w.fx.ids['Boulangerie Dupont'], expiresInDays: 3 })).status,
+    ).toBe(403);
   });
 });
 
@@ -369,7 +497,12 @@ describe('monthly e-mail', () => {
     expect((await w.client1.put('/api/reports/monthly-email', { clientId, enabled: false })).status).toBe(403);
 
     const mails = async () =>
-      db().selectFrom('outbox_emails').select(['subject', 'text_body']).where('to_address', '=', w.clientEmail).where('subject', 'like', 'Votre rapport de liens%').execute();
+      db()
+        .selectFrom('outbox_emails')
+        .select(['subject', 'text_body'])
+        .where('to_address', '=', w.clientEmail)
+        .where('subject', 'like', 'Votre rapport de liens%')
+        .execute();
     // subscribed this month: the first one is next month's
     expect(await sendMonthlyReports(ctx)).toBe(0);
     const next = new Date(Date.now() + 32 * 86_400_000);
@@ -392,7 +525,9 @@ describe('monthly e-mail', () => {
 describe('large inventories', () => {
   it('exports more orders than a page, with equal times, each once; the PDF runs over several pages', async () => {
     const clientB = w.other.ids['Client B'];
-    const project = (await w.other.agency.post('/api/projects', { clientId: clientB, name: 'Gros projet', url: 'https://gros-client.fr' })).body.id;
+    const project = (
+      await w.other.agency.post('/api/projects', { clientId: clientB, name: 'Gros projet', url: 'https://gros-client.fr' })
+    ).body.id;
     await sql`
       insert into orders (client_id, agency_id, project_id, article_id, site_id, publisher_id, keyword, price_cents, commission_bp,
                           target_url, anchor, status, created_at, accept_by, live_url, verified_at, guarantee_ends_at)

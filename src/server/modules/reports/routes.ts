@@ -7,7 +7,20 @@ import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { AppError, invalidInput, notFound } from '../../http/errors.js';
 import type { Ctx } from '../../http/actor.js';
 import type { Actor } from '../../http/actor.js';
-import { ZMonthlyEmail, ZMonthlyEmailBody, ZMonthlyEmailQuery, ZBranding, ZBrandingBody, ZCreatedShare, ZInventoryQuery, ZReportQuery, ZReportSummary, ZShare, ZShareBody, ZSharesQuery } from './schema.js';
+import {
+  ZMonthlyEmail,
+  ZMonthlyEmailBody,
+  ZMonthlyEmailQuery,
+  ZBranding,
+  ZBrandingBody,
+  ZCreatedShare,
+  ZInventoryQuery,
+  ZReportQuery,
+  ZReportSummary,
+  ZShare,
+  ZShareBody,
+  ZSharesQuery,
+} from './schema.js';
 import { LOGO_TYPES, MAX_LOGO_BYTES } from './policy.js';
 import { checkResult, frLongDate, parisDay, STATE_LABELS } from './labels.js';
 import { renderReportPdf } from './pdf.js';
@@ -57,7 +70,10 @@ const REPORT_COLUMNS = [
 ];
 
 const csvReply = (reply: FastifyReply, name: string, body: unknown) =>
-  reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(body);
+  reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}"`)
+    .send(body);
 
 const frDay = (day: string) => frLongDate(new Date(`${day}T12:00:00Z`));
 
@@ -69,7 +85,13 @@ function periodText(from?: string, to?: string): string[] {
 }
 
 /** The PDF of a report: its figures first (one pass), then its rows streamed (a second pass). */
-async function sendReportPdf(reply: FastifyReply, actor: Actor, found: Awaited<ReturnType<typeof reports.reportFiltersOf>>, ctx: Ctx, fileName: string) {
+async function sendReportPdf(
+  reply: FastifyReply,
+  actor: Actor,
+  found: Awaited<ReturnType<typeof reports.reportFiltersOf>>,
+  ctx: Ctx,
+  fileName: string,
+) {
   const { filters, client } = found;
   const [summary, header] = await Promise.all([reports.reportSummary(actor, filters, ctx), reports.reportHeaderOf(client, ctx)]);
   const scope = [
@@ -78,7 +100,10 @@ async function sendReportPdf(reply: FastifyReply, actor: Actor, found: Awaited<R
     ...periodText(filters.from, filters.to),
   ];
   const pdf = renderReportPdf({ ...header, scope }, summary, reports.reportLinks(actor, filters, ctx));
-  return reply.header('content-type', 'application/pdf').header('content-disposition', `inline; filename="${fileName}"`).send(pdf);
+  return reply
+    .header('content-type', 'application/pdf')
+    .header('content-disposition', `inline; filename="${fileName}"`)
+    .send(pdf);
 }
 
 const gonePage = (status: number) => `<!doctype html>
@@ -145,12 +170,16 @@ export const reportRoutes: RoutesPlugin = async (app, { ctx }) => {
   });
 
   // ---- White-label client reports
-  app.get('/api/reports/summary', { schema: { tags, querystring: ZReportQuery, response: { 200: ZReportSummary } } }, async (request) => {
-    const actor = actorOf(request);
-    const { filters, client } = await reports.reportFiltersOf(actor, request.query, ctx);
-    const { projectName: _p, campaignName: _c, ...summary } = await reports.reportSummary(actor, filters, ctx);
-    return { client: { id: client.id, name: client.name }, summary };
-  });
+  app.get(
+    '/api/reports/summary',
+    { schema: { tags, querystring: ZReportQuery, response: { 200: ZReportSummary } } },
+    async (request) => {
+      const actor = actorOf(request);
+      const { filters, client } = await reports.reportFiltersOf(actor, request.query, ctx);
+      const { projectName: _p, campaignName: _c, ...summary } = await reports.reportSummary(actor, filters, ctx);
+      return { client: { id: client.id, name: client.name }, summary };
+    },
+  );
 
   app.get('/api/reports/links.csv', { schema: { tags, querystring: ZReportQuery } }, async (request, reply) => {
     const actor = actorOf(request);
@@ -183,16 +212,26 @@ export const reportRoutes: RoutesPlugin = async (app, { ctx }) => {
   });
 
   // ---- Branding
-  app.get('/api/reports/branding', { schema: { tags, response: { 200: ZBranding } } }, async (request) => reports.getBranding(actorOf(request), ctx));
+  app.get('/api/reports/branding', { schema: { tags, response: { 200: ZBranding } } }, async (request) =>
+    reports.getBranding(actorOf(request), ctx),
+  );
   app.put('/api/reports/branding', { schema: { tags, body: ZBrandingBody, response: { 200: ZBranding } } }, async (request) =>
     reports.setBranding(actorOf(request), request.body, ctx),
   );
-  app.delete('/api/reports/branding', { schema: { tags, response: { 200: ZBranding } } }, async (request) => reports.resetBranding(actorOf(request), ctx));
+  app.delete('/api/reports/branding', { schema: { tags, response: { 200: ZBranding } } }, async (request) =>
+    reports.resetBranding(actorOf(request), ctx),
+  );
   app.get('/api/reports/branding/logo', { schema: { tags } }, async (request, reply) => {
     const logo = await reports.getLogo(actorOf(request), ctx);
-    return reply.header('content-type', logo.type).header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-cache').send(logo.content);
+    return reply
+      .header('content-type', logo.type)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-cache')
+      .send(logo.content);
   });
-  app.delete('/api/reports/branding/logo', { schema: { tags, response: { 200: ZBranding } } }, async (request) => reports.removeLogo(actorOf(request), ctx));
+  app.delete('/api/reports/branding/logo', { schema: { tags, response: { 200: ZBranding } } }, async (request) =>
+    reports.removeLogo(actorOf(request), ctx),
+  );
 
   // The logo arrives as the raw image (its own context, body limit and types).
   const logoTooLarge = () => new AppError('validation_failed', 413, 'logo_too_large', {}, 'file');
@@ -221,22 +260,32 @@ export const reportRoutes: RoutesPlugin = async (app, { ctx }) => {
   });
 
   // ---- Share links
-  app.post('/api/reports/shares', { schema: { tags, body: ZShareBody, response: { 201: ZCreatedShare } } }, async (request, reply) =>
-    reply.status(201).send(await reports.createShare(actorOf(request), request.body, ctx)),
+  app.post(
+    '/api/reports/shares',
+    { schema: { tags, body: ZShareBody, response: { 201: ZCreatedShare } } },
+    async (request, reply) => reply.status(201).send(await reports.createShare(actorOf(request), request.body, ctx)),
   );
-  app.get('/api/reports/shares', { schema: { tags, querystring: ZSharesQuery, response: { 200: z.object({ items: z.array(ZShare) }) } } }, async (request) =>
-    reports.listShares(actorOf(request), request.query.clientId, ctx),
+  app.get(
+    '/api/reports/shares',
+    { schema: { tags, querystring: ZSharesQuery, response: { 200: z.object({ items: z.array(ZShare) }) } } },
+    async (request) => reports.listShares(actorOf(request), request.query.clientId, ctx),
   );
-  app.post('/api/reports/shares/:id/revoke', { schema: { tags, params: z.object({ id: z.uuid() }), response: { 200: ZShare } } }, async (request) =>
-    reports.revokeShare(actorOf(request), request.params.id, ctx),
+  app.post(
+    '/api/reports/shares/:id/revoke',
+    { schema: { tags, params: z.object({ id: z.uuid() }), response: { 200: ZShare } } },
+    async (request) => reports.revokeShare(actorOf(request), request.params.id, ctx),
   );
 
   // ---- The monthly e-mail of the report to the client
-  app.get('/api/reports/monthly-email', { schema: { tags, querystring: ZMonthlyEmailQuery, response: { 200: ZMonthlyEmail } } }, async (request) =>
-    reports.getMonthlyEmail(actorOf(request), request.query.clientId, ctx),
+  app.get(
+    '/api/reports/monthly-email',
+    { schema: { tags, querystring: ZMonthlyEmailQuery, response: { 200: ZMonthlyEmail } } },
+    async (request) => reports.getMonthlyEmail(actorOf(request), request.query.clientId, ctx),
   );
-  app.put('/api/reports/monthly-email', { schema: { tags, body: ZMonthlyEmailBody, response: { 200: ZMonthlyEmail } } }, async (request) =>
-    reports.setMonthlyEmail(actorOf(request), request.body, ctx),
+  app.put(
+    '/api/reports/monthly-email',
+    { schema: { tags, body: ZMonthlyEmailBody, response: { 200: ZMonthlyEmail } } },
+    async (request) => reports.setMonthlyEmail(actorOf(request), request.body, ctx),
   );
 
   // Public: the token is the access (no session); refused with a French page once expired or revoked.
@@ -251,7 +300,11 @@ export const reportRoutes: RoutesPlugin = async (app, { ctx }) => {
         if (!String(request.headers.accept ?? '').includes('text/html')) {
           throw opened === 'gone' ? new AppError('gone', 410, 'share_gone') : notFound();
         }
-        return reply.status(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(gonePage(status));
+        return reply
+          .status(status)
+          .header('content-type', 'text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(gonePage(status));
       }
       reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
       return sendReportPdf(reply, opened.actor, { filters: opened.filters, client: opened.client }, ctx, 'rapport-liens.pdf');

@@ -17,7 +17,16 @@ export const ZReportQuery = z
   })
   .refine(period, periodError);
 
-export const ZLinkState = z.enum(['ordered', 'awaiting_verification', 'live', 'at_risk', 'claimed', 'lost', 'refunded', 'cancelled']);
+export const ZLinkState = z.enum([
+  'ordered',
+  'awaiting_verification',
+  'live',
+  'at_risk',
+  'claimed',
+  'lost',
+  'refunded',
+  'cancelled',
+]);
 
 export const ZSummary = z.object({
   links: z.number().int(),
@@ -90,4 +99,9 @@ export const ZSharesQuery = z.object({ clientId: z.uuid() });
 
 export const ZMonthlyEmailQuery = z.object({ clientId: z.uuid() });
 export const ZMonthlyEmailBody = z.object({ clientId: z.uuid(), enabled: z.boolean() });
-export const ZMonthlyEmail = z.object({ clientId: z.string(), enabled: z.boolean(), email: z.string().nullable(), lastSentMonth: z.string().nullable() });
+export const ZMonthlyEmail = z.object({
+  clientId: z.string(),
+  enabled: z.boolean(),
+  email: z.string().nullable(),
+  lastSentMonth: z.string().nullable(),
+});

@@ -60,7 +60,11 @@ export async function openInventory(actor: Actor, f: { clientId?: string }, ctx:
 export type ReportFilters = InventoryFilters & { clientId: string };
 
 /** The report's filters: a client's report is its own; agency members name the client (400 otherwise). */
-export async function reportFiltersOf(actor: Actor, q: InventoryFilters, ctx: Ctx): Promise<{ filters: ReportFilters; client: AccountRow }> {
+export async function reportFiltersOf(
+  actor: Actor,
+  q: InventoryFilters,
+  ctx: Ctx,
+): Promise<{ filters: ReportFilters; client: AccountRow }> {
   if (!reportPolicy.mayRead(actor)) throw forbidden();
   if (!q.clientId && reportPolicy.needsClientId(actor)) throw invalidInput('report_client_required', 'clientId');
   const clientId = q.clientId ?? actor.account.id;
@@ -79,8 +83,21 @@ export async function* reportLinks(actor: Actor, f: ReportFilters, ctx: Ctx): As
 }
 
 /** The figures at the top of a report: links live, lost, at risk, pending, and what they cost. */
-export async function reportSummary(actor: Actor, f: ReportFilters, ctx: Ctx): Promise<Summary & { projectName: string | null; campaignName: string | null }> {
-  const s = { links: 0, live: 0, lost: 0, atRisk: 0, pending: 0, spentCents: 0, projectName: null as string | null, campaignName: null as string | null };
+export async function reportSummary(
+  actor: Actor,
+  f: ReportFilters,
+  ctx: Ctx,
+): Promise<Summary & { projectName: string | null; campaignName: string | null }> {
+  const s = {
+    links: 0,
+    live: 0,
+    lost: 0,
+    atRisk: 0,
+    pending: 0,
+    spentCents: 0,
+    projectName: null as string | null,
+    campaignName: null as string | null,
+  };
   for await (const l of reportLinks(actor, f, ctx)) {
     if (f.projectId) s.projectName = l.projectName;
     if (f.campaignId) s.campaignName = l.campaignName;
@@ -114,7 +131,14 @@ export type EffectiveBranding = {
 /** The branding of `accountId`'s reports: its nearest manager's override, else its agency's, else the default. */
 export async function effectiveBrandingOf(accountId: string, ctx: Ctx): Promise<EffectiveBranding> {
   const chain = (await ancestorsOf(ctx.db, accountId)).filter((a) => a.role === 'agency' || a.role === 'manager');
-  const rows = new Map((await brandingRowsOf(ctx.db, chain.map((a) => a.id))).map((r) => [r.account_id, r]));
+  const rows = new Map(
+    (
+      await brandingRowsOf(
+        ctx.db,
+        chain.map((a) => a.id),
+      )
+    ).map((r) => [r.account_id, r]),
+  );
   for (const a of chain) {
     const r = rows.get(a.id);
     if (!r) continue;
@@ -150,7 +174,12 @@ export async function setBranding(
 ) {
   if (!reportPolicy.mayBrand(actor)) throw forbidden('branding_forbidden');
   await ctx.db.transaction().execute(async (tx) => {
-    await saveBranding(tx, { accountId: actor.account.id, agencyId: actor.account.agencyId, ...input, personId: actor.person.id });
+    await saveBranding(tx, {
+      accountId: actor.account.id,
+      agencyId: actor.account.agencyId,
+      ...input,
+      personId: actor.person.id,
+    });
     await recordAudit(tx, actor, 'report.branding_update', { type: 'account', id: actor.account.id }, { ...input });
   });
   return getBranding(actor, ctx);
@@ -160,7 +189,8 @@ export async function setBranding(
 export async function resetBranding(actor: Actor, ctx: Ctx) {
   if (!reportPolicy.mayBrand(actor)) throw forbidden('branding_forbidden');
   await ctx.db.transaction().execute(async (tx) => {
-    if (await deleteBranding(tx, actor.account.id)) await recordAudit(tx, actor, 'report.branding_reset', { type: 'account', id: actor.account.id });
+    if (await deleteBranding(tx, actor.account.id))
+      await recordAudit(tx, actor, 'report.branding_reset', { type: 'account', id: actor.account.id });
   });
   return getBranding(actor, ctx);
 }
@@ -174,10 +204,21 @@ export async function setLogo(actor: Actor, content: Buffer, ctx: Ctx) {
   await ctx.db.transaction().execute(async (tx) => {
     if (!(await saveLogo(tx, actor.account.id, { content, type }, actor.person.id))) {
       const current = await effectiveBrandingOf(actor.account.id, ctx);
-      await saveBranding(tx, { accountId: actor.account.id, agencyId: actor.account.agencyId, ...pick(current), personId: actor.person.id });
+      await saveBranding(tx, {
+        accountId: actor.account.id,
+        agencyId: actor.account.agencyId,
+        ...pick(current),
+        personId: actor.person.id,
+      });
       await saveLogo(tx, actor.account.id, { content, type }, actor.person.id);
     }
-    await recordAudit(tx, actor, 'report.logo_update', { type: 'account', id: actor.account.id }, { bytes: content.length, type });
+    await recordAudit(
+      tx,
+      actor,
+      'report.logo_update',
+      { type: 'account', id: actor.account.id },
+      { bytes: content.length, type },
+    );
   });
   return getBranding(actor, ctx);
 }
@@ -192,7 +233,8 @@ const pick = (b: EffectiveBranding) => ({
 export async function removeLogo(actor: Actor, ctx: Ctx) {
   if (!reportPolicy.mayBrand(actor)) throw forbidden('branding_forbidden');
   await ctx.db.transaction().execute(async (tx) => {
-    if (await saveLogo(tx, actor.account.id, null, actor.person.id)) await recordAudit(tx, actor, 'report.logo_remove', { type: 'account', id: actor.account.id });
+    if (await saveLogo(tx, actor.account.id, null, actor.person.id))
+      await recordAudit(tx, actor, 'report.logo_remove', { type: 'account', id: actor.account.id });
   });
   return getBranding(actor, ctx);
 }
@@ -247,7 +289,8 @@ function toShare(r: ShareRow) {
   };
 }
 
-export const sharedReportUrl = (token: string, ctx: Ctx) => `${ctx.config.publicUrl.replace(/\/$/, '')}/api/reports/shared/${token}.pdf`;
+export const sharedReportUrl = (token: string, ctx: Ctx) =>
+  `${ctx.config.publicUrl.replace(/\/$/, '')}/api/reports/shared/${token}.pdf`;
 
 /** A link that opens the client's report without an account until it expires or is revoked; the token is shown once. */
 export async function createShare(
@@ -272,7 +315,13 @@ export async function createShare(
       accountId: actor.account.id,
       expiresAt,
     });
-    await recordAudit(tx, actor, 'report.share_create', { type: 'account', id: client.id }, { shareId: share.id, expiresAt: expiresAt.toISOString() });
+    await recordAudit(
+      tx,
+      actor,
+      'report.share_create',
+      { type: 'account', id: client.id },
+      { shareId: share.id, expiresAt: expiresAt.toISOString() },
+    );
     return share;
   });
   return { id: row.id, url: sharedReportUrl(token, ctx), expiresAt: new Date(row.expires_at).toISOString() };
@@ -290,7 +339,8 @@ export async function revokeShare(actor: Actor, id: string, ctx: Ctx) {
   if (!reportPolicy.mayShare(actor)) throw forbidden();
   const row = await ctx.db.transaction().execute(async (tx) => {
     const revoked = (await revokeShareRow(tx, id, actor.person.id))!;
-    if (!share.revoked_at) await recordAudit(tx, actor, 'report.share_revoke', { type: 'account', id: share.client_id }, { shareId: id });
+    if (!share.revoked_at)
+      await recordAudit(tx, actor, 'report.share_revoke', { type: 'account', id: share.client_id }, { shareId: id });
     return revoked;
   });
   return toShare(row);
@@ -336,7 +386,14 @@ function previousMonth(month: string) {
   const [py, pm] = m === 1 ? [y - 1, 12] : [y, m - 1];
   const last = new Date(Date.UTC(py, pm, 0)).getUTCDate();
   const mm = String(pm).padStart(2, '0');
-  return { month: `${py}-${mm}`, from: `${py}-${mm}-01`, to: `${py}-${mm}-${String(last).padStart(2, '0')}`, label: new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(py, pm - 1, 15))) };
+  return {
+    month: `${py}-${mm}`,
+    from: `${py}-${mm}-01`,
+    to: `${py}-${mm}-${String(last).padStart(2, '0')}`,
+    label: new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(py, pm - 1, 15)),
+    ),
+  };
 }
 
 export async function getMonthlyEmail(actor: Actor, clientId: string, ctx: Ctx) {
@@ -355,7 +412,13 @@ export async function setMonthlyEmail(actor: Actor, input: { clientId: string; e
   await ctx.db.transaction().execute(async (tx) => {
     if (input.enabled) {
       if (!(await findSubscription(tx, client.id))) {
-        await saveSubscription(tx, { clientId: client.id, agencyId: client.agency_id, personId: actor.person.id, accountId: actor.account.id, lastSentMonth: monthOf(new Date()) });
+        await saveSubscription(tx, {
+          clientId: client.id,
+          agencyId: client.agency_id,
+          personId: actor.person.id,
+          accountId: actor.account.id,
+          lastSentMonth: monthOf(new Date()),
+        });
         await recordAudit(tx, actor, 'report.monthly_email_enable', { type: 'account', id: client.id });
       }
     } else if (await deleteSubscription(tx, client.id)) {
@@ -401,7 +464,10 @@ export async function sendMonthlyReports(ctx: Ctx, now = new Date()): Promise<nu
           lang: 'fr',
           subject: `Votre rapport de liens — ${period.label}`,
           text: `Bonjour,\n\nVoici le rapport des liens achetés pour ${client.name} en ${period.label}${agency ? `, préparé par ${agency.name}` : ''}.\n\n${url}\n\nCe lien est valable 30 jours.`,
-          redacted: { subject: `Votre rapport de liens — ${period.label}`, text: `Rapport de ${period.label} pour ${client.name}.` },
+          redacted: {
+            subject: `Votre rapport de liens — ${period.label}`,
+            text: `Rapport de ${period.label} pour ${client.name}.`,
+          },
         });
         sent += 1;
       });

@@ -63,7 +63,11 @@ export function BrandingTab() {
   const b = branding.data;
   const source = b.own
     ? t('reports.branding.own')
-    : b.source === 'manager' ? t('reports.branding.fromManager') : b.source === 'agency' ? t('reports.branding.fromAgency') : t('reports.branding.fromDefault');
+    : b.source === 'manager'
+      ? t('reports.branding.fromManager')
+      : b.source === 'agency'
+        ? t('reports.branding.fromAgency')
+        : t('reports.branding.fromDefault');
 
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
@@ -183,7 +187,9 @@ export function BrandingTab() {
           ))}
           <Box mt="md" pt={6} style={{ borderTop: `1px solid ${form.accentColor}` }}>
             <Text size="xs" c="dimmed" data-testid="preview-footer">
-              {[form.footerText, form.showPlatformName ? t('reports.branding.previewPlatform') : ''].filter(Boolean).join(' · ') || '\u00a0'}
+              {[form.footerText, form.showPlatformName ? t('reports.branding.previewPlatform') : '']
+                .filter(Boolean)
+                .join(' · ') || '\u00a0'}
             </Text>
           </Box>
         </Box>
@@ -201,11 +207,23 @@ export function ClientReportsTab() {
   const [to, setTo] = useState('');
   const [days, setDays] = useState<number>(30);
   const [created, setCreated] = useState<CreatedShare | null>(null);
-  const clients = useQuery({ queryKey: ['reports', 'clients'], queryFn: () => endpoints.accounts({ role: 'client', limit: 500 }) });
-  const summary = useQuery({ queryKey: [...reportKeys.summary(clientId ?? ''), from, to], queryFn: () => reports.summary(clientId!, from || undefined, to || undefined), enabled: Boolean(clientId) });
-  const shares = useQuery({ queryKey: reportKeys.shares(clientId ?? ''), queryFn: () => reports.shares(clientId!), enabled: Boolean(clientId) });
+  const clients = useQuery({
+    queryKey: ['reports', 'clients'],
+    queryFn: () => endpoints.accounts({ role: 'client', limit: 500 }),
+  });
+  const summary = useQuery({
+    queryKey: [...reportKeys.summary(clientId ?? ''), from, to],
+    queryFn: () => reports.summary(clientId!, from || undefined, to || undefined),
+    enabled: Boolean(clientId),
+  });
+  const shares = useQuery({
+    queryKey: reportKeys.shares(clientId ?? ''),
+    queryFn: () => reports.shares(clientId!),
+    enabled: Boolean(clientId),
+  });
   const create = useMutation({
-    mutationFn: () => reports.createShare({ clientId: clientId!, expiresInDays: days, ...(from ? { from } : {}), ...(to ? { to } : {}) }),
+    mutationFn: () =>
+      reports.createShare({ clientId: clientId!, expiresInDays: days, ...(from ? { from } : {}), ...(to ? { to } : {}) }),
     onSuccess: (data) => {
       setCreated(data);
       void queryClient.invalidateQueries({ queryKey: reportKeys.shares(clientId!) });
@@ -220,7 +238,11 @@ export function ClientReportsTab() {
     },
     onError: notifyError,
   });
-  const monthly = useQuery({ queryKey: reportKeys.monthly(clientId ?? ''), queryFn: () => reports.monthlyEmail(clientId!), enabled: Boolean(clientId) });
+  const monthly = useQuery({
+    queryKey: reportKeys.monthly(clientId ?? ''),
+    queryFn: () => reports.monthlyEmail(clientId!),
+    enabled: Boolean(clientId),
+  });
   const setMonthly = useMutation({
     mutationFn: (enabled: boolean) => reports.setMonthlyEmail(clientId!, enabled),
     onSuccess: (data) => queryClient.setQueryData(reportKeys.monthly(clientId!), data),
@@ -252,12 +274,36 @@ export function ClientReportsTab() {
             w={280}
             data-testid="report-client"
           />
-          <TextInput type="date" label={t('reports.report.from')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="report-from" />
-          <TextInput type="date" label={t('reports.report.to')} value={to} onChange={(e) => setTo(e.currentTarget.value)} data-testid="report-to" />
-          <Button component="a" href={clientId ? reports.pdfUrl(query) : undefined} target="_blank" disabled={!clientId} data-testid="report-pdf">
+          <TextInput
+            type="date"
+            label={t('reports.report.from')}
+            value={from}
+            onChange={(e) => setFrom(e.currentTarget.value)}
+            data-testid="report-from"
+          />
+          <TextInput
+            type="date"
+            label={t('reports.report.to')}
+            value={to}
+            onChange={(e) => setTo(e.currentTarget.value)}
+            data-testid="report-to"
+          />
+          <Button
+            component="a"
+            href={clientId ? reports.pdfUrl(query) : undefined}
+            target="_blank"
+            disabled={!clientId}
+            data-testid="report-pdf"
+          >
             {t('reports.report.pdf')}
           </Button>
-          <Button component="a" variant="default" href={clientId ? reports.csvUrl(query) : undefined} disabled={!clientId} data-testid="report-csv">
+          <Button
+            component="a"
+            variant="default"
+            href={clientId ? reports.csvUrl(query) : undefined}
+            disabled={!clientId}
+            data-testid="report-csv"
+          >
             {t('reports.report.csv')}
           </Button>
         </Group>
@@ -290,7 +336,15 @@ export function ClientReportsTab() {
             {t('reports.shares.intro')}
           </Text>
           <Group align="flex-end" gap="sm">
-            <NumberInput label={t('reports.shares.days')} value={days} onChange={(v) => setDays(Number(v) || 1)} min={1} max={365} w={160} data-testid="share-days" />
+            <NumberInput
+              label={t('reports.shares.days')}
+              value={days}
+              onChange={(v) => setDays(Number(v) || 1)}
+              min={1}
+              max={365}
+              w={160}
+              data-testid="share-days"
+            />
             <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="share-create">
               {t('reports.shares.create')}
             </Button>
@@ -299,7 +353,11 @@ export function ClientReportsTab() {
             <Switch
               mt="md"
               label={t('reports.shares.monthly')}
-              description={monthly.data.email ? t('reports.shares.monthlyHint', { email: monthly.data.email }) : t('reports.shares.monthlyNoEmail')}
+              description={
+                monthly.data.email
+                  ? t('reports.shares.monthlyHint', { email: monthly.data.email })
+                  : t('reports.shares.monthlyNoEmail')
+              }
               checked={monthly.data.enabled}
               disabled={!monthly.data.email && !monthly.data.enabled}
               onChange={(e) => setMonthly.mutate(e.currentTarget.checked)}
@@ -341,7 +399,13 @@ export function ClientReportsTab() {
                       </Table.Td>
                       <Table.Td ta="right">
                         {share.status === 'active' && (
-                          <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(share.id)} data-testid="share-revoke">
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            onClick={() => revoke.mutate(share.id)}
+                            data-testid="share-revoke"
+                          >
                             {t('reports.shares.revoke')}
                           </Button>
                         )}
@@ -363,10 +427,20 @@ export function ClientReportsTab() {
           {t('reports.inventory.intro')}
         </Text>
         <Group gap="sm">
-          <Button component="a" variant="default" href={reports.inventoryUrl('csv', clientId ?? undefined)} data-testid="inventory-csv">
+          <Button
+            component="a"
+            variant="default"
+            href={reports.inventoryUrl('csv', clientId ?? undefined)}
+            data-testid="inventory-csv"
+          >
             {t('reports.inventory.csv')}
           </Button>
-          <Button component="a" variant="default" href={reports.inventoryUrl('json', clientId ?? undefined)} data-testid="inventory-json">
+          <Button
+            component="a"
+            variant="default"
+            href={reports.inventoryUrl('json', clientId ?? undefined)}
+            data-testid="inventory-json"
+          >
             {t('reports.inventory.json')}
           </Button>
         </Group>
