@@ -24,6 +24,7 @@ const FEATURE_ORDER = [
   ['links'],
   ['payouts'],
   ['support'],
+  ['reports'],
 ] as const;
 const rankOf = new Map<string, number>(FEATURE_ORDER.flatMap((level, i) => level.map((f) => [f, i] as const)));
 
@@ -69,6 +70,9 @@ export const TABLE_OWNERS: Record<string, string> = {
   self_billed_sequences: 'payouts',
   self_billed_invoices: 'payouts',
   buyer_links: 'payouts',
+  report_brandings: 'reports',
+  report_shares: 'reports',
+  report_subscriptions: 'reports',
   audit_log: 'audit',
   outbox_emails: 'notifications',
   notifications: 'notifications',

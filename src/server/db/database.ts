@@ -19,6 +19,8 @@ import * as m0015 from './migrations/0015_catalog_search.js';
 import * as m0016 from './migrations/0016_catalog_favourites.js';
 import * as m0017 from './migrations/0017_audit_filters.js';
 import * as m0018 from './migrations/0018_campaign_closing.js';
+import * as m0019 from './migrations/0019_report_branding.js';
+import * as m0020 from './migrations/0020_report_shares.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -51,6 +53,8 @@ const migrations: Record<string, Migration> = {
   '0016_catalog_favourites': m0016,
   '0017_audit_filters': m0017,
   '0018_campaign_closing': m0018,
+  '0019_report_branding': m0019,
+  '0020_report_shares': m0020,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -736,6 +736,48 @@ export interface DB {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   unsubscribe_tokens: UnsubscribeTokensTable;
+  report_brandings: ReportBrandingsTable;
+  report_shares: ReportSharesTable;
+  report_subscriptions: ReportSubscriptionsTable;
+}
+
+export interface ReportBrandingsTable {
+  account_id: string;
+  agency_id: string | null;
+  primary_color: string;
+  accent_color: string;
+  footer_text: Generated<string>;
+  show_platform_name: Generated<boolean>;
+  logo: Buffer | null;
+  logo_type: string | null;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export interface ReportSharesTable {
+  id: Generated<string>;
+  token_hash: string;
+  client_id: string;
+  agency_id: string | null;
+  project_id: string | null;
+  campaign_id: string | null;
+  from_day: ColumnType<string | null, string | null | undefined, string | null>;
+  to_day: ColumnType<string | null, string | null | undefined, string | null>;
+  created_by: string;
+  created_as: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+}
+
+export interface ReportSubscriptionsTable {
+  client_id: string;
+  agency_id: string | null;
+  enabled_by: string;
+  enabled_as: string;
+  enabled_at: Generated<Date>;
+  last_sent_month: string | null;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

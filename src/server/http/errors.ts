@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'acting_ended'
   | 'csrf_failed'
   | 'not_found'
+  | 'gone'
   | 'insufficient_funds'
   | 'idempotency_conflict'
   | 'invalid_state'

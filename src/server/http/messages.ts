@@ -411,6 +411,28 @@ export const messages = {
     en: 'This account cannot buy links: choose an active client, consultant, manager or agency account.',
   },
   conversion_exceeds: { fr: 'Vous pouvez convertir au plus {available}.', en: 'You can convert at most {available}.' },
+  report_client_required: {
+    fr: 'Choisissez le client du rapport.',
+    en: 'Choose the client the report is for.',
+  },
+  report_period: { fr: 'La fin de la période précède son début.', en: 'The period ends before it starts.' },
+  logo_type: {
+    fr: 'Le logo doit être une image PNG ou JPEG (son contenu a été vérifié).',
+    en: 'The logo must be a PNG or JPEG image (its content was checked).',
+  },
+  logo_too_large: { fr: 'Logo trop volumineux : 512 Ko au plus.', en: 'Logo too large: 512 KB at most.' },
+  branding_forbidden: {
+    fr: "Seuls l'agence et ses managers règlent la marque blanche.",
+    en: 'Only the agency and its managers set the white-label branding.',
+  },
+  report_no_email: {
+    fr: 'Ce client n’a pas d’adresse e-mail : ajoutez-en une pour lui envoyer son rapport.',
+    en: 'This client has no e-mail address: add one to send it its report.',
+  },
+  share_gone: {
+    fr: "Ce lien de partage a expiré ou a été révoqué. Demandez-en un nouveau à votre agence.",
+    en: 'This share link has expired or was revoked. Ask your agency for a new one.',
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;

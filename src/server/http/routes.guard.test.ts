@@ -57,6 +57,9 @@ const PUBLIC_ROUTES = new Set([
   // the one-click unsubscribe of an e-mail: a single-use token, no session (RFC 8058)
   'POST /api/notifications/unsubscribe',
   'POST /api/notifications/unsubscribe/:token',
+  // a shared client report: the random token (only its hash is stored) is the access, until it expires or is revoked
+  'GET /api/reports/shared/:token',
+  'HEAD /api/reports/shared/:token',
   // the OpenAPI page and its assets (@fastify/swagger-ui)
   'GET /api/docs',
   'HEAD /api/docs',

@@ -5,6 +5,7 @@ import { completePayableOrders, expireOverdueOrders, refreshReliabilityIfDue, re
 import { remindExpiringProofs } from '../modules/payouts/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
+import { sendMonthlyReports } from '../modules/reports/service.js';
 import { deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
 
 /** Which feature runs which kind of job. */
@@ -27,6 +28,7 @@ export async function runSweeps(ctx: Ctx, options: { force?: boolean } = {}): Pr
   await completePayableOrders(ctx);
   await remindExpiringProofs(ctx);
   await runDigests(ctx);
+  await sendMonthlyReports(ctx);
   if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);
   await refreshReliabilityIfDue(ctx, { force: options.force });
   await runHousekeeping(ctx, { force: options.force });

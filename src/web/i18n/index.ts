@@ -20,6 +20,8 @@ import frCatalog from './fr/catalog';
 import enCatalog from './en/catalog';
 import frTeam from './fr/team';
 import enTeam from './en/team';
+import frReports from './fr/reports';
+import enReports from './en/reports';
 import { de, que } from './french';
 
 export const languages = ['fr', 'en'] as const;
@@ -38,8 +40,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, projects: frProjects, catalogList: frCatalog, team: frTeam } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, projects: enProjects, catalogList: enCatalog, team: enTeam } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, projects: frProjects, catalogList: frCatalog, team: frTeam, reports: frReports } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, projects: enProjects, catalogList: enCatalog, team: enTeam, reports: enReports } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',

@@ -560,3 +560,15 @@ export async function listTeamAccounts(db: Tx, rootId: string): Promise<TeamAcco
     .execute();
   return rows.map((r) => ({ ...r, has_login: Boolean(r.has_login), last_sign_in_at: r.last_sign_in_at ? new Date(r.last_sign_in_at) : null }));
 }
+
+/** The account `id` and its ancestors with their roles, nearest first (depth 0 is the account itself). */
+export async function ancestorsOf(db: Tx, id: string): Promise<{ id: string; role: string; depth: number }[]> {
+  const rows = await db
+    .selectFrom('account_tree as t')
+    .innerJoin('accounts as a', 'a.id', 't.ancestor_id')
+    .select(['a.id', 'a.role', 't.depth'])
+    .where('t.descendant_id', '=', id)
+    .orderBy('t.depth')
+    .execute();
+  return rows.map((r) => ({ id: r.id, role: r.role, depth: Number(r.depth) }));
+}

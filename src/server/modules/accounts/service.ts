@@ -24,6 +24,7 @@ export {
   accountIsClosed,
   accountParentId,
   accountsOfAgency,
+  ancestorsOf,
   audienceOf,
   clientAndPersonInCharge,
   clientIdsOf,

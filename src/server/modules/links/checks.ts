@@ -68,3 +68,35 @@ export async function listChecks(actor: Actor, orderId: string, page: { limit: n
     nextCursor: rows.length > page.limit ? encodeCursor([last.sort_at, last.id]) : null,
   };
 }
+
+export type CheckHistoryItem = { at: string; kind: CheckKind; ok: boolean; outcome: string; rule: string | null; httpStatus: number | null; message: string };
+
+/**
+ * The checks of many orders at once, oldest first per order (for an inventory export: one query
+ * per page of orders, no evidence). The caller has checked that the orders are in its reach.
+ */
+export async function checkHistoryOf(db: Tx, orderIds: string[], lang: 'fr' | 'en'): Promise<Map<string, CheckHistoryItem[]>> {
+  const byOrder = new Map<string, CheckHistoryItem[]>(orderIds.map((id) => [id, []]));
+  if (orderIds.length === 0) return byOrder;
+  const rows = await db
+    .selectFrom('link_checks')
+    .select(['order_id', 'kind', 'at', 'outcome', 'rule', 'http_status', 'messages'])
+    .where('order_id', 'in', orderIds)
+    .orderBy('order_id')
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  for (const r of rows) {
+    const messages = r.messages as Record<string, string>;
+    byOrder.get(r.order_id)?.push({
+      at: new Date(r.at).toISOString(),
+      kind: r.kind,
+      ok: r.outcome === 'ok',
+      outcome: r.outcome,
+      rule: r.rule,
+      httpStatus: r.http_status,
+      message: messages[lang] ?? messages.fr ?? '',
+    });
+  }
+  return byOrder;
+}

@@ -296,3 +296,18 @@ export async function latestClaimsOf(db: Tx, orderIds: string[], lang: Language)
 export async function adoptIntoAgency(tx: Tx, accountId: string, agencyId: string): Promise<void> {
   await tx.updateTable('claims').set({ agency_id: agencyId }).where('client_id', '=', accountId).execute();
 }
+
+/** The status of each order's latest claim (an open one first), for an inventory export; orders without one are absent. */
+export async function claimStatusesOf(db: Tx, orderIds: string[]): Promise<Map<string, ClaimStatus>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('claims')
+    .select(['order_id', 'status'])
+    .where('order_id', 'in', orderIds)
+    .orderBy(sql`status = 'open'`, 'desc')
+    .orderBy('opened_at', 'desc')
+    .execute();
+  const latest = new Map<string, ClaimStatus>();
+  for (const r of rows) if (!latest.has(r.order_id)) latest.set(r.order_id, r.status);
+  return latest;
+}
