@@ -13,6 +13,9 @@ export const AUDIT_CATEGORIES = {
     'order.link_placed',
     'buyer_link.save',
     'campaign.create',
+    'campaign.update',
+    'campaign.close',
+    'campaign.reopen',
     'project.create',
     'claim.settle',
   ],
@@ -75,6 +78,16 @@ export const AUDIT_CATEGORIES = {
     'dac7.export',
     'support.email_retry',
     'support.outbox_read',
+  ],
+  reports: [
+    'report.branding_update',
+    'report.branding_reset',
+    'report.logo_update',
+    'report.logo_remove',
+    'report.share_create',
+    'report.share_revoke',
+    'report.monthly_email_enable',
+    'report.monthly_email_disable',
   ],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -359,6 +359,7 @@ const en: typeof fr = {
       account: 'Sign-ins and access',
       publisher: 'Publisher space',
       support: 'Support and payouts',
+      reports: 'Reports and white label',
     },
   },
   support: {

@@ -359,6 +359,7 @@ const fr = {
       account: 'Connexions et accès',
       publisher: 'Espace éditeur',
       support: 'Support et versements',
+      reports: 'Rapports et marque blanche',
     },
   },
   support: {
