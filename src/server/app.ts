@@ -29,6 +29,7 @@ import { adoptIntoAgency as adoptOrdersIntoAgency, extendOrderDetail } from './m
 import { adoptIntoAgency as adoptClaimsIntoAgency, orderMonitoringDetail } from './modules/links/service.js';
 import { linkRoutes } from './modules/links/routes.js';
 import { payoutRoutes } from './modules/payouts/routes.js';
+import { dashboardRoutes } from './modules/dashboard/routes.js';
 
 export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
 
@@ -117,7 +118,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
   onAgencyPromotion(adoptClaimsIntoAgency);
   // An order's page shows its monitoring and claim; links sits below orders.
   extendOrderDetail(orderMonitoringDetail);
-  for (const routes of [authRoutes, notificationRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, linkRoutes, payoutRoutes, supportRoutes]) {
+  for (const routes of [authRoutes, notificationRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, linkRoutes, payoutRoutes, supportRoutes, dashboardRoutes]) {
     await app.register(routes, { ctx });
   }
 

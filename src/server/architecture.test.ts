@@ -24,6 +24,7 @@ const FEATURE_ORDER = [
   ['links'],
   ['payouts'],
   ['support'],
+  ['dashboard'],
 ] as const;
 const rankOf = new Map<string, number>(FEATURE_ORDER.flatMap((level, i) => level.map((f) => [f, i] as const)));
 

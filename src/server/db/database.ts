@@ -15,6 +15,7 @@ import * as m0011 from './migrations/0011_closed_accounts.js';
 import * as m0012 from './migrations/0012_notifications.js';
 import * as m0013 from './migrations/0013_monitoring.js';
 import * as m0014 from './migrations/0014_payouts.js';
+import * as m0021 from './migrations/0021_dashboard_indexes.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0012_notifications': m0012,
   '0013_monitoring': m0013,
   '0014_payouts': m0014,
+  '0021_dashboard_indexes': m0021,
 };
 
 class StaticMigrations implements MigrationProvider {

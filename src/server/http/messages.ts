@@ -381,6 +381,14 @@ export const messages = {
     en: 'This account cannot buy links: choose an active client, consultant, manager or agency account.',
   },
   conversion_exceeds: { fr: 'Vous pouvez convertir au plus {available}.', en: 'You can convert at most {available}.' },
+  date_range_order: {
+    fr: 'La date de fin doit être postérieure ou égale à la date de début.',
+    en: 'The end date must be on or after the start date.',
+  },
+  date_range_too_long: {
+    fr: 'La période ne peut pas dépasser {days} jours.',
+    en: 'The period cannot exceed {days} days.',
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;

@@ -24,6 +24,7 @@ export {
   accountsOfAgency,
   audienceOf,
   clientAndPersonInCharge,
+  clientBranches,
   clientIdsOf,
   countActiveBelowByRole,
   descendantsOf,

@@ -4,6 +4,7 @@ import { actorOf } from '../../http/hooks.js';
 import { ZPageQuery } from '../../http/pagination.js';
 import { ZAccount, ZAccountIdParams } from '../accounts/schema.js';
 import { accountLabels, findReachableAccount, subtreeIds } from '../accounts/service.js';
+import { ZAuditEntry } from '../audit/schema.js';
 import { listAuditForSubtree } from '../audit/service.js';
 import {
   ZActivationRequestBody,
@@ -20,19 +21,6 @@ import * as agency from './service.js';
 
 const tags = ['agency'];
 
-const ZAuditEntry = z.object({
-  id: z.string(),
-  at: z.string(),
-  action: z.string(),
-  targetType: z.string().nullable(),
-  targetId: z.string().nullable(),
-  ip: z.string().nullable(),
-  details: z.unknown(),
-  person: z.object({ id: z.string(), name: z.string() }).nullable(),
-  account: z.object({ id: z.string(), name: z.string() }).nullable(),
-  amountCents: z.number().int().nullable(),
-  subject: z.object({ id: z.string(), name: z.string() }).nullable(),
-});
 
 export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
   app.post(

@@ -127,3 +127,4 @@ export async function getAgency(actor: Actor, ctx: Ctx) {
   };
 }
 
+export { countPendingAgencyRequests } from './queries.js';

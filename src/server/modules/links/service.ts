@@ -1,6 +1,6 @@
 /** The links feature: verification, monitoring during the guarantee, claims. */
 export { listChecks, recordCheck } from './checks.js';
-export { adoptIntoAgency, latestClaimsOf, listClaims, refundOverdueClaims, settleClaim, type ClaimFilters, type SettleInput } from './claims.js';
+export { adoptIntoAgency, countOpenClaims, latestClaimsOf, listClaims, refundOverdueClaims, settleClaim, type ClaimFilters, type SettleInput } from './claims.js';
 export { monitoringOf, requestRecheck, runMonitoring, startMonitoring, type MonitoringOptions } from './monitoring.js';
 export { verifyOrderLink } from './verification.js';
 export type { VerificationResult } from './verify.js';
