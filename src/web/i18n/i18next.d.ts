@@ -6,10 +6,11 @@ import type frNotifications from './fr/notifications';
 import type frClaims from './fr/claims';
 import type frPayouts from './fr/payouts';
 import type frActivity from './fr/activity';
+import type frDashboard from './fr/dashboard';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications; claims: typeof frClaims; payouts: typeof frPayouts; activity: typeof frActivity } };
+    resources: { translation: typeof fr & typeof frMarketplace & { credits: typeof frCredits; notifications: typeof frNotifications; claims: typeof frClaims; payouts: typeof frPayouts; activity: typeof frActivity; cockpit: typeof frDashboard } };
   }
 }

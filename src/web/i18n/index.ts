@@ -14,6 +14,8 @@ import frPayouts from './fr/payouts';
 import enPayouts from './en/payouts';
 import frActivity from './fr/activity';
 import enActivity from './en/activity';
+import frDashboard from './fr/dashboard';
+import enDashboard from './en/dashboard';
 import { de, que } from './french';
 
 export const languages = ['fr', 'en'] as const;
@@ -32,8 +34,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, cockpit: frDashboard } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, cockpit: enDashboard } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',
