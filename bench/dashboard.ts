@@ -28,10 +28,14 @@ const started = performance.now();
 
 await db.connection().execute(async (conn) => {
   const run = (q: ReturnType<typeof sql>) => q.execute(conn);
-  await run(sql`create temp table nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int)`);
+  await run(
+    sql`create temp table nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int)`,
+  );
   await run(sql`insert into nodes (seq, role, parent_seq) values (0, 'agency', null)`);
   await run(sql`insert into nodes (seq, role, parent_seq) select g, 'manager', 0 from generate_series(1, ${MANAGERS}::int) g`);
-  await run(sql`insert into nodes (seq, role, parent_seq) select ${MANAGERS}::int + g, 'consultant', 1 + (g - 1) % ${MANAGERS}::int from generate_series(1, ${CONSULTANTS}::int) g`);
+  await run(
+    sql`insert into nodes (seq, role, parent_seq) select ${MANAGERS}::int + g, 'consultant', 1 + (g - 1) % ${MANAGERS}::int from generate_series(1, ${CONSULTANTS}::int) g`,
+  );
   // One client in ten hangs under a manager, one in a hundred under the agency itself, the rest under consultants.
   await run(sql`insert into nodes (seq, role, parent_seq)
     select ${MANAGERS + CONSULTANTS}::int + g, 'client',
@@ -54,10 +58,14 @@ await db.connection().execute(async (conn) => {
   await run(sql`insert into projects (id, client_id, agency_id, name, url, domain)
     select gen_random_uuid(), n.id, (select id from nodes where seq = 0), 'Projet ' || n.seq, 'https://client-' || n.seq || '.fr', 'client-' || n.seq || '.fr'
     from nodes n where n.role = 'client'`);
-  await run(sql`insert into accounts (id, role, name, search_text) values ('00000000-0000-4000-8000-0000000000aa', 'publisher', 'Bench publisher', 'bench')`);
+  await run(
+    sql`insert into accounts (id, role, name, search_text) values ('00000000-0000-4000-8000-0000000000aa', 'publisher', 'Bench publisher', 'bench')`,
+  );
   await run(sql`insert into sites (id, publisher_id, domain, theme, site_kind, language, status)
     values ('00000000-0000-4000-8000-0000000000bb', '00000000-0000-4000-8000-0000000000aa', 'bench-site.fr', 'immobilier', 'thematic', 'fr', 'approved')`);
-  await run(sql`insert into articles (id, site_id, url) values ('00000000-0000-4000-8000-0000000000cc', '00000000-0000-4000-8000-0000000000bb', 'https://bench-site.fr/a')`);
+  await run(
+    sql`insert into articles (id, site_id, url) values ('00000000-0000-4000-8000-0000000000cc', '00000000-0000-4000-8000-0000000000bb', 'https://bench-site.fr/a')`,
+  );
   await run(sql`create temp table client_list as
     select row_number() over (order by p.client_id) - 1 as n, p.client_id, p.id as project_id from projects p`);
   await run(sql`create unique index on client_list (n)`);
@@ -81,7 +89,9 @@ await db.connection().execute(async (conn) => {
            when g % 1000 < 60 then 'cancelled' when g % 1000 < 80 then 'lost'
            when (g % 730) < 33 then 'verified' else 'completed' end as status,
       now() - ((g % 730) || ' days')::interval - ((g % 1440) || ' minutes')::interval as created) s`);
-  await run(sql`update orders set verified_at = null, completed_at = null, guarantee_ends_at = null where status not in ('verified', 'completed', 'lost')`);
+  await run(
+    sql`update orders set verified_at = null, completed_at = null, guarantee_ends_at = null where status not in ('verified', 'completed', 'lost')`,
+  );
   await run(sql`insert into claims (order_id, client_id, publisher_id, agency_id, status, outcome, messages, check_id, reinstate_by)
     select o.id, o.client_id, o.publisher_id, o.agency_id, 'open', 'link_missing', '{}'::jsonb, 0, now() + interval '7 days'
     from orders o where o.status = 'verified' and o.price_cents = 5000 limit 300`);
@@ -93,7 +103,8 @@ await db.connection().execute(async (conn) => {
 await sql`vacuum analyze`.execute(db);
 
 // The four readers sign in (a manager, a consultant and a client with a login, as in a real agency).
-const pick = async (where: ReturnType<typeof sql>) => (await sql<{ id: string }>`select id from accounts a where ${where} order by id limit 1`.execute(db)).rows[0].id;
+const pick = async (where: ReturnType<typeof sql>) =>
+  (await sql<{ id: string }>`select id from accounts a where ${where} order by id limit 1`.execute(db)).rows[0].id;
 const readers: Record<string, string> = {
   agency: await pick(sql`role = 'agency'`),
   manager: await pick(sql`role = 'manager'`),
@@ -102,22 +113,38 @@ const readers: Record<string, string> = {
 };
 const hash = await hashPassword(PASSWORD);
 for (const [role, id] of Object.entries(readers)) {
-  await db.updateTable('accounts').set({ email: `${role}@bench.maillon`, password_hash: hash }).where('id', '=', id).execute();
+  await db
+    .updateTable('accounts')
+    .set({ email: `${role}@bench.maillon`, password_hash: hash })
+    .where('id', '=', id)
+    .execute();
 }
 const counts = await sql<{ orders: number; clients: number }>`
-  select (select count(*)::int from orders) as orders, (select count(*)::int from accounts where role = 'client') as clients`.execute(db);
-console.log(`agency: ${counts.rows[0].clients} clients, ${MANAGERS} managers, ${CONSULTANTS} consultants; ${counts.rows[0].orders} orders (built in ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  select (select count(*)::int from orders) as orders, (select count(*)::int from accounts where role = 'client') as clients`.execute(
+  db,
+);
+console.log(
+  `agency: ${counts.rows[0].clients} clients, ${MANAGERS} managers, ${CONSULTANTS} consultants; ${counts.rows[0].orders} orders (built in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+);
 const reach = await sql<{ role: string; clients: number; orders: number }>`
   select r.role, (select count(*)::int from account_tree t join accounts c on c.id = t.descendant_id and c.role = 'client' where t.ancestor_id = r.id) as clients,
     (select count(*)::int from orders o where exists (select 1 from account_tree t where t.ancestor_id = r.id and t.descendant_id = o.client_id)) as orders
-  from (values ('agency', ${readers.agency}::uuid), ('manager', ${readers.manager}::uuid), ('consultant', ${readers.consultant}::uuid), ('client', ${readers.client}::uuid)) as r(role, id)`.execute(db);
-for (const r of reach.rows) console.log(`  ${r.role.padEnd(10)} reaches ${String(r.clients).padStart(6)} clients, ${String(r.orders).padStart(8)} orders`);
+  from (values ('agency', ${readers.agency}::uuid), ('manager', ${readers.manager}::uuid), ('consultant', ${readers.consultant}::uuid), ('client', ${readers.client}::uuid)) as r(role, id)`.execute(
+  db,
+);
+for (const r of reach.rows)
+  console.log(`  ${r.role.padEnd(10)} reaches ${String(r.clients).padStart(6)} clients, ${String(r.orders).padStart(8)} orders`);
 
 const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none' });
 const app = await buildApp({ config, database, webRoot: null });
 const cookies: Record<string, string> = {};
 for (const role of Object.keys(readers)) {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: `${role}@bench.maillon`, password: PASSWORD }, remoteAddress: `10.88.0.${Object.keys(cookies).length + 1}` });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: `${role}@bench.maillon`, password: PASSWORD },
+    remoteAddress: `10.88.0.${Object.keys(cookies).length + 1}`,
+  });
   if (res.statusCode !== 200) throw new Error(`login ${role}: ${res.statusCode} ${res.body}`);
   cookies[role] = res.cookies.find((c) => c.name === 'maillon_session')!.value;
 }
@@ -144,11 +171,15 @@ for (const [label, url] of REQUESTS) {
     }
     times.sort((a, b) => a - b);
     all.push(...times);
-    console.log(`${label.padEnd(32)} ${role.padEnd(11)} ${percentile(times, 50).toFixed(1).padStart(7)}ms ${percentile(times, 95).toFixed(1).padStart(7)}ms`);
+    console.log(
+      `${label.padEnd(32)} ${role.padEnd(11)} ${percentile(times, 50).toFixed(1).padStart(7)}ms ${percentile(times, 95).toFixed(1).padStart(7)}ms`,
+    );
   }
 }
 all.sort((a, b) => a - b);
-console.log(`\nall dashboard requests: median ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms (aim: p95 < 200 ms)`);
+console.log(
+  `\nall dashboard requests: median ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms (aim: p95 < 200 ms)`,
+);
 
 if (process.env.BENCH_EXPLAIN) {
   const agency = readers.agency;
@@ -156,10 +187,19 @@ if (process.env.BENCH_EXPLAIN) {
     const plan = await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) ${q}`.execute(db);
     console.log(`\n-- ${label}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
   };
-  await explain('spend by client, 12 months', sql`select o.client_id, sum(o.price_cents - o.refunded_cents) from orders o
-    where o.agency_id = ${agency} and o.verified_at >= now() - interval '365 days' group by o.client_id`);
-  await explain('live links', sql`select count(*) from orders o where o.agency_id = ${agency} and o.status in ('verified', 'completed') and o.guarantee_ends_at > now()`);
-  await explain('in progress', sql`select o.status, count(*) from orders o where o.agency_id = ${agency} and o.status in ('placed', 'accepted', 'link_placed', 'verified') group by o.status`);
+  await explain(
+    'spend by client, 12 months',
+    sql`select o.client_id, sum(o.price_cents - o.refunded_cents) from orders o
+    where o.agency_id = ${agency} and o.verified_at >= now() - interval '365 days' group by o.client_id`,
+  );
+  await explain(
+    'live links',
+    sql`select count(*) from orders o where o.agency_id = ${agency} and o.status in ('verified', 'completed') and o.guarantee_ends_at > now()`,
+  );
+  await explain(
+    'in progress',
+    sql`select o.status, count(*) from orders o where o.agency_id = ${agency} and o.status in ('placed', 'accepted', 'link_placed', 'verified') group by o.status`,
+  );
 }
 await app.close();
 await database.close();

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemo } from '../src/server/db/seed';
 import { seedDemoMarketplace } from '../src/server/db/demo-marketplace';
-import { clearFailureScreenshots, launchBrowser, newContext, screenshot, signIn, startServer, textOf, type TestServer } from './support';
+import {
+  clearFailureScreenshots,
+  launchBrowser,
+  newContext,
+  screenshot,
+  signIn,
+  startServer,
+  textOf,
+  type TestServer,
+} from './support';
 
 // The dashboards per role (issue 12), in French, on the demo data (a few months of verified orders):
 // each role signs in and sees first what it acts on; the agency changes the period and the grouping.
@@ -69,7 +78,11 @@ describe('dashboards', () => {
     await screenshot(page, 'dashboards-agency-by-collaborator');
 
     await page.getByTestId('range-presets').getByText('12 mois').click();
-    await page.getByTestId('spend-chart').getByText(/\b(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}/).first().waitFor();
+    await page
+      .getByTestId('spend-chart')
+      .getByText(/\b(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}/)
+      .first()
+      .waitFor();
 
     await page.getByTestId('range-presets').getByText('Dates').click();
     await page.getByTestId('range-from').fill('2026-01-01');

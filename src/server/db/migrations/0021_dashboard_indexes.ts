@@ -13,10 +13,18 @@ import { sql, type Kysely } from 'kysely';
  * - the open claims of an agency, and the wallets with a low-balance threshold.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`create index orders_agency_verified_idx on orders (agency_id, verified_at) include (client_id, price_cents, refunded_cents) where verified_at is not null`.execute(db);
-  await sql`create index orders_client_verified_idx on orders (client_id, verified_at) include (price_cents, refunded_cents) where verified_at is not null`.execute(db);
-  await sql`create index orders_publisher_completed_idx on orders (publisher_id, completed_at) include (price_cents, refunded_cents, commission_bp) where completed_at is not null`.execute(db);
-  await sql`create index orders_agency_live_idx on orders (agency_id, guarantee_ends_at) where status in ('verified', 'completed')`.execute(db);
+  await sql`create index orders_agency_verified_idx on orders (agency_id, verified_at) include (client_id, price_cents, refunded_cents) where verified_at is not null`.execute(
+    db,
+  );
+  await sql`create index orders_client_verified_idx on orders (client_id, verified_at) include (price_cents, refunded_cents) where verified_at is not null`.execute(
+    db,
+  );
+  await sql`create index orders_publisher_completed_idx on orders (publisher_id, completed_at) include (price_cents, refunded_cents, commission_bp) where completed_at is not null`.execute(
+    db,
+  );
+  await sql`create index orders_agency_live_idx on orders (agency_id, guarantee_ends_at) where status in ('verified', 'completed')`.execute(
+    db,
+  );
   await sql`create index claims_agency_open_idx on claims (agency_id) where status = 'open'`.execute(db);
   await sql`create index wallets_low_balance_idx on wallets (agency_id) where low_balance_cents is not null`.execute(db);
 }

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, fundWallet, makeAgency, makeOffer, signUp, supportClient, type AgencyFixture, type TestEnv, startTestEnv } from '../../testing/harness.js';
+import {
+  Client,
+  fundWallet,
+  makeAgency,
+  makeOffer,
+  signUp,
+  supportClient,
+  type AgencyFixture,
+  type TestEnv,
+  startTestEnv,
+} from '../../testing/harness.js';
 import { recordVerification } from '../orders/checks.js';
 import { capturedFrom } from '../ledger/service.js';
 import { todayInParis } from '../../http/dates.js';
@@ -21,16 +31,28 @@ const ctx = () => ({ db: env.database.db, config: env.config });
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
 
 async function order(buyer: Client, client: string, verifiedDaysAgo: number | null, stage: 'placed' | 'verified' = 'verified') {
-  const placed = await buyer.post('/api/orders', { projectId: projects[client], offerId: offer.offerId, targetUrl: `https://${client.toLowerCase()}.fr/page`, anchor: 'une ancre' });
+  const placed = await buyer.post('/api/orders', {
+    projectId: projects[client],
+    offerId: offer.offerId,
+    targetUrl: `https://${client.toLowerCase()}.fr/page`,
+    anchor: 'une ancre',
+  });
   if (placed.status !== 201) throw new Error(`order failed: ${JSON.stringify(placed.body)}`);
   const id = placed.body.id as string;
   if (stage === 'placed') return { id, priceCents: placed.body.priceCents as number };
   expect((await offer.publisher.post(`/api/publisher/orders/${id}/accept`)).status).toBe(200);
   expect((await offer.publisher.post(`/api/publisher/orders/${id}/placed`, { liveUrl: offer.url })).status).toBe(200);
   const at = daysAgo(verifiedDaysAgo ?? 0);
-  await env.database.db.transaction().execute((tx) =>
-    recordVerification(tx, ctx(), id, offer.url, { ok: true, rule: null, messages: { fr: 'Lien trouvé', en: 'Link found' }, at }),
-  );
+  await env.database.db
+    .transaction()
+    .execute((tx) =>
+      recordVerification(tx, ctx(), id, offer.url, {
+        ok: true,
+        rule: null,
+        messages: { fr: 'Lien trouvé', en: 'Link found' },
+        at,
+      }),
+    );
   return { id, priceCents: placed.body.priceCents as number };
 }
 
@@ -42,7 +64,12 @@ async function project(agency: Client, clientId: string, name: string) {
 
 async function fund(agency: AgencyFixture, names: string[]) {
   await fundWallet(env, agency.agency, agency.agencyId, 200_000_00);
-  for (const n of names) await agency.agency.post('/api/transfers', { fromAccountId: agency.agencyId, toAccountId: agency.ids[n], amountCents: 30_000_00 });
+  for (const n of names)
+    await agency.agency.post('/api/transfers', {
+      fromAccountId: agency.agencyId,
+      toAccountId: agency.ids[n],
+      amountCents: 30_000_00,
+    });
 }
 
 async function dashboardAs(client: Client, accountId: string | null, query = '') {
@@ -73,7 +100,13 @@ beforeAll(async () => {
   await project(other.agency, other.ids.Omega, 'Omega');
   // Alpha: two verified orders this month, one a year and a half ago (outside every range); Beta and
   // Delta one each; Gamma one placed only (in progress, waiting for the publisher); Omega, the other tenant, two.
-  for (const [name, days] of [['Alpha', 2], ['Alpha', 10], ['Alpha', 540], ['Beta', 5], ['Delta', 40]] as const) {
+  for (const [name, days] of [
+    ['Alpha', 2],
+    ['Alpha', 10],
+    ['Alpha', 540],
+    ['Beta', 5],
+    ['Delta', 40],
+  ] as const) {
     const o = await order(fx.agency, name, days);
     prices[name] = (prices[name] ?? 0) + (days < 400 ? o.priceCents : 0);
   }
@@ -152,7 +185,9 @@ describe('GET /api/dashboard', () => {
       ['Marc', 'direct'],
     ]);
     // The agency's total is the sum of its managers' and of its direct clients'.
-    expect(agency.buyer.spend.totalCents).toBe(marc.buyer.spend.totalCents + nadia.buyer.spend.totalCents + gamma.buyer.spend.totalCents);
+    expect(agency.buyer.spend.totalCents).toBe(
+      marc.buyer.spend.totalCents + nadia.buyer.spend.totalCents + gamma.buyer.spend.totalCents,
+    );
     expect(gamma.buyer.orders.waitingOn.publisher).toBe(1);
     expect(marc.buyer.orders.waitingOn.publisher).toBe(0);
     // Nothing of the other tenant, either way.
@@ -195,7 +230,12 @@ describe('GET /api/dashboard', () => {
     expect(s.support.queues.siteReviews).toBeGreaterThanOrEqual(0);
     // A new site to review and a new top-up to confirm show in the queues.
     const { client: seller } = await signUp(env, 'publisher', 'Éditeur en attente');
-    await seller.post('/api/publisher/sites', { domain: `attente-${Date.now()}.fr`, theme: 'cuisine', siteKind: 'thematic', language: 'fr' });
+    await seller.post('/api/publisher/sites', {
+      domain: `attente-${Date.now()}.fr`,
+      theme: 'cuisine',
+      siteKind: 'thematic',
+      language: 'fr',
+    });
     const s2 = (await support.get('/api/dashboard')).body;
     expect(s2.support.queues.siteReviews).toBe(s.support.queues.siteReviews + 1);
   });
@@ -235,12 +275,18 @@ describe('spend, as a property', () => {
     const q = `?from=${new Date(Date.now() - 399 * DAY).toISOString().slice(0, 10)}&to=${todayInParis()}`;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ client: fc.constantFrom(...clients), days: fc.integer({ min: 0, max: 300 }), verified: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.record({ client: fc.constantFrom(...clients), days: fc.integer({ min: 0, max: 300 }), verified: fc.boolean() }),
+          { minLength: 1, maxLength: 4 },
+        ),
         async (orders) => {
           for (const o of orders) await order(fy.agency, o.client, o.days, o.verified ? 'verified' : 'placed');
           const all = (await fy.agency.get(`${'/api/dashboard'}${q}`)).body;
           const byCollaborator = (await fy.agency.get(`/api/dashboard${q}&groupBy=collaborator`)).body;
-          const captured = await capturedFrom(env.database.db, clients.map((c) => fy.ids[c]));
+          const captured = await capturedFrom(
+            env.database.db,
+            clients.map((c) => fy.ids[c]),
+          );
           const sum = (gs: { cents: number }[]) => gs.reduce((s, g) => s + g.cents, 0);
           expect(sum(all.buyer.spend.groups)).toBe(captured);
           expect(all.buyer.spend.totalCents).toBe(captured);

@@ -30,7 +30,12 @@ const ZWatchedOrder = z.object({
   at: z.string(),
 });
 
-const ZLowWallet = z.object({ accountId: z.string(), name: z.string(), availableCents: z.number().int(), thresholdCents: z.number().int() });
+const ZLowWallet = z.object({
+  accountId: z.string(),
+  name: z.string(),
+  availableCents: z.number().int(),
+  thresholdCents: z.number().int(),
+});
 
 export const ZBuyerDashboard = z.object({
   spend: z.object({
@@ -73,7 +78,13 @@ export const ZPublisherDashboard = z.object({
     nearExpiry: z.number().int(),
     failedChecks: z.number().int(),
     items: z.array(
-      z.object({ orderId: z.string(), status: z.enum(['placed', 'accepted']), anchor: z.string(), priceCents: z.number().int(), acceptBy: z.string() }),
+      z.object({
+        orderId: z.string(),
+        status: z.enum(['placed', 'accepted']),
+        anchor: z.string(),
+        priceCents: z.number().int(),
+        acceptBy: z.string(),
+      }),
     ),
   }),
   payouts: z.object({

@@ -67,7 +67,9 @@ type Group = z.infer<typeof ZSpendGroup>;
 
 /** The largest groups by name, the rest summed into « autres ». */
 function topGroups(groups: Group[], lang: Actor['lang']): Group[] {
-  const sorted = [...groups].filter((g) => g.cents > 0 || g.count > 0).sort((a, b) => b.cents - a.cents || a.name.localeCompare(b.name));
+  const sorted = [...groups]
+    .filter((g) => g.cents > 0 || g.count > 0)
+    .sort((a, b) => b.cents - a.cents || a.name.localeCompare(b.name));
   if (sorted.length <= TOP_GROUPS + 1) return sorted;
   const rest = sorted.slice(TOP_GROUPS);
   return [
@@ -87,7 +89,12 @@ async function activityOf(actor: Actor, ctx: Ctx): Promise<AuditEntry[]> {
   return (await listAuditForSubtree(ctx.db, actor, scope, { limit: ACTIVITY_ITEMS, cursor: null })).items;
 }
 
-async function buyerDashboard(actor: Actor, q: TDashboardQuery, range: Range, ctx: Ctx): Promise<NonNullable<TDashboard['buyer']>> {
+async function buyerDashboard(
+  actor: Actor,
+  q: TDashboardQuery,
+  range: Range,
+  ctx: Ctx,
+): Promise<NonNullable<TDashboard['buyer']>> {
   const db = ctx.db;
   const who = buyerScopeOf(actor);
   const me = actor.account;
@@ -95,7 +102,11 @@ async function buyerDashboard(actor: Actor, q: TDashboardQuery, range: Range, ct
   const needsBranches = !('self' in who) && (q.groupBy === 'collaborator' || 'subtreeOf' in who);
   const branches = needsBranches ? await clientBranches(db, me.id) : [];
   const scope: figures.SpendScope =
-    'agencyId' in who ? { agencyId: who.agencyId } : 'self' in who ? { clientIds: [who.self] } : { clientIds: branches.map((b) => b.id) };
+    'agencyId' in who
+      ? { agencyId: who.agencyId }
+      : 'self' in who
+        ? { clientIds: [who.self] }
+        : { clientIds: branches.map((b) => b.id) };
   const clientIds = 'clientIds' in scope ? scope.clientIds : null;
 
   const [byClient, points, progress, near, failed, links, claims, wallets, low] = await Promise.all([
@@ -107,7 +118,11 @@ async function buyerDashboard(actor: Actor, q: TDashboardQuery, range: Range, ct
     figures.linkCounts(db, scope, range),
     countOpenClaims(db, clientIds ? { clientIds } : { agencyId: me.id }),
     balancesOf(db, [me.id]),
-    lowBalanceWallets(db, clientIds ? { accountIds: [me.id, ...new Set(branches.map((b) => b.branch_id)), ...clientIds] } : { agencyId: me.id }, ALERT_ITEMS),
+    lowBalanceWallets(
+      db,
+      clientIds ? { accountIds: [me.id, ...new Set(branches.map((b) => b.branch_id)), ...clientIds] } : { agencyId: me.id },
+      ALERT_ITEMS,
+    ),
   ]);
 
   let groups: Group[];
@@ -118,7 +133,13 @@ async function buyerDashboard(actor: Actor, q: TDashboardQuery, range: Range, ct
       const b = branchOf.get(c.clientId);
       const direct = !b || b.branch_role === 'client';
       const key = direct ? me.id : b.branch_id;
-      const g = sums.get(key) ?? { id: key, name: direct ? me.name : b.branch_name, kind: direct ? 'direct' : 'collaborator', cents: 0, count: 0 };
+      const g = sums.get(key) ?? {
+        id: key,
+        name: direct ? me.name : b.branch_name,
+        kind: direct ? 'direct' : 'collaborator',
+        cents: 0,
+        count: 0,
+      };
       g.cents += c.cents;
       g.count += c.count;
       sums.set(key, g);
@@ -127,15 +148,27 @@ async function buyerDashboard(actor: Actor, q: TDashboardQuery, range: Range, ct
   } else {
     const named = await accountLabels(
       db,
-      [...byClient].sort((a, b) => b.cents - a.cents).slice(0, TOP_GROUPS + 1).map((c) => c.clientId),
+      [...byClient]
+        .sort((a, b) => b.cents - a.cents)
+        .slice(0, TOP_GROUPS + 1)
+        .map((c) => c.clientId),
     );
     groups = topGroups(
-      byClient.map((c) => ({ id: c.clientId, name: named.get(c.clientId)?.name ?? '', kind: 'client' as const, cents: c.cents, count: c.count })),
+      byClient.map((c) => ({
+        id: c.clientId,
+        name: named.get(c.clientId)?.name ?? '',
+        kind: 'client' as const,
+        cents: c.cents,
+        count: c.count,
+      })),
       actor.lang,
     );
   }
 
-  const lowNames = await accountLabels(db, low.items.map((w) => w.accountId));
+  const lowNames = await accountLabels(
+    db,
+    low.items.map((w) => w.accountId),
+  );
   const own = wallets.get(me.id);
   const s = progress.byStatus;
   return {
@@ -200,7 +233,17 @@ async function supportDashboard(ctx: Ctx): Promise<NonNullable<TDashboard['suppo
     countDeadEmails(ctx.db),
     countPayoutQueues(ctx.db),
   ]);
-  return { queues: { topUps, siteReviews, claims, agencyRequests, deadEmails, withdrawals: payouts.withdrawals, documents: payouts.documents } };
+  return {
+    queues: {
+      topUps,
+      siteReviews,
+      claims,
+      agencyRequests,
+      deadEmails,
+      withdrawals: payouts.withdrawals,
+      documents: payouts.documents,
+    },
+  };
 }
 
 /** The dashboard of the account in use: first what its role acts on, over the period asked. */

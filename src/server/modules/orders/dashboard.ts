@@ -19,7 +19,9 @@ export type SpendScope = { agencyId: string } | { clientIds: string[] };
 export type Bucket = 'day' | 'week' | 'month';
 
 function inScope(scope: SpendScope): RawBuilder<boolean> {
-  return 'agencyId' in scope ? sql<boolean>`o.agency_id = ${scope.agencyId}` : sql<boolean>`o.client_id = any(${scope.clientIds}::uuid[])`;
+  return 'agencyId' in scope
+    ? sql<boolean>`o.agency_id = ${scope.agencyId}`
+    : sql<boolean>`o.client_id = any(${scope.clientIds}::uuid[])`;
 }
 
 const empty = (scope: SpendScope) => 'clientIds' in scope && scope.clientIds.length === 0;
@@ -56,7 +58,10 @@ export type InProgressStatus = (typeof IN_PROGRESS)[number];
  */
 export async function ordersInProgress(db: Tx, scope: SpendScope, now = new Date()) {
   const soon = new Date(now.getTime() + REMINDER_BEFORE_MS);
-  const byStatus = Object.fromEntries(IN_PROGRESS.map((s) => [s, { count: 0, cents: 0 }])) as Record<InProgressStatus, { count: number; cents: number }>;
+  const byStatus = Object.fromEntries(IN_PROGRESS.map((s) => [s, { count: 0, cents: 0 }])) as Record<
+    InProgressStatus,
+    { count: number; cents: number }
+  >;
   const none = { byStatus, nearExpiry: 0, failedChecks: 0 };
   if (empty(scope)) return none;
   const rows = await sql<{ status: InProgressStatus; n: number; cents: string | number; near: number; failed: number }>`
@@ -77,10 +82,23 @@ export async function ordersInProgress(db: Tx, scope: SpendScope, now = new Date
 }
 
 /** A few orders to act on: near expiry (placed, acceptance delay ending soon) or failed verification. */
-export async function ordersToWatch(db: Tx, scope: SpendScope, kind: 'near_expiry' | 'failed_check', limit: number, now = new Date()) {
+export async function ordersToWatch(
+  db: Tx,
+  scope: SpendScope,
+  kind: 'near_expiry' | 'failed_check',
+  limit: number,
+  now = new Date(),
+) {
   if (empty(scope)) return [];
   const soon = new Date(now.getTime() + REMINDER_BEFORE_MS);
-  const rows = await sql<{ id: string; client_id: string; client_name: string; anchor: string; price_cents: string | number; at: Date | string }>`
+  const rows = await sql<{
+    id: string;
+    client_id: string;
+    client_name: string;
+    anchor: string;
+    price_cents: string | number;
+    at: Date | string;
+  }>`
     select o.id, o.client_id, ${accountName(sql.ref('o.client_id'))} as client_name, o.anchor, o.price_cents,
       ${kind === 'near_expiry' ? sql`o.accept_by` : sql`o.created_at`} as at
     from orders o
@@ -117,7 +135,11 @@ export async function linkCounts(db: Tx, scope: SpendScope, range: { from: strin
       from orders o
       where ${inScope(scope)} and o.status = 'lost'`.execute(db),
   ]);
-  return { live: Number(live.rows[0]?.n ?? 0), lost: Number(lost.rows[0]?.n ?? 0), lostInRange: Number(lost.rows[0]?.in_range ?? 0) };
+  return {
+    live: Number(live.rows[0]?.n ?? 0),
+    lost: Number(lost.rows[0]?.n ?? 0),
+    lostInRange: Number(lost.rows[0]?.in_range ?? 0),
+  };
 }
 
 /** A publisher's incoming orders to act on: to accept (with those near expiry), to place. */

@@ -1,9 +1,33 @@
-import { Alert, Anchor, Badge, Card, Center, Group, Loader, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title, Button } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Card,
+  Center,
+  Group,
+  Loader,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Button,
+} from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { dashboardKeys, dashboards, type BuyerDashboard, type Dashboard, type DashboardQuery, type PublisherDashboard, type SupportDashboard } from '../../api/dashboard';
+import {
+  dashboardKeys,
+  dashboards,
+  type BuyerDashboard,
+  type Dashboard,
+  type DashboardQuery,
+  type PublisherDashboard,
+  type SupportDashboard,
+} from '../../api/dashboard';
 import { useSession } from '../../api/queries';
 import { auditSentence } from '../../components/auditSentence';
 import { formatDay, formatEuros, formatNumber, formatRelative } from '../../components/format';
@@ -46,7 +70,13 @@ function Figure({ label, value, testId, to }: { label: string; value: ReactNode;
 }
 
 /** The period picker: 30 days, 3 months, 12 months, or two dates. */
-function RangeControl({ value, onChange }: { value: { preset: Preset; from?: string; to?: string }; onChange: (v: { preset: Preset; from?: string; to?: string }) => void }) {
+function RangeControl({
+  value,
+  onChange,
+}: {
+  value: { preset: Preset; from?: string; to?: string };
+  onChange: (v: { preset: Preset; from?: string; to?: string }) => void;
+}) {
   const { t } = useTranslation();
   const [from, setFrom] = useState(value.from ?? presetFrom('30d'));
   const [to, setTo] = useState(value.to ?? isoDay(new Date()));
@@ -55,7 +85,11 @@ function RangeControl({ value, onChange }: { value: { preset: Preset; from?: str
       <SegmentedControl
         aria-label={t('cockpit.range.label')}
         value={value.preset}
-        onChange={(p) => (p === 'custom' ? onChange({ preset: 'custom', from, to }) : onChange({ preset: p as Preset, from: presetFrom(p as Exclude<Preset, 'custom'>), to: isoDay(new Date()) }))}
+        onChange={(p) =>
+          p === 'custom'
+            ? onChange({ preset: 'custom', from, to })
+            : onChange({ preset: p as Preset, from: presetFrom(p as Exclude<Preset, 'custom'>), to: isoDay(new Date()) })
+        }
         data={[
           { value: '30d', label: t('cockpit.range.last30') },
           { value: '3m', label: t('cockpit.range.last3m') },
@@ -66,8 +100,20 @@ function RangeControl({ value, onChange }: { value: { preset: Preset; from?: str
       />
       {value.preset === 'custom' && (
         <>
-          <TextInput type="date" label={t('cockpit.range.from')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="range-from" />
-          <TextInput type="date" label={t('cockpit.range.to')} value={to} onChange={(e) => setTo(e.currentTarget.value)} data-testid="range-to" />
+          <TextInput
+            type="date"
+            label={t('cockpit.range.from')}
+            value={from}
+            onChange={(e) => setFrom(e.currentTarget.value)}
+            data-testid="range-from"
+          />
+          <TextInput
+            type="date"
+            label={t('cockpit.range.to')}
+            value={to}
+            onChange={(e) => setTo(e.currentTarget.value)}
+            data-testid="range-to"
+          />
           <Button variant="light" onClick={() => onChange({ preset: 'custom', from, to })} data-testid="range-apply">
             {t('cockpit.range.apply')}
           </Button>
@@ -129,7 +175,19 @@ function Activity({ d, member }: { d: Dashboard; member: boolean }) {
   );
 }
 
-function BuyerCockpit({ d, b, groupBy, setGroupBy, member }: { d: Dashboard; b: BuyerDashboard; groupBy: DashboardQuery['groupBy']; setGroupBy: (g: DashboardQuery['groupBy']) => void; member: boolean }) {
+function BuyerCockpit({
+  d,
+  b,
+  groupBy,
+  setGroupBy,
+  member,
+}: {
+  d: Dashboard;
+  b: BuyerDashboard;
+  groupBy: DashboardQuery['groupBy'];
+  setGroupBy: (g: DashboardQuery['groupBy']) => void;
+  member: boolean;
+}) {
   const { t } = useTranslation();
   const a = b.alerts;
   const anyAlert = a.lowBalance.count + a.nearExpiry.count + a.failedChecks.count + a.openClaims > 0;
@@ -177,7 +235,11 @@ function BuyerCockpit({ d, b, groupBy, setGroupBy, member }: { d: Dashboard; b: 
               </Text>
               {a.lowBalance.items.map((w) => (
                 <AlertLine key={w.accountId} to={`/portefeuille/${w.accountId}`} testId="alert-low-balance">
-                  {t('cockpit.alerts.lowBalanceItem', { name: w.name, available: formatEuros(w.availableCents), threshold: formatEuros(w.thresholdCents) })}
+                  {t('cockpit.alerts.lowBalanceItem', {
+                    name: w.name,
+                    available: formatEuros(w.availableCents),
+                    threshold: formatEuros(w.thresholdCents),
+                  })}
                 </AlertLine>
               ))}
             </div>
@@ -229,7 +291,12 @@ function BuyerCockpit({ d, b, groupBy, setGroupBy, member }: { d: Dashboard; b: 
               </Text>
             ) : (
               <Suspense fallback={<ChartFallback />}>
-                <GroupBars groups={b.spend.groups.map((g) => ({ name: g.kind === 'direct' ? t('cockpit.spend.direct', { name: g.name }) : g.name, cents: g.cents }))} />
+                <GroupBars
+                  groups={b.spend.groups.map((g) => ({
+                    name: g.kind === 'direct' ? t('cockpit.spend.direct', { name: g.name }) : g.name,
+                    cents: g.cents,
+                  }))}
+                />
               </Suspense>
             )}
           </Stack>
@@ -266,7 +333,13 @@ function BuyerCockpit({ d, b, groupBy, setGroupBy, member }: { d: Dashboard; b: 
           </Text>
           <Group gap="xs">
             {(['publisher', 'verification', 'controlPeriod'] as const).map((w) => (
-              <Badge key={w} variant="light" color={w === 'publisher' ? 'orange' : w === 'verification' ? 'blue' : 'gray'} tt="none" data-testid={`waiting-${w}`}>
+              <Badge
+                key={w}
+                variant="light"
+                color={w === 'publisher' ? 'orange' : w === 'verification' ? 'blue' : 'gray'}
+                tt="none"
+                data-testid={`waiting-${w}`}
+              >
                 {t(`cockpit.orders.waiting.${w}`)} : {formatNumber(b.orders.waitingOn[w])}
               </Badge>
             ))}
@@ -284,7 +357,12 @@ function BuyerCockpit({ d, b, groupBy, setGroupBy, member }: { d: Dashboard; b: 
                 {t('cockpit.links.lostInRange', { count: b.links.lostInRange })}
               </Text>
             </div>
-            <Figure label={t('cockpit.links.atRisk')} value={formatNumber(b.links.atRisk)} testId="links-at-risk" to="/reclamations" />
+            <Figure
+              label={t('cockpit.links.atRisk')}
+              value={formatNumber(b.links.atRisk)}
+              testId="links-at-risk"
+              to="/reclamations"
+            />
           </SimpleGrid>
           {member && (
             <Text size="sm" c="dimmed" mt="md">
@@ -311,8 +389,18 @@ function PublisherCockpit({ d, p }: { d: Dashboard; p: PublisherDashboard }) {
           </Anchor>
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 4 }} mb="sm">
-          <Figure label={t('cockpit.publisher.toAccept')} value={formatNumber(q.toAccept)} testId="queue-to-accept" to="/editeur/commandes" />
-          <Figure label={t('cockpit.publisher.toPlace')} value={formatNumber(q.toPlace)} testId="queue-to-place" to="/editeur/commandes" />
+          <Figure
+            label={t('cockpit.publisher.toAccept')}
+            value={formatNumber(q.toAccept)}
+            testId="queue-to-accept"
+            to="/editeur/commandes"
+          />
+          <Figure
+            label={t('cockpit.publisher.toPlace')}
+            value={formatNumber(q.toPlace)}
+            testId="queue-to-place"
+            to="/editeur/commandes"
+          />
           <Figure label={t('cockpit.publisher.nearExpiry')} value={formatNumber(q.nearExpiry)} testId="queue-near-expiry" />
           <Figure label={t('cockpit.publisher.failedChecks')} value={formatNumber(q.failedChecks)} testId="queue-failed" />
         </SimpleGrid>
@@ -324,7 +412,10 @@ function PublisherCockpit({ d, p }: { d: Dashboard; p: PublisherDashboard }) {
           <Stack gap={4}>
             {q.items.map((o) => (
               <AlertLine key={o.orderId} to="/editeur/commandes" testId="queue-item">
-                « {o.anchor} » — {formatEuros(o.priceCents)} — {o.status === 'placed' ? t('cockpit.publisher.acceptBy', { at: formatDay(o.acceptBy) }) : t('cockpit.publisher.placeBy')}
+                « {o.anchor} » — {formatEuros(o.priceCents)} —{' '}
+                {o.status === 'placed'
+                  ? t('cockpit.publisher.acceptBy', { at: formatDay(o.acceptBy) })
+                  : t('cockpit.publisher.placeBy')}
               </AlertLine>
             ))}
           </Stack>
@@ -348,7 +439,12 @@ function PublisherCockpit({ d, p }: { d: Dashboard; p: PublisherDashboard }) {
           </Text>
         </Group>
         <Suspense fallback={<ChartFallback />}>
-          <SeriesChart series={p.earnings.series} bucket={d.range.bucket} label={t('cockpit.publisher.earnings')} testId="earnings-chart" />
+          <SeriesChart
+            series={p.earnings.series}
+            bucket={d.range.bucket}
+            label={t('cockpit.publisher.earnings')}
+            testId="earnings-chart"
+          />
         </Suspense>
       </Card>
       <Card withBorder radius="md" padding="lg">
@@ -361,7 +457,11 @@ function PublisherCockpit({ d, p }: { d: Dashboard; p: PublisherDashboard }) {
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
           <Figure label={t('cockpit.publisher.pending')} value={formatEuros(p.payouts.pendingCents)} testId="payout-pending" />
           <Figure label={t('cockpit.publisher.payable')} value={formatEuros(p.payouts.payableCents)} testId="payout-payable" />
-          <Figure label={t('cockpit.publisher.withdrawing')} value={formatEuros(p.payouts.withdrawingCents)} testId="payout-withdrawing" />
+          <Figure
+            label={t('cockpit.publisher.withdrawing')}
+            value={formatEuros(p.payouts.withdrawingCents)}
+            testId="payout-withdrawing"
+          />
           <Figure label={t('cockpit.publisher.paid')} value={formatEuros(p.payouts.paidCents)} testId="payout-paid" />
         </SimpleGrid>
       </Card>
@@ -388,7 +488,13 @@ function SupportCockpit({ s }: { s: SupportDashboard }) {
       </Title>
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
         {rows.map(([key, to]) => (
-          <Figure key={key} label={t(`cockpit.support.${key}`)} value={formatNumber(s.queues[key])} testId={`queue-${key}`} to={to} />
+          <Figure
+            key={key}
+            label={t(`cockpit.support.${key}`)}
+            value={formatNumber(s.queues[key])}
+            testId={`queue-${key}`}
+            to={to}
+          />
         ))}
       </SimpleGrid>
     </Card>
@@ -402,7 +508,11 @@ export function Cockpit() {
   const [range, setRange] = useState<{ preset: Preset; from?: string; to?: string }>({ preset: '30d' });
   const [groupBy, setGroupBy] = useState<DashboardQuery['groupBy']>('client');
   const q: DashboardQuery = { from: range.from, to: range.to, groupBy };
-  const dashboard = useQuery({ queryKey: dashboardKeys.of(me.account.id, q), queryFn: () => dashboards.get(q), placeholderData: keepPreviousData });
+  const dashboard = useQuery({
+    queryKey: dashboardKeys.of(me.account.id, q),
+    queryFn: () => dashboards.get(q),
+    placeholderData: keepPreviousData,
+  });
   const d = dashboard.data;
   const member = isAgencyMember(me.account);
   return (

@@ -6,7 +6,17 @@ import { formatEuros, formatPeriod } from '../../components/format';
 type Point = { period: string; cents: number };
 
 /** Spend (or earnings) over time: one area per period of the range. Its own chunk (recharts). */
-export function SeriesChart({ series, bucket, label, testId }: { series: Point[]; bucket: Bucket; label: string; testId: string }) {
+export function SeriesChart({
+  series,
+  bucket,
+  label,
+  testId,
+}: {
+  series: Point[];
+  bucket: Bucket;
+  label: string;
+  testId: string;
+}) {
   const data = series.map((p) => ({ period: formatPeriod(p.period, bucket), amount: p.cents / 100 }));
   return (
     <div data-testid={testId}>
@@ -42,4 +52,3 @@ export function GroupBars({ groups }: { groups: { name: string; cents: number }[
     </div>
   );
 }
-
