@@ -43,16 +43,14 @@ async function order(buyer: Client, client: string, verifiedDaysAgo: number | nu
   expect((await offer.publisher.post(`/api/publisher/orders/${id}/accept`)).status).toBe(200);
   expect((await offer.publisher.post(`/api/publisher/orders/${id}/placed`, { liveUrl: offer.url })).status).toBe(200);
   const at = daysAgo(verifiedDaysAgo ?? 0);
-  await env.database.db
-    .transaction()
-    .execute((tx) =>
-      recordVerification(tx, ctx(), id, offer.url, {
-        ok: true,
-        rule: null,
-        messages: { fr: 'Lien trouvé', en: 'Link found' },
-        at,
-      }),
-    );
+  await env.database.db.transaction().execute((tx) =>
+    recordVerification(tx, ctx(), id, offer.url, {
+      ok: true,
+      rule: null,
+      messages: { fr: 'Lien trouvé', en: 'Link found' },
+      at,
+    }),
+  );
   return { id, priceCents: placed.body.priceCents as number };
 }
 

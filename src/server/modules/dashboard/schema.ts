@@ -59,7 +59,6 @@ export const ZBuyerDashboard = z.object({
   wallet: z.object({
     availableCents: z.number().int(),
     pendingCents: z.number().int(),
-    subtreeAvailableCents: z.number().int(),
     lowBalanceCents: z.number().int().nullable(),
   }),
   alerts: z.object({

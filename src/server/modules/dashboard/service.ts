@@ -109,15 +109,15 @@ async function buyerDashboard(
         : { clientIds: branches.map((b) => b.id) };
   const clientIds = 'clientIds' in scope ? scope.clientIds : null;
 
-  const [byClient, points, progress, near, failed, links, claims, wallets, low] = await Promise.all([
-    figures.spendByClient(db, scope, range),
-    figures.spendSeries(db, scope, range, range.bucket),
+  const [{ byClient, series: points }, progress, near, failed, links, claims, wallets, low] = await Promise.all([
+    figures.spendOf(db, scope, range, range.bucket),
     figures.ordersInProgress(db, scope),
     figures.ordersToWatch(db, scope, 'near_expiry', ALERT_ITEMS),
     figures.ordersToWatch(db, scope, 'failed_check', ALERT_ITEMS),
     figures.linkCounts(db, scope, range),
     countOpenClaims(db, clientIds ? { clientIds } : { agencyId: me.id }),
-    balancesOf(db, [me.id]),
+    // the account's own wallet (the sum over a whole agency's wallets would cost more than the rest)
+    balancesOf(db, [me.id], false),
     lowBalanceWallets(
       db,
       clientIds ? { accountIds: [me.id, ...new Set(branches.map((b) => b.branch_id)), ...clientIds] } : { agencyId: me.id },
@@ -181,8 +181,8 @@ async function buyerDashboard(
     orders: {
       inProgress: figures.IN_PROGRESS.map((status) => ({ status, ...s[status] })),
       waitingOn: {
-        publisher: s.placed.count + s.accepted.count + progress.failedChecks,
-        verification: s.link_placed.count - progress.failedChecks,
+        publisher: s.placed.count + s.accepted.count + failed.count,
+        verification: s.link_placed.count - failed.count,
         controlPeriod: s.verified.count,
       },
     },
@@ -190,13 +190,12 @@ async function buyerDashboard(
     wallet: {
       availableCents: own?.availableCents ?? 0,
       pendingCents: own?.pendingCents ?? 0,
-      subtreeAvailableCents: own?.subtreeAvailableCents ?? 0,
       lowBalanceCents: own?.lowBalanceCents ?? null,
     },
     alerts: {
       lowBalance: { count: low.count, items: low.items.map((w) => ({ ...w, name: lowNames.get(w.accountId)?.name ?? '' })) },
-      nearExpiry: { count: progress.nearExpiry, items: near },
-      failedChecks: { count: progress.failedChecks, items: failed },
+      nearExpiry: near,
+      failedChecks: failed,
       openClaims: claims,
     },
   };

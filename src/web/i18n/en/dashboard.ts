@@ -48,7 +48,6 @@ export default {
     title: 'Budget',
     available: 'Available',
     pending: 'Held for orders',
-    subtree: 'Available across the team',
   },
   alerts: {
     title: 'Alerts',

@@ -46,7 +46,6 @@ export default {
     title: 'Budget',
     available: 'Disponible',
     pending: 'Réservé pour les commandes',
-    subtree: 'Disponible dans toute l’équipe',
   },
   alerts: {
     title: 'Alertes',

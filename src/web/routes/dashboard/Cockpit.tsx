@@ -364,11 +364,6 @@ function BuyerCockpit({
               to="/reclamations"
             />
           </SimpleGrid>
-          {member && (
-            <Text size="sm" c="dimmed" mt="md">
-              {t('cockpit.wallet.subtree')} : <b>{formatEuros(b.wallet.subtreeAvailableCents)}</b>
-            </Text>
-          )}
         </Card>
       </SimpleGrid>
       <Activity d={d} member={member} />
