@@ -30,6 +30,7 @@ import { adoptIntoAgency as adoptClaimsIntoAgency, orderMonitoringDetail } from 
 import { linkRoutes } from './modules/links/routes.js';
 import { payoutRoutes } from './modules/payouts/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
+import { dashboardRoutes } from './modules/dashboard/routes.js';
 
 export type BuildOptions = { config: Config; database: Database; logger?: boolean; webRoot?: string | null };
 
@@ -119,7 +120,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
   onAgencyPromotion(adoptClaimsIntoAgency);
   // An order's page shows its monitoring and claim; links sits below orders.
   extendOrderDetail(orderMonitoringDetail);
-  for (const routes of [authRoutes, notificationRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, linkRoutes, payoutRoutes, reportRoutes, supportRoutes]) {
+  for (const routes of [authRoutes, notificationRoutes, accountRoutes, agencyRoutes, ledgerRoutes, billingRoutes, catalogRoutes, orderRoutes, linkRoutes, payoutRoutes, reportRoutes, supportRoutes, dashboardRoutes]) {
     await app.register(routes, { ctx });
   }
 

@@ -25,6 +25,7 @@ const FEATURE_ORDER = [
   ['payouts'],
   ['support'],
   ['reports'],
+  ['dashboard'],
 ] as const;
 const rankOf = new Map<string, number>(FEATURE_ORDER.flatMap((level, i) => level.map((f) => [f, i] as const)));
 

@@ -153,6 +153,26 @@ export async function seedDemoMarketplace(db: Kysely<DB>, config: Config): Promi
         });
       }
     }
+    // A few months of history for the dashboards' charts (issue 12): links verified 3 weeks to 4 months ago.
+    await allocate(agency.account.id, client.id, 1_000_00);
+    for (let k = 0; k < 4; k++) {
+      const offer = offers[(i * 3 + k) % offers.length];
+      const order = await placeOrder(
+        agency,
+        { projectId: project.id, campaignId: campaign.id, offerId: offer.id, targetUrl: `https://www.${slug}.fr/blog`, anchor: `${client.name.toLowerCase()} ${k + 1}` },
+        null,
+        ctx,
+      );
+      await acceptOrder(publisherActor, order.id, ctx);
+      const article = await db.selectFrom('articles').select('url').where('id', '=', offer.id).executeTakeFirstOrThrow();
+      await submitLiveUrl(publisherActor, order.id, article.url, ctx);
+      const at = new Date(Date.now() - (20 + k * 30 + i * 4) * 86_400_000);
+      const messages = { fr: 'Lien vérifié (démo) : dofollow, ancre et page indexable.', en: 'Link verified (demo): dofollow, anchor and indexable page.' };
+      await db.transaction().execute(async (tx) => {
+        await recordVerification(tx, ctx, order.id, article.url, { ok: true, rule: null, messages, at });
+        await recordCheck(tx, order.id, 'verification', demoCheck(article.url, order, messages, at));
+      });
+    }
   }
   return { sites, articles, keywords };
 }

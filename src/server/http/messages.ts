@@ -422,7 +422,7 @@ export const messages = {
   },
   logo_too_large: { fr: 'Logo trop volumineux : 512 Ko au plus.', en: 'Logo too large: 512 KB at most.' },
   branding_forbidden: {
-    fr: "Seuls l'agence et ses managers règlent la marque blanche.",
+    fr: 'Seuls l’agence et ses managers règlent la marque blanche.',
     en: 'Only the agency and its managers set the white-label branding.',
   },
   report_no_email: {
@@ -432,6 +432,14 @@ export const messages = {
   share_gone: {
     fr: "Ce lien de partage a expiré ou a été révoqué. Demandez-en un nouveau à votre agence.",
     en: 'This share link has expired or was revoked. Ask your agency for a new one.',
+  },
+  date_range_order: {
+    fr: 'La date de fin doit être postérieure ou égale à la date de début.',
+    en: 'The end date must be on or after the start date.',
+  },
+  date_range_too_long: {
+    fr: 'La période ne peut pas dépasser {days} jours.',
+    en: 'The period cannot exceed {days} days.',
   },
 } as const satisfies Record<string, Record<Language, string>>;
 

@@ -66,3 +66,14 @@ export function formatRelative(iso: string, now = Date.now()): string {
 /** What number inputs use to separate decimals and thousands: « 1 234,5 » (fr), "1,234.5" (en). */
 export const decimalSeparator = () => (currentLanguage() === 'en' ? '.' : ',');
 export const thousandSeparator = () => (currentLanguage() === 'en' ? ',' : '\u202f');
+
+/**
+ * A chart period (its first day, YYYY-MM-DD) as short words: a day « 1er nov. », a week « sem. du
+ * 3 nov. », a month « nov. 2026 » (fr); "1 Nov", "w/c 3 Nov", "Nov 2026" (en).
+ */
+export function formatPeriod(day: string, bucket: 'day' | 'week' | 'month'): string {
+  const iso = `${day}T12:00:00Z`;
+  if (bucket === 'month') return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
+  const short = longDate({ day: 'numeric', month: 'short', timeZone: 'UTC' }, iso);
+  return bucket === 'week' ? i18n.t('cockpit.range.week', { day: short }) : short;
+}

@@ -22,6 +22,8 @@ import frTeam from './fr/team';
 import enTeam from './en/team';
 import frReports from './fr/reports';
 import enReports from './en/reports';
+import frDashboard from './fr/dashboard';
+import enDashboard from './en/dashboard';
 import { de, que } from './french';
 
 export const languages = ['fr', 'en'] as const;
@@ -40,8 +42,8 @@ function storedLanguage(): Language {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, projects: frProjects, catalogList: frCatalog, team: frTeam, reports: frReports } },
-    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, projects: enProjects, catalogList: enCatalog, team: enTeam, reports: enReports } },
+    fr: { translation: { ...fr, ...frMarketplace, credits: frCredits, notifications: frNotifications, claims: frClaims, payouts: frPayouts, activity: frActivity, projects: frProjects, catalogList: frCatalog, team: frTeam, reports: frReports, cockpit: frDashboard } },
+    en: { translation: { ...en, ...enMarketplace, credits: enCredits, notifications: enNotifications, claims: enClaims, payouts: enPayouts, activity: enActivity, projects: enProjects, catalogList: enCatalog, team: enTeam, reports: enReports, cockpit: enDashboard } },
   },
   lng: storedLanguage(),
   fallbackLng: 'fr',

@@ -11,6 +11,7 @@ import { isAgencyMember, isStandaloneCustomer } from '../components/Shell';
 import { messageOf } from '../components/serverErrors';
 import { hasBudget } from './credits/shared';
 import { payoutKeys, payouts } from '../api/payouts';
+import { Cockpit } from './dashboard/Cockpit';
 
 function Figure({ label, cents, testId, strong }: { label: string; cents: number; testId: string; strong?: boolean }) {
   return (
@@ -61,6 +62,9 @@ export function Dashboard() {
         </div>
         <RoleBadge role={a.role} size="lg" />
       </Group>
+
+      {/* First what the role acts on (issue 12); the account's balances and details below. */}
+      <Cockpit />
 
       {publisher ? (
         earnings.data && (

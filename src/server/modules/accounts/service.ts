@@ -27,6 +27,7 @@ export {
   ancestorsOf,
   audienceOf,
   clientAndPersonInCharge,
+  clientBranches,
   clientIdsOf,
   countActiveBelowByRole,
   descendantsOf,

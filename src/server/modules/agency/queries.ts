@@ -241,3 +241,9 @@ export async function promoteToAgency(tx: Tx, accountId: string) {
   await makeAgencyRoot(tx, accountId, 'simple');
   await setWalletAgency(tx, accountId, accountId);
 }
+
+/** How many agency-mode requests wait for support's decision (the support dashboard's queue). */
+export async function countPendingAgencyRequests(db: Tx): Promise<number> {
+  const row = await sql<{ n: number }>`select count(*)::int as n from agency_requests where status = 'pending'`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}

@@ -5,6 +5,7 @@ import { ZPageQuery } from '../../http/pagination.js';
 import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { ZAccount, ZAccountIdParams } from '../accounts/schema.js';
 import { accountLabels, findReachableAccount, reachableIds, subtreeIds } from '../accounts/service.js';
+import { ZAuditEntry } from '../audit/schema.js';
 import { AUDIT_CATEGORY_NAMES, auditFiltersOf, listAuditForSubtree } from '../audit/service.js';
 import {
   ZActivationRequestBody,
@@ -26,19 +27,6 @@ import * as agency from './service.js';
 
 const tags = ['agency'];
 
-const ZAuditEntry = z.object({
-  id: z.string(),
-  at: z.string(),
-  action: z.string(),
-  targetType: z.string().nullable(),
-  targetId: z.string().nullable(),
-  ip: z.string().nullable(),
-  details: z.unknown(),
-  person: z.object({ id: z.string(), name: z.string() }).nullable(),
-  account: z.object({ id: z.string(), name: z.string() }).nullable(),
-  amountCents: z.number().int().nullable(),
-  subject: z.object({ id: z.string(), name: z.string() }).nullable(),
-});
 
 export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
   app.post(

@@ -128,3 +128,4 @@ export async function getAgency(actor: Actor, ctx: Ctx) {
   };
 }
 
+export { countPendingAgencyRequests } from './queries.js';

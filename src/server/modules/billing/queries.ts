@@ -119,3 +119,9 @@ export async function listInvoiceRows(db: Tx, scope: Scope, f: { limit: number; 
   const last = rows.length > f.limit ? rows[f.limit - 1] : null;
   return { items, nextCursor: last ? encodeCursor([last.sort_key, last.id]) : null };
 }
+
+/** How many bank-transfer top-ups wait for support to confirm their payment (the support dashboard's queue). */
+export async function countTopUpsAwaitingPayment(db: Tx): Promise<number> {
+  const row = await sql<{ n: number }>`select count(*)::int as n from top_ups where status = 'awaiting_payment'`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}

@@ -335,3 +335,4 @@ export async function renderInvoice(actor: Actor, id: string, ctx: Ctx): Promise
 export async function adoptIntoAgency(tx: Tx, accountId: string, agencyId: string): Promise<void> {
   await tx.updateTable('top_ups').set({ agency_id: agencyId }).where('account_id', '=', accountId).execute();
 }
+export { countTopUpsAwaitingPayment } from './queries.js';

@@ -485,3 +485,9 @@ export async function findOffer(db: Tx, offerId: string) {
     .where('a.id', '=', offerId)
     .executeTakeFirst();
 }
+
+/** How many sites wait for support's review (the support dashboard's queue). */
+export async function countSitesToReview(db: Tx): Promise<number> {
+  const row = await sql<{ n: number }>`select count(*)::int as n from sites where status = 'pending_review'`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}

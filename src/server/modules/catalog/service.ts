@@ -14,7 +14,7 @@ import type { GUARANTEE_MONTHS } from './schema.js';
 import { ImportRefused, openPlanWorker, type PlanHandle } from './plan-worker.js';
 import { catalogPolicy } from './policy.js';
 import type { Config } from '../../config.js';
-export { articleUrl, findOffer as offerForOrder, refreshArticles, siteDomain, siteOf, type Reliability, type ReliabilityRow } from './queries.js';
+export { articleUrl, countSitesToReview, findOffer as offerForOrder, refreshArticles, siteDomain, siteOf, type Reliability, type ReliabilityRow } from './queries.js';
 import { MATCHED_SHOWN } from './schema.js';
 import {
   addFavourite,

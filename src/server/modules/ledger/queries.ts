@@ -81,3 +81,32 @@ export async function sumTransfersByMemo(db: Tx, input: { memos: string[]; kinds
   for (const r of rows) result.get(r.memo!)!.set(r.kind, Number(r.cents));
   return result;
 }
+
+/**
+ * The wallets of the given accounts (or of a whole agency) whose available balance is under the
+ * threshold their owners set (`low_balance_cents`), lowest first, and how many there are.
+ */
+export async function lowBalanceWallets(db: Tx, scope: { agencyId: string } | { accountIds: string[] }, limit: number) {
+  if ('accountIds' in scope && scope.accountIds.length === 0) return { count: 0, items: [] };
+  const where = 'agencyId' in scope ? sql`w.agency_id = ${scope.agencyId}` : sql`w.account_id = any(${scope.accountIds}::uuid[])`;
+  const rows = await sql<{ account_id: string; available: string | number; threshold: string | number; total: number }>`
+    select w.account_id, (w.posted_cents - w.pending_cents)::int8 as available, w.low_balance_cents::int8 as threshold,
+      (count(*) over ())::int as total
+    from wallets w
+    where ${where} and w.kind = 'user' and w.low_balance_cents is not null and w.posted_cents - w.pending_cents < w.low_balance_cents
+    order by w.posted_cents - w.pending_cents, w.account_id
+    limit ${limit}`.execute(db);
+  return {
+    count: Number(rows.rows[0]?.total ?? 0),
+    items: rows.rows.map((r) => ({ accountId: r.account_id, availableCents: Number(r.available), thresholdCents: Number(r.threshold) })),
+  };
+}
+
+/** What the given accounts' wallets paid for orders (captures), all time: the ledger's side of the dashboards' spend. */
+export async function capturedFrom(db: Tx, accountIds: string[]): Promise<number> {
+  if (accountIds.length === 0) return 0;
+  const row = await sql<{ cents: string | number }>`
+    select coalesce(-sum(e.amount_cents), 0)::int8 as cents from ledger_entries e
+    where e.account_id = any(${accountIds}::uuid[]) and e.kind = 'order_capture'`.execute(db);
+  return Number(row.rows[0]?.cents ?? 0);
+}

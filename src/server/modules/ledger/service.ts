@@ -19,7 +19,7 @@ import { listEntries, type EntryFilters } from './queries.js';
 import { SYSTEM_ACCOUNTS } from './system.js';
 
 export { payOutHold, sumMovedBetween, type MovedTotals } from './payouts.js';
-export { sumTransfersByMemo } from './queries.js';
+export { capturedFrom, lowBalanceWallets, sumTransfersByMemo } from './queries.js';
 export { debtOf, payPublisherEarning, repayDebtsFromWallet, refundCapturedPrice, refundPaidPrice, totalDebts, type PaidRefund } from './refunds.js';
 
 export type TransferKind =

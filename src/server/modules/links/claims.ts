@@ -311,3 +311,21 @@ export async function claimStatusesOf(db: Tx, orderIds: string[]): Promise<Map<s
   for (const r of rows) if (!latest.has(r.order_id)) latest.set(r.order_id, r.status);
   return latest;
 }
+
+/** How many claims are open: everyone's (support), an agency's, or some clients'. Links at risk, on the dashboards. */
+export async function countOpenClaims(
+  db: Tx,
+  scope: { all: true } | { agencyId: string } | { clientIds: string[] } | { publisherId: string },
+): Promise<number> {
+  if ('clientIds' in scope && scope.clientIds.length === 0) return 0;
+  const where =
+    'all' in scope
+      ? sql`true`
+      : 'agencyId' in scope
+        ? sql`c.agency_id = ${scope.agencyId}`
+        : 'publisherId' in scope
+          ? sql`c.publisher_id = ${scope.publisherId}`
+          : sql`c.client_id = any(${scope.clientIds}::uuid[])`;
+  const row = await sql<{ n: number }>`select count(*)::int as n from claims c where c.status = 'open' and ${where}`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}

@@ -1,6 +1,6 @@
 /** The links feature: verification, monitoring during the guarantee, claims. */
 export { checkHistoryOf, listChecks, recordCheck, type CheckHistoryItem } from './checks.js';
-export { adoptIntoAgency, claimStatusesOf, latestClaimsOf, listClaims, refundOverdueClaims, settleClaim, type ClaimFilters, type SettleInput } from './claims.js';
+export { adoptIntoAgency, claimStatusesOf, countOpenClaims, latestClaimsOf, listClaims, refundOverdueClaims, settleClaim, type ClaimFilters, type SettleInput } from './claims.js';
 export { monitoringOf, requestRecheck, runMonitoring, startMonitoring, type MonitoringOptions } from './monitoring.js';
 export { verifyOrderLink } from './verification.js';
 export type { VerificationResult } from './verify.js';

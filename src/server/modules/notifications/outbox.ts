@@ -375,3 +375,9 @@ export function renderEmail(
   if (!SENSITIVE.has(template)) return { to, lang, ...live };
   return { to, lang, ...live, redacted: templates[template][lang]({ ...params, link: REDACTED_LINK }) };
 }
+
+/** How many e-mails the outbox gave up on (the support dashboard's queue). */
+export async function countDeadEmails(db: Tx): Promise<number> {
+  const row = await sql<{ n: number }>`select count(*)::int as n from outbox_emails where status = 'dead'`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}

@@ -24,7 +24,7 @@ const leftSql = sql<number>`(o.price_cents - o.refunded_cents)`;
 /** The commission on it, rounded as the completion rounds it (half up: amounts are never negative). */
 const commissionSql = sql<number>`round(((o.price_cents - o.refunded_cents) * o.commission_bp)::numeric / 10000)`;
 /** The publisher's earning on the order: what is left minus the commission, never below zero. */
-const earningSql = sql<number>`greatest(${leftSql} - ${commissionSql}, 0)`;
+export const earningSql = sql<number>`greatest(${leftSql} - ${commissionSql}, 0)`;
 
 /** The same figures in TypeScript, for one order. */
 export function earningOf(order: { priceCents: number; refundedCents: number; commissionBp: number }) {

@@ -44,6 +44,7 @@ export {
 export { PUBLISHER_ORDERS_PAGE, tellBuyer, tellPublisher } from './notices.js';
 export * from './earnings.js';
 export { checkInventoryFilters, iterateInventory, type InventoryFilters, type InventoryItem } from './inventory.js';
+export * as dashboardFigures from './dashboard.js';
 export { refreshPublisherReliability, refreshReliabilityIfDue, RELIABILITY_EVERY_MS } from './reliability.js';
 
 /** The job kind the links feature runs to check a live URL (it owns verification; orders only ask). */

@@ -433,3 +433,11 @@ export async function recountBatch(tx: Tx, batchId: string) {
 export async function setWithdrawalVat(tx: Tx, id: string, regime: 'franchise' | 'fr_vat' | 'eu_reverse_charge', vatCents: number) {
   await tx.updateTable('withdrawals').set({ vat_regime: regime, vat_cents: vatCents }).where('id', '=', id).execute();
 }
+
+/** What waits for support in payouts: withdrawals to decide, proofs to review. */
+export async function countPayoutQueues(db: Tx): Promise<{ withdrawals: number; documents: number }> {
+  const row = await sql<{ w: number; d: number }>`
+    select (select count(*)::int from withdrawals where status = 'requested') as w,
+      (select count(*)::int from publisher_documents where status = 'pending') as d`.execute(db);
+  return { withdrawals: Number(row.rows[0]?.w ?? 0), documents: Number(row.rows[0]?.d ?? 0) };
+}

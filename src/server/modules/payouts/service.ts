@@ -59,3 +59,4 @@ export async function taxStatementPdf(actor: Actor, year: number, ctx: Ctx) {
   const statement = await taxStatementOf(ctx, id, year);
   return { filename: `releve-242-bis-${year}.pdf`, pdf: await renderTaxStatementPdf(statement) };
 }
+export { countPayoutQueues } from './queries.js';
