@@ -38,10 +38,6 @@ export const messages = {
     fr: "Impossible pendant l'accès à un autre compte : revenez d'abord à votre compte.",
     en: 'Not possible while acting as another account: return to your own account first.',
   },
-  acting_nested: {
-    fr: 'Vous accédez déjà à un autre compte : revenez d’abord au vôtre.',
-    en: 'You are already acting as another account: return to your own first.',
-  },
   acting_ended: {
     fr: "L'accès au compte {name} a pris fin : retour à votre compte.",
     en: 'Access to {name} has ended: you are back on your own account.',
