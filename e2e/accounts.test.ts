@@ -359,6 +359,10 @@ describe('accounts and auth pages', () => {
     const page = await openPage();
     keepFailure('9');
     await signIn(page, server.support.email, server.support.password);
+    // The dashboard's own requests answered first: one of them answering 401 would send the page to
+    // the sign-in page before the click (the same journey, started from the dashboard).
+    await page.getByTestId('support-queues').waitFor();
+    await page.waitForLoadState('networkidle');
     await page.context().clearCookies(); // e.g. signed out from another tab, or expired
     await page.getByTestId('nav-support').click();
     await page.waitForURL((url) => url.pathname === '/connexion' && url.searchParams.get('suite') === '/support');
