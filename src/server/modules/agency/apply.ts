@@ -5,7 +5,7 @@ import { translate } from '../../http/messages.js';
 import { findAccountById, setParent, setParentsOfLeaves } from '../accounts/service.js';
 import { inviteAccount } from '../auth/service.js';
 import { transferCredits } from '../ledger/service.js';
-import { closeAccount, followMovedAccounts, reopenAccount } from './queries.js';
+import { closeAccount, followMovedAccounts, forgetSuspensionMovesOf, reopenAccount } from './queries.js';
 import type { Plan, TPlan } from './schema.js';
 
 export function agencyIdOf(actor: Actor): string {
@@ -18,7 +18,10 @@ export function agencyIdOf(actor: Actor): string {
  * invitation to those who never chose a password), moved, credits returned, accounts closed with
  * their reason. An account a switch moved away from a suspended collaborator that a plan moves on
  * is still that collaborator's to get back: its record follows it (`followMovedAccounts`), unless
- * the move is `explicitMoveOf`, someone giving that account another parent on purpose.
+ * the move is `explicitMoveOf`, someone giving that account another parent on purpose: then no
+ * suspended collaborator gets it back any more, and its records are dropped (left behind, a record
+ * became true again once a later switch brought the account back where it pointed, and a restore
+ * then left the account waiting for a collaborator that was not coming back).
  */
 export async function applyPlan(
   tx: Tx,
@@ -35,6 +38,7 @@ export async function applyPlan(
     tx,
     plan.moved.filter((m) => m.accountId !== options.explicitMoveOf),
   );
+  if (options.explicitMoveOf) await forgetSuspensionMovesOf(tx, options.explicitMoveOf);
   for (const credit of plan.returnedCents) {
     await transferCredits(tx, actor, {
       fromAccountId: credit.fromAccountId,

@@ -26,7 +26,9 @@ import { fundWallet, makeAgency, makeOffer, startTestEnv, type Client, type Test
  */
 
 const RUNS = Number(process.env.MODES_RUNS ?? 6);
-const SEED = process.env.MODES_SEED ? Number(process.env.MODES_SEED) : undefined;
+// A fixed seed by default, as the route fuzz test: CI runs the same sequences every time (the accounts
+// are picked by name, not by their random ids). MODES_SEED=random draws new ones.
+const SEED = process.env.MODES_SEED === 'random' ? undefined : Number(process.env.MODES_SEED ?? 20261203);
 type Mode = 'simple' | 'intermediate' | 'complete';
 const RANK: Record<string, number> = { agency: 3, manager: 2, consultant: 1, client: 0 };
 
@@ -51,6 +53,16 @@ type Op =
  * up to date), so the run to compare with began before that first switch, not after the restore-less one.
  */
 const counterexamples: Op[][] = [
+  // Found by CI (seed 784104358): K3 closed, complete → intermediate (K5 goes up from its consultant
+  // C3 to the agency), K5 moved by hand under M2, → simple, → intermediate with restore: K5 stayed at
+  // the agency, kept for C3 by the record the move had left behind, instead of going back under M2.
+  [
+    { kind: 'deactivate', pick: 5 },
+    { kind: 'switch', mode: 'intermediate', restore: true },
+    { kind: 'move', pick: 3, to: 2 },
+    { kind: 'switch', mode: 'simple', restore: false },
+    { kind: 'switch', mode: 'intermediate', restore: true },
+  ],
   [
     { kind: 'settle', pick: 3, how: 'refuse' },
     { kind: 'switch', mode: 'intermediate', restore: true },
@@ -159,7 +171,7 @@ describe('modes switch freely, both ways (property)', () => {
           step++;
           const label = `step ${step} ${JSON.stringify(op)}`;
           const before = await accountsOf(fx.agencyId);
-          const members = before.filter((r) => r.role !== 'agency');
+          const members = before.filter((r) => r.role !== 'agency').sort((a, b) => a.name.localeCompare(b.name));
           const pick = <T>(xs: T[], n: number) => (xs.length ? xs[n % xs.length] : undefined);
           if (op.kind === 'switch') {
             if (op.mode === mode) continue;
@@ -202,7 +214,7 @@ describe('modes switch freely, both ways (property)', () => {
               }
             } else if (op.kind === 'move') {
               const client = pick(members.filter((m) => m.active && m.role === 'client'), op.pick);
-              const parents = before.filter((r) => r.active && r.role !== 'client');
+              const parents = before.filter((r) => r.active && r.role !== 'client').sort((a, b) => a.name.localeCompare(b.name));
               const to = pick(parents, op.to);
               if (!client || !to || to.id === client.parent_id) continue;
               const res = await fx.agency.patch(`/api/accounts/${client.id}`, { parentId: to.id });

@@ -164,6 +164,14 @@ export async function followMovedAccounts(tx: Tx, moves: { accountId: string; fr
       and exists (select 1 from suspensions s where s.id = sm.suspension_id and s.ended_at is null)`.execute(tx);
 }
 
+/** An account given another parent on purpose: no open suspension is to get it back any more. */
+export async function forgetSuspensionMovesOf(tx: Tx, accountId: string): Promise<void> {
+  await sql`
+    delete from suspension_moves sm
+    where sm.account_id = ${accountId}
+      and exists (select 1 from suspensions s where s.id = sm.suspension_id and s.ended_at is null)`.execute(tx);
+}
+
 export async function endSuspensions(tx: Tx, ids: string[], reason: 'restored' | 'reactivated'): Promise<void> {
   if (ids.length === 0) return;
   await tx.updateTable('suspensions').set({ ended_at: sql`now()`, end_reason: reason }).where('id', 'in', ids).execute();
