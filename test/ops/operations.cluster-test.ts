@@ -12,5 +12,5 @@ it('makes a streaming replica that follows the primary, and a backup that restor
   const restored = /restored: (.+)/.exec(output)?.[1];
   expect(primary).toMatch(/wallets sum 0, last migration \d{4}_/);
   expect(restored).toBe(primary);
-  expect({ status: run.status, last: output.trim().split('\n').at(-1) }).toEqual({ status: 0, last: 'operations: all checks passed' });
+  expect({ status: run.status, last: run.stdout.trim().split('\n').at(-1) }).toEqual({ status: 0, last: 'operations: all checks passed' });
 });

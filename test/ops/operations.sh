@@ -12,7 +12,8 @@ WORK=$(mktemp -d /tmp/maillon-ops-XXXXXX)
 chmod 755 "$WORK"
 P1=${OPS_PRIMARY_PORT:-55432}
 P2=${OPS_REPLICA_PORT:-55433}
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# (from $WORK: the postgres user may not enter the folder the suite runs in, e.g. a mktemp clone)
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd "$WORK" && runuser -u postgres -- "$@"); else "$@"; fi; }
 [ "$(id -u)" -eq 0 ] && chown postgres "$WORK"
 cleanup() {
   as_pg "$BIN/pg_ctl" -D "$WORK/replica" stop -m immediate >/dev/null 2>&1 || true
