@@ -165,16 +165,19 @@ for (const role of Object.keys(readers)) {
 
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 // One line per request: [label, url]. Another feature's request (the team table, say) is one more line.
-const REQUESTS: [string, string][] = [
+const REQUESTS: [string, string, string[]?][] = [
   ['30 days (default), by client', '/api/dashboard'],
   ['3 months, by collaborator', `/api/dashboard?from=${day(91)}&to=${day(0)}&groupBy=collaborator`],
   ['12 months, by client', `/api/dashboard?from=${day(364)}&to=${day(0)}`],
+  // the team table (Agence tab), first page, this month and 12 months; a client has none
+  ['team table, this month', '/api/agency/team', ['agency', 'manager', 'consultant']],
+  ['team table, 12 months', `/api/agency/team?from=${day(364)}&to=${day(0)}`, ['agency', 'manager', 'consultant']],
 ];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const all: number[] = [];
 console.log(`\n${'request'.padEnd(32)} ${'reader'.padEnd(11)} ${'median'.padStart(9)} ${'p95'.padStart(9)}`);
-for (const [label, url] of REQUESTS) {
-  for (const role of Object.keys(readers)) {
+for (const [label, url, roles] of REQUESTS) {
+  for (const role of roles ?? Object.keys(readers)) {
     const times: number[] = [];
     for (let i = 0; i < ROUNDS + 3; i++) {
       const t = performance.now();
