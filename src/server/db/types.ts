@@ -688,6 +688,33 @@ export interface CatalogFavouritesTable {
   created_at: Generated<Date>;
 }
 
+/** Kept by the orders trigger of migration 0022; read only. */
+export interface OrderSpendMonthsTable {
+  client_id: string;
+  month: ColumnType<string, string, string>;
+  agency_id: string | null;
+  cents: ColumnType<string | number, number, number>;
+  orders: number;
+}
+export interface OrderSpendDaysTable {
+  agency_id: string;
+  day: ColumnType<string, string, string>;
+  cents: ColumnType<string | number, number, number>;
+  orders: number;
+}
+export interface OrderPlacedMonthsTable {
+  client_id: string;
+  month: ColumnType<string, string, string>;
+  agency_id: string | null;
+  status: string;
+  orders: number;
+  cents: ColumnType<string | number, number, number>;
+}
+export interface OrderLiveCountsTable {
+  client_id: string;
+  links: number;
+}
+
 export interface DB {
   sites: SitesTable;
   articles: ArticlesTable;
@@ -699,6 +726,10 @@ export interface DB {
   campaigns: CampaignsTable;
   orders: OrdersTable;
   order_events: OrderEventsTable;
+  order_spend_months: OrderSpendMonthsTable;
+  order_spend_days: OrderSpendDaysTable;
+  order_live_counts: OrderLiveCountsTable;
+  order_placed_months: OrderPlacedMonthsTable;
   jobs: JobsTable;
   link_checks: LinkChecksTable;
   link_monitors: LinkMonitorsTable;

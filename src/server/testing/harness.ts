@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../config.js';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type Database } from '../db/database.js';
 import { ensureSupportAccount } from '../db/seed.js';
+import { orderFiguresDrift } from '../modules/orders/service.js';
 
 export type TestEnv = {
   app: FastifyInstance;
@@ -43,9 +44,13 @@ export async function startTestEnv(env: Record<string, string> = {}, options: { 
     config,
     support,
     close: async () => {
+      // Whatever the file did to the orders, the figures the dashboards read must still add up.
+      // (A file that closed its database itself has nothing left to check.)
+      const drift = await orderFiguresDrift(database.db).catch(() => []);
       await app.close();
       await database.close();
       await own?.drop();
+      if (drift.length > 0) throw new Error(`order figures differ from the orders: ${JSON.stringify(drift)}`);
     },
   };
 }

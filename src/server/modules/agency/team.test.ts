@@ -78,6 +78,19 @@ describe('the team table', () => {
     // Bruno's order of last year is outside this month: not in the spend nor the counts.
     expect(rows['Hugo']).toMatchObject({ spendCents: price, ordersCount: 1, clientsCount: 1 });
     expect(rows['Bruno'].balanceCents).toBe(0);
+    // A person's branch balance is its wallet and every wallet below it.
+    const items = res.body.items as (Row & { parentId: string | null; subtreeBalanceCents: number })[];
+    const below = (id: string): number =>
+      items.filter((r) => r.parentId === id).reduce((s, r) => s + r.balanceCents + below(r.id), 0);
+    for (const name of ['Manon', 'Léa', 'Hugo']) {
+      const r = items.find((i) => i.name === name)!;
+      expect(r.subtreeBalanceCents, name).toBe(r.balanceCents + below(r.id));
+    }
+    const more = await F.fx.agency.post('/api/transfers', { fromAccountId: F.fx.agencyId, toAccountId: F.fx.ids['Zoé Roux'], amountCents: 1234 });
+    expect(more.status).toBe(201);
+    const after = byName((await team(F.fx.agency, 'limit=500')).body.items) as Record<string, Row & { subtreeBalanceCents: number }>;
+    expect(after['Manon'].subtreeBalanceCents).toBe(items.find((i) => i.name === 'Manon')!.subtreeBalanceCents + 1234);
+    expect(after['Hugo'].subtreeBalanceCents).toBe(items.find((i) => i.name === 'Hugo')!.subtreeBalanceCents);
     // A period that holds last year's order too.
     const year = Number(todayInParis().slice(0, 4));
     const wide = byName((await team(F.fx.agency, `from=${year - 2}-01-01&limit=500`)).body.items);

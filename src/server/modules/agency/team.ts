@@ -54,16 +54,18 @@ async function buildTeam(actor: Actor, f: TeamFilters, ctx: Ctx): Promise<{ peri
   if (f.parentId) await findReachableAccount(ctx.db, actor, f.parentId);
   const period = teamPeriod(f);
   const rootId = actor.account.id;
-  const accounts = await listTeamAccounts(ctx.db, rootId);
-  const ids = accounts.map((a) => a.id);
-  const [orders, balances] = await Promise.all([
-    orderReader ? orderReader(ctx.db, { id: rootId, isAgency: actor.account.role === 'agency' && actor.account.agencyId === rootId }, period) : new Map<string, TeamOrderFigures>(),
-    balancesOf(ctx.db, ids),
+  const root = { id: rootId, isAgency: actor.account.role === 'agency' && actor.account.agencyId === rootId };
+  // The people and the orders' figures at once; the wallets once the people are known.
+  const [accounts, orders] = await Promise.all([
+    listTeamAccounts(ctx.db, rootId),
+    orderReader ? orderReader(ctx.db, root, period) : new Map<string, TeamOrderFigures>(),
   ]);
-  const rows = rollUp(accounts, orders, (id) => ({
-    balanceCents: balances.get(id)?.availableCents ?? 0,
-    subtreeBalanceCents: balances.get(id)?.subtreeAvailableCents ?? 0,
-  }));
+  const balances = await balancesOf(
+    ctx.db,
+    accounts.map((a) => a.id),
+    false,
+  );
+  const rows = rollUp(accounts, orders, (id) => balances.get(id)?.availableCents ?? 0);
   const q = f.q ? searchTextOf(f.q) : '';
   const searchOf = new Map(accounts.map((a) => [a.id, a.search_text]));
   const wanted = rows.filter(
@@ -78,12 +80,11 @@ async function buildTeam(actor: Actor, f: TeamFilters, ctx: Ctx): Promise<{ peri
   return { period, rows: keyed.map((k) => k.row) };
 }
 
-/** Each account's own figures plus those of every account below it (clients' orders roll up to their people). */
-function rollUp(
-  accounts: TeamAccountRow[],
-  orders: Map<string, TeamOrderFigures>,
-  balance: (id: string) => { balanceCents: number; subtreeBalanceCents: number },
-): TTeamRow[] {
+/**
+ * Each account's own figures plus those of every account below it (clients' orders roll up to their
+ * people, and every wallet to the balance of its branch: all of a person's subtree is in the list).
+ */
+function rollUp(accounts: TeamAccountRow[], orders: Map<string, TeamOrderFigures>, balance: (id: string) => number): TTeamRow[] {
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const rows = new Map<string, TTeamRow>(
     accounts.map((a) => [
@@ -104,7 +105,8 @@ function rollUp(
         ordersByStatus: {},
         inProgressCount: 0,
         liveLinks: 0,
-        ...balance(a.id),
+        balanceCents: balance(a.id),
+        subtreeBalanceCents: 0,
       },
     ]),
   );
@@ -114,6 +116,8 @@ function rollUp(
   };
   for (const a of accounts) {
     if (a.role === 'client' && a.active) for (const r of upFrom(a.parent_id ?? '')) r.clientsCount += 1;
+    const own = balance(a.id);
+    if (own !== 0) for (const r of upFrom(a.id)) r.subtreeBalanceCents += own;
     const figures = orders.get(a.id);
     if (!figures) continue;
     for (const r of upFrom(a.id)) {

@@ -13,6 +13,7 @@ import {
 } from '../../testing/harness.js';
 import { recordVerification } from '../orders/checks.js';
 import { capturedFrom } from '../ledger/service.js';
+import { sql } from 'kysely';
 import { todayInParis } from '../../http/dates.js';
 import { fillSeries, rangeOf } from './service.js';
 
@@ -296,6 +297,54 @@ describe('spend, as a property', () => {
         },
       ),
       { numRuns: 6 },
+    );
+  }, 120_000);
+});
+
+describe('the figures the orders keep (migration 0022), as a property', () => {
+  // The dashboards and the team table read whole months from summaries a trigger keeps, and the
+  // days around them from the orders: for any period, after orders are moved in time (by SQL, as a
+  // repair would), each client's figures equal a recount of its orders.
+  it('match a recount of the orders for any period, dashboard and team table alike', async () => {
+    const db = env.database.db;
+    const ids = (await sql<{ id: string }>`select id from orders where agency_id = ${fx.agencyId} order by id`.execute(db)).rows.map((r) => r.id);
+    const dayAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
+    const inParis = (from: string, to: string, column: 'verified_at' | 'created_at') =>
+      sql`${sql.ref(column)} >= (${from}::date)::timestamp at time zone 'Europe/Paris' and ${sql.ref(column)} < (${to}::date + 1)::timestamp at time zone 'Europe/Paris'`;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ i: fc.nat(), created: fc.integer({ min: 0, max: 700 }), verified: fc.integer({ min: 0, max: 700 }) }), { maxLength: 3 }),
+        fc.integer({ min: 0, max: 500 }),
+        fc.integer({ min: 0, max: 399 }),
+        async (moves, end, length) => {
+          for (const m of moves) {
+            await sql`update orders set created_at = now() - ${`${Math.max(m.created, m.verified)} days`}::interval,
+                verified_at = case when verified_at is null then null else now() - ${`${m.verified} days`}::interval end
+              where id = ${ids[m.i % ids.length]}`.execute(db);
+          }
+          const from = dayAgo(end + length);
+          const to = dayAgo(end);
+          const spent = await sql<{ client_id: string; cents: number }>`
+            select client_id, sum(price_cents - refunded_cents)::int as cents from orders
+            where agency_id = ${fx.agencyId} and ${inParis(from, to, 'verified_at')} group by client_id`.execute(db);
+          const res = await fx.agency.get(`/api/dashboard?from=${from}&to=${to}`);
+          expect(res.status, JSON.stringify(res.body)).toBe(200);
+          const groups = Object.fromEntries(res.body.buyer.spend.groups.map((g: { id: string; cents: number }) => [g.id, g.cents]));
+          expect(groups).toEqual(Object.fromEntries(spent.rows.filter((r) => r.cents !== 0).map((r) => [r.client_id, r.cents])));
+          expect(res.body.buyer.spend.series.reduce((s: number, p: { cents: number }) => s + p.cents, 0)).toBe(res.body.buyer.spend.totalCents);
+
+          const placed = await sql<{ client_id: string; cents: number; n: number }>`
+            select client_id, sum(case when status in ('refused', 'cancelled', 'expired') then 0 else price_cents end)::int as cents, count(*)::int as n
+            from orders where agency_id = ${fx.agencyId} and ${inParis(from, to, 'created_at')} group by client_id`.execute(db);
+          const team = await fx.agency.get(`/api/agency/team?from=${from}&to=${to}&role=client&limit=500`);
+          expect(team.status, JSON.stringify(team.body)).toBe(200);
+          const rows = Object.fromEntries(
+            team.body.items.filter((r: { ordersCount: number }) => r.ordersCount > 0).map((r: { id: string; spendCents: number; ordersCount: number }) => [r.id, { cents: r.spendCents, n: r.ordersCount }]),
+          );
+          expect(rows).toEqual(Object.fromEntries(placed.rows.map((r) => [r.client_id, { cents: r.cents, n: r.n }])));
+        },
+      ),
+      { numRuns: 25 },
     );
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../http/actor.js';
-import { BUSINESS_TIME_ZONE, endOfDay, startOfDay } from '../../http/dates.js';
+import { BUSINESS_TIME_ZONE, endOfDay, splitByMonths, startOfDay } from '../../http/dates.js';
 import { accountName } from '../accounts/service.js';
 import { earningSql } from './earnings.js';
 
@@ -28,23 +28,48 @@ const empty = (scope: SpendScope) => 'clientIds' in scope && scope.clientIds.len
 
 /**
  * Spend over [from, to] (days in Paris, both included), per client and per period (the first day
- * of each day, ISO week or month, in Paris): one scan of the index, two grouping sets.
+ * of each day, ISO week or month, in Paris). Per client: the whole months from `order_spend_months`,
+ * the days of the partial first and last months from the orders' verification index. The series:
+ * an agency's from `order_spend_days`, a list of clients' from their orders.
  */
 export async function spendOf(db: Tx, scope: SpendScope, range: { from: string; to: string }, bucket: Bucket) {
   if (empty(scope)) return { byClient: [], series: [] };
-  const rows = await sql<{ client_id: string | null; period: string | null; cents: string | number; n: number }>`
-    select o.client_id, to_char(date_trunc(${bucket}, o.verified_at at time zone ${BUSINESS_TIME_ZONE}), 'YYYY-MM-DD') as period,
-      sum(o.price_cents - o.refunded_cents)::int8 as cents, count(*)::int as n
-    from orders o
-    where ${inScope(scope)} and o.verified_at >= ${startOfDay(range.from)} and o.verified_at < ${endOfDay(range.to)}
-    group by grouping sets ((o.client_id), (2))`.execute(db);
+  const split = splitByMonths(range);
+  const monthScope =
+    'agencyId' in scope ? sql`m.agency_id = ${scope.agencyId}` : sql`m.client_id = any(${scope.clientIds}::uuid[])`;
+  const parts = [
+    ...(split.months
+      ? [
+          sql`select m.client_id, m.cents, m.orders from order_spend_months m
+              where ${monthScope} and m.month >= ${split.months.from}::date and m.month < ${split.months.toExcl}::date`,
+        ]
+      : []),
+    ...split.days.map(
+      (d) => sql`select o.client_id, o.price_cents - o.refunded_cents as cents, 1 as orders from orders o
+                 where ${inScope(scope)} and o.verified_at >= ${startOfDay(d.from)} and o.verified_at < ${startOfDay(d.toExcl)}`,
+    ),
+  ];
+  const period = (column: RawBuilder<unknown>) => sql<string>`to_char(date_trunc(${bucket}, ${column}), 'YYYY-MM-DD')`;
+  const [clients, series] = await Promise.all([
+    sql<{ client_id: string; cents: string | number; n: string | number }>`
+      select s.client_id, sum(s.cents)::int8 as cents, sum(s.orders)::int8 as n
+      from (${sql.join(parts, sql` union all `)}) s group by s.client_id`.execute(db),
+    'agencyId' in scope
+      ? sql<{ period: string; cents: string | number }>`
+          select ${period(sql`d.day`)} as period, sum(d.cents)::int8 as cents from order_spend_days d
+          where d.agency_id = ${scope.agencyId} and d.day >= ${range.from}::date and d.day <= ${range.to}::date
+          group by 1`.execute(db)
+      : sql<{ period: string; cents: string | number }>`
+          select ${period(sql`o.verified_at at time zone ${BUSINESS_TIME_ZONE}`)} as period, sum(o.price_cents - o.refunded_cents)::int8 as cents
+          from orders o
+          where ${inScope(scope)} and o.verified_at >= ${startOfDay(range.from)} and o.verified_at < ${endOfDay(range.to)}
+          group by 1`.execute(db),
+  ]);
   return {
-    byClient: rows.rows
-      .filter((r) => r.client_id !== null)
-      .map((r) => ({ clientId: r.client_id!, cents: Number(r.cents), count: Number(r.n) })),
-    series: rows.rows
-      .filter((r) => r.client_id === null && r.period !== null)
-      .map((r) => ({ period: r.period!, cents: Number(r.cents) })),
+    byClient: clients.rows
+      .map((r) => ({ clientId: r.client_id, cents: Number(r.cents), count: Number(r.n) }))
+      .filter((c) => c.count !== 0 || c.cents !== 0),
+    series: series.rows.map((r) => ({ period: r.period, cents: Number(r.cents) })),
   };
 }
 

@@ -23,12 +23,14 @@ import {
   listOrderEvents,
   listOrderRows,
   orderFiguresByClient,
+  orderFiguresDrift,
   orderTotals,
   toOrderSummary,
   type OrderFilters,
   type OrderScope,
 } from './queries.js';
 
+export { orderFiguresDrift };
 export {
   findOrderToCheck,
   findPublisherOrderToCheck,
@@ -914,5 +916,5 @@ export async function adoptIntoAgency(tx: Tx, accountId: string, agencyId: strin
  * The caller (agency's team service) has checked that `rootId` is the actor's own account.
  */
 export async function teamOrderFigures(db: Tx, root: { id: string; isAgency: boolean }, period: { from: string; to: string }) {
-  return orderFiguresByClient(db, root.id, period);
+  return orderFiguresByClient(db, root, period);
 }
