@@ -163,6 +163,19 @@ describe('lists that page on a unique tie-breaker', () => {
     expect((await walk(fx.agency, '/api/agency/clients?q=homonyme', 4)).ids).toEqual(byId(ids, 'asc'));
   });
 
+  it("a client's report share links: past 200, with equal times", async () => {
+    const fx = await makeAgency(env, 'simple', [['Client', 'client', 'agency']]);
+    const rows = await sql<{ id: string }>`
+      insert into report_shares (token_hash, client_id, agency_id, created_by, created_as, created_at, expires_at)
+      select md5(random()::text || g), ${fx.ids.Client}, ${fx.agencyId}, ${fx.agencyId}, ${fx.agencyId}, ${SAME_TIME}, now() + interval '30 days'
+      from generate_series(1, 205) g returning id`.execute(db());
+    const mine = rows.rows.map((r) => r.id);
+    // A live link left out of the list could not be revoked: every one of them is listed.
+    const walked = await walk(fx.agency, `/api/reports/shares?clientId=${fx.ids.Client}`, 50);
+    expect(walked.ids).toEqual(byId(mine, 'desc'));
+    expect(walked.pages).toBe(5);
+  });
+
   it('the audit trail: what the subtree did and what was done to it, each line once', async () => {
     const fx = await makeAgency(env, 'simple', [['Client', 'client', 'agency']]);
     // Lines made by the client, and lines made by support *on* the client (target only).
