@@ -1,5 +1,6 @@
 // Large pickers search as the user types: an agency with 520 clients finds the 520th (alphabetically
-// the last, so beyond the first 500 the filter used to load) in the orders view's client filter.
+// the last, so beyond the first 500 the filter used to load) in the orders view's client filter and
+// in the client report's picker (Agence → Rapports).
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('pickers over long lists', () => {
-  it('the client filter finds a client beyond the first 500 by typing', async () => {
+  it('the client filter and the report picker find a client beyond the first 500 by typing', async () => {
     onTestFailed(async () => {
       if (page && !page.isClosed()) await screenshot(page, 'FAILED-pickers').catch(() => {});
     });
@@ -62,6 +63,16 @@ describe('pickers over long lists', () => {
     expect(id).toBe(expected.rows[0].id);
     await expect.poll(() => field.inputValue()).toBe('Client 520');
     await screenshot(page, 'pickers-client-520');
+
+    // The client report's picker (Agence → Rapports) searches the same way: its report opens.
+    await page.goto('/agence/rapports');
+    const reportField = page.getByTestId('report-client');
+    await reportField.click();
+    await reportField.fill('Client 520');
+    await page.getByRole('option', { name: 'Client 520', exact: true }).click();
+    await page.getByTestId('report-summary').waitFor();
+    await expect.poll(() => reportField.inputValue()).toBe('Client 520');
+    await screenshot(page, 'pickers-report-client-520');
     await context.close();
   });
 });

@@ -163,6 +163,36 @@ describe('lists that page on a unique tie-breaker', () => {
     expect((await walk(fx.agency, '/api/agency/clients?q=homonyme', 4)).ids).toEqual(byId(ids, 'asc'));
   });
 
+  it("a client's report share links: past 200, with equal times", async () => {
+    const fx = await makeAgency(env, 'simple', [['Client', 'client', 'agency']]);
+    const rows = await sql<{ id: string }>`
+      insert into report_shares (token_hash, client_id, agency_id, created_by, created_as, created_at, expires_at)
+      select md5(random()::text || g), ${fx.ids.Client}, ${fx.agencyId}, ${fx.agencyId}, ${fx.agencyId}, ${SAME_TIME}, now() + interval '30 days'
+      from generate_series(1, 205) g returning id`.execute(db());
+    const mine = rows.rows.map((r) => r.id);
+    // A live link left out of the list could not be revoked: every one of them is listed.
+    const walked = await walk(fx.agency, `/api/reports/shares?clientId=${fx.ids.Client}`, 50);
+    expect(walked.ids).toEqual(byId(mine, 'desc'));
+    expect(walked.pages).toBe(5);
+  });
+
+  it("a publisher's own proofs: past 200, with equal times", async () => {
+    const { client: publisher, account } = await signUp(env, 'publisher', 'Éditeur Justificatifs');
+    const rows = await sql<{ id: string }>`
+      insert into publisher_documents (account_id, kind, issued_on, file_name, media_type, size_bytes, sha256, content, status, uploaded_at)
+      select ${account.id}, 'insee', '2026-01-02', 'avis-' || g || '.pdf', 'application/pdf', 4, md5(g::text), '\\x25504446'::bytea, 'replaced', ${SAME_TIME}
+      from generate_series(1, 205) g returning id`.execute(db());
+    const mine = rows.rows.map((r) => r.id);
+    const walked = await walk(publisher, '/api/publisher/documents', 50);
+    expect(walked.ids).toEqual(byId(mine, 'desc'));
+    expect(walked.pages).toBe(5);
+    // support's file of that publisher lists every proof too
+    const support = await supportClient(env);
+    const file = await support.get(`/api/support/publishers/${account.id}/payout-profile`);
+    expect(file.status, JSON.stringify(file.body)).toBe(200);
+    expect(file.body.documents.map((d: { id: string }) => d.id)).toEqual(byId(mine, 'desc'));
+  });
+
   it('the audit trail: what the subtree did and what was done to it, each line once', async () => {
     const fx = await makeAgency(env, 'simple', [['Client', 'client', 'agency']]);
     // Lines made by the client, and lines made by support *on* the client (target only).

@@ -115,7 +115,17 @@ export const payouts = {
   profile: () => api.get<ProfileAnswer>('/api/publisher/profile'),
   saveProfile: (body: ProfileInput) => api.put<ProfileAnswer>('/api/publisher/profile', body),
 
-  documents: () => api.get<{ items: PublisherDocument[] }>('/api/publisher/documents'),
+  /** Every proof of the publisher, page after page. */
+  documents: async () => {
+    const items: PublisherDocument[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.get<{ items: PublisherDocument[]; nextCursor: string | null }>('/api/publisher/documents', { limit: 100, cursor });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { items };
+  },
   uploadDocument: (file: File, kind: DocumentKind, issuedOn: string) =>
     request<PublisherDocument>('POST', '/api/publisher/documents', {
       query: { kind, issuedOn, fileName: file.name },

@@ -47,7 +47,17 @@ export const reports = {
   csvUrl: (query: Record<string, string | undefined>) => `/api/reports/links.csv?${qs(query)}`,
   inventoryUrl: (format: 'csv' | 'json', clientId?: string) =>
     `/api/links/inventory.${format}${clientId ? `?${qs({ clientId })}` : ''}`,
-  shares: (clientId: string) => api.get<{ items: Share[] }>('/api/reports/shares', { clientId }),
+  /** Every share link of the client, page after page: one left out could not be revoked. */
+  shares: async (clientId: string) => {
+    const items: Share[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.get<{ items: Share[]; nextCursor: string | null }>('/api/reports/shares', { clientId, limit: 100, cursor });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { items };
+  },
   createShare: (body: ShareBody) => api.post<CreatedShare>('/api/reports/shares', body),
   monthlyEmail: (clientId: string) => api.get<MonthlyEmail>('/api/reports/monthly-email', { clientId }),
   setMonthlyEmail: (clientId: string, enabled: boolean) =>

@@ -94,3 +94,58 @@ describe('behind one proxy (MAILLON_TRUST_PROXY=1)', () => {
     expect(line.ip).toBe(other);
   });
 });
+
+describe('behind a list of proxy addresses (MAILLON_TRUST_PROXY=10.200.0.1,10.200.0.2)', () => {
+  let listed: TestEnv;
+  beforeAll(async () => {
+    listed = await startTestEnv({ MAILLON_TRUST_PROXY: '10.200.0.1, 10.200.0.2' });
+  });
+  afterAll(async () => listed?.close());
+
+  const loginAddress = async (accountId: string) =>
+    (
+      await listed.database.db
+        .selectFrom('audit_log')
+        .select('ip')
+        .where('person_id', '=', accountId)
+        .where('action', '=', 'auth.login')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow()
+    ).ip;
+
+  it('takes the address the listed proxies saw, whatever the client forged; an unlisted sender is the address itself', async () => {
+    const { email, account } = await signUp(listed);
+    const client = freshAddress();
+    // the client forged a left-most entry; the edge proxy 10.200.0.1 appended what it saw, then 10.200.0.2
+    const through = await new Client(listed.app, '10.200.0.2').post(
+      '/api/auth/login',
+      { email, password: PASSWORD },
+      { 'x-forwarded-for': `203.0.113.66, ${client}, 10.200.0.1` },
+    );
+    expect(through.status).toBe(200);
+    expect(await loginAddress(account.id)).toBe(client);
+
+    // a sender that is not a listed proxy cannot choose its address with the header
+    const direct = freshAddress();
+    const forged = await new Client(listed.app, direct).post('/api/auth/login', { email, password: PASSWORD }, { 'x-forwarded-for': '203.0.113.67' });
+    expect(forged.status).toBe(200);
+    expect(await loginAddress(account.id)).toBe(direct);
+
+    // so the limit counts per real address: an attacker's failures through the proxies do not lock the owner elsewhere out
+    const attacker = freshAddress();
+    for (let i = 0; i < listed.config.loginMaxFailuresPerPair; i++) {
+      const res = await new Client(listed.app, '10.200.0.2').post('/api/auth/login', { email, password: `guess ${i} guess` }, {
+        'x-forwarded-for': `198.51.100.${i + 1}, ${attacker}, 10.200.0.1`,
+      });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await new Client(listed.app, '10.200.0.2').post('/api/auth/login', { email, password: PASSWORD }, {
+      'x-forwarded-for': `198.51.100.99, ${attacker}, 10.200.0.1`,
+    });
+    expect(blocked.status).toBe(429);
+    const owner = await new Client(listed.app, '10.200.0.2').post('/api/auth/login', { email, password: PASSWORD }, {
+      'x-forwarded-for': `${freshAddress()}, 10.200.0.1`,
+    });
+    expect(owner.status).toBe(200);
+  });
+});

@@ -100,9 +100,10 @@ export async function uploadDocument(
   });
 }
 
-export async function listMyDocuments(actor: Actor, ctx: Ctx) {
+export async function listMyDocuments(actor: Actor, query: { limit: number; cursor?: string }, ctx: Ctx) {
   const id = requirePublisher(actor);
-  return { items: (await listDocumentsOf(ctx.db, id)).map(documentView) };
+  const page = await listDocumentsOf(ctx.db, id, query);
+  return { items: page.rows.map(documentView), nextCursor: page.nextCursor };
 }
 
 /** The file of a proof: to its publisher, or to support (each such read is audited). */

@@ -94,8 +94,32 @@ export async function replaceOlderProofs(tx: Tx, accountId: string, keptId: stri
   await tx.updateTable('publisher_documents').set({ status: 'replaced' }).where('account_id', '=', accountId).where('status', '=', 'accepted').where('id', '!=', keptId).execute();
 }
 
-export async function listDocumentsOf(db: Tx, accountId: string) {
-  return db.selectFrom('publisher_documents as d').select(documentColumns).where('d.account_id', '=', accountId).orderBy('d.uploaded_at', 'desc').orderBy('d.id', 'desc').limit(200).execute();
+/** A publisher's proofs, newest first, a page at a time on (uploaded_at, id): none is left out. */
+export async function listDocumentsOf(db: Tx, accountId: string, page: { limit: number; cursor?: string }) {
+  const after = decodeCursor(page.cursor, [cursorPart.timestamp, cursorPart.uuid]);
+  const rows = await db
+    .selectFrom('publisher_documents as d')
+    .select(documentColumns)
+    .where('d.account_id', '=', accountId)
+    .$if(after !== null, (q) => q.where(sql<boolean>`(d.uploaded_at, d.id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+    .orderBy('d.uploaded_at', 'desc')
+    .orderBy('d.id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const last = rows.length > page.limit ? rows[page.limit - 1] : null;
+  return { rows: rows.slice(0, page.limit), nextCursor: last ? encodeCursor([last.sort_key, last.id]) : null };
+}
+
+/** Every proof of a publisher (support's file of one publisher), read page after page. */
+export async function allDocumentsOf(db: Tx, accountId: string) {
+  const all: Awaited<ReturnType<typeof listDocumentsOf>>['rows'] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listDocumentsOf(db, accountId, { limit: 500, cursor });
+    all.push(...page.rows);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
 }
 
 export async function listDocumentsForReview(db: Tx, f: { status?: string; limit: number; cursor?: string }) {

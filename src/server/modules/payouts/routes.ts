@@ -110,8 +110,8 @@ export const payoutRoutes: RoutesPlugin = async (app, { ctx }) => {
     );
   });
 
-  app.get('/api/publisher/documents', { schema: { tags, response: { 200: z.object({ items: z.array(ZDocument) }) } } }, async (request) =>
-    payouts.listMyDocuments(actorOf(request), ctx),
+  app.get('/api/publisher/documents', { schema: { tags, querystring: ZPageQuery, response: { 200: ZPageOf(ZDocument) } } }, async (request) =>
+    payouts.listMyDocuments(actorOf(request), request.query, ctx),
   );
 
   const sendDocument = (reply: FastifyReply, file: { content: Buffer; media_type: string; file_name: string }) =>

@@ -2,7 +2,7 @@ import type { Actor, Ctx } from '../../http/actor.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import { findAccountById } from '../accounts/service.js';
 import { payoutPolicy } from './policy.js';
-import { activeMandateOf, findProfile, listDocumentsOf } from './queries.js';
+import { activeMandateOf, allDocumentsOf, findProfile } from './queries.js';
 import { documentView } from './documents.js';
 import { mandateOut } from './mandate.js';
 import { profileView } from './profile.js';
@@ -38,7 +38,7 @@ export async function publisherPayoutFile(actor: Actor, accountId: string, ctx: 
   if (!account || account.role !== 'publisher') throw notFound();
   const [profile, documents, mandate, summary] = await Promise.all([
     findProfile(ctx.db, accountId),
-    listDocumentsOf(ctx.db, accountId),
+    allDocumentsOf(ctx.db, accountId),
     activeMandateOf(ctx.db, accountId),
     payoutSummary(actor, ctx, accountId),
   ]);

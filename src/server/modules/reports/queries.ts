@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../http/actor.js';
+import { cursorPart, decodeCursor, encodeCursor } from '../../http/pagination.js';
 
 /** The SQL of the reports feature: its two tables, report_brandings and report_shares. */
 
@@ -131,15 +132,27 @@ export async function insertShare(
     .executeTakeFirstOrThrow();
 }
 
-export async function listSharesOf(db: Tx, clientId: string): Promise<ShareRow[]> {
-  return db
+/**
+ * A client's share links, newest first, a page at a time on (created_at, id): none is left out,
+ * since a live link that is not listed could not be revoked.
+ */
+export async function listSharesOf(
+  db: Tx,
+  clientId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ rows: ShareRow[]; nextCursor: string | null }> {
+  const after = decodeCursor(page.cursor, [cursorPart.timestamp, cursorPart.uuid]);
+  const rows = await db
     .selectFrom('report_shares')
-    .select([...shareColumns])
+    .select([...shareColumns, sql<string>`created_at::text`.as('sort_key')])
     .where('client_id', '=', clientId)
+    .$if(after !== null, (q) => q.where(sql<boolean>`(created_at, id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(200)
+    .limit(page.limit + 1)
     .execute();
+  const last = rows.length > page.limit ? rows[page.limit - 1] : null;
+  return { rows: rows.slice(0, page.limit), nextCursor: last ? encodeCursor([last.sort_key, last.id]) : null };
 }
 
 export async function findShare(db: Tx, id: string): Promise<ShareRow | undefined> {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RoutesPlugin } from '../../http/types.js';
 import { actorOf } from '../../http/hooks.js';
+import { ZPageOf } from '../../http/pagination.js';
 import { decimalEuros, frenchExcelCsvStream } from '../../http/csv.js';
 import { AppError, invalidInput, notFound } from '../../http/errors.js';
 import type { Ctx } from '../../http/actor.js';
@@ -267,8 +268,8 @@ export const reportRoutes: RoutesPlugin = async (app, { ctx }) => {
   );
   app.get(
     '/api/reports/shares',
-    { schema: { tags, querystring: ZSharesQuery, response: { 200: z.object({ items: z.array(ZShare) }) } } },
-    async (request) => reports.listShares(actorOf(request), request.query.clientId, ctx),
+    { schema: { tags, querystring: ZSharesQuery, response: { 200: ZPageOf(ZShare) } } },
+    async (request) => reports.listShares(actorOf(request), request.query, ctx),
   );
   app.post(
     '/api/reports/shares/:id/revoke',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPageQuery } from '../../http/pagination.js';
 import { ZDay } from '../../http/validation.js';
 import { HEX_COLOR, MAX_SHARE_DAYS } from './policy.js';
 
@@ -95,7 +96,7 @@ export const ZShare = z.object({
 
 export const ZCreatedShare = z.object({ id: z.string(), url: z.string(), expiresAt: z.string() });
 
-export const ZSharesQuery = z.object({ clientId: z.uuid() });
+export const ZSharesQuery = ZPageQuery.extend({ clientId: z.uuid() });
 
 export const ZMonthlyEmailQuery = z.object({ clientId: z.uuid() });
 export const ZMonthlyEmailBody = z.object({ clientId: z.uuid(), enabled: z.boolean() });

@@ -327,9 +327,10 @@ export async function createShare(
   return { id: row.id, url: sharedReportUrl(token, ctx), expiresAt: new Date(row.expires_at).toISOString() };
 }
 
-export async function listShares(actor: Actor, clientId: string, ctx: Ctx) {
-  await findReachableAccount(ctx.db, actor, clientId);
-  return { items: (await listSharesOf(ctx.db, clientId)).map(toShare) };
+export async function listShares(actor: Actor, query: { clientId: string; limit: number; cursor?: string }, ctx: Ctx) {
+  await findReachableAccount(ctx.db, actor, query.clientId);
+  const page = await listSharesOf(ctx.db, query.clientId, query);
+  return { items: page.rows.map(toShare), nextCursor: page.nextCursor };
 }
 
 export async function revokeShare(actor: Actor, id: string, ctx: Ctx) {

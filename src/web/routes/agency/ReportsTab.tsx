@@ -11,7 +11,6 @@ import {
   Group,
   Image,
   NumberInput,
-  Select,
   SimpleGrid,
   Stack,
   Switch,
@@ -22,12 +21,13 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { endpoints } from '../../api/endpoints';
 import { reportKeys, reports, type Branding, type CreatedShare } from '../../api/reports';
 import { formatDate, formatEuros, formatNumber } from '../../components/format';
 import { notifyError, notifySuccess } from '../../components/serverErrors';
 import { isApiError } from '../../api/client';
 import { QueryStatus } from '../../components/QueryStatus';
+import { SearchSelect } from '../../components/SearchSelect';
+import { searchAccounts } from '../../components/pickers';
 
 /** Tab « Marque blanche »: the reports' logo, colours, footer and platform name, with a preview. */
 export function BrandingTab() {
@@ -207,10 +207,6 @@ export function ClientReportsTab() {
   const [to, setTo] = useState('');
   const [days, setDays] = useState<number>(30);
   const [created, setCreated] = useState<CreatedShare | null>(null);
-  const clients = useQuery({
-    queryKey: ['reports', 'clients'],
-    queryFn: () => endpoints.accounts({ role: 'client', limit: 500 }),
-  });
   const summary = useQuery({
     queryKey: [...reportKeys.summary(clientId ?? ''), from, to],
     queryFn: () => reports.summary(clientId!, from || undefined, to || undefined),
@@ -261,16 +257,17 @@ export function ClientReportsTab() {
           {t('reports.report.intro')}
         </Text>
         <Group align="flex-end" gap="sm" wrap="wrap">
-          <Select
+          {/* the server searches as the user types: an agency's clients beyond the first 500 are found too */}
+          <SearchSelect
             label={t('reports.report.client')}
             placeholder={t('reports.report.clientPlaceholder')}
-            data={(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+            queryKey={['accounts', 'clients', 'reports']}
+            search={searchAccounts(['client'])}
             value={clientId}
             onChange={(v) => {
               setClientId(v);
               setCreated(null);
             }}
-            searchable
             w={280}
             data-testid="report-client"
           />
