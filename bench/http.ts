@@ -10,8 +10,12 @@
  * Prints figures; asserts nothing else.
  *
  * Run: npm run bench:http [-- orders clients keywords] (defaults 100000 10000 1000000).
- * BENCH_CONNECTIONS (32) connections, BENCH_SECONDS (6) seconds per route after a 1 s warm-up.
- * Uses its own database maillon_bench_http next to DATABASE_URL (default the local server).
+ * BENCH_CONNECTIONS (32) connections, BENCH_SECONDS (6) seconds per route after a 1 s warm-up, the
+ * load generator in BENCH_WORKERS (1) worker threads (0: in the app's own thread). BENCH_REUSE=1
+ * measures again on the previous run's data; BENCH_ROUTES=word,word only the routes whose label
+ * holds one; BENCH_EXPLAIN=1 then prints, for each read under 0.5× health, its statements' time in
+ * the database and the plan of the slowest. Uses its own database maillon_bench_http next to
+ * DATABASE_URL (default the local server; BENCH_DATABASE names it outright).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,14 +29,15 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
+import { openDatabase, type Database } from '../src/server/db/database.js';
 import type { DB } from '../src/server/db/types.js';
 import { hashPassword } from '../src/server/modules/auth/password.js';
 import { generateAgency, generateCatalogData } from './agency-data.js';
-import { openBenchDatabase } from './bench-db.js';
+import { benchDatabaseUrl, openBenchDatabase, percentile } from './bench-db.js';
 
 const ORDERS = Number(process.argv[2] ?? 100_000);
 const CLIENTS = Number(process.argv[3] ?? 10_000);
@@ -50,20 +55,45 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 console.log(`before: ${load()} (up ${(uptime() / 3600).toFixed(1)} h)`);
 
-const { database, url: databaseUrl } = await openBenchDatabase('maillon_bench_http', POOL);
-const db = database.db;
-const agency = await generateAgency(db, {
-  clients: CLIENTS,
-  orders: ORDERS,
-  managers: MANAGERS,
-  consultants: CONSULTANTS,
-  clientsUnderAgency: true,
-  campaigns: true,
-  history: 'lifecycle',
-  // 1,000,000 € on every wallet: the writes never run short.
-  wallets: { postedCents: 100_000_000 },
-});
-const catalog = await generateCatalogData(db, { keywords: KEYWORDS, rare: { keyword: RARE, count: 12 } });
+// BENCH_REUSE=1 measures again on the data of the previous run (same DATABASE_URL), without generating them.
+const reuse = Boolean(process.env.BENCH_REUSE);
+const databaseUrl = benchDatabaseUrl('maillon_bench_http');
+const plain = reuse ? await openDatabase({ databaseUrl, poolSize: POOL }) : (await openBenchDatabase('maillon_bench_http', POOL)).database;
+// BENCH_EXPLAIN=1: the app's statements are caught as it sends them, to be planned after the run.
+const seen: RootOperationNode[] = [];
+const catcher: KyselyPlugin = {
+  transformQuery: (args) => {
+    if (catching) seen.push(args.node);
+    return args.node;
+  },
+  transformResult: async (args) => args.result,
+};
+let catching = false;
+const database: Database = process.env.BENCH_EXPLAIN ? { ...plain, db: plain.db.withPlugin(catcher) } : plain;
+const db = plain.db;
+const agency = reuse
+  ? { agencyId: (await db.selectFrom('accounts').select('id').where('role', '=', 'agency').executeTakeFirstOrThrow()).id, ms: 0 }
+  : await generateAgency(db, {
+      clients: CLIENTS,
+      orders: ORDERS,
+      managers: MANAGERS,
+      consultants: CONSULTANTS,
+      clientsUnderAgency: true,
+      campaigns: true,
+      history: 'lifecycle',
+      // 1,000,000 € on every wallet: the writes never run short.
+      wallets: { postedCents: 100_000_000 },
+    });
+const catalog = reuse
+  ? {
+      publisherId: (await db.selectFrom('accounts').select('id').where('search_text', '=', 'bench publisher').executeTakeFirstOrThrow()).id,
+      ...(
+        await sql<{ sites: number; articles: number; keywords: number }>`select (select count(*) from sites)::int as sites,
+          (select count(*) from articles)::int as articles, (select count(*) from article_keywords)::int as keywords`.execute(db)
+      ).rows[0],
+      ms: 0,
+    }
+  : await generateCatalogData(db, { keywords: KEYWORDS, rare: { keyword: RARE, count: 12 } });
 const counts = await sql<{ orders: number; clients: number }>`
   select (select count(*)::int from orders) as orders, (select count(*)::int from accounts where role = 'client') as clients`.execute(db);
 console.log(
@@ -103,6 +133,20 @@ const writes = createRequire(import.meta.url)(writeRequest) as ((r: object) => o
 const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none' });
 const app = await buildApp({ config, database, webRoot: null });
 await app.listen({ host: '127.0.0.1', port: 0 });
+/**
+ * Waits until the app is done with what autocannon left unanswered when its time ran out (a closed
+ * connection does not stop a handler), so that it does not weigh on the next route's figures: no
+ * statement of this database running, nor a transaction open, three times in a row 30 ms apart.
+ */
+async function idle(): Promise<void> {
+  const until = Date.now() + 120_000;
+  for (let quiet = 0; quiet < 3 && Date.now() < until; ) {
+    const busy = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and state in ('active', 'idle in transaction')`.execute(db);
+    quiet = busy.rows[0].n === 0 ? quiet + 1 : 0;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
 // The bare route: a minimal Fastify of its own, one indexed SELECT through kysely and pg.
@@ -160,20 +204,74 @@ function headersOf(route: Route): Record<string, string> {
   return headers;
 }
 
-/** One request by hand first: a route that does not answer 2xx stops the bench before it measures errors. */
-async function preflight(route: Route): Promise<void> {
-  const headers = headersOf(route);
-  if (route.write) headers['idempotency-key'] = randomUUID();
-  const res = await fetch((route.origin ?? base) + route.path, {
-    method: route.write ? 'POST' : 'GET',
-    headers,
-    body: route.write ? JSON.stringify(writes.bodyOf(route.write)) : undefined,
-  });
-  const body = await res.text();
-  if (res.status < 200 || res.status >= 300) throw new Error(`${route.label}: ${res.status} ${body.slice(0, 400)}`);
+/**
+ * Three requests by hand, one after the other, before the load: a route that does not answer 2xx
+ * stops the bench before it measures errors. Answers the median of their times (the route alone).
+ */
+async function preflight(route: Route): Promise<number> {
+  await idle();
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const headers = headersOf(route);
+    if (route.write) headers['idempotency-key'] = randomUUID();
+    const started = performance.now();
+    const res = await fetch((route.origin ?? base) + route.path, {
+      method: route.write ? 'POST' : 'GET',
+      headers,
+      body: route.write ? JSON.stringify(writes.bodyOf(route.write)) : undefined,
+    });
+    const body = await res.text();
+    times.push(performance.now() - started);
+    if (res.status < 200 || res.status >= 300) throw new Error(`${route.label}: ${res.status} ${body.slice(0, 400)}`);
+  }
+  return percentile(times.sort((a, b) => a - b), 50);
 }
 
-type Figure = { label: string; rps: number; p99: number; requests: number; bad: number; statuses: string };
+/** BENCH_EXPLAIN: the statements of one request of `route`, each run again under EXPLAIN ANALYZE; prints the slowest's plan. */
+async function explainRoute(route: Route): Promise<void> {
+  await idle();
+  seen.length = 0;
+  catching = true;
+  await fetch(base + route.path, { headers: headersOf(route) }).then((r) => r.text());
+  catching = false;
+  const plans: { ms: number; text: string; plan: string }[] = [];
+  const lines: string[] = [];
+  for (const node of [...seen]) {
+    const compiled = plain.db.getExecutor().compileQuery(node, { queryId: 'bench' } as never);
+    const head = compiled.sql.replace(/\s+/g, ' ').trim().slice(0, 110);
+    if (!/^\s*(with|select)/i.test(compiled.sql)) {
+      lines.push(`      (not planned) ${head}`);
+      continue;
+    }
+    const rows = await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) ${sql.raw(inline(compiled.sql, compiled.parameters))}`.execute(db);
+    const plan = rows.rows.map((r) => r['QUERY PLAN']).join('\n');
+    const ms = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
+    const planning = Number(/Planning Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
+    lines.push(`${ms.toFixed(1).padStart(7)} ms (+${planning.toFixed(1)} planning) ${head}`);
+    plans.push({ ms, text: compiled.sql, plan });
+  }
+  const total = plans.reduce((t, p) => t + p.ms, 0);
+  console.log(`\n--- ${route.label}: ${seen.length} statements, the SELECTs take ${total.toFixed(1)} ms in the database\n${lines.join('\n')}`);
+  plans.sort((a, b) => b.ms - a.ms);
+  if (plans[0]) console.log(`the slowest:\n${plans[0].text.slice(0, 600)}\n${plans[0].plan}`);
+}
+
+/** The statement with its parameters written in (numbers, text, arrays, dates): for EXPLAIN only. */
+function inline(text: string, parameters: readonly unknown[]): string {
+  const literal = (v: unknown): string =>
+    v === null || v === undefined
+      ? 'null'
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : v instanceof Date
+          ? `'${v.toISOString()}'`
+          : Array.isArray(v)
+            ? `array[${v.map(literal).join(',')}]`
+            : `'${String(v).replace(/'/g, "''")}'`;
+  return text.replace(/\$(\d+)/g, (_, i) => literal(parameters[Number(i) - 1]));
+}
+
+type Figure = { label: string; rps: number; p99: number; requests: number; bad: number; statuses: string; alone: number };
 
 async function measure(route: Route, seconds: number): Promise<Figure> {
   const headers = headersOf(route);
@@ -198,36 +296,64 @@ async function measure(route: Route, seconds: number): Promise<Figure> {
     statuses: Object.entries(codes)
       .map(([code, { count }]) => `${code}×${count}`)
       .join(' '),
+    alone: NaN,
   };
 }
 
 console.log(
   `\n${CONNECTIONS} connections, ${SECONDS} s per route (after 1 s of warm-up), load generator ${WORKERS ? `in ${WORKERS} worker thread(s)` : 'in the app\'s thread'}, app pool ${POOL}; ${load()}`,
 );
+// BENCH_ROUTES=word,word: only the routes whose label holds one of them (health and the bare route always).
+const only = process.env.BENCH_ROUTES?.split(',');
+const routes = ROUTES.filter((r, i) => i < 2 || !only || only.some((w) => r.label.includes(w)));
 const figures: Figure[] = [];
 let failures = 0;
-for (const route of ROUTES) {
-  await preflight(route);
+for (const route of routes) {
+  const alone = await preflight(route);
+  await idle();
   const warm = await measure(route, 1);
+  await idle();
   const figure = await measure(route, SECONDS);
+  await idle();
   figure.bad += warm.bad;
+  figure.alone = alone;
   figures.push(figure);
   if (figure.bad > 0) {
     failures += figure.bad;
     console.log(`!!! ${route.label}: ${figure.bad} answers not 2xx or failed (${figure.statuses}) — its figure is worthless`);
+  } else if (figure.requests === 0) {
+    console.log(`!!! ${route.label}: no answer at all within ${SECONDS} s under ${CONNECTIONS} connections`);
   }
 }
-const health = figures[0].rps;
-const bareRps = figures[1].rps;
-console.log(`\n${'route'.padEnd(30)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)} ${'× health'.padStart(9)}  requests`);
+// Health and the bare route once more at the end: on a loaded machine the ratios use the mean of both runs.
+for (const route of routes.slice(0, 2)) {
+  await idle();
+  await measure(route, 1);
+  const again = await measure(route, SECONDS);
+  if (again.bad > 0) failures += again.bad;
+  figures.push({ ...again, label: `${route.label} (again)`, alone: NaN });
+}
+const [healthFirst, bareFirst] = figures;
+const [healthAgain, bareAgain] = figures.slice(-2);
+const health = (healthFirst.rps + healthAgain.rps) / 2;
+const bareRps = (bareFirst.rps + bareAgain.rps) / 2;
+console.log(
+  `\n${'route'.padEnd(30)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)} ${'× health'.padStart(9)} ${'alone ms'.padStart(9)}  requests`,
+);
 for (const f of figures) {
-  const flag = f.bad > 0 ? `  !!! ${f.bad} NOT 2xx` : f.rps / health < 0.5 && f.label !== figures[1].label ? '  (< 0.5× health)' : '';
+  const flag =
+    f.bad > 0 ? `  !!! ${f.bad} NOT 2xx` : f.requests === 0 ? '  !!! none answered' : f.rps / health < 0.5 && !f.label.startsWith('bare') ? '  (< 0.5× health)' : '';
   console.log(
-    `${f.label.padEnd(30)} ${f.rps.toFixed(0).padStart(8)} ${String(f.p99).padStart(7)} ${(f.rps / health).toFixed(2).padStart(8)}×  ${f.requests}${flag}`,
+    `${f.label.padEnd(30)} ${f.rps.toFixed(0).padStart(8)} ${String(f.p99).padStart(7)} ${(f.rps / health).toFixed(2).padStart(8)}× ${(Number.isNaN(f.alone) ? '-' : f.alone.toFixed(1)).padStart(9)}  ${f.requests}${flag}`,
   );
 }
-console.log(`\nhealth / bare route: ${(health / bareRps).toFixed(2)}× (aim: ≥ 0.8×); ${load()}`);
+console.log(
+  `\nratios to health's mean of its two runs (${health.toFixed(0)} req/s); health / bare route: ${(health / bareRps).toFixed(2)}× (mean of their two runs; aim: ≥ 0.8×); ${load()}`,
+);
 
+if (process.env.BENCH_EXPLAIN) {
+  for (const [i, route] of routes.entries()) if (!route.write && !route.origin && i > 0 && figures[i].rps / health < 0.5) await explainRoute(route);
+}
 rmSync(dirname(writeData), { recursive: true, force: true });
 await app.close();
 await bare.close();
@@ -239,7 +365,7 @@ const again = await buildApp({ config, database, webRoot: null });
 await again.listen({ host: '127.0.0.1', port: 0 });
 const inProcessMs = performance.now() - restartStarted;
 await again.close();
-await database.close();
+await plain.close();
 
 // And as `npm start` does after its web step: a new node process on the same database, until /api/health answers.
 const port = await new Promise<number>((resolve) => {
