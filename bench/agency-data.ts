@@ -46,7 +46,9 @@ export async function generateAgency(db: Kysely<DB>, o: AgencyOptions): Promise<
   const { managers: M, consultants: C, clients: K, orders: N } = o;
   const agencyId = await db.connection().execute(async (conn) => {
     const run = (q: ReturnType<typeof sql>) => q.execute(conn);
-    await run(sql`create temp table nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int)`);
+    await run(
+      sql`create temp table nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int)`,
+    );
     await run(sql`insert into nodes (seq, role, parent_seq) values (0, 'agency', null)`);
     await run(sql`insert into nodes (seq, role, parent_seq) select g, 'manager', 0 from generate_series(1, ${M}::int) g`);
     await run(
@@ -89,7 +91,9 @@ export async function generateAgency(db: Kysely<DB>, o: AgencyOptions): Promise<
     );
     await run(sql`insert into sites (id, publisher_id, domain, theme, site_kind, language, status)
       values (${BENCH_SITE_ID}, ${BENCH_PUBLISHER_ID}, 'bench-site.fr', 'immobilier', 'thematic', 'fr', 'approved')`);
-    await run(sql`insert into articles (id, site_id, url) values (${BENCH_ARTICLE_ID}, ${BENCH_SITE_ID}, 'https://bench-site.fr/a')`);
+    await run(
+      sql`insert into articles (id, site_id, url) values (${BENCH_ARTICLE_ID}, ${BENCH_SITE_ID}, 'https://bench-site.fr/a')`,
+    );
     const campaign = o.campaigns ? sql`c.id` : sql`null::uuid`;
     const withCampaign = o.campaigns ? sql`join campaigns c on c.project_id = p.id` : sql``;
     await run(sql`create temp table client_list as
@@ -171,7 +175,9 @@ export async function generateCatalogData(db: Kysely<DB>, o: CatalogOptions): Pr
   const siteCount = Math.ceil(o.keywords / keywordsPerArticle / articlesPerSite);
   const started = performance.now();
   const publisher = await sql<{ id: string }>`
-    insert into accounts (role, name, search_text) values ('publisher', 'Bench publisher', 'bench publisher') returning id`.execute(db);
+    insert into accounts (role, name, search_text) values ('publisher', 'Bench publisher', 'bench publisher') returning id`.execute(
+    db,
+  );
   const publisherId = publisher.rows[0].id;
   await sql`drop index article_keywords_search_fr`.execute(db);
 
@@ -181,9 +187,13 @@ export async function generateCatalogData(db: Kysely<DB>, o: CatalogOptions): Pr
     const col = (rows: unknown[][], i: number) => rows.map((r) => r[i]);
     await sql`insert into sites (id, publisher_id, domain, theme, site_kind, language, status)
       select * from unnest(${col(batch.sites, 0)}::uuid[], ${col(batch.sites, 1)}::uuid[], ${col(batch.sites, 2)}::text[],
-        ${col(batch.sites, 3)}::text[], ${col(batch.sites, 4)}::text[], ${col(batch.sites, 5)}::text[], ${col(batch.sites, 6)}::text[])`.execute(db);
+        ${col(batch.sites, 3)}::text[], ${col(batch.sites, 4)}::text[], ${col(batch.sites, 5)}::text[], ${col(batch.sites, 6)}::text[])`.execute(
+      db,
+    );
     await sql`insert into articles (id, site_id, url)
-      select * from unnest(${col(batch.articles, 0)}::uuid[], ${col(batch.articles, 1)}::uuid[], ${col(batch.articles, 2)}::text[])`.execute(db);
+      select * from unnest(${col(batch.articles, 0)}::uuid[], ${col(batch.articles, 1)}::uuid[], ${col(batch.articles, 2)}::text[])`.execute(
+      db,
+    );
     await sql`insert into article_keywords (article_id, keyword, keyword_norm, position, volume)
       select * from unnest(${col(batch.keywords, 0)}::uuid[], ${col(batch.keywords, 1)}::text[], ${col(batch.keywords, 2)}::text[],
         ${col(batch.keywords, 3)}::int[], ${col(batch.keywords, 4)}::int[])`.execute(db);

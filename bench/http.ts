@@ -52,13 +52,18 @@ const PASSWORD = 'bench http password';
 const RARE = 'montgolfière';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 console.log(`before: ${load()} (up ${(uptime() / 3600).toFixed(1)} h)`);
 
 // BENCH_REUSE=1 measures again on the data of the previous run (same DATABASE_URL), without generating them.
 const reuse = Boolean(process.env.BENCH_REUSE);
 const databaseUrl = benchDatabaseUrl('maillon_bench_http');
-const plain = reuse ? await openDatabase({ databaseUrl, poolSize: POOL }) : (await openBenchDatabase('maillon_bench_http', POOL)).database;
+const plain = reuse
+  ? await openDatabase({ databaseUrl, poolSize: POOL })
+  : (await openBenchDatabase('maillon_bench_http', POOL)).database;
 // BENCH_EXPLAIN=1: the app's statements are caught as it sends them, to be planned after the run.
 const seen: RootOperationNode[] = [];
 const catcher: KyselyPlugin = {
@@ -86,7 +91,9 @@ const agency = reuse
     });
 const catalog = reuse
   ? {
-      publisherId: (await db.selectFrom('accounts').select('id').where('search_text', '=', 'bench publisher').executeTakeFirstOrThrow()).id,
+      publisherId: (
+        await db.selectFrom('accounts').select('id').where('search_text', '=', 'bench publisher').executeTakeFirstOrThrow()
+      ).id,
       ...(
         await sql<{ sites: number; articles: number; keywords: number }>`select (select count(*) from sites)::int as sites,
           (select count(*) from articles)::int as articles, (select count(*) from article_keywords)::int as keywords`.execute(db)
@@ -95,7 +102,9 @@ const catalog = reuse
     }
   : await generateCatalogData(db, { keywords: KEYWORDS, rare: { keyword: RARE, count: 12 } });
 const counts = await sql<{ orders: number; clients: number }>`
-  select (select count(*)::int from orders) as orders, (select count(*)::int from accounts where role = 'client') as clients`.execute(db);
+  select (select count(*)::int from orders) as orders, (select count(*)::int from accounts where role = 'client') as clients`.execute(
+  db,
+);
 console.log(
   `agency: ${counts.rows[0].clients} clients, ${MANAGERS} managers, ${CONSULTANTS} consultants, ${counts.rows[0].orders} orders (built in ${(agency.ms / 1000).toFixed(0)} s); ` +
     `catalog: ${catalog.sites} sites, ${catalog.articles} articles, ${catalog.keywords} keywords (built in ${(catalog.ms / 1000).toFixed(0)} s)`,
@@ -111,7 +120,11 @@ const people: Record<string, string> = {
 };
 const hash = await hashPassword(PASSWORD);
 for (const [role, id] of Object.entries(people)) {
-  await db.updateTable('accounts').set({ email: `${role}@bench.maillon`, password_hash: hash }).where('id', '=', id).execute();
+  await db
+    .updateTable('accounts')
+    .set({ email: `${role}@bench.maillon`, password_hash: hash })
+    .where('id', '=', id)
+    .execute();
 }
 // What the writes pick from: the agency's clients with their project, and priced offers.
 const projects = (
@@ -140,7 +153,7 @@ await app.listen({ host: '127.0.0.1', port: 0 });
  */
 async function idle(): Promise<void> {
   const until = Date.now() + 120_000;
-  for (let quiet = 0; quiet < 3 && Date.now() < until; ) {
+  for (let quiet = 0; quiet < 3 && Date.now() < until;) {
     const busy = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
       where datname = current_database() and pid <> pg_backend_pid() and state in ('active', 'idle in transaction')`.execute(db);
     quiet = busy.rows[0].n === 0 ? quiet + 1 : 0;
@@ -150,10 +163,16 @@ async function idle(): Promise<void> {
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
 // The bare route: a minimal Fastify of its own, one indexed SELECT through kysely and pg.
-const bareDb = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: POOL }) }) });
+const bareDb = new Kysely<DB>({
+  dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: POOL }) }),
+});
 const bare = Fastify({ logger: false });
 bare.get('/bare', async () => {
-  const row = await bareDb.selectFrom('accounts').select(['id', 'name']).where('id', '=', agency.agencyId).executeTakeFirstOrThrow();
+  const row = await bareDb
+    .selectFrom('accounts')
+    .select(['id', 'name'])
+    .where('id', '=', agency.agencyId)
+    .executeTakeFirstOrThrow();
   return { ok: true, name: row.name };
 });
 await bare.listen({ host: '127.0.0.1', port: 0 });
@@ -168,7 +187,10 @@ for (const role of Object.keys(people)) {
     body: JSON.stringify({ email: `${role}@bench.maillon`, password: PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`sign-in as ${role}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('maillon_session='));
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('maillon_session='));
   if (!cookie) throw new Error(`sign-in as ${role}: no session cookie`);
   sessions[role] = { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
@@ -224,7 +246,10 @@ async function preflight(route: Route): Promise<number> {
     times.push(performance.now() - started);
     if (res.status < 200 || res.status >= 300) throw new Error(`${route.label}: ${res.status} ${body.slice(0, 400)}`);
   }
-  return percentile(times.sort((a, b) => a - b), 50);
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** BENCH_EXPLAIN: the statements of one request of `route`, each run again under EXPLAIN ANALYZE; prints the slowest's plan. */
@@ -243,7 +268,9 @@ async function explainRoute(route: Route): Promise<void> {
       lines.push(`      (not planned) ${head}`);
       continue;
     }
-    const rows = await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) ${sql.raw(inline(compiled.sql, compiled.parameters))}`.execute(db);
+    const rows = await sql<{
+      'QUERY PLAN': string;
+    }>`explain (analyze, buffers) ${sql.raw(inline(compiled.sql, compiled.parameters))}`.execute(db);
     const plan = rows.rows.map((r) => r['QUERY PLAN']).join('\n');
     const ms = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
     const planning = Number(/Planning Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
@@ -251,7 +278,9 @@ async function explainRoute(route: Route): Promise<void> {
     plans.push({ ms, text: compiled.sql, plan });
   }
   const total = plans.reduce((t, p) => t + p.ms, 0);
-  console.log(`\n--- ${route.label}: ${seen.length} statements, the SELECTs take ${total.toFixed(1)} ms in the database\n${lines.join('\n')}`);
+  console.log(
+    `\n--- ${route.label}: ${seen.length} statements, the SELECTs take ${total.toFixed(1)} ms in the database\n${lines.join('\n')}`,
+  );
   plans.sort((a, b) => b.ms - a.ms);
   if (plans[0]) console.log(`the slowest:\n${plans[0].text.slice(0, 600)}\n${plans[0].plan}`);
 }
@@ -301,7 +330,7 @@ async function measure(route: Route, seconds: number): Promise<Figure> {
 }
 
 console.log(
-  `\n${CONNECTIONS} connections, ${SECONDS} s per route (after 1 s of warm-up), load generator ${WORKERS ? `in ${WORKERS} worker thread(s)` : 'in the app\'s thread'}, app pool ${POOL}; ${load()}`,
+  `\n${CONNECTIONS} connections, ${SECONDS} s per route (after 1 s of warm-up), load generator ${WORKERS ? `in ${WORKERS} worker thread(s)` : "in the app's thread"}, app pool ${POOL}; ${load()}`,
 );
 // BENCH_ROUTES=word,word: only the routes whose label holds one of them (health and the bare route always).
 const only = process.env.BENCH_ROUTES?.split(',');
@@ -342,7 +371,13 @@ console.log(
 );
 for (const f of figures) {
   const flag =
-    f.bad > 0 ? `  !!! ${f.bad} NOT 2xx` : f.requests === 0 ? '  !!! none answered' : f.rps / health < 0.5 && !f.label.startsWith('bare') ? '  (< 0.5× health)' : '';
+    f.bad > 0
+      ? `  !!! ${f.bad} NOT 2xx`
+      : f.requests === 0
+        ? '  !!! none answered'
+        : f.rps / health < 0.5 && !f.label.startsWith('bare')
+          ? '  (< 0.5× health)'
+          : '';
   console.log(
     `${f.label.padEnd(30)} ${f.rps.toFixed(0).padStart(8)} ${String(f.p99).padStart(7)} ${(f.rps / health).toFixed(2).padStart(8)}× ${(Number.isNaN(f.alone) ? '-' : f.alone.toFixed(1)).padStart(9)}  ${f.requests}${flag}`,
   );
@@ -352,7 +387,8 @@ console.log(
 );
 
 if (process.env.BENCH_EXPLAIN) {
-  for (const [i, route] of routes.entries()) if (!route.write && !route.origin && i > 0 && figures[i].rps / health < 0.5) await explainRoute(route);
+  for (const [i, route] of routes.entries())
+    if (!route.write && !route.origin && i > 0 && figures[i].rps / health < 0.5) await explainRoute(route);
 }
 rmSync(dirname(writeData), { recursive: true, force: true });
 await app.close();
@@ -377,7 +413,14 @@ const port = await new Promise<number>((resolve) => {
 const spawnStarted = performance.now();
 const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
   cwd: root,
-  env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', MAILLON_SEED: 'none', NODE_ENV: 'development' },
+  env: {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MAILLON_SEED: 'none',
+    NODE_ENV: 'development',
+  },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 let stderr = '';
