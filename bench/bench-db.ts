@@ -3,21 +3,30 @@ import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type Database } from '../src/server/db/database.js';
 
 /**
- * A throw-away PostgreSQL database for one benchmark, next to the one in DATABASE_URL (default:
- * the local server): created when missing, emptied and migrated. It never touches the test schema.
+ * The URL of a benchmark's own database, next to the one in DATABASE_URL (default: the local
+ * server), and named after DATABASE_URL's database too, so benchmarks run against different
+ * databases never share one. BENCH_DATABASE names it outright instead.
+ */
+export function benchDatabaseUrl(name: string): string {
+  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+  const own = base.pathname.slice(1);
+  base.pathname = `/${process.env.BENCH_DATABASE ?? (own && own !== 'test' ? `${name}_${own}` : name)}`;
+  return base.toString();
+}
+
+/**
+ * A throw-away PostgreSQL database for one benchmark (benchDatabaseUrl): created when missing,
+ * emptied and migrated. It never touches the test schema.
  */
 export async function openBenchDatabase(name: string, poolSize: number): Promise<{ database: Database; url: string }> {
+  const url = new URL(benchDatabaseUrl(name));
+  name = url.pathname.slice(1);
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-  // Named after DATABASE_URL's database too, so benchmarks run against different databases never share one.
-  const own = base.pathname.slice(1);
-  if (own && own !== 'test') name = `${name}_${own}`;
   const admin = new pg.Client({ connectionString: base.toString() });
   await admin.connect();
   const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
   if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
   await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString(), poolSize });
   await sql`drop schema if exists public cascade`.execute(database.db);
   await sql`create schema public`.execute(database.db);

@@ -10,66 +10,20 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
-import { generateCatalog } from '../src/server/db/demo-catalog.js';
-import { normalizeKeyword } from '../src/server/modules/catalog/domain.js';
-import { refreshArticles, searchOfferRows, type OfferFilters } from '../src/server/modules/catalog/queries.js';
+import { searchOfferRows, type OfferFilters } from '../src/server/modules/catalog/queries.js';
+import { generateCatalogData } from './agency-data.js';
 import { openBenchDatabase, percentile } from './bench-db.js';
 
 const TARGET = Number(process.argv[2] ?? 1_000_000);
-const KEYWORDS_PER_ARTICLE = 10;
-const ARTICLES_PER_SITE = 20;
-const SITES = Math.ceil(TARGET / KEYWORDS_PER_ARTICLE / ARTICLES_PER_SITE);
 
 const { database } = await openBenchDatabase('maillon_bench_catalog', 4);
 const db = database.db;
 
-const started = performance.now();
-const publisher = await sql<{ id: string }>`
-  insert into accounts (role, name, search_text) values ('publisher', 'Bench publisher', 'bench publisher') returning id`.execute(db);
-const publisherId = publisher.rows[0].id;
-await sql`drop index article_keywords_search_fr`.execute(db);
-
-let keywords = 0;
-let batch: { sites: unknown[][]; articles: unknown[][]; keywords: unknown[][] } = { sites: [], articles: [], keywords: [] };
-const flush = async () => {
-  if (batch.sites.length === 0) return;
-  const col = (rows: unknown[][], i: number) => rows.map((r) => r[i]);
-  await sql`insert into sites (id, publisher_id, domain, theme, site_kind, language, status)
-    select * from unnest(${col(batch.sites, 0)}::uuid[], ${col(batch.sites, 1)}::uuid[], ${col(batch.sites, 2)}::text[],
-      ${col(batch.sites, 3)}::text[], ${col(batch.sites, 4)}::text[], ${col(batch.sites, 5)}::text[], ${col(batch.sites, 6)}::text[])`.execute(db);
-  await sql`insert into articles (id, site_id, url)
-    select * from unnest(${col(batch.articles, 0)}::uuid[], ${col(batch.articles, 1)}::uuid[], ${col(batch.articles, 2)}::text[])`.execute(db);
-  await sql`insert into article_keywords (article_id, keyword, keyword_norm, position, volume)
-    select * from unnest(${col(batch.keywords, 0)}::uuid[], ${col(batch.keywords, 1)}::text[], ${col(batch.keywords, 2)}::text[],
-      ${col(batch.keywords, 3)}::int[], ${col(batch.keywords, 4)}::int[])`.execute(db);
-  batch = { sites: [], articles: [], keywords: [] };
-};
-for (const site of generateCatalog({ sites: SITES, articlesPerSite: ARTICLES_PER_SITE, keywordsPerArticle: KEYWORDS_PER_ARTICLE, seed: 7 })) {
-  const siteId = crypto.randomUUID();
-  batch.sites.push([siteId, publisherId, site.domain, site.theme, site.siteKind, 'fr', 'approved']);
-  for (const a of site.articles) {
-    const articleId = crypto.randomUUID();
-    batch.articles.push([articleId, siteId, `https://${site.domain}${a.path}`]);
-    for (const k of a.keywords) batch.keywords.push([articleId, k.keyword, normalizeKeyword(k.keyword), k.position, k.volume]);
-    keywords += a.keywords.length;
-  }
-  if (batch.keywords.length >= 20_000) await flush();
-}
-await flush();
-await sql`analyze`.execute(db);
-const refreshStarted = performance.now();
-await refreshArticles(db, 'all');
-const refreshMs = performance.now() - refreshStarted;
-// as migration 0015 makes it (created after the bulk load: faster than kept up row by row)
-await sql`create index article_keywords_search_fr on article_keywords using gin (to_tsvector('french', keyword_norm)) where offer_price_cents is not null`.execute(db);
-await sql`analyze`.execute(db);
-const counts = await sql<{ sites: number; articles: number; keywords: number }>`
-  select (select count(*) from sites)::int as sites, (select count(*) from articles)::int as articles,
-         (select count(*) from article_keywords)::int as keywords`.execute(db);
+const catalog = await generateCatalogData(db, { keywords: TARGET, keywordsPerArticle: 10, articlesPerSite: 20, seed: 7 });
 console.log(
-  `catalog: ${counts.rows[0].sites} sites, ${counts.rows[0].articles} articles, ${counts.rows[0].keywords} positioned keywords (built in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  `catalog: ${catalog.sites} sites, ${catalog.articles} articles, ${catalog.keywords} positioned keywords (built in ${(catalog.ms / 1000).toFixed(0)} s)`,
 );
-console.log(`pricing every article from the grid (what a grid edit costs): ${(refreshMs / 1000).toFixed(1)} s`);
+console.log(`pricing every article from the grid (what a grid edit costs): ${(catalog.refreshMs / 1000).toFixed(1)} s`);
 
 const searches: [string, Partial<OfferFilters>][] = [
   ['broad word', { keyword: 'assurance' }],

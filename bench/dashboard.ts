@@ -15,15 +15,8 @@ import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { hashPassword } from '../src/server/modules/auth/password.js';
 import { openDatabase } from '../src/server/db/database.js';
-import { openBenchDatabase, percentile } from './bench-db.js';
-
-/** The URL openBenchDatabase gives the bench's database (named after DATABASE_URL's too). */
-function benchUrl(name: string): string {
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-  const own = base.pathname.slice(1);
-  base.pathname = `/${own && own !== 'test' ? `${name}_${own}` : name}`;
-  return base.toString();
-}
+import { generateAgency } from './agency-data.js';
+import { benchDatabaseUrl, openBenchDatabase, percentile } from './bench-db.js';
 
 const ORDERS = Number(process.argv[2] ?? 1_000_000);
 const CLIENTS = Number(process.argv[3] ?? 10_000);
@@ -34,87 +27,22 @@ const PASSWORD = 'bench dashboard password';
 // BENCH_REUSE=1 measures again on the data of the previous run (same DATABASE_URL), without generating them.
 const reuse = Boolean(process.env.BENCH_REUSE);
 const database = reuse
-  ? await openDatabase({ databaseUrl: benchUrl('maillon_bench_dashboard'), poolSize: 8 })
+  ? await openDatabase({ databaseUrl: benchDatabaseUrl('maillon_bench_dashboard'), poolSize: 8 })
   : (await openBenchDatabase('maillon_bench_dashboard', 8)).database;
 const db = database.db;
 const started = performance.now();
 
+// The wallets hold 1,000 € each, a low-balance threshold on one client in fifty (half of them under it).
 if (!reuse)
-  await db.connection().execute(async (conn) => {
-    const run = (q: ReturnType<typeof sql>) => q.execute(conn);
-    await run(
-      sql`create temp table nodes (seq int primary key, id uuid not null default gen_random_uuid(), role text not null, parent_seq int)`,
-    );
-    await run(sql`insert into nodes (seq, role, parent_seq) values (0, 'agency', null)`);
-    await run(sql`insert into nodes (seq, role, parent_seq) select g, 'manager', 0 from generate_series(1, ${MANAGERS}::int) g`);
-    await run(
-      sql`insert into nodes (seq, role, parent_seq) select ${MANAGERS}::int + g, 'consultant', 1 + (g - 1) % ${MANAGERS}::int from generate_series(1, ${CONSULTANTS}::int) g`,
-    );
-    // One client in ten hangs under a manager, one in a hundred under the agency itself, the rest under consultants.
-    await run(sql`insert into nodes (seq, role, parent_seq)
-    select ${MANAGERS + CONSULTANTS}::int + g, 'client',
-      case when g % 100 = 0 then 0 when g % 10 = 0 then 1 + g % ${MANAGERS}::int else ${MANAGERS}::int + 1 + g % ${CONSULTANTS}::int end
-    from generate_series(1, ${CLIENTS}::int) g`);
-    await run(sql`insert into accounts (id, role, name, search_text, parent_id, agency_id, agency_mode)
-    select n.id, n.role, initcap(n.role) || ' ' || n.seq, n.role || ' ' || n.seq, p.id,
-           (select id from nodes where seq = 0), case when n.role = 'agency' then 'complete' end
-    from nodes n left join nodes p on p.seq = n.parent_seq order by n.seq`);
-    await run(sql`insert into account_tree (ancestor_id, descendant_id, depth, agency_id)
-    with recursive up as (
-      select seq, seq as anc, 0 as depth from nodes
-      union all
-      select up.seq, n.parent_seq, up.depth + 1 from up join nodes n on n.seq = up.anc where n.parent_seq is not null)
-    select a.id, d.id, up.depth, (select id from nodes where seq = 0) from up join nodes d on d.seq = up.seq join nodes a on a.seq = up.anc`);
-    // The wallets were opened by the database with the accounts (migration 0010): give them money, and a
-    // low-balance threshold to one client in fifty (half of them under it).
-    await run(sql`update wallets w set posted_cents = 100000, low_balance_cents = case when n.seq % 50 = 0 then (case when n.seq % 100 = 0 then 200000 else 50000 end) end
-    from nodes n where n.id = w.account_id`);
-    await run(sql`insert into projects (id, client_id, agency_id, name, url, domain)
-    select gen_random_uuid(), n.id, (select id from nodes where seq = 0), 'Projet ' || n.seq, 'https://client-' || n.seq || '.fr', 'client-' || n.seq || '.fr'
-    from nodes n where n.role = 'client'`);
-    await run(
-      sql`insert into accounts (id, role, name, search_text) values ('00000000-0000-4000-8000-0000000000aa', 'publisher', 'Bench publisher', 'bench')`,
-    );
-    await run(sql`insert into sites (id, publisher_id, domain, theme, site_kind, language, status)
-    values ('00000000-0000-4000-8000-0000000000bb', '00000000-0000-4000-8000-0000000000aa', 'bench-site.fr', 'immobilier', 'thematic', 'fr', 'approved')`);
-    await run(
-      sql`insert into articles (id, site_id, url) values ('00000000-0000-4000-8000-0000000000cc', '00000000-0000-4000-8000-0000000000bb', 'https://bench-site.fr/a')`,
-    );
-    await run(sql`create temp table client_list as
-    select row_number() over (order by p.client_id) - 1 as n, p.client_id, p.id as project_id from projects p`);
-    await run(sql`create unique index on client_list (n)`);
-    // Two years of orders, most verified and completed (a few lost), some in flight; verified three
-    // days after being placed, completed a month later, guaranteed 12 months.
-    await run(sql`insert into orders (client_id, agency_id, project_id, article_id, site_id, publisher_id, keyword, price_cents,
-      commission_bp, target_url, anchor, status, created_at, accept_by, verified_at, completed_at, guarantee_ends_at, lost_at, last_check)
-    select cl.client_id, (select id from nodes where seq = 0), cl.project_id,
-      '00000000-0000-4000-8000-0000000000cc', '00000000-0000-4000-8000-0000000000bb', '00000000-0000-4000-8000-0000000000aa',
-      'mot clé ' || (g % 97), 5000 + (g % 40) * 1000, 2500, 'https://client.fr/page', 'ancre ' || (g % 13),
-      s.status, s.created, s.created + interval '3 days',
-      case when s.status in ('verified', 'completed', 'lost') then s.created + interval '3 days' end,
-      case when s.status in ('completed', 'lost') then s.created + interval '33 days' end,
-      case when s.status in ('verified', 'completed', 'lost') then s.created + interval '3 days' + interval '12 months' end,
-      case when s.status = 'lost' then s.created + interval '60 days' end,
-      case when s.status = 'link_placed' and g % 4 = 0 then '{"ok": false, "rule": "link_missing"}'::jsonb end
-    from generate_series(1, ${ORDERS}::int) g
-    join client_list cl on cl.n = g % ${CLIENTS}::int
-    cross join lateral (select
-      case when g % 1000 < 12 then 'placed' when g % 1000 < 20 then 'accepted' when g % 1000 < 26 then 'link_placed'
-           when g % 1000 < 60 then 'cancelled' when g % 1000 < 80 then 'lost'
-           when (g % 730) < 33 then 'verified' else 'completed' end as status,
-      now() - ((g % 730) || ' days')::interval - ((g % 1440) || ' minutes')::interval as created) s`);
-    await run(
-      sql`update orders set verified_at = null, completed_at = null, guarantee_ends_at = null where status not in ('verified', 'completed', 'lost')`,
-    );
-    await run(sql`insert into claims (order_id, client_id, publisher_id, agency_id, status, outcome, messages, check_id, reinstate_by)
-    select o.id, o.client_id, o.publisher_id, o.agency_id, 'open', 'link_missing', '{}'::jsonb, 0, now() + interval '7 days'
-    from orders o where o.status = 'verified' and o.price_cents = 5000 limit 300`);
-    // A trail: a few audit lines per collaborator and client.
-    await run(sql`insert into audit_log (person_id, account_id, agency_id, action, target_type, target_id, details, at)
-    select n.id, n.id, (select id from nodes where seq = 0), 'order.place', 'order', gen_random_uuid()::text, '{"priceCents": 7000}'::jsonb, now() - (g || ' hours')::interval
-    from nodes n cross join generate_series(1, 3) g where n.role <> 'agency'`);
+  await generateAgency(db, {
+    clients: CLIENTS,
+    orders: ORDERS,
+    managers: MANAGERS,
+    consultants: CONSULTANTS,
+    clientsUnderAgency: true,
+    history: 'lifecycle',
+    wallets: { postedCents: 100000, lowBalance: true },
   });
-if (!reuse) await sql`vacuum analyze`.execute(db);
 
 // The four readers sign in (a manager, a consultant and a client with a login, as in a real agency).
 const pick = async (where: ReturnType<typeof sql>) =>
