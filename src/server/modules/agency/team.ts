@@ -110,24 +110,38 @@ function rollUp(accounts: TeamAccountRow[], orders: Map<string, TeamOrderFigures
       },
     ]),
   );
-  // Walks up from each account through the accounts in reach (the reader itself is not a row).
-  const upFrom = function* (id: string) {
-    for (let a = byId.get(id); a; a = a.parent_id ? byId.get(a.parent_id) : undefined) yield rows.get(a.id)!;
+  // Each account's row and those of its ancestors in reach (the reader itself is not a row), built
+  // once per account from its parent's: 10,000 clients walk a few thousand short arrays.
+  const chains = new Map<string, TTeamRow[]>();
+  const chainOf = (id: string | null): TTeamRow[] => {
+    if (id === null || !byId.has(id)) return [];
+    let chain = chains.get(id);
+    if (!chain) {
+      chain = [rows.get(id)!, ...chainOf(byId.get(id)!.parent_id)];
+      chains.set(id, chain);
+    }
+    return chain;
   };
   for (const a of accounts) {
-    if (a.role === 'client' && a.active) for (const r of upFrom(a.parent_id ?? '')) r.clientsCount += 1;
+    const chain = chainOf(a.id);
+    if (a.role === 'client' && a.active) for (let i = 1; i < chain.length; i++) chain[i].clientsCount += 1;
     const own = balance(a.id);
-    if (own !== 0) for (const r of upFrom(a.id)) r.subtreeBalanceCents += own;
+    if (own !== 0) for (const r of chain) r.subtreeBalanceCents += own;
     const figures = orders.get(a.id);
     if (!figures) continue;
-    for (const r of upFrom(a.id)) {
+    const statuses = Object.entries(figures.byStatus);
+    let count = 0;
+    let inProgress = 0;
+    for (const [status, n] of statuses) {
+      count += n;
+      if (IN_PROGRESS.includes(status)) inProgress += n;
+    }
+    for (const r of chain) {
       r.spendCents += figures.spendCents;
       r.liveLinks += figures.liveLinks;
-      for (const [status, n] of Object.entries(figures.byStatus)) {
-        r.ordersByStatus[status] = (r.ordersByStatus[status] ?? 0) + n;
-        r.ordersCount += n;
-        if (IN_PROGRESS.includes(status)) r.inProgressCount += n;
-      }
+      r.ordersCount += count;
+      r.inProgressCount += inProgress;
+      for (const [status, n] of statuses) r.ordersByStatus[status] = (r.ordersByStatus[status] ?? 0) + n;
     }
   }
   return [...rows.values()];

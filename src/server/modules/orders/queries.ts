@@ -262,18 +262,18 @@ export async function orderFiguresByClient(db: Tx, root: { id: string; isAgency:
       from (${clients}) s join order_live_counts l on l.client_id = s.id
       where l.links <> 0`.execute(db),
   ]);
-  const rows = [
-    ...inPeriod.rows.map((r) => ({ ...r, n_all: 0 })),
-    ...live.rows.map((r) => ({ client_id: r.client_id, status: 'verified', n: 0, cents: 0, n_all: Number(r.n) })),
-  ];
   const out = new Map<string, ClientOrderFigures>();
-  for (const r of rows) {
-    const f = out.get(r.client_id) ?? { spendCents: 0, byStatus: {}, liveLinks: 0 };
+  const of = (clientId: string) => {
+    let f = out.get(clientId);
+    if (!f) out.set(clientId, (f = { spendCents: 0, byStatus: {}, liveLinks: 0 }));
+    return f;
+  };
+  for (const r of inPeriod.rows) {
+    const f = of(r.client_id);
     if (Number(r.n) > 0) f.byStatus[r.status] = Number(r.n);
     f.spendCents += Number(r.cents);
-    if (r.status === 'verified' || r.status === 'completed') f.liveLinks += Number(r.n_all);
-    out.set(r.client_id, f);
   }
+  for (const r of live.rows) of(r.client_id).liveLinks += Number(r.n);
   return out;
 }
 
