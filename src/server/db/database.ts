@@ -23,6 +23,7 @@ import * as m0019 from './migrations/0019_report_branding.js';
 import * as m0020 from './migrations/0020_report_shares.js';
 import * as m0021 from './migrations/0021_dashboard_indexes.js';
 import * as m0022 from './migrations/0022_order_figures.js';
+import * as m0023 from './migrations/0023_account_list_order.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0020_report_shares': m0020,
   '0021_dashboard_indexes': m0021,
   '0022_order_figures': m0022,
+  '0023_account_list_order': m0023,
 };
 
 class StaticMigrations implements MigrationProvider {

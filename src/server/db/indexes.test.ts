@@ -88,3 +88,25 @@ describe('the indexes of item 13', () => {
     expect(byTarget).toMatch(/audit_log_target_account_idx/);
   });
 });
+
+describe('the indexes of the dashboards and lists (migrations 0022, 0023)', () => {
+  it("reads a list of clients' live links, lost links and orders in progress from an index", async () => {
+    const ids = [randomUUID(), randomUUID()];
+    const live = await plan(`select count(*) from orders o where o.client_id = any($1::uuid[]) and o.status in ('verified', 'completed') and o.guarantee_ends_at > now()`, [ids]);
+    expect(live).not.toMatch(/Seq Scan on orders/);
+    expect(live).toMatch(/orders_client_live_idx/);
+    const lost = await plan(`select count(*) from orders o where o.client_id = any($1::uuid[]) and o.status = 'lost'`, [ids]);
+    expect(lost).toMatch(/orders_client_lost_idx/);
+    const open = await plan(
+      `select o.status, count(*), sum(o.price_cents) from orders o where o.client_id = any($1::uuid[]) and o.status in ('placed', 'accepted', 'link_placed', 'verified') group by o.status`,
+      [ids],
+    );
+    expect(open).toMatch(/orders_client_open_idx/);
+  });
+
+  it('walks the accounts in the order of the accounts list (search_text, id) without sorting them', async () => {
+    const first = await plan('select id from accounts a order by a.search_text, a.id limit 51', []);
+    expect(first).toMatch(/accounts_list_order_idx/);
+    expect(first).not.toMatch(/Sort/);
+  });
+});
