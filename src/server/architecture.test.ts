@@ -63,6 +63,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   order_spend_days: 'orders',
   order_live_counts: 'orders',
   order_placed_months: 'orders',
+  order_client_statuses: 'orders',
   link_checks: 'links',
   link_monitors: 'links',
   monitor_hosts: 'links',

@@ -710,6 +710,13 @@ export interface OrderPlacedMonthsTable {
   orders: number;
   cents: ColumnType<string | number, number, number>;
 }
+export interface OrderClientStatusesTable {
+  client_id: string;
+  agency_id: string | null;
+  status: string;
+  orders: number;
+  cents: ColumnType<string | number, number, number>;
+}
 export interface OrderLiveCountsTable {
   client_id: string;
   links: number;
@@ -730,6 +737,7 @@ export interface DB {
   order_spend_days: OrderSpendDaysTable;
   order_live_counts: OrderLiveCountsTable;
   order_placed_months: OrderPlacedMonthsTable;
+  order_client_statuses: OrderClientStatusesTable;
   jobs: JobsTable;
   link_checks: LinkChecksTable;
   link_monitors: LinkMonitorsTable;

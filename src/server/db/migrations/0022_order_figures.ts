@@ -12,6 +12,8 @@ import { sql, type Kysely } from 'kysely';
  * - `order_placed_months`: per client, agency, Paris month of placing and current status, the
  *   orders and their price (nothing for refused, cancelled or expired ones): the team table.
  * - `order_live_counts`: per client, its orders verified or completed (the team table's live links).
+ * - `order_client_statuses`: per client, agency and current status, the orders and their price: the
+ *   totals of the orders view when it is not narrowed to a project, a campaign or dates.
  *
  * One trigger on `orders` adds each order's contribution and takes back the old one whenever a
  * column they depend on changes, so no code path can forget them. It is deferred to the commit: the
@@ -68,6 +70,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index orders_client_open_idx on orders (client_id, status) include (price_cents) where status in ('placed', 'accepted', 'link_placed', 'verified')`.execute(db);
 
   await db.schema
+    .createTable('order_client_statuses')
+    .addColumn('client_id', 'uuid', (c) => c.notNull())
+    .addColumn('agency_id', 'uuid')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('orders', 'integer', (c) => c.notNull())
+    .addColumn('cents', 'int8', (c) => c.notNull())
+    .execute();
+  await sql`create unique index order_client_statuses_key on order_client_statuses (client_id, agency_id, status) nulls not distinct`.execute(db);
+  await sql`create index order_client_statuses_agency_idx on order_client_statuses (agency_id, status) include (orders, cents) where agency_id is not null`.execute(db);
+
+  await db.schema
     .createTable('order_live_counts')
     .addColumn('client_id', 'uuid', (c) => c.primaryKey())
     .addColumn('links', 'integer', (c) => c.notNull())
@@ -91,6 +104,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       values (o.client_id, date_trunc('month', o.created_at at time zone ${PARIS})::date, o.agency_id, o.status, sign,
               case when o.status in ('refused', 'cancelled', 'expired') then 0 else sign * o.price_cents end)
       on conflict (client_id, month, agency_id, status) do update set orders = p.orders + excluded.orders, cents = p.cents + excluded.cents;
+      insert into order_client_statuses as cs (client_id, agency_id, status, orders, cents)
+      values (o.client_id, o.agency_id, o.status, sign, sign * o.price_cents)
+      on conflict (client_id, agency_id, status) do update set orders = cs.orders + excluded.orders, cents = cs.cents + excluded.cents;
       if o.status in ('verified', 'completed') then
         insert into order_live_counts as l (client_id, links) values (o.client_id, sign)
         on conflict (client_id) do update set links = l.links + excluded.links;
@@ -125,6 +141,8 @@ export async function up(db: Kysely<any>): Promise<void> {
         select client_id, date_trunc('month', created_at at time zone ${PARIS})::date as month, agency_id, status,
                sum(case when status in ('refused', 'cancelled', 'expired') then 0 else price_cents end)::int8 as cents, count(*)::int8 as orders
         from orders group by 1, 2, 3, 4),
+      statuses as (
+        select client_id, agency_id, status, sum(price_cents)::int8 as cents, count(*)::int8 as orders from orders group by 1, 2, 3),
       live as (
         select client_id, count(*)::int8 as links from orders where status in ('verified', 'completed') group by 1)
       select 'month cents', concat_ws(' ', coalesce(k.client_id, c.client_id), coalesce(k.month, c.month), coalesce(k.agency_id, c.agency_id)),
@@ -141,6 +159,12 @@ export async function up(db: Kysely<any>): Promise<void> {
              coalesce(k.orders, 0), coalesce(c.orders, 0)
       from order_placed_months k full join placed c
         on c.client_id = k.client_id and c.month = k.month and c.agency_id is not distinct from k.agency_id and c.status = k.status
+      where coalesce(k.cents, 0) <> coalesce(c.cents, 0) or coalesce(k.orders, 0) <> coalesce(c.orders, 0)
+      union all
+      select 'client statuses', concat_ws(' ', coalesce(k.client_id, c.client_id), coalesce(k.agency_id, c.agency_id), coalesce(k.status, c.status)),
+             coalesce(k.orders, 0), coalesce(c.orders, 0)
+      from order_client_statuses k full join statuses c
+        on c.client_id = k.client_id and c.agency_id is not distinct from k.agency_id and c.status = k.status
       where coalesce(k.cents, 0) <> coalesce(c.cents, 0) or coalesce(k.orders, 0) <> coalesce(c.orders, 0)
       union all
       select 'live links', coalesce(k.client_id, c.client_id)::text, coalesce(k.links, 0), coalesce(c.links, 0)
@@ -162,6 +186,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     select client_id, date_trunc('month', created_at at time zone ${PARIS})::date, agency_id, status, count(*),
            sum(case when status in ('refused', 'cancelled', 'expired') then 0 else price_cents end)
     from orders group by 1, 2, 3, 4`,
+    `insert into order_client_statuses (client_id, agency_id, status, orders, cents)
+    select client_id, agency_id, status, count(*), sum(price_cents) from orders group by 1, 2, 3`,
     `insert into order_live_counts (client_id, links)
     select client_id, count(*) from orders where status in ('verified', 'completed') group by 1`,
   ])
@@ -175,6 +201,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop function order_figures_add(orders, int)`.execute(db);
   await db.schema.dropTable('order_live_counts').execute();
   await db.schema.dropTable('order_placed_months').execute();
+  await db.schema.dropTable('order_client_statuses').execute();
   await sql`drop index orders_agency_idx`.execute(db);
   await sql`create index orders_agency_idx on orders (agency_id, created_at) include (status, price_cents)`.execute(db);
   for (const name of ['orders_client_open_idx', 'orders_client_lost_idx', 'orders_client_live_idx']) await db.schema.dropIndex(name).execute();

@@ -333,6 +333,14 @@ describe('following orders from the top', () => {
     const day = todayInParis();
     expect(await ids(`from=${day}&to=${day}`)).toHaveLength(3);
     expect(await ids('to=2000-01-01')).toEqual([]);
+    // The totals follow every filter, whether read from the per-client summary or from the orders.
+    const totals = async (c: Client, q: string) => (await c.get(`/api/orders?${q}`)).body.totals;
+    expect((await totals(fx.agency, `accountId=${fx.ids.Fleuriste}`)).count).toBe(1);
+    expect((await totals(fx.agency, `personInChargeId=${fx.ids.Claire}`)).count).toBe(2);
+    expect(await totals(fx.agency, 'status=cancelled')).toEqual({ count: 1, totalCents: 0, byStatus: { cancelled: { count: 1, cents: offer.priceCents } } });
+    expect((await totals(fx.agency, `campaignId=${campaign.id}`)).count).toBe(1);
+    expect((await totals(fx.agency, 'to=2000-01-01')).count).toBe(0);
+    expect((await totals(manon, '')).count).toBe(2);
     // The manager sees its consultant's client, not the other one.
     expect((await manon.get('/api/orders')).body.items.map((o: any) => o.id)).toEqual([o2.id, o1.id]);
     expect((await manon.get(`/api/orders/${o3.id}`)).status).toBe(404);

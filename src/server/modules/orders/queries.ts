@@ -118,7 +118,26 @@ export async function findOrderRow(db: Tx, id: string) {
 export async function orderTotals(db: Tx, scope: OrderScope, f: OrderFilters) {
   // For a list of clients (a person in charge's), client by client through the covering client
   // index: PostgreSQL would otherwise read every matching order from the table.
-  const rows = f.clientIds
+  // Not narrowed to a project, a campaign or dates: from the per-client summary the orders trigger
+  // keeps (migration 0022), a row per client and status instead of every order of an agency.
+  const fromSummary = !f.projectId && !f.campaignId && !f.from && !f.to;
+  const rows = fromSummary
+    ? await sql<{ status: string; n: number; cents: number | string }>`
+        select s.status, sum(s.orders)::int as n, sum(s.cents)::int8 as cents
+        from order_client_statuses s
+        where ${and([
+          ...(scope.rootId === null
+            ? []
+            : scope.rootIsAgency
+              ? [sql`s.agency_id = ${scope.rootId}`]
+              : [inSubtree(scope.rootId, sql.ref('s.client_id'))]),
+          ...(f.accountId ? [sql`s.client_id = ${f.accountId}`] : []),
+          ...(f.clientIds ? [sql`s.client_id = any(${f.clientIds}::uuid[])`] : []),
+          ...(f.status ? [sql`s.status = ${f.status}`] : []),
+        ])}
+        group by s.status
+        having sum(s.orders) <> 0`.execute(db)
+    : f.clientIds
     ? await sql<{ status: string; n: number; cents: number | string }>`
         select x.status, sum(x.n)::int as n, sum(x.cents)::int8 as cents
         from unnest(${f.clientIds}::uuid[]) as c(id)
