@@ -301,6 +301,42 @@ describe('spend, as a property', () => {
   }, 120_000);
 });
 
+describe('the figures the orders keep (migration 0022), under concurrency', () => {
+  it("counts every one of an agency's verifications landing at once on the same day", async () => {
+    const fz = await makeAgency(env, 'simple', [
+      ['C1', 'client', 'agency'],
+      ['C2', 'client', 'agency'],
+      ['C3', 'client', 'agency'],
+      ['C4', 'client', 'agency'],
+    ]);
+    const names = ['C1', 'C2', 'C3', 'C4'];
+    await fund(fz, names);
+    for (const n of names) await project(fz.agency, fz.ids[n], n);
+    // Two orders per client, placed by the publisher, then all eight verified at once: each
+    // verification writes the agency's row of the day in its commit.
+    const placed: string[] = [];
+    for (const n of [...names, ...names]) {
+      const o = await order(fz.agency, n, null, 'placed');
+      expect((await offer.publisher.post(`/api/publisher/orders/${o.id}/accept`)).status).toBe(200);
+      expect((await offer.publisher.post(`/api/publisher/orders/${o.id}/placed`, { liveUrl: offer.url })).status).toBe(200);
+      placed.push(o.id);
+    }
+    const at = new Date();
+    await Promise.all(
+      placed.map((id) =>
+        env.database.db.transaction().execute((tx) =>
+          recordVerification(tx, ctx(), id, offer.url, { ok: true, rule: null, messages: { fr: 'Lien trouvé', en: 'Link found' }, at }),
+        ),
+      ),
+    );
+    const res = await fz.agency.get('/api/dashboard');
+    expect(res.body.buyer.spend.totalCents).toBe(8 * price());
+    expect(res.body.buyer.spend.orderCount).toBe(8);
+    expect(res.body.buyer.spend.series.at(-1).cents).toBe(8 * price());
+    expect(await capturedFrom(env.database.db, names.map((n) => fz.ids[n]))).toBe(8 * price());
+  }, 120_000);
+});
+
 describe('the figures the orders keep (migration 0022), as a property', () => {
   // The dashboards and the team table read whole months from summaries a trigger keeps, and the
   // days around them from the orders: for any period, after orders are moved in time (by SQL, as a
