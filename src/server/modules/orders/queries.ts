@@ -20,15 +20,23 @@ export type OrderFilters = {
   to?: string;
 };
 
-function whereClauses(scope: OrderScope, f: OrderFilters): RawBuilder<unknown>[] {
+/** The scope and the client filters, on a table of `alias` carrying `agency_id` and `client_id`. */
+function clientClauses(scope: OrderScope, f: Pick<OrderFilters, 'accountId' | 'clientIds'>, alias: 'o' | 's'): RawBuilder<unknown>[] {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
   return [
     ...(scope.rootId === null
       ? []
       : scope.rootIsAgency
-        ? [sql`o.agency_id = ${scope.rootId}`]
-        : [inSubtree(scope.rootId, sql.ref('o.client_id'))]),
-    ...(f.accountId ? [sql`o.client_id = ${f.accountId}`] : []),
-    ...(f.clientIds ? [sql`o.client_id = any(${f.clientIds}::uuid[])`] : []),
+        ? [sql`${col('agency_id')} = ${scope.rootId}`]
+        : [inSubtree(scope.rootId, col('client_id'))]),
+    ...(f.accountId ? [sql`${col('client_id')} = ${f.accountId}`] : []),
+    ...(f.clientIds ? [sql`${col('client_id')} = any(${f.clientIds}::uuid[])`] : []),
+  ];
+}
+
+function whereClauses(scope: OrderScope, f: OrderFilters): RawBuilder<unknown>[] {
+  return [
+    ...clientClauses(scope, f, 'o'),
     ...(f.projectId ? [sql`o.project_id = ${f.projectId}`] : []),
     ...(f.campaignId ? [sql`o.campaign_id = ${f.campaignId}`] : []),
     ...(f.status ? [sql`o.status = ${f.status}`] : []),
@@ -125,16 +133,7 @@ export async function orderTotals(db: Tx, scope: OrderScope, f: OrderFilters) {
     ? await sql<{ status: string; n: number; cents: number | string }>`
         select s.status, sum(s.orders)::int as n, sum(s.cents)::int8 as cents
         from order_client_statuses s
-        where ${and([
-          ...(scope.rootId === null
-            ? []
-            : scope.rootIsAgency
-              ? [sql`s.agency_id = ${scope.rootId}`]
-              : [inSubtree(scope.rootId, sql.ref('s.client_id'))]),
-          ...(f.accountId ? [sql`s.client_id = ${f.accountId}`] : []),
-          ...(f.clientIds ? [sql`s.client_id = any(${f.clientIds}::uuid[])`] : []),
-          ...(f.status ? [sql`s.status = ${f.status}`] : []),
-        ])}
+        where ${and([...clientClauses(scope, f, 's'), ...(f.status ? [sql`s.status = ${f.status}`] : [])])}
         group by s.status
         having sum(s.orders) <> 0`.execute(db)
     : f.clientIds
