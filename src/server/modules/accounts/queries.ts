@@ -319,14 +319,20 @@ export type ActorAccountColumns = Pick<
   'id' | 'role' | 'name' | 'email' | 'parent_id' | 'agency_id' | 'agency_mode' | 'active' | 'closed_reason' | 'deactivated_at' | 'closed_by'
 >;
 
-const ACTOR_COLUMNS = ['id', 'role', 'name', 'email', 'parent_id', 'agency_id', 'agency_mode', 'active', 'closed_reason', 'deactivated_at', 'closed_by'] as const;
+/**
+ * What a session reads of its accounts. Not the closed_* columns: an Actor's accounts are active
+ * (an inactive person ends the session, an inactive acted account the acting), so `closed` is null.
+ * Every column read costs the driver on every request: the list stays short.
+ */
+const SESSION_ACCOUNT_COLUMNS = ['id', 'role', 'name', 'email', 'parent_id', 'agency_id', 'agency_mode', 'active'] as const;
+type SessionAccountColumn = (typeof SESSION_ACCOUNT_COLUMNS)[number];
 
 /** What `sessionAccounts` adds to a session's row: the person's columns (`p_`), the acted account's (`a_`) and the reach. */
-export type SessionAccountsRow = { [K in (typeof ACTOR_COLUMNS)[number] as `p_${K}`]: ActorAccountColumns[K] | null } & {
-  [K in (typeof ACTOR_COLUMNS)[number] as `a_${K}`]: ActorAccountColumns[K] | null;
+export type SessionAccountsRow = { [K in SessionAccountColumn as `p_${K}`]: ActorAccountColumns[K] | null } & {
+  [K in SessionAccountColumn as `a_${K}`]: ActorAccountColumns[K] | null;
 } & { a_reached: boolean | null };
 
-const columnsAs = (alias: 'p' | 'a') => sql.raw(ACTOR_COLUMNS.map((c) => `${alias}.${c} as ${alias}_${c}`).join(', '));
+const columnsAs = (alias: 'p' | 'a') => sql.raw(SESSION_ACCOUNT_COLUMNS.map((c) => `${alias}.${c} as ${alias}_${c}`).join(', '));
 
 /**
  * SQL for a `left join lateral (…) x on true`: the accounts a session stands for, in one row — the
@@ -342,10 +348,11 @@ export function sessionAccounts(personRef: Expression<unknown> | RawBuilder<unkn
 
 /** The person and the acted account of a `sessionAccounts` row, as account columns (null when missing). */
 export function sessionAccountsOf(row: SessionAccountsRow): { person: ActorAccountColumns | null; acted: ActorAccountColumns | null; reached: boolean } {
-  const pick = (prefix: 'p' | 'a') => {
+  const pick = (prefix: 'p' | 'a'): ActorAccountColumns | null => {
     const r = row as unknown as Record<string, unknown>;
     if (r[`${prefix}_id`] == null) return null;
-    return Object.fromEntries(ACTOR_COLUMNS.map((c) => [c, r[`${prefix}_${c}`]])) as ActorAccountColumns;
+    const columns = Object.fromEntries(SESSION_ACCOUNT_COLUMNS.map((c) => [c, r[`${prefix}_${c}`]]));
+    return { ...columns, closed_reason: null, deactivated_at: null, closed_by: null } as ActorAccountColumns;
   };
   return { person: pick('p'), acted: pick('a'), reached: row.a_reached === true };
 }
