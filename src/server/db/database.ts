@@ -22,6 +22,7 @@ import * as m0018 from './migrations/0018_campaign_closing.js';
 import * as m0019 from './migrations/0019_report_branding.js';
 import * as m0020 from './migrations/0020_report_shares.js';
 import * as m0021 from './migrations/0021_dashboard_indexes.js';
+import * as m0024 from './migrations/0024_ledger_transfer_returns_wallet.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '0019_report_branding': m0019,
   '0020_report_shares': m0020,
   '0021_dashboard_indexes': m0021,
+  '0024_ledger_transfer_returns_wallet': m0024,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -104,13 +104,17 @@ export async function notify(tx: Tx, ctx: Ctx, event: NotificationEvent): Promis
     recipients.map((r) => r.accountId),
     category,
   );
-  for (const r of recipients) {
+  const rows = recipients.map((r) => {
     const chosen = prefs.get(`${r.accountId}:${category}`) ?? defaultEmailMode(r.relation);
     const reachable = r.hasLogin && r.email !== null;
-    const email = !reachable || chosen === 'off' ? 'none' : chosen;
-    await tx
-      .insertInto('notifications')
-      .values({
+    const email: 'none' | 'digest' | 'immediate' = !reachable || chosen === 'off' ? 'none' : chosen;
+    return { r, email };
+  });
+  // One insert for every recipient (a round trip per recipient was most of an allocation's cost).
+  await tx
+    .insertInto('notifications')
+    .values(
+      rows.map(({ r, email }) => ({
         person_id: r.accountId,
         agency_id: r.agencyId,
         kind: event.kind,
@@ -123,8 +127,10 @@ export async function notify(tx: Tx, ctx: Ctx, event: NotificationEvent): Promis
         email_to: r.email,
         language: r.language,
         recipient_name: r.name,
-      })
-      .execute();
+      })),
+    )
+    .execute();
+  for (const { r, email } of rows) {
     if (email === 'immediate') {
       const text = renderNotification(event.kind, event.params, r.language);
       await queueNotificationEmail(
