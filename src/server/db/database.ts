@@ -107,7 +107,25 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
  */
 const MIGRATION_LOCK = 2_026_120_301;
 
+/**
+ * A restart on a database already at the latest schema (the usual case): one read of the
+ * migrator's own table instead of the lock, the migrator's checks and its transaction (most of a
+ * second on PGlite). Migrations are only ever added, so every name present means nothing to run;
+ * anything else (no table yet, a name missing) goes the whole way, under the lock.
+ */
+async function everyMigrationApplied(db: Kysely<DB>, schema?: string): Promise<boolean> {
+  try {
+    const table = schema ? sql`${sql.id(schema)}.kysely_migration` : sql`kysely_migration`;
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return Object.keys(migrations).every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
+}
+
 export async function migrateToLatest(db: Kysely<DB>, options: { schema?: string } = {}): Promise<void> {
+  if (await everyMigrationApplied(db, options.schema)) return;
   const { error, results } = await db.connection().execute(async (connection) => {
     await sql`begin`.execute(connection);
     try {
