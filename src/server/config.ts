@@ -103,6 +103,9 @@ const ZEnv = z.object({
   MAILLON_LOGIN_MAX_FAILURES_PAIR: z.coerce.number().int().positive().default(5),
   MAILLON_LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   MAILLON_TRUST_PROXY: z.string().default('0'),
+  // Request logging: off per request (errors and slow requests are still logged), on with 1.
+  MAILLON_LOG_REQUESTS: ZFlag,
+  MAILLON_SLOW_REQUEST_MS: z.coerce.number().int().nonnegative().default(1000),
   // An empty value counts as missing (checked below, with the names of every missing one).
   ...Object.fromEntries(SELLER_VARIABLES.map((name) => [name, z.string().trim().optional()])),
   MAILLON_ACCEPTANCE_DAYS: z.coerce.number().positive().default(7),
@@ -171,6 +174,10 @@ export type Config = {
   loginMaxFailuresPerAddress: number;
   loginMaxFailuresPerPair: number;
   loginWindowMs: number;
+  /** log two lines per request (Fastify's own); otherwise only 5xx answers and slow requests are logged */
+  logRequests: boolean;
+  /** a request taking longer than this (ms) logs a warning line, even with `logRequests` off */
+  slowRequestMs: number;
   /** Fastify's `trustProxy`: false, a number of hops, or the proxies' addresses/CIDRs */
   trustProxy: false | number | string[];
   development: boolean;
@@ -290,6 +297,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailuresPerPair: e.MAILLON_LOGIN_MAX_FAILURES_PAIR,
     loginWindowMs: e.MAILLON_LOGIN_WINDOW_MINUTES * 60_000,
     trustProxy: trustProxy ?? false,
+    logRequests: e.MAILLON_LOG_REQUESTS,
+    slowRequestMs: e.MAILLON_SLOW_REQUEST_MS,
     development: !production,
     production,
     outboxShowsLinks: !production && !e.MAILLON_SMTP_URL,

@@ -24,6 +24,7 @@ import * as m0020 from './migrations/0020_report_shares.js';
 import * as m0021 from './migrations/0021_dashboard_indexes.js';
 import * as m0022 from './migrations/0022_order_figures.js';
 import * as m0023 from './migrations/0023_account_list_order.js';
+import * as m0024 from './migrations/0024_ledger_transfer_returns_wallet.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -61,6 +62,7 @@ const migrations: Record<string, Migration> = {
   '0021_dashboard_indexes': m0021,
   '0022_order_figures': m0022,
   '0023_account_list_order': m0023,
+  '0024_ledger_transfer_returns_wallet': m0024,
 };
 
 class StaticMigrations implements MigrationProvider {
@@ -109,7 +111,25 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
  */
 const MIGRATION_LOCK = 2_026_120_301;
 
+/**
+ * A restart on a database already at the latest schema (the usual case): one read of the
+ * migrator's own table instead of the lock, the migrator's checks and its transaction (most of a
+ * second on PGlite). Migrations are only ever added, so every name present means nothing to run;
+ * anything else (no table yet, a name missing) goes the whole way, under the lock.
+ */
+async function everyMigrationApplied(db: Kysely<DB>, schema?: string): Promise<boolean> {
+  try {
+    const table = schema ? sql`${sql.id(schema)}.kysely_migration` : sql`kysely_migration`;
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return Object.keys(migrations).every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
+}
+
 export async function migrateToLatest(db: Kysely<DB>, options: { schema?: string } = {}): Promise<void> {
+  if (await everyMigrationApplied(db, options.schema)) return;
   const { error, results } = await db.connection().execute(async (connection) => {
     await sql`begin`.execute(connection);
     try {

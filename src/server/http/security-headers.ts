@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -25,20 +25,41 @@ export const CONTENT_SECURITY_POLICY = {
 /** One year, subdomains included; sent only on requests that arrived over HTTPS. */
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
+/** The options handed to helmet: the CSP above, no HSTS (added per request, over HTTPS only). */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  strictTransportSecurity: false,
+};
+
 /**
- * Security headers on every answer (API, SPA, errors) through @fastify/helmet: the CSP above,
+ * The headers helmet sets with HELMET_OPTIONS, computed once: they depend on nothing in the
+ * request (no nonce), and @fastify/helmet rebuilt helmet's whole middleware on every request.
+ */
+export function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: () => undefined,
+  };
+  helmet(HELMET_OPTIONS)({} as never, recorder as never, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return headers;
+}
+
+/**
+ * Security headers on every answer (API, SPA, errors), helmet's computed once: the CSP above,
  * X-Frame-Options DENY, nosniff, Referrer-Policy no-referrer (a reset link must not leak its
  * token to another site), and HSTS only when the request came over HTTPS (behind a trusted
  * proxy: its X-Forwarded-Proto), so that a plain-HTTP development server never pins itself.
  */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: false,
-  });
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
+  const headers = securityHeaders();
+  const withHsts = { ...headers, 'strict-transport-security': HSTS };
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.protocol === 'https' ? withHsts : headers);
+    done();
   });
 }

@@ -26,7 +26,10 @@ export const PASSWORD = 'correct horse battery';
  * instead of sharing `public` with the other files, for tests that act on whole tables (e.g.
  * delivering every queued e-mail). PGlite files are isolated anyway.
  */
-export async function startTestEnv(env: Record<string, string> = {}, options: { ownSchema?: boolean } = {}): Promise<TestEnv> {
+export async function startTestEnv(
+  env: Record<string, string> = {},
+  options: { ownSchema?: boolean; logStream?: NodeJS.WritableStream } = {},
+): Promise<TestEnv> {
   const config = loadConfig({ NODE_ENV: 'test', MAILLON_SEED: 'none', ...env });
   const template = inject('pgliteTemplate');
   const own = process.env.DATABASE_URL && options.ownSchema ? await createOwnSchema(process.env.DATABASE_URL) : null;
@@ -35,7 +38,7 @@ export async function startTestEnv(env: Record<string, string> = {}, options: { 
     : process.env.DATABASE_URL
       ? await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 10 })
       : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(template!)]) });
-  const app = await buildApp({ config, database, webRoot: null });
+  const app = await buildApp({ config, database, webRoot: null, logger: options.logStream ? { stream: options.logStream } : false });
   const support = { email: `support-${randomUUID()}@test.maillon`, password: PASSWORD };
   await ensureSupportAccount(database.db, support.email, support.password);
   return {

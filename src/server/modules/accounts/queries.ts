@@ -313,6 +313,50 @@ export function subtreeIds(db: Tx, rootId: string, strict = false) {
     .$if(strict, (q) => q.where('depth', '>', 0));
 }
 
+/** The columns an Actor is made of (`toActorAccount`). */
+export type ActorAccountColumns = Pick<
+  AccountRow,
+  'id' | 'role' | 'name' | 'email' | 'parent_id' | 'agency_id' | 'agency_mode' | 'active' | 'closed_reason' | 'deactivated_at' | 'closed_by'
+>;
+
+/**
+ * What a session reads of its accounts. Not the closed_* columns: an Actor's accounts are active
+ * (an inactive person ends the session, an inactive acted account the acting), so `closed` is null.
+ * Every column read costs the driver on every request: the list stays short.
+ */
+const SESSION_ACCOUNT_COLUMNS = ['id', 'role', 'name', 'email', 'parent_id', 'agency_id', 'agency_mode', 'active'] as const;
+type SessionAccountColumn = (typeof SESSION_ACCOUNT_COLUMNS)[number];
+
+/** What `sessionAccounts` adds to a session's row: the person's columns (`p_`), the acted account's (`a_`) and the reach. */
+export type SessionAccountsRow = { [K in SessionAccountColumn as `p_${K}`]: ActorAccountColumns[K] | null } & {
+  [K in SessionAccountColumn as `a_${K}`]: ActorAccountColumns[K] | null;
+} & { a_reached: boolean | null };
+
+const columnsAs = (alias: 'p' | 'a') => sql.raw(SESSION_ACCOUNT_COLUMNS.map((c) => `${alias}.${c} as ${alias}_${c}`).join(', '));
+
+/**
+ * SQL for a `left join lateral (…) x on true`: the accounts a session stands for, in one row — the
+ * person `personRef` names (`p_*` columns, all null when it is gone) and, when `actedRef` is not
+ * null, the acted account (`a_*`) with `a_reached`: whether the person reaches it strictly from
+ * above (the closure table), as `isDescendant(…, true)` answers. The session lookup stays one query.
+ */
+export function sessionAccounts(personRef: Expression<unknown> | RawBuilder<unknown>, actedRef: Expression<unknown> | RawBuilder<unknown>): RawBuilder<SessionAccountsRow> {
+  return sql<SessionAccountsRow>`(select ${columnsAs('p')}, ${columnsAs('a')},
+      exists (select 1 from account_tree t where t.ancestor_id = p.id and t.descendant_id = a.id and t.depth > 0) as a_reached
+    from accounts p left join accounts a on a.id = ${actedRef} where p.id = ${personRef})`;
+}
+
+/** The person and the acted account of a `sessionAccounts` row, as account columns (null when missing). */
+export function sessionAccountsOf(row: SessionAccountsRow): { person: ActorAccountColumns | null; acted: ActorAccountColumns | null; reached: boolean } {
+  const pick = (prefix: 'p' | 'a'): ActorAccountColumns | null => {
+    const r = row as unknown as Record<string, unknown>;
+    if (r[`${prefix}_id`] == null) return null;
+    const columns = Object.fromEntries(SESSION_ACCOUNT_COLUMNS.map((c) => [c, r[`${prefix}_${c}`]]));
+    return { ...columns, closed_reason: null, deactivated_at: null, closed_by: null } as ActorAccountColumns;
+  };
+  return { person: pick('p'), acted: pick('a'), reached: row.a_reached === true };
+}
+
 /** A subquery of the (ancestor_id, descendant_id) pairs of the closure rows of the given ancestors. */
 export function descendantsOf(db: Tx, ancestorIds: string[]) {
   return db

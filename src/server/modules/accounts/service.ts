@@ -40,6 +40,8 @@ export {
   listClientsBelow,
   listTeamAccounts,
   searchTextOf,
+  sessionAccounts,
+  sessionAccountsOf,
   lockAgencyRow,
   makeAgencyRoot,
   moveLeaves as setParentsOfLeaves,
@@ -56,6 +58,8 @@ export {
   type Balance,
   type BalanceReader,
   type TeamAccountRow,
+  type ActorAccountColumns,
+  type SessionAccountsRow,
 } from './queries.js';
 
 /**
@@ -71,9 +75,10 @@ function balances(): BalanceReader {
   return balanceReader;
 }
 import type { TAccount, TAccountDetail, TCompany } from './schema.js';
+import type { ActorAccountColumns } from './queries.js';
 
 /** The account as the API shows it, with why it is closed when it is (the closing person's name is looked up by `getAccount`). */
-export function toAccount(row: AccountRow): TAccount {
+export function toAccount(row: ActorAccountColumns): TAccount {
   return {
     id: row.id,
     role: row.role as PublicRole,
@@ -86,7 +91,7 @@ export function toAccount(row: AccountRow): TAccount {
   };
 }
 
-export function toActorAccount(row: AccountRow): ActorAccount {
+export function toActorAccount(row: ActorAccountColumns): ActorAccount {
   return { ...toAccount(row), agencyMode: row.agency_mode };
 }
 

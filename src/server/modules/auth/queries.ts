@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../../http/actor.js';
+import type { SessionsTable } from '../../db/types.js';
+import { sessionAccounts, type SessionAccountsRow } from '../accounts/service.js';
 
 export function newToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
@@ -46,6 +48,25 @@ export async function insertSession(
 
 export async function findSessionByToken(db: Tx, token: string) {
   return db.selectFrom('sessions').selectAll().where('id', '=', hashToken(token)).executeTakeFirst();
+}
+
+type SessionWithAccounts = Pick<
+  Selectable<SessionsTable>,
+  'id' | 'person_id' | 'acting_account_id' | 'acting_reason' | 'acting_expires_at' | 'csrf_token' | 'last_seen_at' | 'expires_at'
+> &
+  SessionAccountsRow;
+
+/**
+ * The session of a token with, in the same row, its person and acted account and whether the
+ * person still reaches it (accounts' `sessionAccounts`): one query per authenticated request.
+ */
+export async function findSessionWithAccounts(db: Tx, token: string) {
+  const { rows } = await sql<SessionWithAccounts>`
+    select s.id, s.person_id, s.acting_account_id, s.acting_reason, s.acting_expires_at, s.csrf_token, s.last_seen_at, s.expires_at, x.*
+    from sessions s
+    left join lateral ${sessionAccounts(sql.ref('s.person_id'), sql.ref('s.acting_account_id'))} x on true
+    where s.id = ${hashToken(token)}`.execute(db);
+  return rows[0];
 }
 
 export async function deleteSession(db: Tx, id: string) {

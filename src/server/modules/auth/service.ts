@@ -10,6 +10,7 @@ import {
   findAccountById,
   isDescendant,
   recordSignIn,
+  sessionAccountsOf,
   setAccountEmail,
   setPasswordHash,
   toAccount,
@@ -23,7 +24,7 @@ import {
   deleteSession,
   deleteSessionsOfPerson,
   findLiveAuthToken,
-  findSessionByToken,
+  findSessionWithAccounts,
   insertAuthToken,
   insertSession,
   markAuthTokenUsed,
@@ -193,7 +194,8 @@ export type ResolvedSession = {
  * (support excepted) and the acting must not have expired. Otherwise the acting ends at once.
  */
 export async function resolveSession(token: string, meta: RequestMeta, ctx: Ctx): Promise<ResolvedSession | null> {
-  const session = await findSessionByToken(ctx.db, token);
+  // One query: the session, its person, its acted account and the reach (findSessionWithAccounts).
+  const session = await findSessionWithAccounts(ctx.db, token);
   if (!session) return null;
   const now = Date.now();
   const lastSeen = new Date(session.last_seen_at).getTime();
@@ -201,7 +203,7 @@ export async function resolveSession(token: string, meta: RequestMeta, ctx: Ctx)
     await deleteSession(ctx.db, session.id);
     return null;
   }
-  const personRow = await findAccountById(ctx.db, session.person_id);
+  const { person: personRow, acted, reached } = sessionAccountsOf(session);
   if (!personRow || !personRow.active) {
     await deleteSession(ctx.db, session.id);
     return null;
@@ -210,11 +212,10 @@ export async function resolveSession(token: string, meta: RequestMeta, ctx: Ctx)
   let account: ActorAccount = person;
   let actingEnded: string | null = null;
   if (session.acting_account_id) {
-    const acted = await findAccountById(ctx.db, session.acting_account_id);
     const stillReachable =
-      acted !== undefined &&
+      acted !== null &&
       acted.active &&
-      (person.role === 'support' || (await isDescendant(ctx.db, person.id, acted.id, true))) &&
+      (person.role === 'support' || reached) &&
       session.acting_expires_at !== null &&
       new Date(session.acting_expires_at).getTime() > now;
     if (stillReachable) {

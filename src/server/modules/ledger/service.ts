@@ -104,17 +104,32 @@ const available = (w: LockedWallet) => w.posted - w.pending;
  * the person and the account acted for. One call to the `ledger_transfer` database function
  * (migration 0005). A refused debit throws; nothing was written.
  */
-export async function transferCredits(tx: Tx, actor: Actor, input: TransferInput): Promise<{ transferId: string; at: string }> {
+export async function transferCredits(
+  tx: Tx,
+  actor: Actor,
+  input: TransferInput,
+): Promise<{ transferId: string; at: string; lowBalance: LowBalance | null }> {
   assertPositiveCents(input.amountCents);
   if (input.fromAccountId === input.toAccountId) throw new Error('a transfer needs two wallets');
-  const result = await sql<{ transfer_id: string; transfer_at: Date }>`
-    select transfer_id, transfer_at from ledger_transfer(
+  // The function also returns the debited wallet as it left it (migration 0024): no second read.
+  const result = await sql<{
+    transfer_id: string;
+    transfer_at: Date;
+    from_available_cents: number;
+    from_low_balance_cents: number | null;
+    from_kind: string;
+  }>`
+    select transfer_id, transfer_at, from_available_cents, from_low_balance_cents, from_kind from ledger_transfer(
       ${input.fromAccountId}::uuid, ${input.toAccountId}::uuid, ${input.amountCents}::int8, ${input.settlesPendingCents ?? 0}::int8,
       ${input.kind}, ${input.memo ?? null}, ${input.holdId ?? null}::uuid, ${actor.person.id}::uuid, ${actor.account.id}::uuid,
       ${input.idempotencyKey ?? null})`.execute(tx);
   const row = result.rows[0];
   if (!row) throw new AppError('insufficient_funds', 409, 'insufficient_funds');
-  return { transferId: row.transfer_id, at: new Date(row.transfer_at).toISOString() };
+  const after = Number(row.from_available_cents);
+  const threshold = row.from_low_balance_cents === null ? null : Number(row.from_low_balance_cents);
+  const lowBalance =
+    row.from_kind === 'user' ? crossedUnder({ lowBalance: threshold }, after + input.amountCents, after, input.fromAccountId) : null;
+  return { transferId: row.transfer_id, at: new Date(row.transfer_at).toISOString(), lowBalance };
 }
 
 /** A wallet whose `available` just fell under its low-balance threshold: its people are to be told (`notifyLowBalance`). */
@@ -377,8 +392,7 @@ export async function allocateCredits(actor: Actor, input: AllocationInput, idem
       memo: input.memo ?? null,
       idempotencyKey: idem?.key ?? null,
     });
-    const low = await lowBalanceAfterDebit(tx, from.id, input.amountCents);
-    if (low) await notifyLowBalance(tx, ctx, low);
+    if (transfer.lowBalance) await notifyLowBalance(tx, ctx, transfer.lowBalance);
     await recordAudit(
       tx,
       actor,

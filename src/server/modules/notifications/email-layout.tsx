@@ -1,6 +1,5 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
-import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text, render } from '@react-email/components';
 import type { Language } from '../../db/types.js';
 import { emailWords } from './messages.js';
 
@@ -35,7 +34,16 @@ const styles = {
   link: { color: '#1c7ed6' },
 } as const;
 
-function EmailDocument({ content }: { content: EmailContent }) {
+/**
+ * React Email (and what it pulls in: a syntax highlighter, markdown, tailwind) takes about half a
+ * second to import: loaded on the first e-mail, not at every start of the app.
+ */
+type Components = typeof import('@react-email/components');
+let loading: Promise<Components> | null = null;
+const components = () => (loading ??= import('@react-email/components'));
+
+function EmailDocument({ content, c }: { content: EmailContent; c: Components }) {
+  const { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } = c;
   const words = emailWords[content.lang];
   return (
     <Html lang={content.lang}>
@@ -89,7 +97,8 @@ function EmailDocument({ content }: { content: EmailContent }) {
 }
 
 export async function renderEmailContent(content: EmailContent): Promise<{ html: string; text: string }> {
-  const element = <EmailDocument content={content} />;
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const c = await components();
+  const element = <EmailDocument content={content} c={c} />;
+  const [html, text] = await Promise.all([c.render(element), c.render(element, { plainText: true })]);
   return { html, text };
 }
