@@ -107,4 +107,40 @@ describe('quick account switcher', () => {
     ]);
     await context.close();
   });
+
+  it('lets support act from it too, once it has stated its reason', async () => {
+    onTestFailed(async () => {
+      if (page && !page.isClosed()) await screenshot(page, 'FAILED-switcher-support').catch(() => {});
+    });
+    const other = await createAgency(server, { name: 'Agence Cap Nord', email: 'capnord@e2e.maillon.test', password: 'capnord-motdepasse-2026' }, 'simple');
+    await other.api.post('/api/accounts', { role: 'client', name: 'Menuiserie Océane', parentId: other.id });
+    const context = await newContext(browser, server.url);
+    page = await context.newPage();
+    await signIn(page, server.support.email, server.support.password);
+    await page.keyboard.press('Control+K');
+    const input = page.getByTestId('switcher-input');
+    await input.waitFor();
+    await input.fill('oceane');
+    const results = page.getByTestId('switcher-result');
+    await expect.poll(async () => (await results.allTextContents()).join(' | ')).toContain('Menuiserie Océane');
+    await results.first().getByRole('button', { name: 'Agir en tant que Menuiserie Océane' }).click();
+    // The switcher gives way to the reason's dialog; too short a reason is refused in place.
+    await page.getByTestId('switcher').waitFor({ state: 'hidden' });
+    const reason = page.getByTestId('act-as-reason');
+    await reason.fill('vu');
+    await page.getByTestId('act-as-confirm').click();
+    await expect.poll(async () => (await page!.getByRole('dialog').allTextContents()).join(' ')).toMatch(/au moins 5\s+caractères/);
+    await reason.fill('Ticket 4821 : la cliente ne voit pas sa commande');
+    await screenshot(page, 'switcher-4-support-reason');
+    await page.getByTestId('act-as-confirm').click();
+    const banner = page.getByTestId('acting-banner');
+    await banner.waitFor();
+    expect(await textOf(banner)).toContain('Menuiserie Océane');
+    expect(await textOf(banner)).toContain('Ticket 4821');
+    await page.getByTestId('act-as-reason').waitFor({ state: 'detached' });
+    await screenshot(page, 'switcher-5-support-acting');
+    const me = await (await context.request.get('/api/me')).json();
+    expect(me).toMatchObject({ actingAs: true, account: { name: 'Menuiserie Océane' }, actingReason: 'Ticket 4821 : la cliente ne voit pas sa commande' });
+    await context.close();
+  });
 });

@@ -12,7 +12,7 @@ import { formatTime } from './format';
 type Target = { id: string; name: string };
 
 /** Starts acting as an account, then shows the app exactly as that account sees it, from its home. */
-function useStartActing() {
+export function useStartActing() {
   const navigate = useNavigate();
   const { t } = useTranslation();
   return useMutation({
@@ -54,7 +54,8 @@ export function ActAsButton({ account, ...props }: { account: Target } & ButtonP
   );
 }
 
-function ReasonModal({
+/** Support's reason to act as an account (5 characters at least, kept in the trail and the banner). */
+export function ReasonModal({
   opened,
   onClose,
   account,

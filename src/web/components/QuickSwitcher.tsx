@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
 import { replaceIdentity, useSession } from '../api/queries';
 import type { AccountSearchItem } from '../api/types';
+import { ReasonModal, useStartActing } from './ActAs';
 import { RoleBadge } from './RoleBadge';
 import { notifyError, notifySuccess } from './serverErrors';
 
@@ -80,8 +81,18 @@ export function QuickSwitcher() {
     },
     onError: notifyError,
   });
-  // Support states a reason to act as someone: it does so from the account's row (ActAsButton).
-  const mayAct = (item: AccountSearchItem) => me.person.role !== 'support' && item.active && item.id !== me.account.id;
+  // Support states a reason to act as someone: the switcher closes and asks for it.
+  const needsReason = me.person.role === 'support';
+  const [reasonFor, setReasonFor] = useState<AccountSearchItem | null>(null);
+  const startWithReason = useStartActing();
+  // Once acting as it (the session now names it), the reason's dialog has done its work.
+  useEffect(() => setReasonFor(null), [me.account.id]);
+  const mayAct = (item: AccountSearchItem) => item.active && item.id !== me.account.id;
+  const actOn = (item: AccountSearchItem) => {
+    if (!needsReason) return act.mutate(item.id);
+    close();
+    setReasonFor(item);
+  };
 
   if (!shown) return null;
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -95,7 +106,7 @@ export function QuickSwitcher() {
       e.preventDefault();
       const item = items[active];
       if (e.shiftKey) {
-        if (mayAct(item)) act.mutate(item.id);
+        if (mayAct(item)) actOn(item);
       } else open.mutate(item);
     }
   };
@@ -177,7 +188,7 @@ export function QuickSwitcher() {
                     size="compact-sm"
                     variant="light"
                     loading={act.isPending && act.variables === item.id}
-                    onClick={() => act.mutate(item.id)}
+                    onClick={() => actOn(item)}
                     data-testid="switcher-act-as"
                     aria-label={t('switcher.actAsNamed', { name: item.name })}
                   >
@@ -201,6 +212,7 @@ export function QuickSwitcher() {
           </Box>
         </Stack>
       </Modal>
+      {reasonFor && <ReasonModal opened onClose={() => setReasonFor(null)} account={reasonFor} start={startWithReason} />}
     </>
   );
 }
