@@ -28,6 +28,18 @@ describe('splitByMonths (the dashboards and the team table read whole months fro
     expect(splitByMonths({ from: '2026-11-04', to: '2026-12-03' })).toEqual({ months: null, days: [{ from: '2026-11-04', toExcl: '2026-12-04' }] });
     expect(splitByMonths({ from: '2026-12-31', to: '2026-12-31' })).toEqual({ months: null, days: [{ from: '2026-12-31', toExcl: '2027-01-01' }] });
     expect(splitByMonths({ from: '2026-12-01', to: '2027-01-31' })).toEqual({ months: { from: '2026-12-01', toExcl: '2027-02-01' }, days: [] });
+    // the first and the last days a date field accepts
+    expect(splitByMonths({ from: '0001-01-15', to: '0001-03-02' })).toEqual({
+      months: { from: '0001-02-01', toExcl: '0001-03-01' },
+      days: [
+        { from: '0001-01-15', toExcl: '0001-02-01' },
+        { from: '0001-03-01', toExcl: '0001-03-03' },
+      ],
+    });
+    expect(splitByMonths({ from: '9999-11-15', to: '9999-12-31' })).toEqual({
+      months: { from: '9999-12-01', toExcl: '10000-01-01' },
+      days: [{ from: '9999-11-15', toExcl: '9999-12-01' }],
+    });
   });
 
   it('covers every day of any period exactly once, whole months starting on the 1st', () => {

@@ -24,17 +24,24 @@ export function todayInParis(now = new Date()): string {
  * inclusive, `toExcl` exclusive). Without a whole month, the period itself is the only run of days.
  */
 export function splitByMonths(range: { from: string; to: string }) {
-  const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  // Days as YYYY-MM-DD with the year on four digits at least: the day after 9999-12-31 is
+  // 10000-01-01 (PostgreSQL reads it), so days compare by length first, then as text.
+  const day = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const parts = (d: string) => d.split('-').map(Number);
+  const before = (a: string, b: string) => (a.length !== b.length ? a.length < b.length : a < b);
   const nextMonth = (d: string) => {
-    const [y, m] = d.split('-').map(Number);
-    return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+    const [y, m] = parts(d);
+    return m === 12 ? day(y + 1, 1, 1) : day(y, m + 1, 1);
   };
+  const [ty, tm, td] = parts(range.to);
+  const lastOfMonth = new Date(0);
+  lastOfMonth.setUTCFullYear(ty, tm, 0); // (Date.UTC would read years 0–99 as 1900–1999)
+  const afterTo = td === lastOfMonth.getUTCDate() ? nextMonth(range.to) : day(ty, tm, td + 1);
   const firstWhole = range.from.endsWith('-01') ? range.from : nextMonth(range.from);
-  const afterTo = nextDay(range.to);
-  const endWhole = afterTo.endsWith('-01') ? afterTo : `${range.to.slice(0, 7)}-01`;
-  if (firstWhole >= endWhole) return { months: null, days: [{ from: range.from, toExcl: afterTo }] };
+  const endWhole = afterTo.endsWith('-01') ? afterTo : day(ty, tm, 1);
+  if (!before(firstWhole, endWhole)) return { months: null, days: [{ from: range.from, toExcl: afterTo }] };
   const days = [];
-  if (range.from < firstWhole) days.push({ from: range.from, toExcl: firstWhole });
-  if (endWhole < afterTo) days.push({ from: endWhole, toExcl: afterTo });
+  if (before(range.from, firstWhole)) days.push({ from: range.from, toExcl: firstWhole });
+  if (before(endWhole, afterTo)) days.push({ from: endWhole, toExcl: afterTo });
   return { months: { from: firstWhole, toExcl: endWhole }, days };
 }

@@ -142,6 +142,15 @@ describe('the team table', () => {
     expect(zeros).toEqual([...zeros].sort());
   });
 
+  it('answers for the first and last days a date accepts, which split into months at the edges', async () => {
+    for (const qs of ['from=0001-01-01&to=9999-12-31', 'from=9999-11-15&to=9999-12-31', 'from=0001-01-15&to=0001-03-02']) {
+      const res = await team(F.fx.agency, qs);
+      expect(res.status, `${qs}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+    const all = byName((await team(F.fx.agency, 'from=0001-01-01&to=9999-12-31&limit=500')).body.items);
+    expect(all['Hugo'].ordersCount).toBe(2);
+  });
+
   it('answers 400 naming the field for a bad period, sort or cursor', async () => {
     for (const [qs, field] of [
       ['from=2026-02-30', 'from'],

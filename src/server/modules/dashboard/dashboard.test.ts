@@ -196,6 +196,23 @@ describe('GET /api/dashboard', () => {
     expect(omega.activity.every((e: { account: { id: string } | null }) => e.account?.id !== fx.agencyId)).toBe(true);
   });
 
+  it('answers for the last days a date accepts (the day after 9999-12-31 closes the last month)', async () => {
+    // (a series that compared days as text never reached 9999-12-31 and filled memory until the process died)
+    for (const [q, periods] of [
+      ['?from=9999-11-15&to=9999-12-31', 47],
+      ['?from=0001-01-15&to=0001-03-02', 47],
+      ['?from=0050-01-01&to=0050-12-31', 12],
+      ['?from=9999-06-01&to=9999-12-31&groupBy=collaborator', 7],
+    ] as const) {
+      const res = await fx.agency.get(`/api/dashboard${q}`);
+      expect(res.status, `${q}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body.buyer.spend.totalCents).toBe(0);
+      expect(res.body.buyer.spend.series).toHaveLength(periods);
+    }
+    const year50 = (await fx.agency.get('/api/dashboard?from=0050-01-01&to=0050-12-31')).body.buyer.spend.series;
+    expect([year50[0].period, year50[11].period]).toEqual(['0050-01-01', '0050-12-01']);
+  });
+
   it('refuses impossible dates, a reversed or too long period, an unknown grouping (400 naming the field)', async () => {
     for (const [query, field] of [
       ['?from=2026-02-30', 'from'],

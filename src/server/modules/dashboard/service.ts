@@ -25,7 +25,12 @@ export type Range = { from: string; to: string; bucket: Bucket };
 
 const DAY_MS = 86_400_000;
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
-const dayOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+/** YYYY-MM-DD, the year on four digits (toISOString writes year 10000 as +010000). */
+const dayOf = (n: number) => {
+  const d = new Date(n * DAY_MS);
+  const pad = (v: number, w: number) => String(v).padStart(w, '0');
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+};
 
 /** The period asked (the last 30 days in Paris by default), checked, and the bucket its length calls for. */
 export function rangeOf(q: Pick<TDashboardQuery, 'from' | 'to'>, now = new Date()): Range {
@@ -37,28 +42,36 @@ export function rangeOf(q: Pick<TDashboardQuery, 'from' | 'to'>, now = new Date(
   return { from, to, bucket: days <= 62 ? 'day' : days <= 190 ? 'week' : 'month' };
 }
 
-/** The first day of the period `day` falls in (ISO weeks start on Monday), as PostgreSQL's date_trunc gives it. */
-function periodStart(day: string, bucket: Bucket): string {
-  if (bucket === 'day') return day;
-  if (bucket === 'month') return `${day.slice(0, 7)}-01`;
-  const n = dayNumber(day);
-  const weekday = (new Date(n * DAY_MS).getUTCDay() + 6) % 7;
-  return dayOf(n - weekday);
+/** The day number of a calendar day (Date.UTC would read years 0–99 as 1900–1999). */
+function dayNumberOf(year: number, monthIndex: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, monthIndex, day);
+  return d.getTime() / DAY_MS;
 }
 
-function nextPeriod(day: string, bucket: Bucket): string {
-  if (bucket === 'day') return dayOf(dayNumber(day) + 1);
-  if (bucket === 'week') return dayOf(dayNumber(day) + 7);
-  const [y, m] = day.split('-').map(Number);
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+/** The day number of the first day of the period `n` falls in (ISO weeks start on Monday), as PostgreSQL's date_trunc gives it. */
+function periodStart(n: number, bucket: Bucket): number {
+  if (bucket === 'day') return n;
+  const d = new Date(n * DAY_MS);
+  if (bucket === 'month') return dayNumberOf(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  return n - ((d.getUTCDay() + 6) % 7);
 }
 
-/** Every period of the range, oldest first, with its amount (0 where nothing was spent). */
+function nextPeriod(n: number, bucket: Bucket): number {
+  if (bucket === 'day') return n + 1;
+  if (bucket === 'week') return n + 7;
+  const d = new Date(n * DAY_MS);
+  return dayNumberOf(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+/** Every period of the range, oldest first, with its amount (0 where nothing was spent). Days compare as numbers. */
 export function fillSeries(range: Range, points: { period: string; cents: number }[]) {
   const byPeriod = new Map(points.map((p) => [p.period, p.cents]));
   const series: { period: string; cents: number }[] = [];
-  for (let p = periodStart(range.from, range.bucket); p <= range.to; p = nextPeriod(p, range.bucket)) {
-    series.push({ period: p, cents: byPeriod.get(p) ?? 0 });
+  const last = dayNumber(range.to);
+  for (let n = periodStart(dayNumber(range.from), range.bucket); n <= last; n = nextPeriod(n, range.bucket)) {
+    const period = dayOf(n);
+    series.push({ period, cents: byPeriod.get(period) ?? 0 });
   }
   return series;
 }
