@@ -239,7 +239,7 @@ export function TeamTable() {
           <Text size="xs" c="dimmed" mb={4} data-testid="team-total">
             {t('team.total', { count: total })}
           </Text>
-          <Table.ScrollContainer minWidth={1040}>
+          <Table.ScrollContainer minWidth={920}>
             <Table verticalSpacing="xs" highlightOnHover data-testid="team-table">
               <Table.Thead>
                 <Table.Tr>
@@ -251,12 +251,12 @@ export function TeamTable() {
                       key={c.sort}
                       ta={c.numeric ? 'right' : undefined}
                       aria-sort={sort === c.sort ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}
-                      style={{ whiteSpace: 'nowrap' }}
+                      style={c.numeric ? { verticalAlign: 'bottom' } : { whiteSpace: 'nowrap', verticalAlign: 'bottom' }}
                     >
                       <UnstyledButton onClick={() => onSort(c.sort)} aria-label={t('team.sortBy', { column: t(`team.columns.${c.key}`) })} data-testid={`sort-${c.sort}`}>
                         <Text size="sm" fw={700} span>
                           {t(`team.columns.${c.key}`)}
-                          {sort === c.sort ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
+                          {sort === c.sort ? (order === 'asc' ? '\u00a0▲' : '\u00a0▼') : ''}
                         </Text>
                       </UnstyledButton>
                     </Table.Th>
@@ -290,7 +290,9 @@ export function TeamTable() {
                       </Group>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{r.parentName ?? '—'}</Text>
+                      <Text size="sm" maw={170}>
+                        {r.parentName ?? '—'}
+                      </Text>
                     </Table.Td>
                     <Table.Td ta="right" style={num}>
                       {r.role === 'client' ? '—' : formatNumber(r.clientsCount)}
