@@ -118,6 +118,17 @@ describe('dashboards', () => {
     expect(Number(await textOf(publisher.getByTestId('queue-to-accept')))).toBeGreaterThan(0);
     await publisher.getByTestId('publisher-earnings').waitFor();
     await screenshot(publisher, 'dashboards-publisher');
+    // The demo publisher has its billing identity and has signed the self-billing mandate.
+    const profile = await (await publisher.context().request.get('/api/publisher/profile')).json();
+    expect(profile.profile).toMatchObject({ legalName: 'Éditions du Web Français SAS', siret: '52345678800026' });
+    const mandate = await (await publisher.context().request.get('/api/publisher/mandate')).json();
+    expect(mandate.current).not.toBeNull();
+    await publisher.goto('/editeur/paiements');
+    await expect.poll(() => textOf(publisher.locator('main'))).toContain('Ce qui bloque un virement');
+    const blockers = await textOf(publisher.locator('main'));
+    expect(blockers).not.toContain('profil de facturation n’est pas encore rempli');
+    expect(blockers).not.toContain('pas encore accepté le mandat');
+    await screenshot(publisher, 'dashboards-publisher-payouts');
     await publisher.context().close();
 
     const support = await open('support@maillon.test');

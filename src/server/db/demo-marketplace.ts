@@ -10,6 +10,7 @@ import { refreshArticles } from '../modules/catalog/service.js';
 import { allocateCredits } from '../modules/ledger/service.js';
 import { acceptOrder, createCampaign, createProject, placeOrder, recordVerification, submitLiveUrl } from '../modules/orders/service.js';
 import { recordCheck, type VerificationResult } from '../modules/links/service.js';
+import { acceptMandate, getMandate, saveProfile } from '../modules/payouts/service.js';
 import { generateCatalog } from './demo-catalog.js';
 
 async function actorFor(db: Kysely<DB>, email: string): Promise<Actor> {
@@ -174,6 +175,30 @@ export async function seedDemoMarketplace(db: Kysely<DB>, config: Config): Promi
       });
     }
   }
+  // The publisher's billing identity and its self-billing mandate, so that its payouts pages show
+  // what a real publisher sees (earnings, invoices to come); its proofs are left for it to upload.
+  // Made-up identifiers that pass the checks (demo data never starts in production).
+  await saveProfile(
+    publisherActor,
+    {
+      kind: 'business',
+      legalName: 'Éditions du Web Français SAS',
+      address: '12 rue de la Paix',
+      postalCode: '75009',
+      city: 'Paris',
+      country: 'FR',
+      birthDate: null,
+      siret: '52345678800026',
+      vatRegime: 'franchise',
+      vatNumber: null,
+      taxNumber: null,
+      iban: 'FR7630006000011234567890189',
+      bic: 'AGRIFRPPXXX',
+      accountHolder: 'Éditions du Web Français SAS',
+    },
+    ctx,
+  );
+  await acceptMandate(publisherActor, { version: (await getMandate(publisherActor, ctx)).version }, ctx);
   return { sites, articles, keywords };
 }
 
