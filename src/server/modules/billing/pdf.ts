@@ -1,13 +1,4 @@
-import { createRequire } from 'node:module';
-import type PDFKit from 'pdfkit';
-
-// pdfkit (fonts, its layout engine) is loaded on the first PDF, not at every start of the app.
-const load = createRequire(import.meta.url);
-let PDFDocumentClass: typeof PDFKit | null = null;
-const PDFDocument = function (options?: PDFKit.PDFDocumentOptions) {
-  PDFDocumentClass ??= load('pdfkit') as typeof PDFKit;
-  return new PDFDocumentClass(options);
-} as unknown as typeof PDFKit;
+import { PDFDocument } from '../../http/pdfkit.js';
 import { frenchDate } from '../../http/french.js';
 import { formatEuros } from '../../http/money.js';
 import type { InvoiceLine, Party, VatRegime } from '../../db/types.js';

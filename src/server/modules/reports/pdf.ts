@@ -1,13 +1,4 @@
-import { createRequire } from 'node:module';
-import type PDFKit from 'pdfkit';
-
-// pdfkit (fonts, its layout engine) is loaded on the first PDF, not at every start of the app.
-const load = createRequire(import.meta.url);
-let PDFDocumentClass: typeof PDFKit | null = null;
-const PDFDocument = function (options?: PDFKit.PDFDocumentOptions) {
-  PDFDocumentClass ??= load('pdfkit') as typeof PDFKit;
-  return new PDFDocumentClass(options);
-} as unknown as typeof PDFKit;
+import { PDFDocument } from '../../http/pdfkit.js';
 import type { Readable } from 'node:stream';
 import type { EffectiveBranding, InventoryLink, Summary } from './service.js';
 import { checkResult, frLongDate, frShortDate, pdfEuros, STATE_LABELS } from './labels.js';
