@@ -13,7 +13,7 @@ const ROOT = resolve(SERVER, '../..');
 
 /** A feature uses those before it, never those after it (DESIGN.md). audit and notifications know no other. */
 const FEATURE_ORDER = [
-  ['audit', 'notifications'],
+  ['audit', 'notifications', 'freshness'],
   ['accounts'],
   ['auth'],
   ['ledger'],
@@ -31,6 +31,8 @@ const rankOf = new Map<string, number>(FEATURE_ORDER.flatMap((level, i) => level
 
 /** The owners of the tables: this table and the one in docs/ARCHITECTURE.md must be the same. */
 export const TABLE_OWNERS: Record<string, string> = {
+  data_changes: 'freshness',
+  data_versions: 'freshness',
   accounts: 'accounts',
   account_tree: 'accounts',
   sessions: 'auth',
@@ -197,7 +199,9 @@ function ownerOf(file: string): string | null {
 
 function migrationTables(): Set<string> {
   const dir = join(SERVER, 'db/migrations');
-  const names = readdirSync(dir).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/createTable\(\s*'([a-z_]+)'/g)].map((m) => m[1]));
+  const names = readdirSync(dir).flatMap((f) =>
+    [...readFileSync(join(dir, f), 'utf8').matchAll(/createTable\(\s*'([a-z_]+)'|\bcreate table ([a-z_]+)/g)].map((m) => m[1] ?? m[2]),
+  );
   return new Set(names);
 }
 

@@ -25,6 +25,8 @@ import * as m0021 from './migrations/0021_dashboard_indexes.js';
 import * as m0022 from './migrations/0022_order_figures.js';
 import * as m0023 from './migrations/0023_account_list_order.js';
 import * as m0024 from './migrations/0024_ledger_transfer_returns_wallet.js';
+import * as m0025 from './migrations/0025_data_versions.js';
+import * as m0026 from './migrations/0026_session_lookup_functions.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -63,6 +65,8 @@ const migrations: Record<string, Migration> = {
   '0022_order_figures': m0022,
   '0023_account_list_order': m0023,
   '0024_ledger_transfer_returns_wallet': m0024,
+  '0025_data_versions': m0025,
+  '0026_session_lookup_functions': m0026,
 };
 
 class StaticMigrations implements MigrationProvider {

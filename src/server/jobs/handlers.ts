@@ -5,6 +5,7 @@ import { completePayableOrders, expireOverdueOrders, refreshReliabilityIfDue, re
 import { remindExpiringProofs } from '../modules/payouts/service.js';
 import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
+import { foldChanges } from '../modules/freshness/service.js';
 import { sendMonthlyReports } from '../modules/reports/service.js';
 import { deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
 
@@ -20,6 +21,8 @@ export const jobHandlers: JobHandlers = {
  * minutes ago in this process (tests).
  */
 export async function runSweeps(ctx: Ctx, options: { force?: boolean } = {}): Promise<void> {
+  // First, so that a sweep that fails cannot leave the data versions' counts growing.
+  await foldChanges(ctx.db);
   await runDueJobs(ctx, jobHandlers);
   await remindPendingOrders(ctx);
   await expireOverdueOrders(ctx);

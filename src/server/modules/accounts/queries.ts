@@ -327,26 +327,18 @@ export type ActorAccountColumns = Pick<
 const SESSION_ACCOUNT_COLUMNS = ['id', 'role', 'name', 'email', 'parent_id', 'agency_id', 'agency_mode', 'active'] as const;
 type SessionAccountColumn = (typeof SESSION_ACCOUNT_COLUMNS)[number];
 
-/** What `sessionAccounts` adds to a session's row: the person's columns (`p_`), the acted account's (`a_`) and the reach. */
+/**
+ * What the database's `session_accounts(person, acted)` (migration 0025) adds to a session's row:
+ * the person's columns (`p_`, all null when it is gone), the acted account's (`a_`) and `a_reached`,
+ * whether the person reaches it strictly from above (the closure table), as `isDescendant(…, true)`
+ * answers. A plpgsql function, so that the server keeps its plan instead of planning the session
+ * lookup of every request again.
+ */
 export type SessionAccountsRow = { [K in SessionAccountColumn as `p_${K}`]: ActorAccountColumns[K] | null } & {
   [K in SessionAccountColumn as `a_${K}`]: ActorAccountColumns[K] | null;
 } & { a_reached: boolean | null };
 
-const columnsAs = (alias: 'p' | 'a') => sql.raw(SESSION_ACCOUNT_COLUMNS.map((c) => `${alias}.${c} as ${alias}_${c}`).join(', '));
-
-/**
- * SQL for a `left join lateral (…) x on true`: the accounts a session stands for, in one row — the
- * person `personRef` names (`p_*` columns, all null when it is gone) and, when `actedRef` is not
- * null, the acted account (`a_*`) with `a_reached`: whether the person reaches it strictly from
- * above (the closure table), as `isDescendant(…, true)` answers. The session lookup stays one query.
- */
-export function sessionAccounts(personRef: Expression<unknown> | RawBuilder<unknown>, actedRef: Expression<unknown> | RawBuilder<unknown>): RawBuilder<SessionAccountsRow> {
-  return sql<SessionAccountsRow>`(select ${columnsAs('p')}, ${columnsAs('a')},
-      exists (select 1 from account_tree t where t.ancestor_id = p.id and t.descendant_id = a.id and t.depth > 0) as a_reached
-    from accounts p left join accounts a on a.id = ${actedRef} where p.id = ${personRef})`;
-}
-
-/** The person and the acted account of a `sessionAccounts` row, as account columns (null when missing). */
+/** The person and the acted account of a `session_accounts` row, as account columns (null when missing). */
 export function sessionAccountsOf(row: SessionAccountsRow): { person: ActorAccountColumns | null; acted: ActorAccountColumns | null; reached: boolean } {
   const pick = (prefix: 'p' | 'a'): ActorAccountColumns | null => {
     const r = row as unknown as Record<string, unknown>;

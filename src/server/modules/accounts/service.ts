@@ -40,7 +40,6 @@ export {
   listClientsBelow,
   listTeamAccounts,
   searchTextOf,
-  sessionAccounts,
   sessionAccountsOf,
   lockAgencyRow,
   makeAgencyRoot,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../../http/actor.js';
 import type { SessionsTable } from '../../db/types.js';
-import { sessionAccounts, type SessionAccountsRow } from '../accounts/service.js';
+import type { SessionAccountsRow } from '../accounts/service.js';
 
 export function newToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
@@ -54,19 +54,23 @@ type SessionWithAccounts = Pick<
   Selectable<SessionsTable>,
   'id' | 'person_id' | 'acting_account_id' | 'acting_reason' | 'acting_expires_at' | 'csrf_token' | 'last_seen_at' | 'expires_at'
 > &
-  SessionAccountsRow;
+  SessionAccountsRow & {
+    /** the tenant of the account the session acts for, and the data versions (migration 0025) of it and of the marketplace */
+    tenant_id: string | null;
+    tenant_version: number | string | null;
+    marketplace_version: number | string | null;
+  };
 
 /**
  * The session of a token with, in the same row, its person and acted account and whether the
- * person still reaches it (accounts' `sessionAccounts`): one query per authenticated request.
+ * person still reaches it: one call per authenticated request, to the database's
+ * `session_with_accounts` (migration 0025), which reads the accounts through accounts'
+ * `session_accounts` and keeps its plans.
  */
 export async function findSessionWithAccounts(db: Tx, token: string) {
-  const { rows } = await sql<SessionWithAccounts>`
-    select s.id, s.person_id, s.acting_account_id, s.acting_reason, s.acting_expires_at, s.csrf_token, s.last_seen_at, s.expires_at, x.*
-    from sessions s
-    left join lateral ${sessionAccounts(sql.ref('s.person_id'), sql.ref('s.acting_account_id'))} x on true
-    where s.id = ${hashToken(token)}`.execute(db);
-  return rows[0];
+  // One JSON column: the driver reads it in half the time it takes to parse 28 typed columns.
+  const { rows } = await sql<{ s: SessionWithAccounts }>`select row_to_json(x) as s from session_with_accounts(${hashToken(token)}) x`.execute(db);
+  return rows[0]?.s;
 }
 
 export async function deleteSession(db: Tx, id: string) {

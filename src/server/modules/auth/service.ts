@@ -186,7 +186,14 @@ export type ResolvedSession = {
   actingExpiresAt: string | null;
   /** set when the acting part of the session had to end on this request */
   actingEnded: string | null;
+  /**
+   * The data versions of the tenant of `actor.account` and of the marketplace, read in the same
+   * snapshot as the session (null when the acting ended on this request): the read cache's keys.
+   */
+  versions: DataVersions | null;
 };
+
+export type DataVersions = { tenant: string; tenantVersion: number; marketplaceVersion: number };
 
 /**
  * Turns a session cookie into the Actor, re-checking every right on every request: the person
@@ -227,12 +234,17 @@ export async function resolveSession(token: string, meta: RequestMeta, ctx: Ctx)
   }
   if (now - lastSeen > 60_000) await touchSession(ctx.db, session.id);
   const actingAs = account.id !== person.id;
+  const versions =
+    actingEnded === null && session.tenant_id !== null && session.tenant_version !== null && session.marketplace_version !== null
+      ? { tenant: session.tenant_id, tenantVersion: Number(session.tenant_version), marketplaceVersion: Number(session.marketplace_version) }
+      : null;
   return {
     actor: { person, account, actingAs, sessionId: session.id, ip: meta.ip, lang: meta.lang },
     csrfToken: session.csrf_token,
     actingReason: actingAs ? session.acting_reason : null,
     actingExpiresAt: actingAs && session.acting_expires_at ? new Date(session.acting_expires_at).toISOString() : null,
     actingEnded,
+    versions,
   };
 }
 
