@@ -13,6 +13,7 @@ import type { Ctx } from './http/actor.js';
 import { answerFrameworkError, registerErrorHandling, registerRequestHooks } from './http/hooks.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerRequestLog } from './http/request-log.js';
+import { registerReadCache, type ReadCache } from './http/read-cache.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { agencyRoutes } from './modules/agency/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -45,6 +46,14 @@ export type BuildOptions = {
 export type RegisteredRoute = { method: string; url: string; config: Record<string, unknown>; schema: Record<string, unknown> | undefined };
 
 const routeTables = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+const readCaches = new WeakMap<FastifyInstance, ReadCache>();
+
+/** The read cache of an app built by buildApp (its hit and miss counts, for tests and benchmarks). */
+export function readCacheOf(app: FastifyInstance): ReadCache {
+  const cache = readCaches.get(app);
+  if (!cache) throw new Error('readCacheOf: this app was not built by buildApp');
+  return cache;
+}
 
 /** Every route the app registered, in order: tests walk it so that a new route cannot skip the auth checks. */
 export function listRoutes(app: FastifyInstance): RegisteredRoute[] {
@@ -107,6 +116,7 @@ export async function buildApp({ config, database, logger = false, webRoot = def
 
   if (logger) registerRequestLog(app, config);
   registerRequestHooks(app, ctx);
+  readCaches.set(app, registerReadCache(app, config));
   registerErrorHandling(app);
 
   app.get(

@@ -106,6 +106,7 @@ const ZEnv = z.object({
   // Request logging: off per request (errors and slow requests are still logged), on with 1.
   MAILLON_LOG_REQUESTS: ZFlag,
   MAILLON_SLOW_REQUEST_MS: z.coerce.number().int().nonnegative().default(1000),
+  MAILLON_READ_CACHE_MB: z.coerce.number().int().nonnegative().max(65_536).default(64),
   // An empty value counts as missing (checked below, with the names of every missing one).
   ...Object.fromEntries(SELLER_VARIABLES.map((name) => [name, z.string().trim().optional()])),
   MAILLON_ACCEPTANCE_DAYS: z.coerce.number().positive().default(7),
@@ -178,6 +179,8 @@ export type Config = {
   logRequests: boolean;
   /** a request taking longer than this (ms) logs a warning line, even with `logRequests` off */
   slowRequestMs: number;
+  /** memory for the answers the read cache keeps (http/read-cache.ts), in bytes; 0 keeps none */
+  readCacheBytes: number;
   /** Fastify's `trustProxy`: false, a number of hops, or the proxies' addresses/CIDRs */
   trustProxy: false | number | string[];
   development: boolean;
@@ -299,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy ?? false,
     logRequests: e.MAILLON_LOG_REQUESTS,
     slowRequestMs: e.MAILLON_SLOW_REQUEST_MS,
+    readCacheBytes: e.MAILLON_READ_CACHE_MB * 1_048_576,
     development: !production,
     production,
     outboxShowsLinks: !production && !e.MAILLON_SMTP_URL,

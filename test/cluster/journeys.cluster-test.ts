@@ -12,7 +12,7 @@ const cluster = inject('cluster');
 const PASSWORD = 'maillon-demo-2026';
 const PROCESSES = cluster.backends.length;
 
-type Answer = { status: number; data: any; backend: string };
+type Answer = { status: number; data: any; backend: string; cache: string | null };
 
 /** A browser: its session cookie, its CSRF token, the processes that answered it. */
 class Visitor {
@@ -39,7 +39,7 @@ class Visitor {
     if (data && typeof data.csrfToken === 'string') this.csrf = data.csrfToken;
     const backend = response.headers.get('x-maillon-backend') ?? '?';
     this.backends.push(backend);
-    return { status: response.status, data, backend };
+    return { status: response.status, data, backend, cache: response.headers.get('x-read-cache') };
   }
 
   /** The answer's body, failing the test on any status but `expected`. */
@@ -166,6 +166,28 @@ describe('money across processes', () => {
     const conflict = await agency.send('POST', '/api/transfers', { body: { ...body, amountCents: 1 }, headers: { 'idempotency-key': key } });
     expect(conflict.status).toBe(409);
     expect((await agency.ok('GET', `/api/accounts/${boulangerieId}/wallet`)).postedCents).toBe(after.postedCents);
+  });
+});
+
+describe('answers kept by each process (the read cache)', () => {
+  it('a change made through one process is in the next answer of every other, kept or not', async () => {
+    const team = async () => Promise.all(Array.from({ length: PROCESSES * 2 }, () => agency.send('GET', '/api/agency/team?limit=200')));
+    const nameIn = (answers: Answer[]) =>
+      answers.map((a) => a.data.items.find((m: { id: string; name: string }) => m.id === boulangerieId)?.name ?? null);
+    const first = await team();
+    expect(processesOf(first).size).toBe(PROCESSES);
+    const kept = await team();
+    expect(kept.map((a) => a.status)).toEqual(kept.map(() => 200));
+    // kept by the processes (a background sweep writing to the agency in between would start them again)
+    expect(kept.some((a) => a.cache === 'hit')).toBe(true);
+    const name = `Boulangerie Dupain ${randomUUID().slice(0, 6)}`;
+    await agency.ok('PATCH', `/api/accounts/${boulangerieId}`, { name });
+    const after = await team();
+    expect(nameIn(after)).toEqual(after.map(() => name));
+    expect(after.some((a) => a.cache === 'miss')).toBe(true);
+    expect(processesOf(after).size).toBe(PROCESSES);
+    await agency.ok('PATCH', `/api/accounts/${boulangerieId}`, { name: 'Boulangerie Dupain' });
+    expect(nameIn(await team())).toEqual(after.map(() => 'Boulangerie Dupain'));
   });
 });
 

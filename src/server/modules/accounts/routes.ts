@@ -10,7 +10,7 @@ const tags = ['accounts'];
 export const accountRoutes: RoutesPlugin = async (app, { ctx }) => {
   app.get(
     '/api/accounts',
-    { schema: { tags, querystring: ZListAccountsQuery, response: { 200: ZPageOf(ZAccountListItem) } } },
+    { config: { readCache: true }, schema: { tags, querystring: ZListAccountsQuery, response: { 200: ZPageOf(ZAccountListItem) } } },
     async (request) => accounts.listAccounts(actorOf(request), request.query, ctx),
   );
 

@@ -50,7 +50,7 @@ export const agencyRoutes: RoutesPlugin = async (app, { ctx }) => {
   );
 
   // The team table (Agence tab): one or two requests for the whole table, whatever the agency's size
-  app.get('/api/agency/team', { schema: { tags, querystring: ZTeamQuery, response: { 200: ZTeamPage } } }, async (request) =>
+  app.get('/api/agency/team', { config: { readCache: true }, schema: { tags, querystring: ZTeamQuery, response: { 200: ZTeamPage } } }, async (request) =>
     agency.listTeam(actorOf(request), request.query, ctx),
   );
 

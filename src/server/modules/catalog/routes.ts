@@ -99,7 +99,7 @@ export const catalogRoutes: RoutesPlugin = async (app, { ctx }) => {
     catalog.getImport(actorOf(request), request.params.id, request.lang, ctx),
   );
 
-  app.get('/api/catalog/offers', { schema: { tags, querystring: ZOfferQuery, response: { 200: ZOfferPage } } }, async (request) =>
+  app.get('/api/catalog/offers', { config: { readCache: true }, schema: { tags, querystring: ZOfferQuery, response: { 200: ZOfferPage } } }, async (request) =>
     catalog.searchOffers(actorOf(request), request.query, ctx),
   );
 

@@ -94,7 +94,7 @@ export const orderRoutes: RoutesPlugin = async (app, { ctx }) => {
 
   app.get(
     '/api/orders',
-    { schema: { tags, querystring: ZOrdersQuery, response: { 200: ZPageOf(ZOrderSummary).extend({ totals: ZOrderTotals }) } } },
+    { config: { readCache: true }, schema: { tags, querystring: ZOrdersQuery, response: { 200: ZPageOf(ZOrderSummary).extend({ totals: ZOrderTotals }) } } },
     async (request) => orders.listOrders(actorOf(request), request.query, ctx),
   );
 
