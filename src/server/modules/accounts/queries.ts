@@ -328,7 +328,7 @@ const SESSION_ACCOUNT_COLUMNS = ['id', 'role', 'name', 'email', 'parent_id', 'ag
 type SessionAccountColumn = (typeof SESSION_ACCOUNT_COLUMNS)[number];
 
 /**
- * What the database's `session_accounts(person, acted)` (migration 0025) adds to a session's row:
+ * What the database's `session_accounts(person, acted)` (migration 0026) adds to a session's row:
  * the person's columns (`p_`, all null when it is gone), the acted account's (`a_`) and `a_reached`,
  * whether the person reaches it strictly from above (the closure table), as `isDescendant(…, true)`
  * answers. A plpgsql function, so that the server keeps its plan instead of planning the session

@@ -64,7 +64,7 @@ type SessionWithAccounts = Pick<
 /**
  * The session of a token with, in the same row, its person and acted account and whether the
  * person still reaches it: one call per authenticated request, to the database's
- * `session_with_accounts` (migration 0025), which reads the accounts through accounts'
+ * `session_with_accounts` (migration 0026), which reads the accounts through accounts'
  * `session_accounts` and keeps its plans.
  */
 export async function findSessionWithAccounts(db: Tx, token: string) {
