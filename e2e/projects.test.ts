@@ -131,7 +131,8 @@ describe('projects journey', () => {
     await page.waitForURL(/\/commandes\/[0-9a-f-]{36}$/);
     await page.goto(`/projets/${projectId}`);
     await expect.poll(async () => textOf(c.getByTestId('campaign-consumption')), poll).toBe(`${euros(2 * price)} sur ${euros(500_00)}`);
-    expect(await page.getByTestId('project-order').count()).toBe(2);
+    // the orders list comes in its own request, which may answer after the campaign's figures
+    await expect.poll(() => page.getByTestId('project-order').count(), poll).toBe(2);
     await screenshot(page, 'projects-7-reopened');
   });
 

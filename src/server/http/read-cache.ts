@@ -111,7 +111,7 @@ const BUYER_ROLES = new Set(['agency', 'manager', 'consultant', 'client']);
 let dayCache = { at: 0, day: '' };
 /** The Paris day, computed at most once a second (an Intl formatter per request costs). */
 function parisDay(now = Date.now()): string {
-  if (now - dayCache.at >= 1_000) dayCache = { at: now, day: todayInParis(new Date(now)) };
+  if (Math.abs(now - dayCache.at) >= 1_000) dayCache = { at: now, day: todayInParis(new Date(now)) }; // a clock set back too
   return dayCache.day;
 }
 
