@@ -76,7 +76,7 @@ describe('projects journey', () => {
     await c.waitFor();
     expect(await textOf(c.getByTestId('campaign-consumption'))).toBe(`${euros(price)} sur ${euros(1_000_00)}`);
     expect(await textOf(c.getByTestId('campaign-status'))).toBe('OUVERTE');
-    expect(await page.getByTestId('project-order').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('project-order').count(), poll).toBe(1); // its own request
     await screenshot(page, 'projects-2-project');
 
     // A cap below what is committed: the server's refusal under the field, nothing changed.
