@@ -255,6 +255,42 @@ export function importViolations(files: Record<string, string>): string[] {
 
 const sources = () => Object.fromEntries(walk(SERVER).map((p) => [relative(SERVER, p), readFileSync(p, 'utf8')]));
 
+/**
+ * The owner of each database function of the migrations. A function's body names only its owner's
+ * tables; it reaches another feature's data through that feature's functions (allocate_credits
+ * calls reachable_accounts, record_audit and notify_recipients), as code goes through a service.
+ */
+const FUNCTION_OWNERS: Record<string, string> = {
+  allocate_credits: 'ledger',
+  ledger_transfer: 'ledger',
+  ledger_entries_append_only: 'ledger',
+  // Every account has its wallet from the moment it exists: the ledger's trigger on accounts.
+  open_wallet_of_account: 'ledger',
+  reachable_accounts: 'accounts',
+  audience_of: 'accounts',
+  session_accounts: 'accounts',
+  session_with_accounts: 'auth',
+  record_audit: 'audit',
+  notify_recipients: 'notifications',
+  data_version: 'freshness',
+  fold_data_changes: 'freshness',
+  invoices_immutable: 'billing',
+  self_billed_invoices_immutable: 'payouts',
+  order_figures_add: 'orders',
+  order_figures_drift: 'orders',
+  order_figures_follow: 'orders',
+};
+
+/** Each `create function` of the migrations with a literal name: its name and its body. */
+function migrationFunctions(): { name: string; file: string; body: string }[] {
+  const dir = join(SERVER, 'db/migrations');
+  return readdirSync(dir).flatMap((file) => {
+    const source = readFileSync(join(dir, file), 'utf8');
+    return [...source.matchAll(/create (?:or replace )?function ([a-z_]+)\s*\(([\s\S]*?)\$\$([\s\S]*?)\$\$/g)].map((m) => ({ name: m[1], file, body: m[3] }));
+  });
+}
+
+
 describe('module boundaries', () => {
   const tables = migrationTables();
 
@@ -268,6 +304,23 @@ describe('module boundaries', () => {
 
   it('lets only the owner of a table name it in SQL', () => {
     expect(ownershipViolations(sources(), tables)).toEqual([]);
+  });
+
+  it('gives every database function one owner, whose tables alone its body names', () => {
+    const functions = migrationFunctions();
+    expect(functions.length).toBeGreaterThan(10);
+    const found: string[] = [];
+    for (const f of functions) {
+      const owner = FUNCTION_OWNERS[f.name];
+      if (!owner) {
+        found.push(`${f.file}: ${f.name} has no owner in FUNCTION_OWNERS`);
+        continue;
+      }
+      for (const use of tablesNamedIn(`sql\`${f.body}\``, tables)) {
+        if (TABLE_OWNERS[use.table] !== owner) found.push(`${f.file}: ${f.name} (${owner}) names ${use.table}, owned by ${TABLE_OWNERS[use.table]}`);
+      }
+    }
+    expect(found).toEqual([]);
   });
 
   it('lets a feature import another only through its exports, and only from above', () => {

@@ -27,6 +27,7 @@ import * as m0023 from './migrations/0023_account_list_order.js';
 import * as m0024 from './migrations/0024_ledger_transfer_returns_wallet.js';
 import * as m0025 from './migrations/0025_data_versions.js';
 import * as m0026 from './migrations/0026_session_lookup_functions.js';
+import * as m0027 from './migrations/0027_allocation_in_one_statement.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '0024_ledger_transfer_returns_wallet': m0024,
   '0025_data_versions': m0025,
   '0026_session_lookup_functions': m0026,
+  '0027_allocation_in_one_statement': m0027,
 };
 
 class StaticMigrations implements MigrationProvider {

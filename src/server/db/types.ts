@@ -178,6 +178,8 @@ export interface NotificationsTable {
   read_at: NullableTimestamp;
   email: 'immediate' | 'digest' | 'none';
   digested_at: NullableTimestamp;
+  /** when its immediate e-mail was queued (null: the sweep composes it) */
+  emailed_at: NullableTimestamp;
   email_to: string | null;
   language: Generated<Language>;
   recipient_name: Generated<string>;

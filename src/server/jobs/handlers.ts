@@ -7,7 +7,7 @@ import { runDueJobs, type JobHandlers } from './queue.js';
 import { runHousekeeping } from './housekeeping.js';
 import { foldChanges } from '../modules/freshness/service.js';
 import { sendMonthlyReports } from '../modules/reports/service.js';
-import { deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
+import { composeImmediateEmails, deliverQueuedEmails, runDigests, smtpTransport } from '../modules/notifications/service.js';
 
 /** Which feature runs which kind of job. */
 export const jobHandlers: JobHandlers = {
@@ -30,6 +30,7 @@ export async function runSweeps(ctx: Ctx, options: { force?: boolean } = {}): Pr
   await refundOverdueClaims(ctx);
   await completePayableOrders(ctx);
   await remindExpiringProofs(ctx);
+  await composeImmediateEmails(ctx);
   await runDigests(ctx);
   await sendMonthlyReports(ctx);
   if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);

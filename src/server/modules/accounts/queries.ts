@@ -187,26 +187,9 @@ export async function nearestActiveAncestor(db: Tx, id: string): Promise<string 
  * others `above`. Closed accounts are told nothing.
  */
 export async function audienceOf(db: Tx, accountId: string): Promise<Recipient[]> {
-  const rows = await db
-    .selectFrom('account_tree as t')
-    .innerJoin('accounts as a', 'a.id', 't.ancestor_id')
-    .select(['a.id', 'a.name', 'a.role', 'a.email', 'a.language', 'a.agency_id', 'a.active', 't.depth', sql<boolean>`a.password_hash is not null`.as('has_login')])
-    .where('t.descendant_id', '=', accountId)
-    .orderBy('t.depth')
-    .execute();
-  const concerned = rows.find((r) => Number(r.depth) === 0);
-  if (!concerned) return [];
-  return rows
-    .filter((r) => r.active && r.role !== 'system')
-    .map((r) => ({
-      accountId: r.id,
-      name: r.name,
-      relation: Number(r.depth) === 0 ? ('concerned' as const) : Number(r.depth) === 1 && concerned.role === 'client' ? ('in_charge' as const) : ('above' as const),
-      email: r.email,
-      language: r.language,
-      hasLogin: Boolean(r.has_login),
-      agencyId: r.agency_id,
-    }));
+  // The database function audience_of (migration 0027), which allocate_credits calls too.
+  const { rows } = await sql<{ audience: Recipient[] }>`select audience_of(${accountId}::uuid) as audience`.execute(db);
+  return rows[0].audience;
 }
 
 /** Every open support account, for the events of support's queue (a new agency request, a site to review, a transfer to confirm). */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Actor, ActorAccount, Ctx, Tx } from '../../http/actor.js';
 import type { AccountRow, Company, PublicRole } from '../../db/types.js';
 import { notFound } from '../../http/errors.js';
@@ -104,31 +105,10 @@ export async function findReachableAccounts(
   ids: string[],
   options: { includeSelf: boolean } = { includeSelf: true },
 ): Promise<AccountRow[]> {
-  const self = actor.account.id;
-  const rows = await db
-    .selectFrom('accounts as a')
-    .selectAll('a')
-    .where('a.id', 'in', ids)
-    .where('a.role', '!=', 'system')
-    .$if(actor.account.role !== 'support', (q) =>
-      q.where((eb) =>
-        eb.or([
-          ...(options.includeSelf ? [eb('a.id', '=', self)] : []),
-          eb.exists(
-            eb
-              .selectFrom('account_tree as t')
-              .select('t.depth')
-              .where('t.ancestor_id', '=', self)
-              .whereRef('t.descendant_id', '=', 'a.id')
-              .where('t.depth', '>', 0),
-          ),
-        ]),
-      ),
-    )
-    .$if(actor.account.role === 'support' && !options.includeSelf, (q) => q.where('a.id', '!=', self))
-    // Support reaches every customer account, but another support person's account is theirs alone.
-    .$if(actor.account.role === 'support', (q) => q.where((eb) => eb.or([eb('a.role', '!=', 'support'), eb('a.id', '=', self)])))
-    .execute();
+  // The rule is the database function reachable_accounts (migration 0027), which allocate_credits calls too.
+  const { rows } = await sql<AccountRow>`
+    select * from reachable_accounts(${actor.account.id}::uuid, ${actor.account.role === 'support'}::boolean, ${ids}::uuid[],
+      ${options.includeSelf}::boolean)`.execute(db);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => {
     const row = byId.get(id);

@@ -20,19 +20,9 @@ export async function recordAudit(
   target: AuditTarget | null,
   details: Record<string, unknown> | null = null,
 ): Promise<void> {
-  await tx
-    .insertInto('audit_log')
-    .values({
-      person_id: actor.person.id,
-      account_id: actor.account.id,
-      agency_id: actor.account.agencyId,
-      action,
-      target_type: target?.type ?? null,
-      target_id: target?.id ?? null,
-      ip: actor.ip,
-      details: details ? JSON.stringify(details) : null,
-    })
-    .execute();
+  // The database function record_audit (migration 0027), which allocate_credits calls too.
+  await sql`select record_audit(${actor.person.id}::uuid, ${actor.account.id}::uuid, ${actor.account.agencyId}::uuid, ${action}::text,
+    ${target?.type ?? null}::text, ${target?.id ?? null}::text, ${actor.ip}::text, ${details ? JSON.stringify(details) : null}::jsonb)`.execute(tx);
 }
 
 /**

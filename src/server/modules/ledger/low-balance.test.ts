@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptInvitation, fundWallet, makeAgency, makeOffer, startTestEnv, uniqueEmail, type Client, type TestEnv } from '../../testing/harness.js';
+import { composeImmediateEmails } from '../notifications/service.js';
 
 /** The low-balance threshold: set by the account or those above it, told once each time the balance falls under it. */
 
@@ -64,7 +65,14 @@ describe('low-balance threshold', () => {
     const available = (await client.get(`/api/accounts/${fx.ids.Boulangerie}/wallet`)).body.availableCents;
     expect(available).toBeGreaterThanOrEqual(1_200_00);
     await fx.agency.post('/api/transfers', { fromAccountId: fx.ids.Boulangerie, toAccountId: fx.agencyId, amountCents: available - 1_000_00 });
-    expect(await lowBalanceNotices(client)).toHaveLength(2);
+    const notices = await lowBalanceNotices(client);
+    expect(notices).toHaveLength(2);
+    for (const n of notices) expect(n.body).toContain('sous le seuil de 1\u202f200,00\u00a0€');
+    // The reclaim is one database statement: its e-mails are written by the sweeps, once.
+    await composeImmediateEmails({ db: env.database.db, config: env.config });
+    await composeImmediateEmails({ db: env.database.db, config: env.config });
+    const mailed = await env.database.db.selectFrom('outbox_emails').select('subject').where('to_address', '=', emails.claire).execute();
+    expect(mailed.filter((m) => m.subject === 'Solde bas pour Boulangerie')).toHaveLength(2);
     // Nobody in another agency hears of it.
     const other = await makeAgency(env, 'simple');
     expect(await lowBalanceNotices(other.agency)).toEqual([]);

@@ -3,7 +3,7 @@ import type { Actor, Ctx, Tx } from '../../http/actor.js';
 import { AppError, forbidden, invalidInput, invalidState, notFound, ruleViolation } from '../../http/errors.js';
 import { runIdempotent, type Idempotency } from '../../http/idempotency.js';
 import { recordAudit } from '../audit/service.js';
-import { notify } from '../notifications/service.js';
+import { notificationKinds, notify } from '../notifications/service.js';
 import {
   accountIsClosed,
   audienceOf,
@@ -382,46 +382,44 @@ export type AllocationInput = { fromAccountId: string; toAccountId: string; amou
 export async function allocateCredits(actor: Actor, input: AllocationInput, idem: Idempotency, ctx: Ctx) {
   if (!ledgerPolicy.mayAllocate(actor)) throw forbidden();
   if (input.fromAccountId === input.toAccountId) throw ruleViolation('same_wallet', {}, 'toAccountId');
-  return runIdempotent(ctx, actor, idem, async (tx) => {
-    const [from, to] = await findReachableAccounts(tx, actor, [input.fromAccountId, input.toAccountId]);
-    if (!from.active) throw ruleViolation('wallet_inactive', {}, 'fromAccountId');
-    if (!to.active) throw ruleViolation('wallet_inactive', {}, 'toAccountId');
-    const transfer = await transferCredits(tx, actor, {
-      ...input,
-      kind: 'allocation',
-      memo: input.memo ?? null,
-      idempotencyKey: idem?.key ?? null,
-    });
-    if (transfer.lowBalance) await notifyLowBalance(tx, ctx, transfer.lowBalance);
-    await recordAudit(
-      tx,
-      actor,
-      'credits.allocate',
-      { type: 'transfer', id: transfer.transferId },
-      {
-        from: from.id,
-        to: to.id,
-        amountCents: input.amountCents,
-      },
-    );
-    // The receiving wallet's people (the account, its person in charge, those above) are told.
-    await notify(tx, ctx, {
-      kind: 'credits_allocated',
-      params: { account: to.name, amountCents: input.amountCents, from: actor.account.name },
-      link: `/portefeuille/${to.id}`,
-      object: { type: 'account', id: to.id },
-      recipients: await audienceOf(tx, to.id),
-    });
+  assertPositiveCents(input.amountCents);
+  // One statement, the database function allocate_credits (migration 0027): the reach check of
+  // findReachableAccounts, the transfer, the low-balance notice, the audit line and the receiving
+  // wallet's people told (their immediate e-mails are composed by the sweeps). Without an
+  // idempotency key it is a transaction by itself; with one, it runs in the key's.
+  const allocate = async (db: Tx) => {
+    const { rows } = await sql<{ allocation: { id: string; at: string } }>`
+      select allocate_credits(${actor.person.id}::uuid, ${actor.account.id}::uuid, ${actor.account.agencyId}::uuid,
+        ${actor.account.role === 'support'}::boolean, ${actor.ip}::text, ${actor.account.name}::text, ${input.fromAccountId}::uuid,
+        ${input.toAccountId}::uuid, ${input.amountCents}::int8, ${input.memo ?? null}::text, ${idem?.key ?? null}::text,
+        ${notificationKinds.credits_allocated.category}::text) as allocation`
+      .execute(db)
+      .catch(raisedRefusal);
+    const done = rows[0].allocation;
     return {
-      id: transfer.transferId,
-      at: transfer.at,
-      kind: 'allocation',
-      fromAccountId: from.id,
-      toAccountId: to.id,
+      id: done.id,
+      at: new Date(done.at).toISOString(),
+      kind: 'allocation' as const,
+      fromAccountId: input.fromAccountId,
+      toAccountId: input.toAccountId,
       amountCents: input.amountCents,
       memo: input.memo ?? null,
     };
-  });
+  };
+  return idem ? runIdempotent(ctx, actor, idem, allocate) : allocate(ctx.db);
+}
+
+const REFUSALS: Record<string, (field: string | undefined) => AppError> = {
+  not_found: () => notFound(),
+  wallet_inactive: (field) => ruleViolation('wallet_inactive', {}, field),
+  insufficient_funds: () => new AppError('insufficient_funds', 409, 'insufficient_funds'),
+};
+
+/** The refusal a database function raised as `maillon:<code>[:<field>]`, as the app's error; anything else as it came. */
+function raisedRefusal(e: unknown): never {
+  const m = e instanceof Error && (e as { code?: string }).code === 'P0001' ? /^maillon:([a-z_]+)(?::([A-Za-z]+))?$/.exec(e.message) : null;
+  const refusal = m ? REFUSALS[m[1]] : undefined;
+  throw refusal ? refusal(m![2]) : e;
 }
 
 export async function listLedger(actor: Actor, accountId: string, filters: EntryFilters, ctx: Ctx) {

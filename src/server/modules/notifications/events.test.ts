@@ -17,7 +17,7 @@ import {
   uniqueEmail,
   type TestEnv,
 } from '../../testing/harness.js';
-import { runDigests } from './service.js';
+import { composeImmediateEmails, runDigests } from './service.js';
 
 /**
  * Every event, from the action that causes it (through the API, as its users would, or the
@@ -497,6 +497,8 @@ describe('each event reaches exactly its people', () => {
         await sendDigests(); // what the setup caused leaves with the digests before the action
         const before = await snapshot();
         await row.act(s);
+        // What the sweeps do each second: the e-mails of notifications written without theirs (an allocation).
+        await composeImmediateEmails(ctx());
         const title = row.title(s);
         const told = new Set<Who>([...row.immediate, ...row.digest]);
         for (const who of watching()) {

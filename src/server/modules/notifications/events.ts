@@ -1,4 +1,4 @@
-import type { EmailMode, Language } from '../../db/types.js';
+import type { Language } from '../../db/types.js';
 
 /**
  * What people are told about, and in which category they choose how (preferences are per
@@ -81,6 +81,3 @@ export type NotificationEvent = {
   recipients: Recipient[];
 };
 
-export function defaultEmailMode(relation: Relation): EmailMode {
-  return relation === 'above' ? 'digest' : 'immediate';
-}

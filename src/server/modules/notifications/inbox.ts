@@ -5,7 +5,6 @@ import type { EmailMode, Language } from '../../db/types.js';
 import { cursorPart, decodeCursor, pageOf } from '../../http/pagination.js';
 import { renderEmailContent } from './email-layout.js';
 import {
-  defaultEmailMode,
   notificationCategories,
   notificationKinds,
   type NotificationCategory,
@@ -97,43 +96,71 @@ async function queueNotificationEmail(
  */
 export async function notify(tx: Tx, ctx: Ctx, event: NotificationEvent): Promise<void> {
   const category = notificationKinds[event.kind].category;
-  const recipients = distinctRecipients(event.recipients);
-  if (recipients.length === 0) return;
-  // One statement for every recipient: each one's preference for the category (or the default of
-  // its relation) decides its e-mail mode as the rows are written; a round trip per recipient,
-  // and one for the preferences, were most of an allocation's cost (issue 13).
-  const input = recipients.map((r) => ({
-    person_id: r.accountId,
-    agency_id: r.agencyId,
-    email_to: r.email,
-    language: r.language,
-    recipient_name: r.name,
-    reachable: r.hasLogin && r.email !== null,
-    default_mode: defaultEmailMode(r.relation),
-  }));
+  if (event.recipients.length === 0) return;
+  // One statement for every recipient (the database function notify_recipients, migration 0027,
+  // which allocate_credits calls too): each one's preference for the category, or the default of
+  // its relation, decides its e-mail mode as the rows are written.
   const { rows: written } = await sql<{ person_id: string; email: 'immediate' | 'digest' | 'none' }>`
-    insert into notifications (person_id, agency_id, kind, category, params, link, object_type, object_id, email, email_to, language, recipient_name)
-    select v.person_id, v.agency_id, ${event.kind}, ${category}, ${JSON.stringify(event.params)}::jsonb, ${event.link}::text,
-      ${event.object?.type ?? null}::text, ${event.object?.id ?? null}::uuid,
-      case when not v.reachable or coalesce(p.email, v.default_mode) = 'off' then 'none' else coalesce(p.email, v.default_mode) end,
-      v.email_to, v.language, v.recipient_name
-    from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
-      as v(person_id uuid, agency_id uuid, email_to text, language text, recipient_name text, reachable boolean, default_mode text)
-    left join notification_preferences p on p.person_id = v.person_id and p.category = ${category}
-    returning person_id, email`.execute(tx);
-  const modes = new Map(written.map((w) => [w.person_id, w.email]));
-  const rows = recipients.map((r) => ({ r, email: modes.get(r.accountId)! }));
-  for (const { r, email } of rows) {
-    if (email === 'immediate') {
-      const text = renderNotification(event.kind, event.params, r.language);
-      await queueNotificationEmail(
-        tx,
-        ctx,
-        { personId: r.accountId, email: r.email!, name: r.name, language: r.language },
-        { subject: text.title, heading: text.title, paragraphs: [text.body], link: event.link },
-        [category],
-      );
-    }
+    select person_id, email from notify_recipients(${event.kind}, ${category}, ${JSON.stringify(event.params)}::jsonb, ${event.link}::text,
+      ${event.object?.type ?? null}::text, ${event.object?.id ?? null}::uuid, ${JSON.stringify(event.recipients)}::jsonb, true)`.execute(tx);
+  const immediate = new Set(written.filter((w) => w.email === 'immediate').map((w) => w.person_id));
+  for (const r of distinctRecipients(event.recipients)) {
+    if (!immediate.has(r.accountId)) continue;
+    const text = renderNotification(event.kind, event.params, r.language);
+    await queueNotificationEmail(
+      tx,
+      ctx,
+      { personId: r.accountId, email: r.email!, name: r.name, language: r.language },
+      { subject: text.title, heading: text.title, paragraphs: [text.body], link: event.link },
+      [category],
+    );
+  }
+}
+
+const COMPOSE_BATCH = 50;
+
+/**
+ * Queues the immediate e-mails of the notifications written without theirs: those of a use case
+ * that runs as one database statement (an allocation, `allocate_credits`). Each batch is claimed
+ * (`skip locked`, so processes side by side never write one twice), e-mailed and marked in one
+ * transaction. Returns how many e-mails were queued.
+ */
+export async function composeImmediateEmails(ctx: Ctx): Promise<number> {
+  let queued = 0;
+  for (;;) {
+    const batch = await ctx.db.transaction().execute(async (tx) => {
+      const rows = await tx
+        .selectFrom('notifications')
+        .select(['id', 'person_id', 'kind', 'category', 'params', 'link', 'email_to', 'language', 'recipient_name'])
+        .where('email', '=', 'immediate')
+        .where('emailed_at', 'is', null)
+        .orderBy('created_at')
+        .limit(COMPOSE_BATCH)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      for (const r of rows) {
+        if (r.email_to === null) continue;
+        const text = renderNotification(r.kind, r.params, r.language);
+        await queueNotificationEmail(
+          tx,
+          ctx,
+          { personId: r.person_id, email: r.email_to, name: r.recipient_name, language: r.language },
+          { subject: text.title, heading: text.title, paragraphs: [text.body], link: r.link },
+          [r.category],
+        );
+      }
+      if (rows.length > 0) {
+        await tx
+          .updateTable('notifications')
+          .set({ emailed_at: sql`now()` })
+          .where('id', '=', sql<string>`any(${rows.map((r) => r.id)}::uuid[])`)
+          .execute();
+      }
+      return { claimed: rows.length, queued: rows.filter((r) => r.email_to !== null).length };
+    });
+    queued += batch.queued;
+    if (batch.claimed < COMPOSE_BATCH) return queued;
   }
 }
 
@@ -203,7 +230,7 @@ export async function markRead(db: Tx, personId: string, ids?: string[]): Promis
 // ---------------------------------------------------------------------------------------------
 // Preferences and the one-click unsubscribe
 
-/** The person's choice for each category; `default` follows its relation to each event (see `defaultEmailMode`). */
+/** The person's choice for each category; `default` follows its relation to each event (immediate, or a digest for those above: `notify_recipients`, migration 0027). */
 export async function getPreferences(db: Tx, personId: string, lang: Language) {
   const prefs = await preferencesOf(db, [personId]);
   return notificationCategories.map((category) => ({
