@@ -33,7 +33,7 @@ import { Kysely, PostgresDialect, sql, type KyselyPlugin, type RootOperationNode
 import pg from 'pg';
 import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
-import { openDatabase, type Database } from '../src/server/db/database.js';
+import { migrateToLatest, openDatabase, type Database } from '../src/server/db/database.js';
 import type { DB } from '../src/server/db/types.js';
 import { hashPassword } from '../src/server/modules/auth/password.js';
 import { foldDataChanges, vacuumDataChanges } from '../src/server/modules/freshness/queries.js';
@@ -65,6 +65,8 @@ const databaseUrl = benchDatabaseUrl('maillon_bench_http');
 const plain = reuse
   ? await openDatabase({ databaseUrl, poolSize: POOL })
   : (await openBenchDatabase('maillon_bench_http', POOL)).database;
+// Data kept from a run of older code gets the migrations written since.
+if (reuse) await migrateToLatest(plain.db);
 // BENCH_EXPLAIN=1: the app's statements are caught as it sends them, to be planned after the run.
 const seen: RootOperationNode[] = [];
 const catcher: KyselyPlugin = {

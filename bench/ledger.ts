@@ -1,6 +1,7 @@
 /**
  * Allocations per second through the ledger service on PostgreSQL with 8 connections, next to a
- * raw SQL transfer loop (conditional debit + credit + one entry) in the same run, and their ratio.
+ * raw SQL transfer loop (conditional debit + credit + one entry) in the same run, and their ratio,
+ * without and with an idempotency key (the web app sends one), over 2,000 client wallets.
  * Prints figures; asserts nothing. Run: npx tsx bench/ledger.ts [seconds per phase, default 10]
  */
 import { sql } from 'kysely';
@@ -10,6 +11,7 @@ import { insertAccountRow } from '../src/server/modules/accounts/queries.js';
 import { toActorAccount } from '../src/server/modules/accounts/service.js';
 import { allocateCredits, transferCredits } from '../src/server/modules/ledger/service.js';
 import { SYSTEM_ACCOUNTS } from '../src/server/modules/ledger/system.js';
+import { foldChanges } from '../src/server/modules/freshness/service.js';
 import { openBenchDatabase } from './bench-db.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -53,6 +55,8 @@ const pick = () => {
 };
 
 async function phase(label: string, once: () => Promise<unknown>) {
+  // What the app's sweeps do every second: the counted changes folded, their table vacuumed.
+  await foldChanges(db, Date.now());
   let done = 0;
   let failed = 0;
   const end = Date.now() + SECONDS * 1000;
@@ -93,11 +97,23 @@ async function serviceTransfer() {
   await allocateCredits(actor, { fromAccountId: from, toAccountId: to, amountCents: 100 }, null, ctx);
 }
 
+// As the web app sends it: each allocation with an idempotency key of its own.
+let keys = 0;
+async function keyedServiceTransfer() {
+  const [from, to] = pick();
+  const key = `bench-${process.pid}-${++keys}`;
+  await allocateCredits(actor, { fromAccountId: from, toAccountId: to, amountCents: 100 }, { key, hash: key }, ctx);
+}
+
 console.log(`PostgreSQL, ${CONNECTIONS} connections, ${WALLETS} wallets, ${SECONDS}s per phase`);
 await phase('warm-up (service)', serviceTransfer);
-const raw = await phase('raw SQL transfer loop', rawTransfer);
+// The raw loop before and after, so that the tables' growth over the run weighs on both sides.
+const rawBefore = await phase('raw SQL transfer loop', rawTransfer);
 const service = await phase('ledger service (allocateCredits)', serviceTransfer);
-console.log(`ratio service / raw: ${((service / raw) * 100).toFixed(0)} %`);
+const keyed = await phase('the same, with an idempotency key', keyedServiceTransfer);
+const rawAfter = await phase('raw SQL transfer loop, again', rawTransfer);
+const raw = (rawBefore + rawAfter) / 2;
+console.log(`ratio service / raw: ${((service / raw) * 100).toFixed(0)} %; with an idempotency key: ${((keyed / raw) * 100).toFixed(0)} % (raw: the mean of both runs)`);
 
 const total = await sql<{ s: number }>`select sum(posted_cents)::int8 as s from wallets`.execute(db);
 console.log(`sum of all wallets after the run: ${Number(total.rows[0].s)} (raw loop rows skip entries, so only the service keeps entries = balances)`);

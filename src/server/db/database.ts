@@ -28,6 +28,7 @@ import * as m0024 from './migrations/0024_ledger_transfer_returns_wallet.js';
 import * as m0025 from './migrations/0025_data_versions.js';
 import * as m0026 from './migrations/0026_session_lookup_functions.js';
 import * as m0027 from './migrations/0027_allocation_in_one_statement.js';
+import * as m0028 from './migrations/0028_session_lookup_json.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '0025_data_versions': m0025,
   '0026_session_lookup_functions': m0026,
   '0027_allocation_in_one_statement': m0027,
+  '0028_session_lookup_json': m0028,
 };
 
 class StaticMigrations implements MigrationProvider {

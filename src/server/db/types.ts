@@ -178,7 +178,7 @@ export interface NotificationsTable {
   read_at: NullableTimestamp;
   email: 'immediate' | 'digest' | 'none';
   digested_at: NullableTimestamp;
-  /** when its immediate e-mail was queued (null: the sweep composes it) */
+  /** when its e-mail was dealt with (queued, kept for the digest, or none); null while an immediate one waits for the sweeps */
   emailed_at: NullableTimestamp;
   email_to: string | null;
   language: Generated<Language>;

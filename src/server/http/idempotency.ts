@@ -30,30 +30,21 @@ export function idempotencyOf(request: FastifyRequest): Idempotency {
 export async function runIdempotent<T>(ctx: Ctx, actor: Actor, idem: Idempotency, work: (tx: Tx) => Promise<T>): Promise<T> {
   return ctx.db.transaction().execute(async (tx) => {
     if (idem) {
-      const claimed = await sql<{ key: string }>`
-        insert into idempotency_keys (person_id, key, request_hash) values (${actor.person.id}, ${idem.key}, ${idem.hash})
-        on conflict do nothing returning key`.execute(tx);
-      if (claimed.rows.length === 0) {
-        const stored = await tx
-          .selectFrom('idempotency_keys')
-          .selectAll()
-          .where('person_id', '=', actor.person.id)
-          .where('key', '=', idem.key)
-          .executeTakeFirstOrThrow();
-        if (stored.request_hash !== idem.hash || stored.response === null) {
-          throw new AppError('idempotency_conflict', 409, 'idempotency_conflict', {}, 'idempotency-key');
-        }
-        return stored.response as T;
-      }
+      // The database functions idempotency_claim and idempotency_store (migration 0027), which
+      // allocate_credits calls too.
+      const { rows } = await sql<{ stored: T | null }>`
+        select idempotency_claim(${actor.person.id}::uuid, ${idem.key}::text, ${idem.hash}::text) as stored`
+        .execute(tx)
+        .catch((e: unknown) => {
+          throw e instanceof Error && e.message.startsWith('maillon:idempotency_conflict')
+            ? new AppError('idempotency_conflict', 409, 'idempotency_conflict', {}, 'idempotency-key')
+            : e;
+        });
+      if (rows[0].stored !== null) return rows[0].stored;
     }
     const outcome = await work(tx);
     if (idem) {
-      await tx
-        .updateTable('idempotency_keys')
-        .set({ status_code: 200, response: JSON.stringify(outcome) })
-        .where('person_id', '=', actor.person.id)
-        .where('key', '=', idem.key)
-        .execute();
+      await sql`select idempotency_store(${actor.person.id}::uuid, ${idem.key}::text, ${JSON.stringify(outcome)}::jsonb)`.execute(tx);
     }
     return outcome;
   });

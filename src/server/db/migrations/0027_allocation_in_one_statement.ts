@@ -17,10 +17,14 @@ import { sql, type Kysely } from 'kysely';
  *   closest relation), e-mailed as the person chose for the category or by the relation's default.
  *   `notifications.person_id` loses its foreign key, as the ledger's attribution columns have none.
  *   An immediate e-mail is written by the app in the same transaction when `p_composed`, else by
- *   the sweep that composes the e-mails of `notifications.emailed_at is null` (new column; the
- *   e-mails already sent are marked).
- * - `allocate_credits` (ledger): the whole allocation, with `ledger_transfer` (0005, 0024). It
- *   raises `maillon:<code>[:<field>]` (SQLSTATE P0001) for a refusal, so nothing of it is written.
+ *   the sweep that composes the e-mails of `notifications.emailed_at is null` (new column: when the
+ *   row's e-mail was dealt with, null only while an immediate one waits for the sweeps).
+ * - `idempotency_claim` and `idempotency_store` (http/idempotency): a request's key claimed in its
+ *   transaction, or the answer stored with it replayed; the answer stored. `runIdempotent` is these.
+ *   `idempotency_keys.person_id` loses its foreign key too.
+ * - `allocate_credits` (ledger): the whole allocation, with `ledger_transfer` (0005, 0024) and its
+ *   idempotency key. It raises `maillon:<code>[:<field>]` (SQLSTATE P0001) for a refusal, so nothing
+ *   of it is written.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   // One id at a time, each an equality lookup in a primary key: with an array of ids, PostgreSQL
@@ -72,11 +76,12 @@ export async function up(db: Kysely<any>): Promise<void> {
         values (p_person, p_account, p_agency, p_action, p_target_type, p_target_id, p_ip, p_details);
     end $$`.execute(db);
 
-  await db.schema.alterTable('notifications').addColumn('emailed_at', 'timestamptz').execute();
+  // By default handled when written: what the previous code writes (its e-mails queued in the
+  // same transaction) is never e-mailed again by these sweeps during a rolling upgrade.
+  await db.schema.alterTable('notifications').addColumn('emailed_at', 'timestamptz', (c) => c.defaultTo(sql`now()`)).execute();
   // As the ledger's attribution columns (0002): accounts are never deleted, and the key check took
   // a share lock on the agency's row, which each notification of its people contended for.
   await sql`alter table notifications drop constraint notifications_person_id_fkey`.execute(db);
-  await sql`update notifications set emailed_at = created_at where email = 'immediate'`.execute(db);
   await sql`create index notifications_unemailed_idx on notifications (created_at) where email = 'immediate' and emailed_at is null`.execute(db);
   await sql`
     create function notify_recipients(p_kind text, p_category text, p_params jsonb, p_link text, p_object_type text, p_object_id uuid,
@@ -100,20 +105,49 @@ export async function up(db: Kysely<any>): Promise<void> {
         insert into notifications as n (person_id, agency_id, kind, category, params, link, object_type, object_id, email, email_to,
             language, recipient_name, emailed_at)
           select d."accountId", d."agencyId", p_kind, p_category, p_params, p_link, p_object_type, p_object_id, d.mode, d.email,
-            d.language, d.name, case when d.mode = 'immediate' and p_composed then now() end
+            d.language, d.name, case when d.mode = 'immediate' and not p_composed then null else now() end
           from decided d
         returning n.person_id, n.email;
     end $$`.execute(db);
 
+  // A concurrent duplicate waits on the key's row until the first commits, then replays it. The
+  // person's key check went too, for the reason notifications' did.
+  await sql`alter table idempotency_keys drop constraint idempotency_keys_person_id_fkey`.execute(db);
+  await sql`
+    create function idempotency_claim(p_person uuid, p_key text, p_hash text) returns jsonb language plpgsql as $$
+    declare v_hash text; v_response jsonb;
+    begin
+      insert into idempotency_keys (person_id, key, request_hash) values (p_person, p_key, p_hash) on conflict do nothing;
+      if found then
+        return null;
+      end if;
+      select k.request_hash, k.response into v_hash, v_response from idempotency_keys k where k.person_id = p_person and k.key = p_key;
+      if v_hash is distinct from p_hash or v_response is null then
+        raise exception 'maillon:idempotency_conflict:idempotency-key';
+      end if;
+      return v_response;
+    end $$`.execute(db);
+  await sql`
+    create function idempotency_store(p_person uuid, p_key text, p_response jsonb) returns void language plpgsql as $$
+    begin
+      update idempotency_keys set status_code = 200, response = p_response where person_id = p_person and key = p_key;
+    end $$`.execute(db);
+
   await sql`
     create function allocate_credits(p_person uuid, p_account uuid, p_agency uuid, p_support boolean, p_ip text, p_actor_name text,
-      p_from uuid, p_to uuid, p_amount bigint, p_memo text, p_idempotency_key text, p_money_category text)
+      p_from uuid, p_to uuid, p_amount bigint, p_memo text, p_idempotency_key text, p_idempotency_hash text, p_money_category text)
     -- Its statements' plans are kept whatever their parameters (a custom plan for each call cost more than running it).
     returns jsonb language plpgsql as $$
     declare
       v_from accounts; v_to accounts; v_found int := 0; v_row accounts;
-      v_transfer record; v_before bigint;
+      v_transfer record; v_before bigint; v_outcome jsonb;
     begin
+      if p_idempotency_key is not null then
+        v_outcome := idempotency_claim(p_person, p_idempotency_key, p_idempotency_hash);
+        if v_outcome is not null then
+          return v_outcome;
+        end if;
+      end if;
       for v_row in select * from reachable_accounts(p_account, p_support, array[p_from, p_to], true) loop
         v_found := v_found + 1;
         if v_row.id = p_from then v_from := v_row; else v_to := v_row; end if;
@@ -145,12 +179,21 @@ export async function up(db: Kysely<any>): Promise<void> {
       perform notify_recipients('credits_allocated', p_money_category,
         jsonb_build_object('account', v_to.name, 'amountCents', p_amount, 'from', p_actor_name),
         '/portefeuille/' || p_to, 'account', p_to, audience_of(p_to), false);
-      return jsonb_build_object('id', v_transfer.transfer_id, 'at', v_transfer.transfer_at);
+      v_outcome := jsonb_build_object('id', v_transfer.transfer_id,
+        'at', to_char(v_transfer.transfer_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'kind', 'allocation',
+        'fromAccountId', p_from, 'toAccountId', p_to, 'amountCents', p_amount, 'memo', p_memo);
+      if p_idempotency_key is not null then
+        perform idempotency_store(p_person, p_idempotency_key, v_outcome);
+      end if;
+      return v_outcome;
     end $$`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop function allocate_credits(uuid, uuid, uuid, boolean, text, text, uuid, uuid, bigint, text, text, text)`.execute(db);
+  await sql`drop function allocate_credits(uuid, uuid, uuid, boolean, text, text, uuid, uuid, bigint, text, text, text, text)`.execute(db);
+  await sql`drop function idempotency_store(uuid, text, jsonb)`.execute(db);
+  await sql`drop function idempotency_claim(uuid, text, text)`.execute(db);
+  await sql`alter table idempotency_keys add constraint idempotency_keys_person_id_fkey foreign key (person_id) references accounts (id)`.execute(db);
   await sql`drop function notify_recipients(text, text, jsonb, text, text, uuid, jsonb, boolean)`.execute(db);
   await sql`drop index notifications_unemailed_idx`.execute(db);
   await db.schema.alterTable('notifications').dropColumn('emailed_at').execute();

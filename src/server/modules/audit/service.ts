@@ -38,10 +38,9 @@ export async function recordAuditIf(
   details: Record<string, unknown> | null = null,
 ): Promise<void> {
   await sql`
-    insert into audit_log (person_id, account_id, agency_id, action, target_type, target_id, ip, details)
-    select ${actor?.person.id ?? null}::uuid, ${actor?.account.id ?? null}::uuid, ${actor?.account.agencyId ?? null}::uuid,
-      ${action}, ${target?.type ?? null}::text, ${target?.id ?? null}::text, ${actor?.ip ?? null}::text,
-      ${details ? JSON.stringify(details) : null}::jsonb
+    select record_audit(${actor?.person.id ?? null}::uuid, ${actor?.account.id ?? null}::uuid, ${actor?.account.agencyId ?? null}::uuid,
+      ${action}::text, ${target?.type ?? null}::text, ${target?.id ?? null}::text, ${actor?.ip ?? null}::text,
+      ${details ? JSON.stringify(details) : null}::jsonb)
     where ${when && actor !== null}::boolean`.execute(tx);
 }
 

@@ -9,7 +9,7 @@ import { acceptInvitation, Client, fundWallet, makeAgency, supportClient, startT
  * POST /api/transfers is one database statement (allocate_credits, migration 0027). Random
  * allocations, by every kind of person (the agency, a manager, a consultant, the agency acting as
  * that consultant, support, another agency), between any two accounts of two agencies (a closed
- * one among them), with amounts that fit or not and replayed idempotency keys, must answer what
+ * one among them), with amounts that fit or not, idempotency keys replayed or reused for another body, must answer what
  * the rules say and change exactly that: on a refusal nothing at all (balances, transfers, audit
  * lines, notifications); on success the amount moved once, one audit line, one notification per
  * open account from the receiver up, and once the sweeps have run, one e-mail to each of them the
@@ -104,7 +104,7 @@ const op = fc.record({
     { arbitrary: fc.constantFrom('agency', 'Manon', 'Claire', 'Hugo', 'K1', 'K2', 'K3', 'agencyB', 'KB'), weight: 2 },
   ),
   amountCents: fc.oneof(fc.integer({ min: 1, max: 300_00 }), fc.integer({ min: 5_000_00, max: 2_000_000_00 })),
-  key: fc.constantFrom('none', 'fresh', 'replay'),
+  key: fc.constantFrom('none', 'fresh', 'replay', 'conflict'),
 });
 
 describe('allocations as one statement', () => {
@@ -125,6 +125,14 @@ describe('allocations as one statement', () => {
             expect(replay.status, 'a replayed key').toBe(201);
             expect(replay.body.id).toBe(last.id);
             expect(await state(), 'a replay moves nothing').toEqual(before);
+            continue;
+          }
+          if (o.key === 'conflict' && last) {
+            const other = { ...last.body, amountCents: (last.body as { amountCents: number }).amountCents + 1 };
+            const refused = await actors[last.actor].client.post('/api/transfers', other, { 'idempotency-key': last.key });
+            expect(refused.status, 'a key used for another body').toBe(409);
+            expect(refused.body.error).toMatchObject({ code: 'idempotency_conflict', field: 'idempotency-key' });
+            expect(await state(), 'a refused key moves nothing').toEqual(before);
             continue;
           }
           const body = { fromAccountId: ids[o.from], toAccountId: ids[o.to], amountCents: o.amountCents };

@@ -383,41 +383,39 @@ export async function allocateCredits(actor: Actor, input: AllocationInput, idem
   if (!ledgerPolicy.mayAllocate(actor)) throw forbidden();
   if (input.fromAccountId === input.toAccountId) throw ruleViolation('same_wallet', {}, 'toAccountId');
   assertPositiveCents(input.amountCents);
-  // One statement, the database function allocate_credits (migration 0027): the reach check of
-  // findReachableAccounts, the transfer, the low-balance notice, the audit line and the receiving
-  // wallet's people told (their immediate e-mails are composed by the sweeps). Without an
-  // idempotency key it is a transaction by itself; with one, it runs in the key's.
-  const allocate = async (db: Tx) => {
-    const { rows } = await sql<{ allocation: { id: string; at: string } }>`
-      select allocate_credits(${actor.person.id}::uuid, ${actor.account.id}::uuid, ${actor.account.agencyId}::uuid,
-        ${actor.account.role === 'support'}::boolean, ${actor.ip}::text, ${actor.account.name}::text, ${input.fromAccountId}::uuid,
-        ${input.toAccountId}::uuid, ${input.amountCents}::int8, ${input.memo ?? null}::text, ${idem?.key ?? null}::text,
-        ${notificationKinds.credits_allocated.category}::text) as allocation`
-      .execute(db)
-      .catch(raisedRefusal);
-    const done = rows[0].allocation;
-    return {
-      id: done.id,
-      at: new Date(done.at).toISOString(),
-      kind: 'allocation' as const,
-      fromAccountId: input.fromAccountId,
-      toAccountId: input.toAccountId,
-      amountCents: input.amountCents,
-      memo: input.memo ?? null,
-    };
+  // One statement, the database function allocate_credits (migration 0027): the idempotency key
+  // claimed (or its answer replayed), the reach check of findReachableAccounts, the transfer, the
+  // low-balance notice, the audit line and the receiving wallet's people told (their immediate
+  // e-mails are composed by the sweeps), all in the statement's own transaction.
+  const { rows } = await sql<{ allocation: { id: string; at: string; memo: string | null } }>`
+    select allocate_credits(${actor.person.id}::uuid, ${actor.account.id}::uuid, ${actor.account.agencyId}::uuid,
+      ${actor.account.role === 'support'}::boolean, ${actor.ip}::text, ${actor.account.name}::text, ${input.fromAccountId}::uuid,
+      ${input.toAccountId}::uuid, ${input.amountCents}::int8, ${input.memo ?? null}::text, ${idem?.key ?? null}::text,
+      ${idem?.hash ?? null}::text, ${notificationKinds.credits_allocated.category}::text) as allocation`
+    .execute(ctx.db)
+    .catch(raisedRefusal);
+  const done = rows[0].allocation;
+  return {
+    id: done.id,
+    at: new Date(done.at).toISOString(),
+    kind: 'allocation' as const,
+    fromAccountId: input.fromAccountId,
+    toAccountId: input.toAccountId,
+    amountCents: input.amountCents,
+    memo: done.memo,
   };
-  return idem ? runIdempotent(ctx, actor, idem, allocate) : allocate(ctx.db);
 }
 
 const REFUSALS: Record<string, (field: string | undefined) => AppError> = {
   not_found: () => notFound(),
   wallet_inactive: (field) => ruleViolation('wallet_inactive', {}, field),
   insufficient_funds: () => new AppError('insufficient_funds', 409, 'insufficient_funds'),
+  idempotency_conflict: (field) => new AppError('idempotency_conflict', 409, 'idempotency_conflict', {}, field),
 };
 
 /** The refusal a database function raised as `maillon:<code>[:<field>]`, as the app's error; anything else as it came. */
 function raisedRefusal(e: unknown): never {
-  const m = e instanceof Error && (e as { code?: string }).code === 'P0001' ? /^maillon:([a-z_]+)(?::([A-Za-z]+))?$/.exec(e.message) : null;
+  const m = e instanceof Error && (e as { code?: string }).code === 'P0001' ? /^maillon:([a-z_]+)(?::([A-Za-z-]+))?$/.exec(e.message) : null;
   const refusal = m ? REFUSALS[m[1]] : undefined;
   throw refusal ? refusal(m![2]) : e;
 }

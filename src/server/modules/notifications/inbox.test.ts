@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptInvitation, Client, makeAgency, startTestEnv, uniqueEmail, type TestEnv } from '../../testing/harness.js';
 import { audienceOf } from '../accounts/service.js';
-import { notify, runDigests } from './service.js';
+import { composeImmediateEmails, notify, runDigests } from './service.js';
 
 /**
  * The notification core, driven directly (the events each feature emits are tested with it):
@@ -140,5 +141,47 @@ describe('notify', () => {
     await emit(fx.ids.Fleuriste, 'après');
     expect((await outboxFor(fx.emails.claire)).filter((m) => m.subject.startsWith('Commande acceptée'))).toHaveLength(1);
     expect((await anonymous.post('/api/notifications/unsubscribe', { token: 'x'.repeat(20) })).status).toBe(404);
+  });
+});
+
+describe('the e-mails the sweeps compose', () => {
+  // A use case that is one database statement (an allocation) writes its notifications with
+  // `composed = false`: their immediate e-mails wait for composeImmediateEmails.
+  async function emitUncomposed(clientId: string) {
+    await env.database.db.transaction().execute(async (tx) => {
+      const recipients = await audienceOf(tx, clientId);
+      await sql`select * from notify_recipients('order_accepted', 'orders', ${JSON.stringify({ client: 'Fleuriste', anchor: 'roses' })}::jsonb,
+        '/commandes/00000000-0000-4000-8000-000000000002', 'order', '00000000-0000-4000-8000-000000000002'::uuid,
+        ${JSON.stringify(recipients)}::jsonb, false)`.execute(tx);
+    });
+  }
+
+  it('queues each waiting e-mail once, in the recipient language, with its unsubscribe link, however many sweeps run', async () => {
+    const fx = await team();
+    await env.database.db.updateTable('accounts').set({ language: 'en' }).where('email', '=', fx.emails.claire).execute();
+    await emitUncomposed(fx.ids.Fleuriste);
+    // In the bell at once; by e-mail once a sweep has run.
+    expect((await fx.claire.get('/api/notifications')).body.unreadCount).toBe(1);
+    const accepted = async (email: string) => (await outboxFor(email)).filter((m) => /^(Order accepted|Commande acceptée)/.test(m.subject));
+    expect(await accepted(fx.emails.claire)).toEqual([]);
+    const queued = await Promise.all([composeImmediateEmails(ctx()), composeImmediateEmails(ctx()), composeImmediateEmails(ctx())]);
+    expect(queued.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await composeImmediateEmails(ctx())).toBe(0);
+    const mails = await accepted(fx.emails.claire);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toBe('Order accepted for Fleuriste');
+    expect((mails[0].headers as Record<string, string>)['List-Unsubscribe']).toMatch(/\/api\/notifications\/unsubscribe\//);
+    // Those above are kept for the digest, as when the code composes.
+    expect(await accepted(fx.emails.manon)).toEqual([]);
+  });
+
+  it('leaves alone what earlier code wrote with its e-mail already queued (a rolling upgrade)', async () => {
+    const fx = await team();
+    const claire = await env.database.db.selectFrom('accounts').select(['id', 'agency_id']).where('email', '=', fx.emails.claire).executeTakeFirstOrThrow();
+    // As the code before migration 0027 wrote it: no emailed_at given.
+    await sql`insert into notifications (person_id, agency_id, kind, category, params, email, email_to, language, recipient_name)
+      values (${claire.id}::uuid, ${claire.agency_id}::uuid, 'order_accepted', 'orders', '{"client":"X","anchor":"y"}', 'immediate', ${fx.emails.claire}, 'fr', 'Claire')`.execute(env.database.db);
+    await composeImmediateEmails(ctx());
+    expect((await outboxFor(fx.emails.claire)).map((m) => m.subject)).not.toContain('Commande acceptée pour X');
   });
 });
