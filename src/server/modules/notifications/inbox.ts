@@ -106,15 +106,23 @@ export async function notify(tx: Tx, ctx: Ctx, event: NotificationEvent): Promis
   const immediate = new Set(written.filter((w) => w.email === 'immediate').map((w) => w.person_id));
   for (const r of distinctRecipients(event.recipients)) {
     if (!immediate.has(r.accountId)) continue;
-    const text = renderNotification(event.kind, event.params, r.language);
-    await queueNotificationEmail(
-      tx,
-      ctx,
-      { personId: r.accountId, email: r.email!, name: r.name, language: r.language },
-      { subject: text.title, heading: text.title, paragraphs: [text.body], link: event.link },
-      [category],
-    );
+    const to = { personId: r.accountId, email: r.email!, name: r.name, language: r.language };
+    await queueEventEmail(tx, ctx, to, event.kind, event.params, event.link, category);
   }
+}
+
+/** The immediate e-mail of one notification, in its recipient's language. */
+async function queueEventEmail(
+  tx: Tx,
+  ctx: Ctx,
+  to: { personId: string; email: string; name: string; language: Language },
+  kind: string,
+  params: NotificationEvent['params'],
+  link: string | null,
+  category: string,
+) {
+  const text = renderNotification(kind, params, to.language);
+  await queueNotificationEmail(tx, ctx, to, { subject: text.title, heading: text.title, paragraphs: [text.body], link }, [category]);
 }
 
 const COMPOSE_BATCH = 50;
@@ -141,14 +149,8 @@ export async function composeImmediateEmails(ctx: Ctx): Promise<number> {
         .execute();
       for (const r of rows) {
         if (r.email_to === null) continue;
-        const text = renderNotification(r.kind, r.params, r.language);
-        await queueNotificationEmail(
-          tx,
-          ctx,
-          { personId: r.person_id, email: r.email_to, name: r.recipient_name, language: r.language },
-          { subject: text.title, heading: text.title, paragraphs: [text.body], link: r.link },
-          [r.category],
-        );
+        const to = { personId: r.person_id, email: r.email_to, name: r.recipient_name, language: r.language };
+        await queueEventEmail(tx, ctx, to, r.kind, r.params, r.link, r.category);
       }
       if (rows.length > 0) {
         await tx
