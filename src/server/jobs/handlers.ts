@@ -15,27 +15,55 @@ export const jobHandlers: JobHandlers = {
   [VERIFY_JOB]: verifyOrderLink,
 };
 
+type SweepOptions = { force?: boolean };
+export type Sweep = [name: string, run: (ctx: Ctx, options: SweepOptions) => Promise<unknown>];
+
+/**
+ * The time-based sweeps, in order. Each step runs even when an earlier one failed (an allocation's
+ * e-mails must not wait on a failing reminder); what must not run after a failure shares its step.
+ */
+export const SWEEPS: Sweep[] = [
+  // First: the data versions' counts never grow for long.
+  ['fold data changes', (ctx) => foldChanges(ctx.db)],
+  ['queued jobs', (ctx) => runDueJobs(ctx, jobHandlers)],
+  ['order reminders', (ctx) => remindPendingOrders(ctx)],
+  ['expired orders', (ctx) => expireOverdueOrders(ctx)],
+  // One step: an order whose claim ran out is refunded from the captured price, never paid first.
+  [
+    'overdue claims, then payable orders',
+    async (ctx) => {
+      await refundOverdueClaims(ctx);
+      await completePayableOrders(ctx);
+    },
+  ],
+  ['expiring proofs', (ctx) => remindExpiringProofs(ctx)],
+  ['immediate e-mails', (ctx) => composeImmediateEmails(ctx)],
+  ['digests', (ctx) => runDigests(ctx)],
+  ['monthly reports', (ctx) => sendMonthlyReports(ctx)],
+  ['e-mail delivery', (ctx) => (ctx.config.smtpUrl ? deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom) : Promise.resolve())],
+  ['publisher reliability', (ctx, options) => refreshReliabilityIfDue(ctx, { force: options.force })],
+  ['housekeeping', (ctx, options) => runHousekeeping(ctx, { force: options.force })],
+];
+
 /**
  * One pass of the queued jobs and the time-based sweeps (not the monitoring checks). `force` runs
  * the throttled ones (housekeeping, the publishers' reliability) even if they ran less than ten
- * minutes ago in this process (tests).
+ * minutes ago in this process (tests). A failed step is reported after the others have run, all
+ * failures in one AggregateError naming their steps.
  */
-export async function runSweeps(ctx: Ctx, options: { force?: boolean } = {}): Promise<void> {
-  // First, so that a sweep that fails cannot leave the data versions' counts growing.
-  await foldChanges(ctx.db);
-  await runDueJobs(ctx, jobHandlers);
-  await remindPendingOrders(ctx);
-  await expireOverdueOrders(ctx);
-  // Before the payouts: an order whose claim ran out is refunded from the captured price, not paid.
-  await refundOverdueClaims(ctx);
-  await completePayableOrders(ctx);
-  await remindExpiringProofs(ctx);
-  await composeImmediateEmails(ctx);
-  await runDigests(ctx);
-  await sendMonthlyReports(ctx);
-  if (ctx.config.smtpUrl) await deliverQueuedEmails(ctx.db, smtpTransport(ctx.config.smtpUrl), ctx.config.mailFrom);
-  await refreshReliabilityIfDue(ctx, { force: options.force });
-  await runHousekeeping(ctx, { force: options.force });
+export async function runSweeps(ctx: Ctx, options: SweepOptions = {}, sweeps: Sweep[] = SWEEPS): Promise<void> {
+  const failures: { name: string; error: unknown }[] = [];
+  for (const [name, run] of sweeps) {
+    try {
+      await run(ctx, options);
+    } catch (error) {
+      failures.push({ name, error });
+    }
+  }
+  if (failures.length > 0) {
+    const said = failures.map((f) => `${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`).join('; ');
+    throw new AggregateError(failures.map((f) => f.error), `background sweeps failed (${said})`);
+  }
 }
 
 /** One pass of everything the platform does by itself, monitoring checks included (tests and scripts call it). */
