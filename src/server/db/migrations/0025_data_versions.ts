@@ -110,35 +110,41 @@ export async function up(db: Kysely<any>): Promise<void> {
         returning folded)
       select count(*) from moved
     $$`.execute(db);
-  for (const [table, tenants] of Object.entries(TENANT_TABLES)) {
-    for (const event of EVENTS) {
-      const rows = event.sides.flatMap((side) => tenants.map((t) => `select ${t} as tenant_id from ${side} r`)).join(' union ');
-      const fn = `note_${table}_${event.op}`;
-      await sql
-        .raw(
-          `create function ${fn}() returns trigger language plpgsql as $$
+  for (const [table, tenants] of Object.entries(TENANT_TABLES)) await createCountingTriggers(db, table, tenants);
+}
+
+/** The three statement triggers that count the changes of `table` for its tenants (also 0027's down). */
+export async function createCountingTriggers(db: Kysely<any>, table: string, tenants: readonly string[]): Promise<void> {
+  for (const event of EVENTS) {
+    const rows = event.sides.flatMap((side) => tenants.map((t) => `select ${t} as tenant_id from ${side} r`)).join(' union ');
+    const fn = `note_${table}_${event.op}`;
+    await sql
+      .raw(
+        `create function ${fn}() returns trigger language plpgsql as $$
           begin
             insert into data_changes (tenant_id)
             select distinct tenant_id from (${rows}) c where tenant_id is not null
             on conflict do nothing;
             return null;
           end $$`,
-        )
-        .execute(db);
-      await sql
-        .raw(`create trigger ${fn} after ${event.op} on ${table} referencing ${event.referencing} for each statement execute function ${fn}()`)
-        .execute(db);
-    }
+      )
+      .execute(db);
+    await sql
+      .raw(`create trigger ${fn} after ${event.op} on ${table} referencing ${event.referencing} for each statement execute function ${fn}()`)
+      .execute(db);
+  }
+}
+
+/** Drops what `createCountingTriggers` made. */
+export async function dropCountingTriggers(db: Kysely<any>, table: string): Promise<void> {
+  for (const event of EVENTS) {
+    await sql.raw(`drop trigger note_${table}_${event.op} on ${table}`).execute(db);
+    await sql.raw(`drop function note_${table}_${event.op}()`).execute(db);
   }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of Object.keys(TENANT_TABLES)) {
-    for (const event of EVENTS) {
-      await sql.raw(`drop trigger note_${table}_${event.op} on ${table}`).execute(db);
-      await sql.raw(`drop function note_${table}_${event.op}()`).execute(db);
-    }
-  }
+  for (const table of Object.keys(TENANT_TABLES)) await dropCountingTriggers(db, table);
   await sql`drop function fold_data_changes()`.execute(db);
   await sql`drop function data_version(uuid)`.execute(db);
   await sql`drop table data_versions`.execute(db);

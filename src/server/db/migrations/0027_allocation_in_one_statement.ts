@@ -1,4 +1,13 @@
 import { sql, type Kysely } from 'kysely';
+import { createCountingTriggers, dropCountingTriggers, TENANT_TABLES } from './0025_data_versions.js';
+
+/**
+ * Tables whose changes 0025 counted and no longer are: no kept answer shows them (the bell, the
+ * notifications page and the one-click unsubscribe are never kept), and each e-mail the sweeps
+ * write marks its notification and issues its token, which would start every kept answer of the
+ * agency again.
+ */
+export const NO_LONGER_COUNTED = ['notifications', 'unsubscribe_tokens'] as const;
 
 /**
  * An allocation as one statement (issue 13). Run as seven statements from the app (the reach
@@ -82,6 +91,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // As the ledger's attribution columns (0002): accounts are never deleted, and the key check took
   // a share lock on the agency's row, which each notification of its people contended for.
   await sql`alter table notifications drop constraint notifications_person_id_fkey`.execute(db);
+  for (const table of NO_LONGER_COUNTED) await dropCountingTriggers(db, table);
   await sql`create index notifications_unemailed_idx on notifications (created_at) where email = 'immediate' and emailed_at is null`.execute(db);
   await sql`
     create function notify_recipients(p_kind text, p_category text, p_params jsonb, p_link text, p_object_type text, p_object_id uuid,
@@ -196,6 +206,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table idempotency_keys add constraint idempotency_keys_person_id_fkey foreign key (person_id) references accounts (id)`.execute(db);
   await sql`drop function notify_recipients(text, text, jsonb, text, text, uuid, jsonb, boolean)`.execute(db);
   await sql`drop index notifications_unemailed_idx`.execute(db);
+  for (const table of NO_LONGER_COUNTED) await createCountingTriggers(db, table, TENANT_TABLES[table]);
   await db.schema.alterTable('notifications').dropColumn('emailed_at').execute();
   await sql`alter table notifications add constraint notifications_person_id_fkey foreign key (person_id) references accounts (id)`.execute(db);
   await sql`drop function record_audit(uuid, uuid, uuid, text, text, text, text, jsonb)`.execute(db);
